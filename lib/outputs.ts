@@ -1,0 +1,31 @@
+/**
+ * The stack outputs the release needs: the contract between the stack (which declares them) and the
+ * release CLI (which reads them from `cdktf deploy --outputs-file` or `terraform output -json`).
+ * Names are snake_case `<resource>_<attribute>` and are part of the public API: renaming one breaks
+ * every pipeline that reads it.
+ */
+export const OUTPUT_NAMES = {
+  region: 'aws_region',
+  applicationName: 'codedeploy_application_name',
+  deploymentGroupName: 'codedeploy_deployment_group_name',
+  deploymentConfigName: 'codedeploy_deployment_config_name',
+  clusterName: 'ecs_cluster_name',
+  serviceName: 'ecs_service_name',
+  taskDefinitionArn: 'ecs_task_definition_arn',
+  containerName: 'ecs_container_name',
+  containerPort: 'ecs_container_port',
+  hookFunctionName: 'hook_function_name',
+  /** Comma-separated ECS lifecycle events the hook function is registered for, in AppSpec order. */
+  hookLifecycleEvents: 'hook_lifecycle_events',
+  appSpecBucketName: 'appspec_bucket_name',
+  appSpecObjectKey: 'appspec_object_key',
+  appSpecObjectVersionId: 'appspec_object_version_id',
+  productionUrl: 'alb_production_url',
+  testUrl: 'alb_test_url',
+  ecrRepositoryUrl: 'ecr_repository_url',
+  serviceLogGroupName: 'ecs_log_group_name',
+  hookLogGroupName: 'hook_log_group_name',
+} as const;
+
+/** Key of a stack output in {@link OUTPUT_NAMES}. */
+export type OutputKey = keyof typeof OUTPUT_NAMES;

@@ -1,0 +1,107 @@
+/**
+ * A minimal HTTP server speaking the AWS JSON 1.1 protocol (as CodeDeploy does), for tests that
+ * point a real SDK client at a local endpoint. Operations are handlers keyed by name; a handler
+ * returns the response body or throws an {@link AwsJsonError} to answer with an AWS error shape.
+ */
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+
+/** Thrown by a handler to answer with an AWS error (`{ __type, message }` and an HTTP status). */
+export class AwsJsonError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly statusCode = 400,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+/** One recorded request. */
+export interface RecordedCall {
+  readonly operation: string;
+  readonly input: Record<string, unknown>;
+  readonly at: number;
+}
+
+/** Handler of one operation. */
+export type OperationHandler = (input: any, call: RecordedCall) => unknown | Promise<unknown>;
+
+/** A running server. */
+export interface AwsJsonServer {
+  /** Endpoint to give the SDK client, e.g. `http://127.0.0.1:41234`. */
+  readonly endpoint: string;
+  /** Every request received, in order. */
+  readonly calls: RecordedCall[];
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startAwsJsonServer}. */
+export interface AwsJsonServerOptions {
+  /** Target prefix before the dot, e.g. `CodeDeploy_20141006`. */
+  readonly targetPrefix: string;
+  readonly handlers: Readonly<Record<string, OperationHandler>>;
+  /** Port to listen on. @default 0 (any free port) */
+  readonly port?: number;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body ?? {});
+  res.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': `req-${Date.now().toString(36)}`,
+  });
+  res.end(text);
+}
+
+/** Starts the server on 127.0.0.1. */
+export async function startAwsJsonServer(options: AwsJsonServerOptions): Promise<AwsJsonServer> {
+  const calls: RecordedCall[] = [];
+  const server = createServer(async (req, res) => {
+    try {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const [prefix, operation] = target.split('.');
+      const raw = await readBody(req);
+      if (req.method !== 'POST' || prefix !== options.targetPrefix || !operation) {
+        send(res, 400, { __type: 'UnknownOperationException', message: `unknown target ${JSON.stringify(target)}` });
+        return;
+      }
+      const input = raw.length > 0 ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      const call: RecordedCall = { operation, input, at: Date.now() };
+      calls.push(call);
+      const handler = options.handlers[operation];
+      if (!handler) {
+        send(res, 400, { __type: 'UnknownOperationException', message: `operation ${operation} is not implemented by this stand-in` });
+        return;
+      }
+      send(res, 200, await handler(input, call));
+    } catch (err) {
+      if (err instanceof AwsJsonError) send(res, err.statusCode, { __type: err.type, message: err.message });
+      else send(res, 500, { __type: 'InternalFailure', message: String((err as Error)?.message ?? err) });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    calls,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

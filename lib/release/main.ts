@@ -1,0 +1,92 @@
+/**
+ * The process shell of `npm run release`: reads argv/env/files, builds the CodeDeploy client, wires
+ * signals and timers, and exits with the release's exit code. Everything it calls is testable
+ * without it.
+ */
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { plainDisplay } from './display';
+import { EXIT_CODES } from './exit-codes';
+import { helpText } from './help';
+import { parseReleaseInput, ParseIo } from './input';
+import { githubOutputLines, ReleaseReport, stepSummaryMarkdown } from './report';
+import { run, SignalSource } from './run';
+
+/** `<short sha> <subject>` of HEAD, or undefined outside a git checkout. */
+export function gitCommitDescription(cwd = process.cwd()): string | undefined {
+  try {
+    const out = execFileSync('git', ['log', '-1', '--format=%h %s'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim();
+    return out.length > 0 ? out : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const processSignals: SignalSource = {
+  subscribe(listener) {
+    const onSigint = (): void => listener('SIGINT');
+    const onSigterm = (): void => listener('SIGTERM');
+    process.on('SIGINT', onSigint);
+    process.on('SIGTERM', onSigterm);
+    return () => {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+    };
+  },
+};
+
+/** Sleeps. The timer keeps the process alive; a second Ctrl-C exits through process.exit instead. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Runs the CLI and returns the exit code. */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const io: ParseIo = { readFile: (p) => readFileSync(p, 'utf8'), gitCommit: () => gitCommitDescription() };
+  const parsed = parseReleaseInput(argv, env, io);
+  const stdout = { write: (t: string) => void process.stdout.write(t) };
+  const stderr = { write: (t: string) => void process.stderr.write(t) };
+  if (parsed.kind === 'help') {
+    stdout.write(helpText());
+    return EXIT_CODES.success;
+  }
+  if (parsed.kind === 'error') {
+    for (const e of parsed.errors) stderr.write(`release: ${e}\n`);
+    stderr.write('release: see --help (or docs/release.md) for every flag and variable\n');
+    const now = new Date().toISOString();
+    const report: ReleaseReport = {
+      deploymentId: null,
+      status: null,
+      exitCode: EXIT_CODES.invalidInput,
+      applicationName: null,
+      deploymentGroupName: null,
+      startedAt: now,
+      endedAt: now,
+      durationInSeconds: 0,
+      lifecycleEvents: [],
+      error: { code: 'InvalidInput', message: parsed.errors.join('; ') },
+    };
+    plainDisplay(stderr, Date.now).line('result', `NotStarted - exit ${EXIT_CODES.invalidInput}`);
+    if (parsed.json) stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, stepSummaryMarkdown(report));
+    if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, githubOutputLines(report));
+    return EXIT_CODES.invalidInput;
+  }
+  const input = parsed.input;
+  // Only pass the endpoint when given: otherwise the SDK's AWS_ENDPOINT_URL_CODEDEPLOY etc. apply.
+  const codedeploy = new CodeDeployClient({ region: input.region, ...(input.endpointUrl ? { endpoint: input.endpointUrl } : {}) });
+  try {
+    const result = await run(input, {
+      codedeploy,
+      clock: Date.now,
+      sleep,
+      output: { stdout, stderr, isTTY: process.stderr.isTTY === true },
+      signals: processSignals,
+      appendFile: (path, text) => appendFileSync(path, text),
+    });
+    return result.exitCode;
+  } finally {
+    codedeploy.destroy();
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Reads stack outputs in either format the release accepts: `cdktf deploy --outputs-file`
+ * (`{ "<stack>": { "<output>": value } }`) or `terraform output -json`
+ * (`{ "<output>": { "value": …, "type": … } }`).
+ */
+
+/** Output values of one stack, by output name. */
+export type StackOutputs = Readonly<Record<string, unknown>>;
+
+/** The outputs of one stack, and a human description of where they came from (for messages). */
+export interface LoadedOutputs {
+  readonly outputs: StackOutputs;
+  /** e.g. `stack "bluegreen-dev" of outputs.json`, or `outputs.json` (terraform format). */
+  readonly where: string;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** True when every top-level entry looks like a `terraform output -json` value object. */
+function isTerraformFormat(doc: Record<string, unknown>): boolean {
+  const values = Object.values(doc);
+  return values.length > 0 && values.every((v) => isObject(v) && 'value' in v && ('type' in v || 'sensitive' in v));
+}
+
+/**
+ * Picks the stack's outputs from a parsed outputs document.
+ * @returns the outputs, or an error message naming the file, the stacks found and what to pass
+ */
+export function selectStackOutputs(doc: unknown, fileName: string, stack: string | undefined): LoadedOutputs | { readonly error: string } {
+  if (!isObject(doc)) return { error: `${fileName} is not a JSON object of stack outputs (expected cdktf --outputs-file or terraform output -json)` };
+  if (isTerraformFormat(doc)) {
+    const outputs: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(doc)) outputs[k] = (v as { value: unknown }).value;
+    return { outputs, where: fileName };
+  }
+  const stacks = Object.keys(doc).filter((k) => isObject(doc[k]));
+  if (stacks.length === 0) return { error: `${fileName} holds no stack outputs (expected { "<stack>": { "<output>": value } } or terraform output -json)` };
+  let chosen = stack;
+  if (chosen === undefined) {
+    if (stacks.length > 1) {
+      return { error: `${fileName} holds outputs of ${stacks.length} stacks (${stacks.join(', ')}); choose one with --stack or RELEASE_STACK` };
+    }
+    chosen = stacks[0];
+  }
+  if (!isObject(doc[chosen])) {
+    return { error: `stack ${JSON.stringify(chosen)} (from --stack/RELEASE_STACK) is not in ${fileName}; it has: ${stacks.join(', ')}` };
+  }
+  return { outputs: doc[chosen] as Record<string, unknown>, where: `stack ${JSON.stringify(chosen)} of ${fileName}` };
+}

@@ -1,0 +1,58 @@
+/**
+ * The release's end-of-run report: the `--json` document, the GitHub step summary and GITHUB_OUTPUT
+ * lines. Pure functions of the final state.
+ */
+import type { LifecycleEventProgress } from './progress';
+
+/** The single JSON document `--json` prints (contract: docs/release.md). */
+export interface ReleaseReport {
+  readonly deploymentId: string | null;
+  readonly status: string | null;
+  readonly exitCode: number;
+  readonly applicationName: string | null;
+  readonly deploymentGroupName: string | null;
+  readonly startedAt: string;
+  readonly endedAt: string;
+  readonly durationInSeconds: number;
+  readonly consoleUrl?: string;
+  readonly lifecycleEvents: readonly LifecycleEventProgress[];
+  readonly rollbackDeploymentId?: string;
+  readonly rollbackStatus?: string;
+  readonly until?: string;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+/** Markdown for `$GITHUB_STEP_SUMMARY`. */
+export function stepSummaryMarkdown(report: ReleaseReport): string {
+  const ok = report.exitCode === 0;
+  const lines = [
+    `### ${ok ? '✅' : '❌'} Release ${report.status ?? 'not started'}${report.deploymentId ? ` — \`${report.deploymentId}\`` : ''}`,
+    '',
+    '| | |',
+    '|---|---|',
+    `| Application | ${cell(report.applicationName ?? '–')} |`,
+    `| Deployment group | ${cell(report.deploymentGroupName ?? '–')} |`,
+    `| Deployment | ${report.deploymentId ? (report.consoleUrl ? `[${report.deploymentId}](${report.consoleUrl})` : report.deploymentId) : '–'} |`,
+    `| Status | ${report.status ?? '–'} |`,
+    `| Exit code | ${report.exitCode} |`,
+    `| Duration | ${report.durationInSeconds} s |`,
+  ];
+  if (report.until) lines.push(`| Followed until | ${report.until} |`);
+  if (report.rollbackDeploymentId) lines.push(`| Rollback | \`${report.rollbackDeploymentId}\` ${report.rollbackStatus ?? ''} |`);
+  if (report.error) lines.push(`| Error | ${cell(`${report.error.code}: ${report.error.message}`)} |`);
+  if (report.lifecycleEvents.length > 0) {
+    lines.push('', '| Lifecycle event | Status | Started | Ended |', '|---|---|---|---|');
+    for (const e of report.lifecycleEvents) {
+      lines.push(`| ${e.name} | ${e.status} | ${e.startedAt ?? ''} | ${e.endedAt ?? ''} |`);
+      if (e.diagnostics?.message) lines.push(`| ↳ ${cell(e.diagnostics.errorCode ?? '')} | ${cell(e.diagnostics.message)} | | |`);
+    }
+  }
+  return `${lines.join('\n')}\n\n`;
+}
+
+/** Lines for `$GITHUB_OUTPUT`. */
+export function githubOutputLines(report: ReleaseReport): string {
+  return `deployment_id=${report.deploymentId ?? ''}\nstatus=${report.status ?? ''}\n`;
+}

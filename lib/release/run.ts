@@ -1,0 +1,580 @@
+/**
+ * The release: a thin I/O shell around the pure decisions (request, timeout, poll delay, progress,
+ * exit code). SDK client, clock, sleep, output and signals are parameters so every path runs in
+ * unit tests with a fake clock.
+ */
+import {
+  ContinueDeploymentCommand,
+  CreateDeploymentCommand,
+  DeploymentConfigInfo,
+  DeploymentGroupInfo,
+  GetDeploymentCommand,
+  GetDeploymentConfigCommand,
+  GetDeploymentGroupCommand,
+  GetDeploymentTargetCommand,
+  ListDeploymentsCommand,
+  ListDeploymentTargetsCommand,
+  StopDeploymentCommand,
+} from '@aws-sdk/client-codedeploy';
+import { ECS_HOOK_EVENTS, renderAppSpecYaml } from '../appspec';
+import { classifyAwsError, ClassifiedError, describeAwsError } from './aws-errors';
+import { Display, plainDisplay, TextSink, ttyDisplay } from './display';
+import { EXIT_CODES, exitCodeFor, ReleaseOutcome } from './exit-codes';
+import type { ReleaseInput } from './input';
+import { expectedChangeAt, nextPollDelay, ShiftSchedule } from './poll';
+import { ACTIVE_STATUSES, Progress, progressChanges, progressFraction, progressFrom, stageReached } from './progress';
+import { githubOutputLines, ReleaseReport, stepSummaryMarkdown } from './report';
+import { buildCreateDeploymentRequest, consoleUrl, lambdaLogGroup } from './request';
+import { computeTimeout, TimeoutBreakdown } from './timeout';
+import { formatPercent } from './display';
+
+/** Something that can send CodeDeploy commands (a CodeDeployClient, or a mock of one). */
+export interface CodeDeploySender {
+  send(command: unknown): Promise<any>;
+}
+
+/** Delivers SIGINT/SIGTERM (or a test's fake signals). */
+export interface SignalSource {
+  /** Registers a listener; returns the function that removes it. */
+  subscribe(listener: (signal: string) => void): () => void;
+}
+
+/** Where the release writes. */
+export interface ReleaseOutputs {
+  readonly stdout: TextSink;
+  readonly stderr: TextSink;
+  /** True when stderr is a terminal (the redrawn display is used unless the input forbids it). */
+  readonly isTTY?: boolean;
+}
+
+/** Everything {@link run} does I/O with. */
+export interface ReleaseDeps {
+  readonly codedeploy: CodeDeploySender;
+  /** Milliseconds since the epoch. */
+  readonly clock: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly output: ReleaseOutputs;
+  /** @default - no signal handling */
+  readonly signals?: SignalSource;
+  /** @default Math.random */
+  readonly random?: () => number;
+  /** Appends to a file (GitHub step summary and outputs). @default - nothing is written */
+  readonly appendFile?: (path: string, text: string) => void;
+}
+
+/** What {@link run} returns. */
+export interface ReleaseResult {
+  readonly exitCode: number;
+  readonly outcome: ReleaseOutcome;
+  readonly report: ReleaseReport;
+}
+
+/** How long to look for the rollback deployment of a failed deployment before reporting none. */
+export const ROLLBACK_DISCOVERY_IN_MS = 30000;
+/** Extra time to follow a deployment after stopping it (Ctrl-C, --stop-on-timeout). */
+export const STOP_GRACE_IN_MS = 15 * 60000;
+/** Throttling errors in a row one call tolerates before giving up (with back-off, minutes). */
+export const MAX_THROTTLE_RETRIES = 12;
+/** Transient (5xx, network) errors in a row one call tolerates. */
+export const MAX_TRANSIENT_RETRIES = 5;
+/** CreateDeployment attempts when DeploymentLimitExceeded races with the active-deployment check. */
+export const MAX_CREATE_ATTEMPTS = 5;
+
+/** Unwinds the release with an outcome and a message. */
+class Abort extends Error {
+  constructor(
+    readonly outcome: ReleaseOutcome,
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A second Ctrl-C: leave at once. */
+class HardExit extends Error {}
+
+type FollowEnd = { readonly kind: 'terminal' | 'until' | 'timeout'; readonly progress: Progress };
+
+class Release {
+  private readonly display: Display;
+  private readonly random: () => number;
+  private readonly startedAtInMs: number;
+  private interrupts = 0;
+  private wakeUp: (() => void) | undefined;
+  private rejectHardExit: ((err: Error) => void) | undefined;
+  private readonly hardExit: Promise<never>;
+  private deploymentId: string | undefined;
+  private progress: Progress | undefined;
+  private rollbackDeploymentId: string | undefined;
+  private rollbackStatus: string | undefined;
+  private stopRequested = false;
+  private schedule: ShiftSchedule | undefined;
+  private error: { code: string; message: string } | undefined;
+  private reachedStage: string | undefined;
+
+  constructor(
+    private readonly input: ReleaseInput,
+    private readonly deps: ReleaseDeps,
+  ) {
+    this.random = deps.random ?? Math.random;
+    this.display = deps.output.isTTY && input.allowTty ? ttyDisplay(deps.output.stderr, deps.clock) : plainDisplay(deps.output.stderr, deps.clock);
+    this.startedAtInMs = deps.clock();
+    this.hardExit = new Promise<never>((_, reject) => {
+      this.rejectHardExit = reject;
+    });
+    // Nobody may be awaiting it when it fires; the race in guard() is what reports it.
+    this.hardExit.catch(() => undefined);
+  }
+
+  async run(): Promise<ReleaseResult> {
+    const unsubscribe = this.deps.signals?.subscribe((signal) => this.onSignal(signal)) ?? (() => undefined);
+    let outcome: ReleaseOutcome;
+    try {
+      outcome = await this.main();
+    } catch (err) {
+      if (err instanceof HardExit) {
+        outcome = { kind: 'interrupted' };
+      } else if (err instanceof Abort) {
+        outcome = err.outcome;
+        this.error = { code: err.code, message: err.message };
+        for (const line of err.message.split('\n')) this.display.line('error', line);
+      } else {
+        const c = classifyAwsError(err);
+        outcome = { kind: 'aws-error' };
+        this.error = { code: c.code, message: c.message };
+        this.display.line('error', `${c.code}: ${c.message}`);
+      }
+    } finally {
+      unsubscribe();
+    }
+    const exitCode = exitCodeFor(outcome);
+    const report = this.report(outcome, exitCode);
+    if (outcome.kind !== 'dry-run') {
+      this.display.line('result', `${report.status ?? 'NotStarted'} ${report.deploymentId ?? '-'} exit ${exitCode}`);
+    }
+    this.display.close();
+    if (this.input.json) this.deps.output.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (outcome.kind !== 'dry-run' && this.deps.appendFile) {
+      if (this.input.githubStepSummaryPath) this.deps.appendFile(this.input.githubStepSummaryPath, stepSummaryMarkdown(report));
+      if (this.input.githubOutputPath) this.deps.appendFile(this.input.githubOutputPath, githubOutputLines(report));
+    }
+    return { exitCode, outcome, report };
+  }
+
+  private onSignal(signal: string): void {
+    this.interrupts++;
+    if (this.interrupts === 1) {
+      this.display.line('interrupted', `${signal} received; press Ctrl-C again to exit at once`);
+      this.wakeUp?.();
+      return;
+    }
+    const id = this.deploymentId;
+    const status = this.progress?.status ?? (id ? 'unknown' : 'not created');
+    this.display.line(
+      'interrupted',
+      id
+        ? `again: exiting now; deployment ${id} is ${status}${this.stopRequested ? ' (stop with rollback requested)' : ''}; see ${consoleUrl(this.input.region, id)}`
+        : 'again: exiting now; no deployment was created',
+    );
+    this.rejectHardExit?.(new HardExit());
+  }
+
+  private report(outcome: ReleaseOutcome, exitCode: number): ReleaseReport {
+    const end = this.deps.clock();
+    const p = this.progress;
+    const startedAt = p?.createdAt ?? new Date(this.startedAtInMs).toISOString();
+    const endedAt = p?.completedAt ?? new Date(end).toISOString();
+    return {
+      deploymentId: this.deploymentId ?? null,
+      status: outcome.kind === 'dry-run' ? 'DryRun' : (p?.status ?? null),
+      exitCode,
+      applicationName: this.input.applicationName,
+      deploymentGroupName: this.input.deploymentGroupName,
+      startedAt,
+      endedAt,
+      durationInSeconds: Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(startedAt)) / 1000)),
+      ...(this.deploymentId ? { consoleUrl: consoleUrl(this.input.region, this.deploymentId) } : {}),
+      lifecycleEvents: p?.lifecycleEvents ?? [],
+      ...(this.rollbackDeploymentId ? { rollbackDeploymentId: this.rollbackDeploymentId } : {}),
+      ...(this.rollbackStatus ? { rollbackStatus: this.rollbackStatus } : {}),
+      ...(this.reachedStage ? { until: this.reachedStage } : {}),
+      ...(outcome.kind === 'dry-run' ? { request: buildCreateDeploymentRequest(this.input) } : {}),
+      ...(this.error ? { error: this.error } : {}),
+    };
+  }
+
+  private async main(): Promise<ReleaseOutcome> {
+    const input = this.input;
+    if (input.dryRun) return this.dryRun();
+    this.display.line('release', `application ${input.applicationName} group ${input.deploymentGroupName} region ${input.region}`);
+    const timeoutInMinutes = await this.resolveTimeout();
+    const id = await this.create(timeoutInMinutes);
+    this.deploymentId = id;
+    this.display.line('deployment', `${id} created`);
+    this.display.line('console', consoleUrl(input.region, id));
+
+    const end = await this.follow(id, 'main', this.deps.clock() + timeoutInMinutes * 60000);
+    if (this.interrupts > 0) {
+      if (end.progress.status !== 'Succeeded') await this.followRollback(id, end.progress, timeoutInMinutes);
+      return { kind: 'interrupted' };
+    }
+    if (end.kind === 'until') {
+      this.reachedStage = input.until;
+      this.display.line('until', `${input.until} reached`);
+      return { kind: 'until-reached', stage: input.until! };
+    }
+    if (end.kind === 'timeout') return this.onTimeout(id, end.progress, timeoutInMinutes);
+    if (end.progress.status === 'Succeeded') return { kind: 'succeeded' };
+    this.reportFailure(end.progress);
+    await this.followRollback(id, end.progress, timeoutInMinutes);
+    return { kind: 'failed', status: end.progress.status };
+  }
+
+  private dryRun(): ReleaseOutcome {
+    const request = buildCreateDeploymentRequest(this.input);
+    if (this.input.json) return { kind: 'dry-run' };
+    const out = this.deps.output.stdout;
+    out.write(`CreateDeployment request (region ${this.input.region}):\n${JSON.stringify(request, null, 2)}\n`);
+    const r = this.input.revision;
+    if (r.type === 'inline') {
+      out.write(`\nAppSpec content (sha256 ${r.sha256}):\n${r.content}\n\nThe same AppSpec as YAML:\n${renderAppSpecYaml(r.appSpec)}`);
+    } else {
+      out.write(`\nAppSpec: s3://${r.bucket}/${r.key}${r.version ? ` (version ${r.version})` : ''}, bundleType YAML, read by CodeDeploy with the deployment group's service role\n`);
+    }
+    out.write('\nDry run: nothing was called.\n');
+    return { kind: 'dry-run' };
+  }
+
+  /** Races a promise against a second Ctrl-C. */
+  private guard<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.hardExit]);
+  }
+
+  /** Sleeps, waking early on the first Ctrl-C; on a TTY redraws the elapsed time every second. */
+  private async pause(ms: number): Promise<void> {
+    if (ms <= 0) return;
+    const interrupted = new Promise<void>((resolve) => {
+      this.wakeUp = resolve;
+    });
+    const interruptsBefore = this.interrupts;
+    const sleeping = (async () => {
+      const step = this.deps.output.isTTY && this.input.allowTty ? 1000 : ms;
+      for (let left = ms; left > 0 && this.interrupts === interruptsBefore; left -= step) {
+        await this.deps.sleep(Math.min(step, left));
+        this.display.tick();
+      }
+    })();
+    await this.guard(Promise.race([sleeping, interrupted]));
+    this.wakeUp = undefined;
+  }
+
+  /** One SDK call: throttling and transient errors are retried with back-off, the rest unwinds. */
+  private async call<T>(action: string, command: unknown): Promise<T> {
+    let throttles = 0;
+    let transient = 0;
+    for (;;) {
+      try {
+        return (await this.guard(this.deps.codedeploy.send(command))) as T;
+      } catch (err) {
+        if (err instanceof HardExit) throw err;
+        const c = classifyAwsError(err);
+        if (c.kind === 'throttling' && throttles < MAX_THROTTLE_RETRIES) {
+          throttles++;
+          const delay = this.pollDelay(this.deps.clock(), throttles);
+          if (throttles === 1 || throttles % 4 === 0) this.display.line('throttled', `${action} ${c.code}; retrying in ${Math.round(delay / 100) / 10} s`);
+          await this.pause(delay);
+          continue;
+        }
+        if (c.kind === 'transient' && transient < MAX_TRANSIENT_RETRIES) {
+          transient++;
+          this.display.line('retry', `${action} ${c.code}: ${c.message}`);
+          await this.pause(this.pollDelay(this.deps.clock(), transient));
+          continue;
+        }
+        throw this.abortFor(action, c);
+      }
+    }
+  }
+
+  private abortFor(action: string, c: ClassifiedError): Error {
+    if (c.kind === 'not-found') {
+      return new Abort(
+        { kind: 'invalid-input' },
+        `AWS rejected the input of ${action}: ${c.code}: ${c.message}. Check --application/--deployment-group/--deployment-config (or RELEASE_* variables and the outputs file) and --region ${this.input.region}.`,
+        c.code,
+      );
+    }
+    if (c.kind === 'deployment-limit') return new Abort({ kind: 'active-deployment', activeDeploymentId: '' }, `${c.code}: ${c.message}`, c.code);
+    return new Abort({ kind: 'aws-error' }, describeAwsError(action, c), c.code);
+  }
+
+  private pollDelay(nowInMs: number, throttles: number, lastChangeAtInMs = nowInMs, expected?: number): number {
+    return nextPollDelay({
+      nowInMs,
+      lastChangeAtInMs,
+      consecutiveThrottles: throttles,
+      minIntervalInMs: this.input.pollMinIntervalInMs,
+      maxIntervalInMs: this.input.pollMaxIntervalInMs,
+      ...(expected !== undefined ? { expectedChangeAtInMs: expected } : {}),
+      random: this.random(),
+    });
+  }
+
+  private async resolveTimeout(): Promise<number> {
+    const input = this.input;
+    if (input.timeoutInMinutes !== undefined) {
+      this.display.line('timeout', `${input.timeoutInMinutes} min (--timeout-in-minutes)`);
+      return input.timeoutInMinutes;
+    }
+    const group = (
+      await this.call<{ deploymentGroupInfo?: DeploymentGroupInfo }>(
+        'GetDeploymentGroup',
+        new GetDeploymentGroupCommand({ applicationName: input.applicationName, deploymentGroupName: input.deploymentGroupName }),
+      )
+    ).deploymentGroupInfo;
+    const configName = input.deploymentConfigName ?? group?.deploymentConfigName ?? 'CodeDeployDefault.ECSAllAtOnce';
+    const config = (
+      await this.call<{ deploymentConfigInfo?: DeploymentConfigInfo }>('GetDeploymentConfig', new GetDeploymentConfigCommand({ deploymentConfigName: configName }))
+    ).deploymentConfigInfo;
+    const t: TimeoutBreakdown = computeTimeout(group, config);
+    const routing = config?.trafficRoutingConfig;
+    this.schedule = {
+      type: routing?.type === 'TimeBasedCanary' || routing?.type === 'TimeBasedLinear' ? routing.type : 'AllAtOnce',
+      intervalInMinutes: routing?.timeBasedCanary?.canaryInterval ?? routing?.timeBasedLinear?.linearInterval ?? 0,
+      terminationWaitInMinutes: t.terminationWaitInMinutes,
+    };
+    this.display.line(
+      'timeout',
+      `${t.totalInMinutes} min (${configName}: ready wait ${t.readyWaitInMinutes} + traffic shifting ${t.trafficShiftingInMinutes} + termination wait ${t.terminationWaitInMinutes} + margin ${t.marginInMinutes})`,
+    );
+    return t.totalInMinutes;
+  }
+
+  /** Clears the way (per the active-deployment policy) and creates the deployment. */
+  private async create(timeoutInMinutes: number): Promise<string> {
+    const request = buildCreateDeploymentRequest(this.input);
+    for (let attempt = 1; ; attempt++) {
+      await this.clearActive(timeoutInMinutes);
+      if (this.interrupts > 0) throw new Abort({ kind: 'interrupted' }, 'interrupted before a deployment was created; nothing to stop', 'Interrupted');
+      try {
+        const out = await this.guard(this.deps.codedeploy.send(new CreateDeploymentCommand(request)));
+        if (!out?.deploymentId) throw new Abort({ kind: 'aws-error' }, 'CreateDeployment returned no deploymentId', 'NoDeploymentId');
+        return out.deploymentId as string;
+      } catch (err) {
+        if (err instanceof HardExit || err instanceof Abort) throw err;
+        const c = classifyAwsError(err);
+        if (c.kind === 'deployment-limit' && attempt < MAX_CREATE_ATTEMPTS) {
+          // Another release won the race between our check and our create: treat it like an active one.
+          this.display.line('active', `CreateDeployment refused (${c.code}); checking the group again`);
+          await this.pause(this.pollDelay(this.deps.clock(), attempt));
+          continue;
+        }
+        if (c.kind === 'throttling' && attempt < MAX_CREATE_ATTEMPTS) {
+          // A throttled request was not executed, so creating again cannot start two deployments.
+          await this.pause(this.pollDelay(this.deps.clock(), attempt));
+          continue;
+        }
+        if (c.kind === 'deployment-limit') {
+          throw new Abort(
+            { kind: 'active-deployment', activeDeploymentId: '' },
+            `CreateDeployment was refused ${attempt} times with ${c.code} (${c.message}); the deployment group stays busy. Retry later or use --wait-for-active.`,
+            c.code,
+          );
+        }
+        throw this.abortFor('CreateDeployment', c);
+      }
+    }
+  }
+
+  private async clearActive(timeoutInMinutes: number): Promise<void> {
+    const input = this.input;
+    const stopped = new Set<string>();
+    const deadline = this.deps.clock() + timeoutInMinutes * 60000;
+    for (;;) {
+      const list = await this.call<{ deployments?: string[] }>(
+        'ListDeployments',
+        new ListDeploymentsCommand({ applicationName: input.applicationName, deploymentGroupName: input.deploymentGroupName, includeOnlyStatuses: [...ACTIVE_STATUSES] }),
+      );
+      const activeId = list.deployments?.[0];
+      if (!activeId) return;
+      const info = (await this.call<{ deploymentInfo?: { status?: string; creator?: string; description?: string } }>('GetDeployment', new GetDeploymentCommand({ deploymentId: activeId }))).deploymentInfo;
+      const status = info?.status ?? 'Unknown';
+      if (!(ACTIVE_STATUSES as readonly string[]).includes(status)) continue;
+      const isRollback = info?.creator === 'codeDeployRollback';
+      this.display.line('active', `${activeId} ${status}${isRollback ? ' (rollback)' : ''}`);
+      if (input.activePolicy === 'fail') {
+        throw new Abort(
+          { kind: 'active-deployment', activeDeploymentId: activeId },
+          [
+            `another deployment, ${activeId} (${status}${info?.creator ? `, created by ${info.creator}` : ''}${info?.description ? `: ${info.description}` : ''}), is active in deployment group ${input.deploymentGroupName}.`,
+            `To wait for it to end first: --wait-for-active. To stop it with rollback first: --stop-active. Console: ${consoleUrl(input.region, activeId)}`,
+          ].join('\n'),
+          'ActiveDeployment',
+        );
+      }
+      if (input.activePolicy === 'stop' && !isRollback && !stopped.has(activeId)) {
+        stopped.add(activeId);
+        await this.stopDeployment(activeId, 'active');
+      }
+      await this.waitForEnd(activeId, deadline);
+    }
+  }
+
+  private async stopDeployment(id: string, kind: string): Promise<void> {
+    this.display.line(kind, `stopping ${id} with rollback`);
+    try {
+      await this.guard(this.deps.codedeploy.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true })));
+    } catch (err) {
+      if (err instanceof HardExit) throw err;
+      const c = classifyAwsError(err);
+      // It ended on its own between our last poll and the stop: nothing to stop.
+      if (c.code === 'DeploymentAlreadyCompletedException') return;
+      throw this.abortFor('StopDeployment', c);
+    }
+  }
+
+  /** Waits (printing status changes) until another deployment in the group ends. */
+  private async waitForEnd(id: string, deadline: number): Promise<void> {
+    let last: string | undefined;
+    let lastChangeAt = this.deps.clock();
+    for (;;) {
+      if (this.interrupts > 0) throw new Abort({ kind: 'interrupted' }, `interrupted while waiting for ${id}; no deployment was created`, 'Interrupted');
+      const status = (await this.call<{ deploymentInfo?: { status?: string } }>('GetDeployment', new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo?.status ?? 'Unknown';
+      const now = this.deps.clock();
+      if (status !== last) {
+        if (last !== undefined) this.display.line('active', `${id} ${status}`);
+        last = status;
+        lastChangeAt = now;
+      }
+      if (!(ACTIVE_STATUSES as readonly string[]).includes(status)) return;
+      if (now >= deadline) {
+        throw new Abort({ kind: 'timeout' }, `timed out waiting for the active deployment ${id} (still ${status}); nothing was created`, 'Timeout');
+      }
+      await this.pause(Math.min(this.pollDelay(now, 0, lastChangeAt), Math.max(1, deadline - now)));
+    }
+  }
+
+  /** Follows one deployment until it ends, reaches the --until stage (main only) or the deadline. */
+  private async follow(id: string, role: 'main' | 'rollback', deadlineInMs: number, initial?: Progress): Promise<FollowEnd> {
+    let deadline = deadlineInMs;
+    // Continuing after a stop passes what was already printed, so no line repeats.
+    let previous: Progress | undefined = initial;
+    let targetId: string | undefined;
+    let lastChangeAt = this.deps.clock();
+    let continued = false;
+    let terminationWaitStartedAt: number | undefined;
+    const emit = (kind: string, text: string): void => (role === 'main' ? this.display.line(kind, text) : this.display.line('rollback', `${kind} ${text}`));
+    for (;;) {
+      if (role === 'main' && this.interrupts > 0 && !this.stopRequested) {
+        this.stopRequested = true;
+        this.display.line('interrupted', `stopping ${id} with rollback`);
+        await this.stopDeployment(id, 'stop');
+        deadline = Math.max(deadline, this.deps.clock() + STOP_GRACE_IN_MS);
+      }
+      const deployment = (await this.call<{ deploymentInfo?: object }>('GetDeployment', new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo ?? {};
+      if (!targetId) {
+        targetId = (await this.call<{ targetIds?: string[] }>('ListDeploymentTargets', new ListDeploymentTargetsCommand({ deploymentId: id }))).targetIds?.[0];
+      }
+      const target = targetId
+        ? (await this.call<{ deploymentTarget?: object }>('GetDeploymentTarget', new GetDeploymentTargetCommand({ deploymentId: id, targetId }))).deploymentTarget
+        : undefined;
+      const now = this.deps.clock();
+      const p = progressFrom({ deploymentId: id, ...deployment }, target);
+      const changes = progressChanges(previous, p);
+      for (const c of changes) {
+        if (c.kind === 'status') emit('status', c.status);
+        else if (c.kind === 'lifecycle') emit('lifecycle', `${c.name} ${c.status}`);
+        else if (c.kind === 'traffic') emit('traffic', `blue ${formatPercent(c.traffic.bluePercent)}% green ${formatPercent(c.traffic.greenPercent)}%`);
+        else {
+          terminationWaitStartedAt = now;
+          const minutes = this.schedule?.terminationWaitInMinutes;
+          emit('termination-wait', `started${minutes !== undefined ? ` ${minutes} min` : ''}`);
+        }
+      }
+      if (changes.length > 0) lastChangeAt = now;
+      previous = p;
+      if (role === 'main') this.progress = p;
+      else this.rollbackStatus = p.status;
+      const wait = this.schedule && terminationWaitStartedAt !== undefined ? { startedAtInMs: terminationWaitStartedAt, nowInMs: now, waitInMinutes: this.schedule.terminationWaitInMinutes } : undefined;
+      this.display.progress({ label: role === 'main' ? id : `rollback ${id}`, progress: p, fraction: progressFraction(p, wait), startedAtInMs: this.startedAtInMs });
+
+      if (p.terminal) return { kind: 'terminal', progress: p };
+      if (role === 'main' && this.input.until && !this.stopRequested && this.interrupts === 0 && stageReached(p, this.input.until)) {
+        return { kind: 'until', progress: p };
+      }
+      if (role === 'main' && p.status === 'Ready' && this.input.continueWhenReady && !continued && !this.stopRequested) {
+        continued = true;
+        emit('continue', `ContinueDeployment ${id}`);
+        await this.call('ContinueDeployment', new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'READY_WAIT' }));
+        continue;
+      }
+      if (now >= deadline) return { kind: 'timeout', progress: p };
+      const delay = this.pollDelay(now, 0, lastChangeAt, expectedChangeAt(p.lifecycleEvents, this.schedule, now));
+      await this.pause(Math.min(delay, Math.max(1, deadline - now)));
+    }
+  }
+
+  private reportFailure(p: Progress): void {
+    if (p.error) this.display.line('error', `${p.error.code ?? 'Unknown'}: ${p.error.message ?? ''}`);
+    this.error = { code: p.error?.code ?? p.status, message: p.error?.message ?? `deployment ${p.status}` };
+    const failed = p.lifecycleEvents.filter((e) => e.status === 'Failed');
+    for (const e of failed) {
+      this.display.line('failed', `${e.name} ${e.diagnostics?.errorCode ?? 'Failed'}: ${e.diagnostics?.message ?? 'no diagnostics'}`);
+      for (const l of (e.diagnostics?.logTail ?? '').split('\n').filter((x) => x.trim().length > 0).slice(-20)) {
+        this.display.line('failed', `${e.name} log ${l}`);
+      }
+    }
+    const hook = this.input.hookFunctionName;
+    const hookEventFailed = failed.some((e) => (ECS_HOOK_EVENTS as readonly string[]).includes(e.name));
+    if (hook && (hookEventFailed || failed.length === 0)) this.display.line('hook', `${hook} logs ${lambdaLogGroup(hook)}`);
+  }
+
+  /** Finds the rollback deployment CodeDeploy started for `id` and follows it to its end. */
+  private async followRollback(id: string, last: Progress, timeoutInMinutes: number): Promise<void> {
+    let rollbackId = last.rollbackDeploymentId;
+    let message = last.rollbackMessage;
+    const until = this.deps.clock() + ROLLBACK_DISCOVERY_IN_MS;
+    while (!rollbackId && this.deps.clock() < until) {
+      await this.pause(this.input.pollMinIntervalInMs);
+      const info = (await this.call<{ deploymentInfo?: { rollbackInfo?: { rollbackDeploymentId?: string; rollbackMessage?: string } } }>('GetDeployment', new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo;
+      rollbackId = info?.rollbackInfo?.rollbackDeploymentId;
+      message = info?.rollbackInfo?.rollbackMessage ?? message;
+    }
+    if (!rollbackId) {
+      this.display.line('rollback', `none${message ? `: ${message}` : ': no rollback deployment was started (is automatic rollback enabled for the group?)'}`);
+      return;
+    }
+    this.rollbackDeploymentId = rollbackId;
+    this.display.line('rollback', `${rollbackId} started`);
+    this.display.line('console', consoleUrl(this.input.region, rollbackId));
+    const end = await this.follow(rollbackId, 'rollback', this.deps.clock() + timeoutInMinutes * 60000);
+    this.rollbackStatus = end.progress.status;
+    if (end.kind === 'timeout') this.display.line('rollback', `still ${end.progress.status} after ${timeoutInMinutes} min; see the console`);
+  }
+
+  private async onTimeout(id: string, p: Progress, timeoutInMinutes: number): Promise<ReleaseOutcome> {
+    const current = [...p.lifecycleEvents].reverse().find((e) => e.status === 'InProgress');
+    const traffic = p.traffic ? `, traffic blue ${formatPercent(p.traffic.bluePercent)}% green ${formatPercent(p.traffic.greenPercent)}%` : '';
+    const state = `${p.status}${current ? `, at ${current.name} ${current.status}` : ''}${traffic}${p.terminationWaitStarted ? ', in the termination wait' : ''}`;
+    const message = `timed out after ${timeoutInMinutes} min; deployment ${id} is ${state}`;
+    this.display.line('timeout', message);
+    this.error = { code: 'Timeout', message };
+    if (!this.input.stopOnTimeout) {
+      this.display.line('timeout', `${id} left running (--stop-on-timeout stops it); follow it at ${consoleUrl(this.input.region, id)}`);
+      return { kind: 'timeout' };
+    }
+    this.stopRequested = true;
+    await this.stopDeployment(id, 'timeout');
+    const end = await this.follow(id, 'main', this.deps.clock() + STOP_GRACE_IN_MS, p);
+    if (end.progress.status !== 'Succeeded') await this.followRollback(id, end.progress, timeoutInMinutes);
+    return { kind: 'timeout' };
+  }
+}
+
+/** Runs a release with the given dependencies. Never throws for expected failures: see the exit code. */
+export function run(input: ReleaseInput, deps: ReleaseDeps): Promise<ReleaseResult> {
+  return new Release(input, deps).run();
+}
+
+export { EXIT_CODES };

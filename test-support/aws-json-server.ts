@@ -23,6 +23,8 @@ export interface RecordedCall {
   readonly operation: string;
   readonly input: Record<string, unknown>;
   readonly at: number;
+  /** The caller's `User-Agent` header (tells the AWS CLI, the JS SDK and others apart). */
+  readonly userAgent?: string;
 }
 
 /** Handler of one operation. */
@@ -45,6 +47,12 @@ export interface AwsJsonServerOptions {
   readonly handlers: Readonly<Record<string, OperationHandler>>;
   /** Port to listen on. @default 0 (any free port) */
   readonly port?: number;
+  /**
+   * Runs before the handler of every recorded call: may wait (latency) or throw an
+   * {@link AwsJsonError} (fault injection), which is answered instead of calling the handler.
+   * @default - none
+   */
+  readonly beforeHandle?: (call: RecordedCall) => void | Promise<void>;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -79,8 +87,10 @@ export async function startAwsJsonServer(options: AwsJsonServerOptions): Promise
         return;
       }
       const input = raw.length > 0 ? (JSON.parse(raw) as Record<string, unknown>) : {};
-      const call: RecordedCall = { operation, input, at: Date.now() };
+      const userAgent = req.headers['user-agent'];
+      const call: RecordedCall = { operation, input, at: Date.now(), ...(userAgent ? { userAgent: String(userAgent) } : {}) };
       calls.push(call);
+      if (options.beforeHandle) await options.beforeHandle(call);
       const handler = options.handlers[operation];
       if (!handler) {
         send(res, 400, { __type: 'UnknownOperationException', message: `operation ${operation} is not implemented by this stand-in` });

@@ -1,0 +1,402 @@
+/**
+ * The CodeDeploy stand-in itself, exercised with the real CodeDeployClient over HTTP: the shapes
+ * it answers, the ECS blue/green state machine, and fault injection.
+ */
+import {
+  CodeDeployClient,
+  ContinueDeploymentCommand,
+  CreateDeploymentCommand,
+  GetDeploymentCommand,
+  GetDeploymentConfigCommand,
+  GetDeploymentGroupCommand,
+  GetDeploymentTargetCommand,
+  ListDeploymentsCommand,
+  ListDeploymentTargetsCommand,
+  PutLifecycleEventHookExecutionStatusCommand,
+  StopDeploymentCommand,
+} from '@aws-sdk/client-codedeploy';
+import { join } from 'node:path';
+import { appSpecSha256, renderAppSpecJson, renderAppSpecYaml } from '../lib/appspec';
+import {
+  CodeDeployStandIn,
+  DeploymentGroupSpec,
+  HookEvent,
+  inProcessHookInvoker,
+  shiftDurationInMinutes,
+  startCodeDeployStandIn,
+  startHookRuntime,
+  trafficSchedule,
+} from '../test-support/codedeploy';
+
+const APP = 'bluegreen-dev';
+const GROUP = 'bluegreen-dev-dg';
+const TASK_DEF = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7';
+
+function appSpec(hooks: Record<string, string> = {}): { content: string; sha256: string } {
+  const content = renderAppSpecJson({ taskDefinitionArn: TASK_DEF, containerName: 'web', containerPort: 8080, hooks });
+  return { content, sha256: appSpecSha256(content) };
+}
+
+function clientFor(standIn: CodeDeployStandIn, maxAttempts = 3): CodeDeployClient {
+  return new CodeDeployClient({
+    endpoint: standIn.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    maxAttempts,
+  });
+}
+
+/** A fake hook (this file tests the stand-in, not the project's hook): reports `status` via the SDK. */
+function reportingHook(client: () => CodeDeployClient, status: () => 'Succeeded' | 'Failed' | 'none'): (e: HookEvent) => Promise<void> {
+  return async (event) => {
+    const s = status();
+    if (s === 'none') return;
+    await client().send(
+      new PutLifecycleEventHookExecutionStatusCommand({ deploymentId: event.DeploymentId, lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId, status: s }),
+    );
+  };
+}
+
+describe('traffic schedules of the predefined ECS configs', () => {
+  test('canary moves the canary percentage first, the rest after the interval', () => {
+    expect(trafficSchedule({ type: 'TimeBasedCanary', timeBasedCanary: { canaryPercentage: 10, canaryInterval: 5 } })).toEqual([
+      { atMinute: 0, greenPercent: 10 },
+      { atMinute: 5, greenPercent: 100 },
+    ]);
+  });
+  test('linear moves the percentage every interval and never beyond 100', () => {
+    const steps = trafficSchedule({ type: 'TimeBasedLinear', timeBasedLinear: { linearPercentage: 30, linearInterval: 3 } });
+    expect(steps).toEqual([
+      { atMinute: 0, greenPercent: 30 },
+      { atMinute: 3, greenPercent: 60 },
+      { atMinute: 6, greenPercent: 90 },
+      { atMinute: 9, greenPercent: 100 },
+    ]);
+    expect(shiftDurationInMinutes({ type: 'TimeBasedLinear', timeBasedLinear: { linearPercentage: 10, linearInterval: 1 } })).toBe(9);
+  });
+  test('all-at-once moves everything at once', () => {
+    expect(trafficSchedule({ type: 'AllAtOnce' })).toEqual([{ atMinute: 0, greenPercent: 100 }]);
+  });
+});
+
+describe('CodeDeploy stand-in over HTTP with the real SDK client', () => {
+  let standIn: CodeDeployStandIn;
+  let client: CodeDeployClient;
+  let hookStatus: 'Succeeded' | 'Failed' | 'none' = 'Succeeded';
+
+  async function start(groups: Partial<DeploymentGroupSpec>[] = [{}], msPerMinute = 40): Promise<void> {
+    standIn = await startCodeDeployStandIn({
+      msPerMinute,
+      eventDurationInMs: 10,
+      hookTimeoutInMinutes: 5,
+      groups: groups.map((g, i) => ({ applicationName: APP, deploymentGroupName: i === 0 ? GROUP : `${GROUP}-${i}`, ...g })),
+      hookInvoker: inProcessHookInvoker(reportingHook(() => client, () => hookStatus)),
+    });
+    client = clientFor(standIn);
+  }
+
+  async function create(hooks: Record<string, string> = { BeforeAllowTraffic: 'hook-fn' }, extra: Record<string, unknown> = {}): Promise<string> {
+    const out = await client.send(
+      new CreateDeploymentCommand({
+        applicationName: APP,
+        deploymentGroupName: GROUP,
+        revision: { revisionType: 'AppSpecContent', appSpecContent: appSpec(hooks) },
+        description: 'test release',
+        ...extra,
+      }),
+    );
+    return out.deploymentId!;
+  }
+
+  const status = (id: string) => standIn.deployment(id)!.status;
+
+  afterEach(async () => {
+    hookStatus = 'Succeeded';
+    try {
+      await standIn.settle(5000);
+    } finally {
+      await standIn.close();
+    }
+  });
+
+  test('a deployment runs every ECS lifecycle event in order, invokes the AppSpec hook, and moves all traffic to green', async () => {
+    await start();
+    const id = await create({ BeforeAllowTraffic: 'hook-fn', AfterAllowTestTraffic: 'hook-fn' });
+    expect(id).toMatch(/^d-[A-Z0-9]{9}$/);
+    await standIn.waitUntil(() => status(id) === 'Succeeded', 'success');
+
+    const { deploymentInfo } = await client.send(new GetDeploymentCommand({ deploymentId: id }));
+    expect(deploymentInfo).toMatchObject({
+      deploymentId: id,
+      applicationName: APP,
+      deploymentGroupName: GROUP,
+      deploymentConfigName: 'CodeDeployDefault.ECSAllAtOnce',
+      status: 'Succeeded',
+      creator: 'user',
+      description: 'test release',
+      computePlatform: 'ECS',
+      deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+      revision: { revisionType: 'AppSpecContent' },
+    });
+    // JSON 1.1 timestamps are epoch seconds; the SDK turns them into Dates.
+    expect(deploymentInfo!.createTime).toBeInstanceOf(Date);
+    expect(deploymentInfo!.completeTime!.getTime()).toBeGreaterThanOrEqual(deploymentInfo!.createTime!.getTime());
+
+    const { targetIds } = await client.send(new ListDeploymentTargetsCommand({ deploymentId: id }));
+    expect(targetIds).toEqual(['bluegreen-cluster:bluegreen-service']);
+    const { deploymentTarget } = await client.send(new GetDeploymentTargetCommand({ deploymentId: id, targetId: targetIds![0] }));
+    expect(deploymentTarget!.deploymentTargetType).toBe('ECSTarget');
+    const target = deploymentTarget!.ecsTarget!;
+    expect(target.lifecycleEvents!.map((e) => [e.lifecycleEventName, e.status])).toEqual([
+      ['BeforeInstall', 'Succeeded'],
+      ['Install', 'Succeeded'],
+      ['AfterInstall', 'Succeeded'],
+      ['AllowTestTraffic', 'Succeeded'],
+      ['AfterAllowTestTraffic', 'Succeeded'],
+      ['BeforeAllowTraffic', 'Succeeded'],
+      ['AllowTraffic', 'Succeeded'],
+      ['AfterAllowTraffic', 'Succeeded'],
+    ]);
+    const starts = target.lifecycleEvents!.map((e) => e.startTime!.getTime());
+    expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+    const green = target.taskSetsInfo!.find((t) => t.taskSetLabel === 'Green')!;
+    const blue = target.taskSetsInfo!.find((t) => t.taskSetLabel === 'Blue')!;
+    expect(green).toMatchObject({ trafficWeight: 100, status: 'PRIMARY', runningCount: 2, targetGroup: { name: 'bluegreen-service-green' } });
+    expect(blue).toMatchObject({ trafficWeight: 0, targetGroup: { name: 'bluegreen-service-blue' } });
+    expect(green.identifer).toMatch(/^ecs-svc\/\d+$/);
+    expect(standIn.model.hookInvocations.map((h) => [h.lifecycleEvent, h.functionName, h.reported])).toEqual([
+      ['AfterAllowTestTraffic', 'hook-fn', 'Succeeded'],
+      ['BeforeAllowTraffic', 'hook-fn', 'Succeeded'],
+    ]);
+  });
+
+  test('a canary shift holds the canary weight for the interval, then moves the rest', async () => {
+    await start([{ deploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent5Minutes' }], 60);
+    const id = await create({});
+    await standIn.waitUntil(() => standIn.deployment(id)!.greenWeight === 10, 'canary weight');
+    const { deploymentTarget } = await client.send(new GetDeploymentTargetCommand({ deploymentId: id, targetId: 'bluegreen-cluster:bluegreen-service' }));
+    const weights = Object.fromEntries(deploymentTarget!.ecsTarget!.taskSetsInfo!.map((t) => [t.taskSetLabel!, t.trafficWeight]));
+    expect(weights).toEqual({ Blue: 90, Green: 10 });
+    expect(deploymentTarget!.ecsTarget!.lifecycleEvents!.find((e) => e.lifecycleEventName === 'AllowTraffic')!.status).toBe('InProgress');
+    const canaryAt = Date.now();
+    await standIn.waitUntil(() => status(id) === 'Succeeded', 'success');
+    // 5 simulated minutes at 60 ms each.
+    expect(Date.now() - canaryAt).toBeGreaterThanOrEqual(250);
+    expect(standIn.deployment(id)!.greenWeight).toBe(100);
+  });
+
+  test('a hook that reports Failed fails the deployment and starts a rollback deployment linked both ways', async () => {
+    await start();
+    hookStatus = 'Failed';
+    const id = await create();
+    await standIn.waitUntil(() => standIn.deployments().length === 2 && standIn.deployments()[1]!.status === 'Succeeded', 'rollback');
+    const { deploymentInfo: failed } = await client.send(new GetDeploymentCommand({ deploymentId: id }));
+    expect(failed!.status).toBe('Failed');
+    expect(failed!.errorInformation!.code).toBe('HOOK_EXECUTION_FAILURE');
+    const rollbackId = failed!.rollbackInfo!.rollbackDeploymentId!;
+    const { deploymentInfo: rollback } = await client.send(new GetDeploymentCommand({ deploymentId: rollbackId }));
+    expect(rollback).toMatchObject({ creator: 'codeDeployRollback', status: 'Succeeded', rollbackInfo: { rollbackTriggeringDeploymentId: id } });
+    const { deploymentTarget } = await client.send(new GetDeploymentTargetCommand({ deploymentId: id, targetId: 'bluegreen-cluster:bluegreen-service' }));
+    const events = Object.fromEntries(deploymentTarget!.ecsTarget!.lifecycleEvents!.map((e) => [e.lifecycleEventName!, e]));
+    expect(events.BeforeAllowTraffic!.status).toBe('Failed');
+    expect(events.BeforeAllowTraffic!.diagnostics).toMatchObject({ errorCode: 'ScriptFailed', scriptName: 'hook-fn' });
+    expect(events.AllowTraffic!.status).toBe('Skipped');
+    expect(standIn.deployment(rollbackId)!.greenWeight).toBe(0);
+    expect(standIn.deployment(rollbackId)!.blueWeight).toBe(100);
+    // Reporting again is refused the way CodeDeploy refuses it.
+    const execution = standIn.model.hookInvocations[0]!.event;
+    await expect(
+      client.send(new PutLifecycleEventHookExecutionStatusCommand({ deploymentId: id, lifecycleEventHookExecutionId: execution.LifecycleEventHookExecutionId, status: 'Succeeded' })),
+    ).rejects.toMatchObject({ name: 'LifecycleEventAlreadyCompletedException' });
+  });
+
+  test('a hook that never reports times out after the hook timeout and fails the event with ScriptTimedOut', async () => {
+    await start([{ autoRollbackConfiguration: { enabled: false, events: [] } }], 20);
+    hookStatus = 'none';
+    const id = await create();
+    await standIn.waitUntil(() => status(id) === 'Failed', 'failure', 5000);
+    const snapshot = standIn.deployment(id)!;
+    expect(snapshot.errorCode).toBe('HOOK_EXECUTION_FAILURE');
+    expect(snapshot.rollbackDeploymentId).toBeUndefined();
+    const { deploymentTarget } = await client.send(new GetDeploymentTargetCommand({ deploymentId: id, targetId: 'bluegreen-cluster:bluegreen-service' }));
+    const event = deploymentTarget!.ecsTarget!.lifecycleEvents!.find((e) => e.lifecycleEventName === 'BeforeAllowTraffic')!;
+    expect(event.diagnostics!.errorCode).toBe('ScriptTimedOut');
+    // 5 simulated minutes at 20 ms each.
+    expect(event.endTime!.getTime() - event.startTime!.getTime()).toBeGreaterThanOrEqual(90);
+  });
+
+  test('a second deployment while one is active is refused with DeploymentLimitExceededException naming it', async () => {
+    await start([{ terminationWaitTimeInMinutes: 5 }]);
+    const id = await create({});
+    await expect(create({})).rejects.toMatchObject({ name: 'DeploymentLimitExceededException', message: expect.stringContaining(id) });
+    const active = await client.send(
+      new ListDeploymentsCommand({ applicationName: APP, deploymentGroupName: GROUP, includeOnlyStatuses: ['Created', 'Queued', 'InProgress', 'Ready'] }),
+    );
+    expect(active.deployments).toEqual([id]);
+    await standIn.waitUntil(() => status(id) === 'Succeeded', 'success');
+    const none = await client.send(new ListDeploymentsCommand({ applicationName: APP, deploymentGroupName: GROUP, includeOnlyStatuses: ['InProgress'] }));
+    expect(none.deployments).toEqual([]);
+    const second = await create({});
+    const all = await client.send(new ListDeploymentsCommand({ applicationName: APP, deploymentGroupName: GROUP }));
+    expect(all.deployments).toEqual([second, id]);
+  });
+
+  test('StopDeployment with autoRollbackEnabled stops it (MANUAL_STOP) and rolls back; stopping again is refused', async () => {
+    await start([{ deploymentConfigName: 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes' }]);
+    const id = await create({});
+    await standIn.waitUntil(() => standIn.deployment(id)!.greenWeight >= 20, 'mid-shift');
+    const out = await client.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }));
+    expect(out.status).toBe('Pending');
+    await standIn.waitUntil(() => status(id) === 'Stopped', 'stop');
+    const snapshot = standIn.deployment(id)!;
+    expect(snapshot.errorCode).toBe('MANUAL_STOP');
+    await standIn.waitUntil(() => status(snapshot.rollbackDeploymentId!) === 'Succeeded', 'rollback');
+    expect(standIn.deployment(snapshot.rollbackDeploymentId!)!.greenWeight).toBe(0);
+    await expect(client.send(new StopDeploymentCommand({ deploymentId: id }))).rejects.toMatchObject({ name: 'DeploymentAlreadyCompletedException' });
+  });
+
+  test('a group with a manual ready option waits in Ready until ContinueDeployment', async () => {
+    await start([{ deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 100 } }]);
+    const id = await create({});
+    await expect(client.send(new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'TERMINATION_WAIT' }))).rejects.toMatchObject({
+      name: 'DeploymentIsNotInReadyStateException',
+    });
+    await standIn.waitUntil(() => status(id) === 'Ready', 'Ready');
+    const { deploymentInfo } = await client.send(new GetDeploymentCommand({ deploymentId: id }));
+    expect(deploymentInfo!.deploymentOverview).toMatchObject({ Ready: 1, InProgress: 0 });
+    expect(standIn.deployment(id)!.greenWeight).toBe(0);
+    await client.send(new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'READY_WAIT' }));
+    await standIn.waitUntil(() => status(id) === 'Succeeded', 'success');
+    expect(standIn.deployment(id)!.history.map((h) => h.status)).toEqual(['Created', 'InProgress', 'Ready', 'InProgress', 'Succeeded']);
+  });
+
+  test('the termination wait keeps the deployment in progress until its time or ContinueDeployment(TERMINATION_WAIT)', async () => {
+    await start([{ terminationWaitTimeInMinutes: 1000 }]);
+    const id = await create({});
+    await standIn.waitUntil(() => standIn.deployment(id)!.greenWeight === 100, 'traffic moved');
+    await standIn.waitUntil(() => standIn.deployment(id)!.events.every((e) => e.status === 'Succeeded'), 'events done');
+    const { deploymentInfo } = await client.send(new GetDeploymentCommand({ deploymentId: id }));
+    expect(deploymentInfo).toMatchObject({ status: 'InProgress', instanceTerminationWaitTimeStarted: true });
+    await client.send(new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'TERMINATION_WAIT' }));
+    await standIn.waitUntil(() => status(id) === 'Succeeded', 'success', 2000);
+  });
+
+  test('an alarm that fires mid-shift stops the deployment with ALARM_ACTIVE and rolls it back', async () => {
+    await start([{ deploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent5Minutes', alarms: ['bluegreen-5xx'] }]);
+    standIn.faults.alarmWhenGreenReaches('bluegreen-5xx', 10);
+    const id = await create({});
+    await standIn.waitUntil(() => status(id) === 'Stopped', 'alarm stop');
+    const snapshot = standIn.deployment(id)!;
+    expect(snapshot.errorCode).toBe('ALARM_ACTIVE');
+    expect(snapshot.errorMessage).toContain('bluegreen-5xx');
+    expect(snapshot.events.find((e) => e.name === 'AllowTraffic')!.status).toBe('Failed');
+    await standIn.waitUntil(() => status(snapshot.rollbackDeploymentId!) === 'Succeeded', 'rollback');
+    expect(standIn.deployment(snapshot.rollbackDeploymentId!)!.creator).toBe('codeDeployRollback');
+  });
+
+  test('fault injection: throttling bursts, AccessDenied and latency answer as AWS does', async () => {
+    await start();
+    const once = clientFor(standIn, 1);
+    standIn.faults.throttle('GetDeploymentGroup', 2);
+    await expect(once.send(new GetDeploymentGroupCommand({ applicationName: APP, deploymentGroupName: GROUP }))).rejects.toMatchObject({
+      name: 'ThrottlingException',
+      message: 'Rate exceeded',
+    });
+    // The SDK's own retries absorb the second throttle.
+    const { deploymentGroupInfo } = await client.send(new GetDeploymentGroupCommand({ applicationName: APP, deploymentGroupName: GROUP }));
+    expect(deploymentGroupInfo).toMatchObject({ computePlatform: 'ECS', ecsServices: [{ clusterName: 'bluegreen-cluster', serviceName: 'bluegreen-service' }] });
+    expect(standIn.faults.injected.GetDeploymentGroup).toBe(2);
+
+    standIn.faults.deny('CreateDeployment');
+    await expect(create({})).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('codedeploy:CreateDeployment') });
+    standIn.faults.clear();
+
+    standIn.faults.latency('GetDeploymentConfig', 150);
+    const t0 = Date.now();
+    const { deploymentConfigInfo } = await client.send(new GetDeploymentConfigCommand({ deploymentConfigName: 'CodeDeployDefault.ECSLinear10PercentEvery3Minutes' }));
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+    expect(deploymentConfigInfo).toMatchObject({
+      computePlatform: 'ECS',
+      trafficRoutingConfig: { type: 'TimeBasedLinear', timeBasedLinear: { linearPercentage: 10, linearInterval: 3 } },
+    });
+  });
+
+  test('invalid and unknown ids, configs and revisions get CodeDeploy exception names', async () => {
+    await start();
+    await expect(client.send(new GetDeploymentCommand({ deploymentId: 'not-an-id' }))).rejects.toMatchObject({ name: 'InvalidDeploymentIdException' });
+    await expect(client.send(new GetDeploymentCommand({ deploymentId: 'd-ABCDEFGHI' }))).rejects.toMatchObject({ name: 'DeploymentDoesNotExistException' });
+    await expect(client.send(new GetDeploymentConfigCommand({ deploymentConfigName: 'CodeDeployDefault.Nope' }))).rejects.toMatchObject({
+      name: 'DeploymentConfigDoesNotExistException',
+    });
+    await expect(client.send(new GetDeploymentGroupCommand({ applicationName: APP, deploymentGroupName: 'nope' }))).rejects.toMatchObject({
+      name: 'DeploymentGroupDoesNotExistException',
+    });
+    const bad = appSpec({});
+    await expect(
+      client.send(
+        new CreateDeploymentCommand({
+          applicationName: APP,
+          deploymentGroupName: GROUP,
+          revision: { revisionType: 'AppSpecContent', appSpecContent: { content: bad.content, sha256: '0'.repeat(64) } },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidRevisionException' });
+    await expect(
+      client.send(
+        new CreateDeploymentCommand({
+          applicationName: APP,
+          deploymentGroupName: GROUP,
+          revision: { revisionType: 'S3', s3Location: { bucket: 'b', key: 'appspec.yaml', bundleType: 'YAML' } },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'RevisionDoesNotExistException' });
+  });
+
+  test('an S3 revision reads the YAML AppSpec the test put there and runs its hooks', async () => {
+    await start();
+    standIn.model.putS3Object(
+      'appspec-bucket',
+      'appspec.yaml',
+      renderAppSpecYaml({ taskDefinitionArn: TASK_DEF, containerName: 'web', containerPort: 8080, hooks: { AfterAllowTraffic: 'post-hook' } }),
+      'v1',
+    );
+    const out = await client.send(
+      new CreateDeploymentCommand({
+        applicationName: APP,
+        deploymentGroupName: GROUP,
+        revision: { revisionType: 'S3', s3Location: { bucket: 'appspec-bucket', key: 'appspec.yaml', bundleType: 'YAML', version: 'v1' } },
+      }),
+    );
+    await standIn.waitUntil(() => status(out.deploymentId!) === 'Succeeded', 'success');
+    expect(standIn.model.hookInvocations.map((h) => [h.lifecycleEvent, h.functionName])).toEqual([['AfterAllowTraffic', 'post-hook']]);
+  });
+});
+
+describe('hook runtime: the hook module in a warm child process with its own environment', () => {
+  test('the child reports through its own CodeDeploy client, found via AWS_ENDPOINT_URL_CODEDEPLOY', async () => {
+    const standIn = await startCodeDeployStandIn({ msPerMinute: 20, eventDurationInMs: 10, groups: [{ applicationName: APP, deploymentGroupName: GROUP }] });
+    const runtime = await startHookRuntime({
+      modulePath: join(__dirname, '..', 'test-support', 'codedeploy', 'fixtures', 'reporting-hook.ts'),
+      env: { AWS_ENDPOINT_URL_CODEDEPLOY: standIn.endpoint, FIXTURE_HOOK_STATUS: 'Failed' },
+    });
+    try {
+      standIn.model.setHookInvoker(runtime.invoker);
+      const client = clientFor(standIn);
+      const out = await client.send(
+        new CreateDeploymentCommand({
+          applicationName: APP,
+          deploymentGroupName: GROUP,
+          revision: { revisionType: 'AppSpecContent', appSpecContent: appSpec({ AfterAllowTestTraffic: 'fixture' }) },
+        }),
+      );
+      await standIn.waitUntil(() => standIn.deployment(out.deploymentId!)!.status === 'Failed', 'hook failure', 15_000);
+      const puts = standIn.calls.filter((c) => c.operation === 'PutLifecycleEventHookExecutionStatus');
+      expect(puts.map((c) => c.input.status)).toEqual(['Failed']);
+      expect(runtime.logs.some((l) => l.includes('fixture hook invoked'))).toBe(true);
+      await standIn.settle();
+    } finally {
+      await runtime.close();
+      await standIn.close();
+    }
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * Ways for the stand-in to invoke a hook function: in this process (a handler function, e.g. a
+ * test's fake), or in a warm child process running the real hook module with its own environment
+ * (as Lambda does: the function's env vars, its own CodeDeploy client pointed at the stand-in).
+ */
+import { ChildProcess, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { HookEvent, HookInvoker } from './state-machine';
+
+/** A Lambda-style handler. */
+export type LambdaHandler = (event: HookEvent, context: any) => Promise<unknown>;
+
+/** A minimal Lambda context whose remaining time counts down from `timeoutInMs`. */
+export function lambdaContext(functionName: string, timeoutInMs: number): Record<string, unknown> {
+  const deadline = Date.now() + timeoutInMs;
+  const requestId = randomUUID();
+  return {
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
+    memoryLimitInMB: '128',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: `local/[$LATEST]${requestId.replace(/-/g, '')}`,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+}
+
+/** Invokes `handler` in this process. @param timeoutInMs the function's Lambda timeout */
+export function inProcessHookInvoker(handler: LambdaHandler, timeoutInMs = 30_000): HookInvoker {
+  return (functionName, event) => handler(event, lambdaContext(functionName, timeoutInMs));
+}
+
+/** Options of {@link startHookRuntime}. */
+export interface HookRuntimeOptions {
+  /** Module exporting `handler` (the hook's `index.ts`, or its esbuild bundle). */
+  readonly modulePath: string;
+  /** The function's environment (merged over a clean base: PATH, dummy AWS credentials, region). */
+  readonly env: Readonly<Record<string, string>>;
+  /** The function's Lambda timeout. @default 30000 */
+  readonly timeoutInMs?: number;
+}
+
+/** A warm child process running the hook. */
+export interface HookRuntime {
+  readonly invoker: HookInvoker;
+  /** Lines the function printed (stdout and stderr), e.g. its structured JSON logs. */
+  readonly logs: string[];
+  close(): Promise<void>;
+}
+
+/** Starts a child process that loads the hook module once and runs every invocation. */
+export async function startHookRuntime(options: HookRuntimeOptions): Promise<HookRuntime> {
+  const logs: string[] = [];
+  const timeoutInMs = options.timeoutInMs ?? 30_000;
+  const child: ChildProcess = fork(join(__dirname, 'hook-runtime.ts'), [], {
+    execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href],
+    env: {
+      PATH: process.env.PATH ?? '',
+      AWS_ACCESS_KEY_ID: 'x',
+      AWS_SECRET_ACCESS_KEY: 'x',
+      AWS_REGION: 'us-east-1',
+      AWS_LAMBDA_FUNCTION_NAME: 'hook',
+      ...options.env,
+      STANDIN_HOOK_MODULE: options.modulePath,
+    },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const collect = (chunk: Buffer): void => {
+    logs.push(...chunk.toString('utf8').split('\n').filter((l) => l.length > 0));
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let next = 1;
+  await new Promise<void>((resolve, reject) => {
+    const onMessage = (msg: { ready?: boolean; error?: string }): void => {
+      if (msg.ready === true) resolve();
+      else if (msg.ready === false) reject(new Error(`hook runtime failed to start: ${msg.error}`));
+    };
+    child.once('message', onMessage);
+    child.once('exit', (code) => reject(new Error(`hook runtime exited (${code}) before it was ready: ${logs.join('\n')}`)));
+  });
+  child.on('message', (msg: { id?: number; ok?: boolean; error?: string; result?: unknown }) => {
+    if (msg.id === undefined) return;
+    const p = pending.get(msg.id);
+    pending.delete(msg.id);
+    if (msg.ok) p?.resolve(msg.result);
+    else p?.reject(new Error(msg.error ?? 'invocation failed'));
+  });
+  child.on('exit', () => {
+    for (const p of pending.values()) p.reject(new Error('hook runtime exited'));
+    pending.clear();
+  });
+  const invoker: HookInvoker = (functionName, event) =>
+    new Promise((resolve, reject) => {
+      const id = next++;
+      pending.set(id, { resolve, reject });
+      child.send({ id, functionName, event, timeoutInMs });
+    });
+  return {
+    invoker,
+    logs,
+    close: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+    },
+  };
+}

@@ -286,6 +286,18 @@ describe('hook handler: configuration, event and code errors', () => {
     expect(result).toMatchObject({ status: 'Failed', reason: 'internal error in the hook: Error: clock broke' });
     expect(reports().map((c) => c.input.status)).toEqual(['Failed']);
   });
+  test('still reports when the log sink throws', async () => {
+    const handler = createHandler({
+      env: toHookEnvironment({ testBaseUrl: greenUrl, checks: [{ path: '/ok' }] }),
+      codedeploy: client,
+      log: () => {
+        throw new Error('log sink down');
+      },
+    });
+    const result = await handler(EVENT, contextWithDeadline(3000));
+    expect(result.status).toBe('Succeeded');
+    expect(reports().map((c) => c.input.status)).toEqual(['Succeeded']);
+  });
 });
 
 describe('hook handler: the report call', () => {

@@ -128,7 +128,18 @@ async function decide(config: ResolvedHookConfig, checkBudgetInMs: number, deps:
  * One invocation: validates the event (throws when there is nothing to report to), decides the verdict
  * (invalid configuration and any exception mean Failed), then reports it exactly once.
  */
-export async function run(input: HookInput, deps: HookDeps): Promise<HookResult> {
+export async function run(input: HookInput, rawDeps: HookDeps): Promise<HookResult> {
+  // A log sink that throws must not keep the hook from reporting.
+  const deps: HookDeps = {
+    ...rawDeps,
+    log: (entry) => {
+      try {
+        rawDeps.log(entry);
+      } catch {
+        // Nothing better to do with a broken log sink.
+      }
+    },
+  };
   const start = deps.now();
   const remaining = remainingTime(input.context);
   const parsed = parseHookEvent(input.event);

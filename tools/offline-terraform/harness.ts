@@ -1,0 +1,253 @@
+/**
+ * Runs the real Terraform CLI offline against the stand-in provider: writes a private CLI
+ * configuration (dev_overrides for hashicorp/aws and hashicorp/null) into a temporary home, the
+ * bundled provider program and its schemas next to it, and runs terraform with that environment.
+ * Nothing here reads or writes the user's own Terraform configuration or touches the network.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildProviderSchemas, defaultCacheDir, PROVIDER_PACKAGES, typesUsed } from './schema';
+import type { ProviderName } from './schema';
+import { DRIFT_FILE_ENV } from './behaviour';
+import type { DriftPatch } from './behaviour';
+
+/** The parts of a Terraform JSON configuration the harness looks at. */
+export interface TerraformJson {
+  readonly terraform?: { readonly backend?: unknown; readonly [key: string]: unknown };
+  readonly resource?: { readonly [type: string]: unknown };
+  readonly data?: { readonly [type: string]: unknown };
+  readonly [key: string]: unknown;
+}
+
+/** Result of one terraform command. */
+export interface TerraformResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly durationMs: number;
+}
+
+/** Options for {@link createOfflineTerraform}. */
+export interface OfflineTerraformOptions {
+  /** Every configuration this instance will run; the provider serves exactly the types they use. */
+  readonly configs: readonly TerraformJson[];
+  /**
+   * Where reconstructed schemas are cached.
+   * @default node_modules/.cache/offline-terraform of this project
+   */
+  readonly cacheDir?: string;
+  /**
+   * The terraform executable.
+   * @default "terraform" (from PATH)
+   */
+  readonly terraformBinary?: string;
+}
+
+/** Options of {@link OfflineTerraform.run}. */
+export interface RunOptions {
+  /** Drift patches the provider applies when Terraform reads resources (plays an outside change). */
+  readonly drift?: readonly DriftPatch[];
+  /**
+   * Gives up after this long.
+   * @default 120000
+   */
+  readonly timeoutInMs?: number;
+}
+
+const PROVIDERS = Object.keys(PROVIDER_PACKAGES) as ProviderName[];
+
+function makeCertificate(dir: string): void {
+  // ECDSA P-256, CN/SAN localhost, usable as both CA and leaf: what go-plugin's AutoMTLS accepts.
+  const result = spawnSync(
+    'openssl',
+    [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+      '-keyout', path.join(dir, 'server.key'), '-out', path.join(dir, 'server.crt'), '-days', '30',
+      '-subj', '/CN=localhost',
+      '-addext', 'subjectAltName=DNS:localhost',
+      '-addext', 'basicConstraints=critical,CA:TRUE',
+      '-addext', 'keyUsage=digitalSignature,keyEncipherment,keyCertSign',
+      '-addext', 'extendedKeyUsage=serverAuth,clientAuth',
+    ],
+    { encoding: 'utf8' },
+  );
+  if (result.status !== 0) throw new Error(`openssl could not create the provider's certificate: ${result.stderr || result.error?.message}`);
+}
+
+function bundleProvider(outfile: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  esbuild.buildSync({
+    entryPoints: [path.join(__dirname, 'provider-server.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile,
+    logLevel: 'silent',
+  });
+}
+
+/** The CLI configuration text: a filesystem mirror holding our two providers, nothing else. */
+export function cliConfig(mirrorDir: string): string {
+  return [
+    'provider_installation {',
+    '  filesystem_mirror {',
+    `    path    = ${JSON.stringify(mirrorDir)}`,
+    '    include = ["registry.terraform.io/hashicorp/aws", "registry.terraform.io/hashicorp/null"]',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** The provider version the installed bindings were generated from (e.g. aws 6.25.0). */
+export function bindingProviderVersion(provider: ProviderName): string {
+  const src = readFileSync(require.resolve(`${PROVIDER_PACKAGES[provider]}/lib/provider/index.js`), 'utf8');
+  const m = /providerVersion: '([^']+)'/.exec(src);
+  if (!m) throw new Error(`${PROVIDER_PACKAGES[provider]}: cannot find the provider version it was generated from`);
+  return m[1]!;
+}
+
+/**
+ * Versions to publish in the mirror for `provider`: the bindings' version plus every exact version
+ * the configurations pin (`"6.25.0"` or `"= 6.25.0"`), so `terraform init` can satisfy them.
+ */
+export function mirrorVersions(provider: ProviderName, configs: readonly TerraformJson[]): string[] {
+  const versions = new Set([bindingProviderVersion(provider)]);
+  for (const c of configs) {
+    const rp = (c.terraform as { required_providers?: Record<string, { version?: string }> } | undefined)?.required_providers;
+    const m = /^\s*=?\s*(\d+\.\d+\.\d+)\s*$/.exec(rp?.[provider]?.version ?? '');
+    if (m) versions.add(m[1]!);
+  }
+  return [...versions];
+}
+
+function terraformPlatform(): string {
+  const arch: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' };
+  return `${process.platform}_${arch[process.arch] ?? process.arch}`;
+}
+
+/** A private Terraform environment wired to the stand-in provider. Call {@link dispose} when done. */
+export class OfflineTerraform {
+  /** Environment for terraform commands (CLI config, no checkpoint, automation mode). */
+  readonly env: NodeJS.ProcessEnv;
+
+  constructor(
+    /** Temporary directory holding the CLI config, provider program, schemas and certificate. */
+    readonly home: string,
+    private readonly terraformBinary: string,
+  ) {
+    this.env = {
+      ...process.env,
+      TF_CLI_CONFIG_FILE: path.join(home, 'terraform.rc'),
+      CHECKPOINT_DISABLE: '1',
+      TF_IN_AUTOMATION: '1',
+      TF_INPUT: '0',
+      TF_PLUGIN_CACHE_DIR: '',
+    };
+    delete this.env[DRIFT_FILE_ENV];
+  }
+
+  /**
+   * Copies a synthesized stack directory (cdk.tf.json and its assets) into a fresh work dir, with
+   * any remote backend removed so state stays local. Returns the work dir.
+   */
+  workspace(stackDirOrConfig: string | TerraformJson, name = 'stack'): string {
+    const dir = mkdtempSync(path.join(this.home, `${name.replace(/[^\w-]/g, '_')}-`));
+    let config: TerraformJson;
+    if (typeof stackDirOrConfig === 'string') {
+      for (const entry of readdirSync(stackDirOrConfig)) {
+        if (entry === '.terraform' || entry.endsWith('.tfstate') || entry.endsWith('.tfstate.backup') || entry === 'cdk.tf.json') continue;
+        cpSync(path.join(stackDirOrConfig, entry), path.join(dir, entry), { recursive: true });
+      }
+      config = JSON.parse(readFileSync(path.join(stackDirOrConfig, 'cdk.tf.json'), 'utf8')) as TerraformJson;
+    } else {
+      config = stackDirOrConfig;
+    }
+    writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(withLocalBackend(config), null, 2));
+    return dir;
+  }
+
+  /** Runs `terraform <args>` in `cwd`. Never throws for a non-zero exit; check `code`. */
+  run(cwd: string, args: readonly string[], options: RunOptions = {}): Promise<TerraformResult> {
+    const env = { ...this.env };
+    if (options.drift) {
+      const driftFile = path.join(cwd, `.drift-${Date.now()}-${Math.random().toString(16).slice(2)}.json`);
+      writeFileSync(driftFile, JSON.stringify(options.drift));
+      env[DRIFT_FILE_ENV] = driftFile;
+    }
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.terraformBinary, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+      const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutInMs ?? 120000);
+      child.on('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? -1, stdout, stderr, durationMs: Date.now() - started });
+      });
+    });
+  }
+
+  /** Removes the temporary home and every work dir in it. */
+  dispose(): void {
+    rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+/** A copy of `config` whose `terraform.backend` is removed (Terraform then uses local state). */
+export function withLocalBackend(config: TerraformJson): TerraformJson {
+  if (!config.terraform?.backend) return config;
+  const { backend: _backend, ...terraform } = config.terraform;
+  return { ...config, terraform };
+}
+
+/** Sets up the private Terraform environment for the given configurations. */
+export function createOfflineTerraform(options: OfflineTerraformOptions): OfflineTerraform {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'offline-terraform-'));
+  try {
+    const types = { resources: new Set<string>(), dataSources: new Set<string>() };
+    for (const c of options.configs) {
+      const used = typesUsed(c);
+      used.resources.forEach((t) => types.resources.add(t));
+      used.dataSources.forEach((t) => types.dataSources.add(t));
+    }
+    const wanted = { resources: [...types.resources], dataSources: [...types.dataSources] };
+    const cacheDir = options.cacheDir ?? defaultCacheDir();
+    const providerJs = path.join(home, 'provider.js');
+    bundleProvider(providerJs);
+    makeCertificate(home);
+    // Unpacked filesystem-mirror layout: <mirror>/<host>/<namespace>/<type>/<version>/<os_arch>/terraform-provider-<type>_v<version>
+    const mirror = path.join(home, 'mirror');
+    for (const p of PROVIDERS) {
+      writeFileSync(path.join(home, `schema-${p}.json`), JSON.stringify(buildProviderSchemas(p, wanted, cacheDir)));
+      const script = `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(providerJs)} ${p} ${JSON.stringify(home)}\n`;
+      for (const version of mirrorVersions(p, options.configs)) {
+        const dir = path.join(mirror, 'registry.terraform.io', 'hashicorp', p, version, terraformPlatform());
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(path.join(dir, `terraform-provider-${p}_v${version}`), script, { mode: 0o755 });
+      }
+    }
+    writeFileSync(path.join(home, 'terraform.rc'), cliConfig(mirror));
+    return new OfflineTerraform(home, options.terraformBinary ?? 'terraform');
+  } catch (err) {
+    rmSync(home, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Reads `<stackDir>/cdk.tf.json`. */
+export function readStackConfig(stackDir: string): TerraformJson {
+  const file = path.join(stackDir, 'cdk.tf.json');
+  if (!existsSync(file)) throw new Error(`${stackDir}: no cdk.tf.json (run \`npm run synth\` first)`);
+  return JSON.parse(readFileSync(file, 'utf8')) as TerraformJson;
+}

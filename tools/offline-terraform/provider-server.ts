@@ -1,0 +1,185 @@
+/**
+ * The stand-in provider process Terraform starts as `hashicorp/aws` or `hashicorp/null`:
+ * a tfplugin6 gRPC server on a unix socket with go-plugin's handshake line and AutoMTLS.
+ *
+ * Usage (from the wrapper script the harness writes): `node provider.js <aws|null> <home dir>`,
+ * where the home dir holds `schema-<provider>.json`, `server.key` and `server.crt`.
+ * `OFFLINE_TF_DRIFT_FILE` may name a JSON array of drift patches (see behaviour.ts) applied on read.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { applyResource, DEFAULT_SETTINGS, DRIFT_FILE_ENV, planResource, providerSettings, readDataSource, readResource } from './behaviour';
+import type { DriftPatch, ProviderSettings } from './behaviour';
+import { conformBlock, decodeMsgpack, encodeMsgpack } from './cty';
+import type { SchemaBlock, Value } from './cty';
+import * as msg from './messages';
+import type { Diagnostic, DynamicValueIn } from './messages';
+import type { ProviderSchemas } from './schema';
+
+/** go-plugin's magic cookie for Terraform providers (public, part of the plugin handshake). */
+const MAGIC_COOKIE_KEY = 'TF_PLUGIN_MAGIC_COOKIE';
+const MAGIC_COOKIE_VALUE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2';
+
+
+function decodeValue(v: DynamicValueIn | undefined): Value {
+  if (!v) return null;
+  if (v.msgpack && v.msgpack.length) return decodeMsgpack(v.msgpack);
+  if (v.json && v.json.length) return JSON.parse(v.json.toString('utf8')) as Value;
+  return null;
+}
+
+function loadDrift(): DriftPatch[] {
+  const file = process.env[DRIFT_FILE_ENV];
+  if (!file) return [];
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  if (!Array.isArray(parsed)) throw new Error(`${DRIFT_FILE_ENV}: ${file} must hold a JSON array of {type, match, set}`);
+  return parsed as DriftPatch[];
+}
+
+/** Handles one RPC: request bytes in, response bytes out. */
+export function createHandlers(schemas: ProviderSchemas): Record<string, (req: Buffer) => Buffer> {
+  let settings: ProviderSettings = DEFAULT_SETTINGS;
+  const resourceSchema = (t: string): SchemaBlock => {
+    const s = schemas.resources[t];
+    if (!s) throw new Error(`the offline stand-in has no schema for resource type ${t}`);
+    return s;
+  };
+  const noDiags: Diagnostic[] = [];
+  return {
+    GetMetadata: () => msg.encodeGetMetadataResponse(Object.keys(schemas.resources), Object.keys(schemas.dataSources)),
+    GetProviderSchema: () => msg.encodeGetProviderSchemaResponse(schemas),
+    ValidateProviderConfig: () => msg.encodeDiagnosticsOnly(2, noDiags),
+    ValidateResourceConfig: () => msg.encodeDiagnosticsOnly(1, noDiags),
+    ValidateDataResourceConfig: () => msg.encodeDiagnosticsOnly(1, noDiags),
+    ConfigureProvider: (buf) => {
+      settings = providerSettings(decodeValue(msg.decodeRequest('ConfigureProvider', buf).config));
+      return msg.encodeDiagnosticsOnly(1, noDiags);
+    },
+    UpgradeResourceState: (buf) => {
+      const req = msg.decodeRequest('UpgradeResourceState', buf);
+      const raw = req.rawStateJson?.length ? (JSON.parse(req.rawStateJson.toString('utf8')) as Value) : null;
+      return msg.encodeUpgradeResponse(encodeMsgpack(conformBlock(raw, resourceSchema(req.typeName))), noDiags);
+    },
+    ReadResource: (buf) => {
+      const req = msg.decodeRequest('ReadResource', buf);
+      const state = readResource(req.typeName, resourceSchema(req.typeName), decodeValue(req.currentState), loadDrift());
+      return msg.encodeReadResponse(encodeMsgpack(state), noDiags);
+    },
+    PlanResourceChange: (buf) => {
+      const req = msg.decodeRequest('PlanResourceChange', buf);
+      const { planned, requiresReplace } = planResource(
+        req.typeName,
+        resourceSchema(req.typeName),
+        decodeValue(req.priorState),
+        decodeValue(req.proposedNewState),
+        decodeValue(req.config),
+        settings,
+      );
+      return msg.encodePlanResponse(encodeMsgpack(planned), requiresReplace, noDiags);
+    },
+    ApplyResourceChange: (buf) => {
+      const req = msg.decodeRequest('ApplyResourceChange', buf);
+      const state = applyResource(req.typeName, resourceSchema(req.typeName), decodeValue(req.plannedState), settings);
+      return msg.encodeApplyResponse(encodeMsgpack(state), noDiags);
+    },
+    ReadDataSource: (buf) => {
+      const req = msg.decodeRequest('ReadDataSource', buf);
+      const schema = schemas.dataSources[req.typeName];
+      if (!schema) throw new Error(`the offline stand-in has no schema for data source ${req.typeName}`);
+      const state = readDataSource(req.typeName, schema, decodeValue(req.config), settings);
+      return msg.encodeReadDataSourceResponse(encodeMsgpack(state), noDiags);
+    },
+    StopProvider: () => Buffer.alloc(0),
+  };
+}
+
+function unaryService(serviceName: string, handlers: Record<string, (req: Buffer) => Buffer | Promise<Buffer>>): {
+  definition: grpc.ServiceDefinition;
+  implementation: grpc.UntypedServiceImplementation;
+} {
+  const identity = (b: Buffer): Buffer => b;
+  const definition: Record<string, grpc.MethodDefinition<Buffer, Buffer>> = {};
+  const implementation: grpc.UntypedServiceImplementation = {};
+  for (const [method, handler] of Object.entries(handlers)) {
+    definition[method] = {
+      path: `/${serviceName}/${method}`,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: identity,
+      requestDeserialize: identity,
+      responseSerialize: identity,
+      responseDeserialize: identity,
+    };
+    implementation[method] = (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
+      Promise.resolve()
+        .then(() => handler(call.request))
+        .then(
+          (res) => callback(null, res),
+          (err: Error) => {
+            process.stderr.write(`offline provider: ${method} failed: ${err.stack ?? err.message}\n`);
+            callback({ code: grpc.status.INTERNAL, details: `${method}: ${err.message}` });
+          },
+        );
+    };
+  }
+  return { definition, implementation };
+}
+
+/** Entry point: serve the provider until Terraform shuts it down. */
+export function main(): void {
+  const [provider, home] = process.argv.slice(2);
+  if (process.env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE_VALUE) {
+    process.stderr.write('This is a Terraform provider plugin (offline stand-in); Terraform starts it, not you.\n');
+    process.exit(1);
+  }
+  if (!provider || !home) {
+    process.stderr.write('usage: provider.js <aws|null> <home dir>\n');
+    process.exit(1);
+  }
+  const schemas = JSON.parse(readFileSync(path.join(home, `schema-${provider}.json`), 'utf8')) as ProviderSchemas;
+  const clientCert = process.env.PLUGIN_CLIENT_CERT;
+  const serverCert = readFileSync(path.join(home, 'server.crt'));
+  const serverKey = readFileSync(path.join(home, 'server.key'));
+  const credentials = clientCert
+    ? grpc.ServerCredentials.createSsl(Buffer.from(clientCert), [{ private_key: serverKey, cert_chain: serverCert }], true)
+    : grpc.ServerCredentials.createInsecure();
+
+  const socketDir = mkdtempSync(path.join(os.tmpdir(), 'otf-'));
+  const socket = path.join(socketDir, 'plugin.sock');
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': 256 << 20, 'grpc.max_send_message_length': 256 << 20 });
+  const shutdown = (): void => {
+    server.forceShutdown();
+    rmSync(socketDir, { recursive: true, force: true });
+    process.exit(0);
+  };
+  const providerService = unaryService('tfplugin6.Provider', createHandlers(schemas));
+  server.addService(providerService.definition, providerService.implementation);
+  // go-plugin asks the plugin to exit through its controller service; answering promptly saves
+  // Terraform a two-second wait before it kills the process.
+  const controller = unaryService('plugin.GRPCController', {
+    Shutdown: () => {
+      setImmediate(shutdown);
+      return Buffer.alloc(0);
+    },
+  });
+  server.addService(controller.definition, controller.implementation);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', () => undefined); // Terraform forwards Ctrl-C; it stops us through Shutdown.
+
+  server.bindAsync(`unix://${socket}`, credentials, (err) => {
+    if (err) {
+      process.stderr.write(`offline provider: cannot listen on ${socket}: ${err.message}\n`);
+      process.exit(1);
+    }
+    const der = serverCert
+      .toString('utf8')
+      .replace(/-----(BEGIN|END) CERTIFICATE-----/g, '')
+      .replace(/\s+/g, '');
+    const certField = clientCert ? der.replace(/=+$/, '') : '';
+    process.stdout.write(`1|6|unix|${socket}|grpc|${certField}\n`);
+  });
+}
+
+if (require.main === module) main();

@@ -275,7 +275,8 @@ class Release {
     let transient = 0;
     for (;;) {
       try {
-        return (await this.guard(this.deps.codedeploy.send(command))) as T;
+        // An empty answer is treated like an empty object, as the SDK itself would deserialize it.
+        return ((await this.guard(this.deps.codedeploy.send(command))) ?? {}) as T;
       } catch (err) {
         if (err instanceof HardExit) throw err;
         const c = classifyAwsError(err);

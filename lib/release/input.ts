@@ -319,7 +319,7 @@ export function parseReleaseInput(argv: readonly string[], env: Readonly<Record<
       json,
       pollMinIntervalInMs: pollMin,
       pollMaxIntervalInMs: pollMax,
-      allowTty: !booleans.has('--no-color') && !nonEmpty(env.NO_COLOR) && !nonEmpty(env.CI),
+      allowTty: !booleans.has('--no-color') && !nonEmpty(env.NO_COLOR) && !(nonEmpty(env.CI) && !/^(false|0)$/i.test(env.CI!)),
       ...(nonEmpty(env.GITHUB_STEP_SUMMARY) ? { githubStepSummaryPath: env.GITHUB_STEP_SUMMARY } : {}),
       ...(nonEmpty(env.GITHUB_OUTPUT) ? { githubOutputPath: env.GITHUB_OUTPUT } : {}),
     },

@@ -3,15 +3,18 @@
  *
  * Synth runs this every time, so it must be fast and deterministic: the same sources give the same
  * bytes (no timestamps, no absolute paths), which keeps the asset hash, and so `terraform plan`,
- * stable between machines.
+ * stable between machines. {@link bundleHookCached} skips esbuild entirely when none of the files
+ * that went into the last bundle changed (a content-hash cache), which is most synths.
  */
-import { buildSync } from 'esbuild';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { buildSync, version as esbuildVersion, type BuildOptions } from 'esbuild';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { createZip } from '../lib/zip';
 
 /** Result of bundling the hook. */
 export interface HookBundle {
-  /** Directory holding `index.js`, to be zipped as the Lambda's code. */
+  /** Directory holding `index.js` (and nothing else), to be zipped as the Lambda's code. */
   readonly directory: string;
   /** Path of the bundled file. */
   readonly file: string;
@@ -19,6 +22,8 @@ export interface HookBundle {
   readonly sizeInBytes: number;
   /** The Lambda handler setting for this bundle. */
   readonly handler: 'index.handler';
+  /** Hex sha256 of the bundled file: changes exactly when the code changes. */
+  readonly sha256: string;
 }
 
 /** Options of {@link bundleHook}. */
@@ -30,30 +35,199 @@ export interface BundleHookOptions {
    * @default true
    */
   readonly minify?: boolean;
+  /**
+   * Entry file of the hook.
+   * @default HOOK_ENTRY (`hook-lambda/index.ts`)
+   */
+  readonly entry?: string;
 }
+
+/** Options of {@link bundleHookCached}. */
+export interface BundleHookCachedOptions {
+  /**
+   * Directory of the cache.
+   * @default DEFAULT_HOOK_CACHE_DIR (`node_modules/.cache/bluegreen-hook-bundle`)
+   */
+  readonly cacheDir?: string;
+  /**
+   * Minify the output.
+   * @default true
+   */
+  readonly minify?: boolean;
+  /**
+   * Entry file of the hook.
+   * @default HOOK_ENTRY (`hook-lambda/index.ts`)
+   */
+  readonly entry?: string;
+}
+
+/** Thrown when the hook cannot be bundled (missing entry point, compile error). */
+export class HookBundleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HookBundleError';
+  }
+}
+
+/** Root of the project: paths in messages and in the cache manifest are relative to it. */
+const PROJECT_ROOT = join(__dirname, '..');
 
 /** Entry point of the hook Lambda. */
 export const HOOK_ENTRY = join(__dirname, 'index.ts');
 
-/** Bundles `hook-lambda/index.ts` and its dependencies (the CodeDeploy client included) into `outDir/index.js`. */
-export function bundleHook(options: BundleHookOptions): HookBundle {
-  mkdirSync(options.outDir, { recursive: true });
-  const file = join(options.outDir, 'index.js');
-  buildSync({
-    entryPoints: [HOOK_ENTRY],
-    outfile: file,
+/** Default cache directory (inside node_modules, so it is never committed and `npm ci` clears it). */
+export const DEFAULT_HOOK_CACHE_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'bluegreen-hook-bundle');
+
+/** Bump when the cache layout or the build options change in a way the key would not see. */
+const CACHE_FORMAT = 1;
+
+function buildOptions(entry: string, outfile: string, minify: boolean): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     platform: 'node',
     target: 'node22',
     format: 'cjs',
-    minify: options.minify ?? true,
+    minify,
     legalComments: 'none',
     // Paths in the bundle would differ between machines and change the asset hash.
     sourcemap: false,
-    absWorkingDir: join(__dirname, '..'),
+    absWorkingDir: PROJECT_ROOT,
     logLevel: 'silent',
-  });
-  // Touching the bytes once makes sure the file really exists before the asset zips it.
-  readFileSync(file);
-  return { directory: options.outDir, file, sizeInBytes: statSync(file).size, handler: 'index.handler' };
+  };
+}
+
+function assertEntryExists(entry: string): void {
+  if (!existsSync(entry)) {
+    throw new HookBundleError(
+      `The hook handler ${relative(PROJECT_ROOT, entry)} does not exist, so the hook Lambda cannot be bundled. ` +
+        'It must export `handler` (see hook-lambda/config.ts for its configuration).',
+    );
+  }
+}
+
+function build(entry: string, outfile: string, minify: boolean): Record<string, unknown> {
+  try {
+    const result = buildSync({ ...buildOptions(entry, outfile, minify), metafile: true });
+    return result.metafile!.inputs;
+  } catch (err) {
+    const errors = (err as { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }).errors;
+    const detail = errors?.length
+      ? errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}: ${e.text}` : e.text)).join('\n  ')
+      : err instanceof Error
+        ? err.message
+        : String(err);
+    throw new HookBundleError(`esbuild could not bundle ${relative(PROJECT_ROOT, entry)}:\n  ${detail}`);
+  }
+}
+
+const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
+
+/** Bundles `hook-lambda/index.ts` and its dependencies (the CodeDeploy client included) into `outDir/index.js`. */
+export function bundleHook(options: BundleHookOptions): HookBundle {
+  const entry = options.entry ?? HOOK_ENTRY;
+  assertEntryExists(entry);
+  mkdirSync(options.outDir, { recursive: true });
+  const file = join(options.outDir, 'index.js');
+  build(entry, file, options.minify ?? true);
+  const bytes = readFileSync(file);
+  return { directory: options.outDir, file, sizeInBytes: bytes.length, handler: 'index.handler', sha256: sha256(bytes) };
+}
+
+/** What the cache remembers about the last bundle. */
+interface CacheManifest {
+  readonly format: number;
+  readonly key: string;
+  /** sha256 of every file esbuild read, by path relative to the project root. */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** Sub-directory of the cache holding `index.js`, named by the bundle's sha256. */
+  readonly output: string;
+}
+
+function hashInputs(paths: readonly string[]): Record<string, string> | undefined {
+  const hashes: Record<string, string> = {};
+  for (const path of paths) {
+    try {
+      hashes[path] = sha256(readFileSync(join(PROJECT_ROOT, path)));
+    } catch {
+      return undefined;
+    }
+  }
+  return hashes;
+}
+
+function readManifest(path: string): CacheManifest | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as CacheManifest;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Like {@link bundleHook}, but returns the previous bundle when every file esbuild read for it (the
+ * hook's sources and the node_modules files it bundles) still has the same content, and the esbuild
+ * version and options are the same. Writes are atomic (temporary directory, then rename), so
+ * concurrent synths (parallel test workers) never see a half-written bundle.
+ */
+export function bundleHookCached(options: BundleHookCachedOptions = {}): HookBundle {
+  const entry = options.entry ?? HOOK_ENTRY;
+  const minify = options.minify ?? true;
+  const cacheDir = options.cacheDir ?? DEFAULT_HOOK_CACHE_DIR;
+  assertEntryExists(entry);
+  const key = sha256(JSON.stringify({ format: CACHE_FORMAT, esbuildVersion, entry: relative(PROJECT_ROOT, entry), minify, node: 'node22' }));
+  const manifestPath = join(cacheDir, `manifest-${key.slice(0, 16)}.json`);
+
+  const manifest = readManifest(manifestPath);
+  if (manifest && manifest.format === CACHE_FORMAT && manifest.key === key) {
+    const current = hashInputs(Object.keys(manifest.inputs));
+    const unchanged = current !== undefined && Object.keys(manifest.inputs).length > 0 && Object.entries(manifest.inputs).every(([path, hash]) => current[path] === hash);
+    const file = join(cacheDir, manifest.output, 'index.js');
+    if (unchanged && existsSync(file)) {
+      return { directory: join(cacheDir, manifest.output), file, sizeInBytes: statSync(file).size, handler: 'index.handler', sha256: manifest.output };
+    }
+  }
+
+  mkdirSync(cacheDir, { recursive: true });
+  const scratch = join(cacheDir, `tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    const inputs = build(entry, join(scratch, 'index.js'), minify);
+    const bytes = readFileSync(join(scratch, 'index.js'));
+    const output = sha256(bytes);
+    const directory = join(cacheDir, output);
+    if (!existsSync(join(directory, 'index.js'))) {
+      try {
+        renameSync(scratch, directory);
+      } catch {
+        // Another process stored the same bundle first: its bytes are identical (same content hash).
+      }
+    }
+    // Virtual inputs (esbuild namespaces such as `(disabled):fs`) are not files and carry no content.
+    const inputHashes = hashInputs(Object.keys(inputs).filter((path) => !/^\(?[a-z-]+\)?:/.test(path)));
+    if (inputHashes !== undefined && Object.keys(inputHashes).length > 0) {
+      const next: CacheManifest = { format: CACHE_FORMAT, key, inputs: inputHashes, output };
+      const tmpManifest = `${manifestPath}.${process.pid}.tmp`;
+      writeFileSync(tmpManifest, JSON.stringify(next));
+      renameSync(tmpManifest, manifestPath);
+    }
+    return { directory, file: join(directory, 'index.js'), sizeInBytes: bytes.length, handler: 'index.handler', sha256: output };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The Lambda deployment package of a bundle: a ZIP holding `index.js`, written next to the bundle's
+ * directory and named by its content hash, so it is built once per bundle and reused by every synth.
+ * The archive is reproducible (fixed timestamps, see lib/zip.ts): same code, same bytes, same plan.
+ */
+export function archiveHookBundle(bundle: HookBundle): string {
+  const zipPath = join(bundle.directory, '..', `archive-${bundle.sha256.slice(0, 16)}`, 'hook.zip');
+  if (existsSync(zipPath)) return zipPath;
+  mkdirSync(dirname(zipPath), { recursive: true });
+  const tmp = `${zipPath}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, createZip([{ name: 'index.js', data: readFileSync(bundle.file) }]));
+  renameSync(tmp, zipPath);
+  return zipPath;
 }

@@ -1,0 +1,65 @@
+import { Construct } from 'constructs';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
+import { renderAppSpecYaml, type AppSpecInput } from '../lib/appspec';
+import { tlsOnlyBucketPolicy } from '../lib/iam-policies';
+
+/** Props of {@link AppSpecRevision}. */
+export interface AppSpecRevisionProps {
+  /** What the AppSpec says; `taskDefinitionArn` may be a Terraform reference. */
+  readonly appSpec: AppSpecInput;
+  readonly bucketPrefix: string;
+  readonly objectKey: string;
+}
+
+/**
+ * The AppSpec revision in S3 (`revisionType: S3`, `bundleType: YAML`): a versioned, encrypted,
+ * non-public, TLS-only bucket and the rendered `appspec.yaml` for the current task definition.
+ */
+export class AppSpecRevision extends Construct {
+  readonly bucket: S3Bucket;
+  readonly object: S3Object;
+
+  constructor(scope: Construct, id: string, props: AppSpecRevisionProps) {
+    super(scope, id);
+    this.bucket = new S3Bucket(this, 'Bucket', {
+      bucketPrefix: props.bucketPrefix,
+      // Only AppSpec files derived from the stack live here; they are re-rendered on every apply.
+      forceDestroy: true,
+    });
+    new S3BucketOwnershipControls(this, 'OwnershipControls', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    const publicAccess = new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    const versioning = new S3BucketVersioningA(this, 'Versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });
+    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
+      bucket: this.bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }],
+    });
+    new S3BucketPolicy(this, 'TlsOnlyPolicy', {
+      bucket: this.bucket.id,
+      policy: JSON.stringify(tlsOnlyBucketPolicy({ bucketArn: this.bucket.arn })),
+      // S3 rejects a bucket policy while the public access block is still being applied.
+      dependsOn: [publicAccess],
+    });
+    this.object = new S3Object(this, 'AppSpec', {
+      bucket: this.bucket.id,
+      key: props.objectKey,
+      content: renderAppSpecYaml(props.appSpec),
+      contentType: 'application/yaml',
+      // AWSCodeDeployRoleForECS reads only objects carrying this tag.
+      tags: { UseWithCodeDeploy: 'true' },
+      // Versioning first, so the object has a version id for the release to pin.
+      dependsOn: [versioning, encryption],
+    });
+  }
+}

@@ -1,0 +1,34 @@
+import { Construct } from 'constructs';
+import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
+import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
+import { ecrLifecyclePolicy } from '../lib/iam-policies';
+
+/** Props of {@link ContainerRepository}. */
+export interface ContainerRepositoryProps {
+  readonly name: string;
+  /**
+   * Tagged images kept by the lifecycle policy (older ones expire).
+   * @default 30
+   */
+  readonly keepImageCount?: number;
+}
+
+/** ECR repository of the service's image: immutable tags, scan on push, lifecycle policy. */
+export class ContainerRepository extends Construct {
+  readonly repository: EcrRepository;
+
+  constructor(scope: Construct, id: string, props: ContainerRepositoryProps) {
+    super(scope, id);
+    this.repository = new EcrRepository(this, 'Repository', {
+      name: props.name,
+      // A tag names one build forever, so a task definition always runs the image it was released with.
+      imageTagMutability: 'IMMUTABLE',
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfiguration: [{ encryptionType: 'AES256' }],
+    });
+    new EcrLifecyclePolicy(this, 'LifecyclePolicy', {
+      repository: this.repository.name,
+      policy: JSON.stringify(ecrLifecyclePolicy(props.keepImageCount ?? 30)),
+    });
+  }
+}

@@ -1,0 +1,166 @@
+import { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
+import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
+import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import type { ITerraformDependable } from 'cdktf';
+import type { ResolvedEnvironment } from '../lib/environment';
+import { assumeRolePolicy, executionRolePolicy } from '../lib/iam-policies';
+
+/**
+ * Service attributes CodeDeploy owns once the service uses the CODE_DEPLOY controller (Terraform
+ * names, emitted verbatim). ECS rejects UpdateService changes to the task definition, load balancers
+ * and network configuration of such a service: they belong to the task set each CodeDeploy release
+ * creates (from the AppSpec), and after a release the live task set runs a newer task definition
+ * behind the *green* target group. Without these, every plan after a release would try to revert
+ * production to the old revision and to blue (and fail). `desired_count` is left to the operator and
+ * to autoscaling once the service exists.
+ */
+export const CODEDEPLOY_OWNED_SERVICE_ATTRIBUTES = ['task_definition', 'load_balancer', 'network_configuration', 'desired_count'];
+
+/** Props of {@link FargateService}. */
+export interface FargateServiceProps {
+  readonly vpcId: string;
+  /** Subnets of the tasks. */
+  readonly subnetIds: readonly string[];
+  /** Give tasks public addresses (needed without NAT to pull images and reach AWS APIs). */
+  readonly assignPublicIp: boolean;
+  readonly service: ResolvedEnvironment['service'];
+  /** Image reference, resolved (an external reference or `<ecr url>:<tag>`). */
+  readonly imageReference: string;
+  /** ARN of the stack's ECR repository, when the image comes from it. */
+  readonly repositoryArn?: string;
+  readonly region: string;
+  /** Security group of the load balancer: the only source allowed to reach the tasks. */
+  readonly loadBalancerSecurityGroupId: string;
+  /** The blue target group: the one the service starts with. */
+  readonly blueTargetGroupArn: string;
+  /** Listeners that must exist before the service registers targets. */
+  readonly listeners: readonly ITerraformDependable[];
+  readonly names: {
+    readonly cluster: string;
+    readonly service: string;
+    readonly taskFamily: string;
+    readonly executionRole: string;
+    readonly taskRole: string;
+    readonly logGroup: string;
+    readonly securityGroup: string;
+  };
+}
+
+/** The ECS cluster, task definition, roles, log group and the CodeDeploy-controlled service. */
+export class FargateService extends Construct {
+  readonly cluster: EcsCluster;
+  readonly taskDefinition: EcsTaskDefinition;
+  readonly service: EcsService;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly securityGroup: SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: FargateServiceProps) {
+    super(scope, id);
+    const s = props.service;
+
+    this.cluster = new EcsCluster(this, 'Cluster', {
+      name: props.names.cluster,
+      setting: [{ name: 'containerInsights', value: s.containerInsights ? 'enabled' : 'disabled' }],
+    });
+    this.logGroup = new CloudwatchLogGroup(this, 'LogGroup', { name: props.names.logGroup, retentionInDays: s.logRetentionInDays });
+
+    const executionRole = new IamRole(this, 'ExecutionRole', {
+      name: props.names.executionRole,
+      assumeRolePolicy: JSON.stringify(assumeRolePolicy('ecs-tasks.amazonaws.com')),
+    });
+    new IamRolePolicy(this, 'ExecutionRolePolicy', {
+      role: executionRole.id,
+      name: 'pull-image-and-write-logs',
+      policy: JSON.stringify(executionRolePolicy({ logGroupArn: this.logGroup.arn, repositoryArn: props.repositoryArn })),
+    });
+    // The application's own AWS permissions go on this role (none by default).
+    const taskRole = new IamRole(this, 'TaskRole', {
+      name: props.names.taskRole,
+      assumeRolePolicy: JSON.stringify(assumeRolePolicy('ecs-tasks.amazonaws.com')),
+    });
+
+    const containerDefinitions = [
+      {
+        name: s.containerName,
+        image: props.imageReference,
+        essential: true,
+        portMappings: [{ containerPort: s.containerPort, protocol: 'tcp' }],
+        environment: Object.entries(s.environment)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([name, value]) => ({ name, value })),
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: { 'awslogs-group': this.logGroup.name, 'awslogs-region': props.region, 'awslogs-stream-prefix': s.containerName },
+        },
+      },
+    ];
+    this.taskDefinition = new EcsTaskDefinition(this, 'TaskDefinition', {
+      family: props.names.taskFamily,
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: String(s.cpu),
+      memory: String(s.memoryInMiB),
+      executionRoleArn: executionRole.arn,
+      taskRoleArn: taskRole.arn,
+      containerDefinitions: JSON.stringify(containerDefinitions),
+    });
+
+    this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
+      name: props.names.securityGroup,
+      description: 'Tasks: the container port, from the load balancer only',
+      vpcId: props.vpcId,
+      tags: { Name: props.names.securityGroup },
+    });
+    new VpcSecurityGroupIngressRule(this, 'IngressFromLoadBalancer', {
+      securityGroupId: this.securityGroup.id,
+      referencedSecurityGroupId: props.loadBalancerSecurityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: s.containerPort,
+      toPort: s.containerPort,
+      description: 'Container port, from the load balancer',
+    });
+    new VpcSecurityGroupEgressRule(this, 'EgressAll', {
+      securityGroupId: this.securityGroup.id,
+      ipProtocol: '-1',
+      cidrIpv4: '0.0.0.0/0',
+      description: 'Image pulls, logs and the application’s own calls',
+    });
+    new VpcSecurityGroupEgressRule(this, 'LoadBalancerEgressToTasks', {
+      securityGroupId: props.loadBalancerSecurityGroupId,
+      referencedSecurityGroupId: this.securityGroup.id,
+      ipProtocol: 'tcp',
+      fromPort: s.containerPort,
+      toPort: s.containerPort,
+      description: 'Load balancer to the container port of the tasks',
+    });
+
+    this.service = new EcsService(this, 'Service', {
+      name: props.names.service,
+      cluster: this.cluster.arn,
+      taskDefinition: this.taskDefinition.arn,
+      desiredCount: s.desiredCount,
+      launchType: 'FARGATE',
+      deploymentController: { type: 'CODE_DEPLOY' },
+      // Exactly one load balancer block: blue. CodeDeploy moves the service between blue and green.
+      loadBalancer: [{ targetGroupArn: props.blueTargetGroupArn, containerName: s.containerName, containerPort: s.containerPort }],
+      networkConfiguration: {
+        subnets: [...props.subnetIds],
+        securityGroups: [this.securityGroup.id],
+        assignPublicIp: props.assignPublicIp,
+      },
+      healthCheckGracePeriodSeconds: s.healthCheckGracePeriodInSeconds,
+      propagateTags: 'SERVICE',
+      enableEcsManagedTags: true,
+      // ECS refuses to attach a target group that no listener uses yet.
+      dependsOn: [...props.listeners],
+      lifecycle: { ignoreChanges: CODEDEPLOY_OWNED_SERVICE_ATTRIBUTES },
+    });
+  }
+}

@@ -1,0 +1,121 @@
+import { Construct } from 'constructs';
+import { AssetType, TerraformAsset, type ITerraformDependable } from 'cdktf';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { toHookEnvironment, type HookConfig } from '../hook-lambda/config';
+import { archiveHookBundle, type HookBundle } from '../hook-lambda/bundle';
+import { assumeRolePolicy, hookPolicy, managedPolicyArn, MANAGED_POLICIES } from '../lib/iam-policies';
+import { hookTimeoutInSeconds } from '../lib/timeouts';
+
+/** Where the hook runs when it runs inside the VPC. */
+export interface HookVpcPlacement {
+  readonly vpcId: string;
+  /** Private subnets with NAT egress. */
+  readonly subnetIds: readonly string[];
+  /** Port of the test listener the hook calls (through NAT, on the load balancer's public address). */
+  readonly testPort: number;
+}
+
+/** Props of {@link HookFunction}. */
+export interface HookFunctionProps {
+  /** The bundled handler (`index.js` in a directory of its own). */
+  readonly bundle: HookBundle;
+  /** The hook's configuration, written into its environment. */
+  readonly config: HookConfig & { readonly checkBudgetInSeconds: number };
+  /** ARN of the deployment group whose lifecycle events the hook may report on (and no other). */
+  readonly deploymentGroupArn: string;
+  /** Partition, for managed policy ARNs. */
+  readonly partition: string;
+  readonly logRetentionInDays: number;
+  /**
+   * Run inside the VPC (private subnets, NAT egress).
+   * @default - outside the VPC
+   */
+  readonly vpc?: HookVpcPlacement;
+  readonly names: { readonly function: string; readonly role: string; readonly logGroup: string; readonly securityGroup: string };
+}
+
+/** The CodeDeploy lifecycle hook Lambda: code asset, role, log group and (in a VPC) security group. */
+export class HookFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: HookFunctionProps) {
+    super(scope, id);
+    // A ready-made, reproducible zip as a FILE asset rather than AssetType.ARCHIVE of the bundle
+    // directory: cdktf zips ARCHIVE assets in a child process per stack (most of the synth time) and
+    // records file mtimes (different bytes on every machine). See lib/zip.ts.
+    const asset = new TerraformAsset(this, 'Code', {
+      path: archiveHookBundle(props.bundle),
+      type: AssetType.FILE,
+      // The bundle's content hash: the archive path (and so the plan) changes exactly when the code does.
+      assetHash: props.bundle.sha256.slice(0, 32).toUpperCase(),
+    });
+    this.logGroup = new CloudwatchLogGroup(this, 'LogGroup', { name: props.names.logGroup, retentionInDays: props.logRetentionInDays });
+
+    const role = new IamRole(this, 'Role', {
+      name: props.names.role,
+      assumeRolePolicy: JSON.stringify(assumeRolePolicy('lambda.amazonaws.com')),
+    });
+    const rolePolicy = new IamRolePolicy(this, 'RolePolicy', {
+      role: role.id,
+      name: 'report-lifecycle-event-and-write-logs',
+      policy: JSON.stringify(hookPolicy({ deploymentGroupArn: props.deploymentGroupArn, logGroupArn: this.logGroup.arn })),
+    });
+
+    let vpcConfig: { subnetIds: string[]; securityGroupIds: string[] } | undefined;
+    // The log group must exist first, or the first invocation creates it without retention.
+    const dependsOn: ITerraformDependable[] = [this.logGroup, rolePolicy];
+    if (props.vpc) {
+      const sg = new SecurityGroup(this, 'SecurityGroup', {
+        name: props.names.securityGroup,
+        description: 'Hook Lambda: egress to the test listener and AWS APIs only',
+        vpcId: props.vpc.vpcId,
+        tags: { Name: props.names.securityGroup },
+      });
+      new VpcSecurityGroupEgressRule(this, 'EgressTestListener', {
+        securityGroupId: sg.id,
+        ipProtocol: 'tcp',
+        fromPort: props.vpc.testPort,
+        toPort: props.vpc.testPort,
+        cidrIpv4: '0.0.0.0/0',
+        description: 'Test listener (public address of the load balancer, through NAT)',
+      });
+      new VpcSecurityGroupEgressRule(this, 'EgressHttps', {
+        securityGroupId: sg.id,
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: '0.0.0.0/0',
+        description: 'CodeDeploy API (PutLifecycleEventHookExecutionStatus)',
+      });
+      // Creating and deleting the function's network interfaces; EC2 offers no narrower scope.
+      dependsOn.push(
+        new IamRolePolicyAttachment(this, 'VpcAccess', { role: role.name, policyArn: managedPolicyArn(props.partition, MANAGED_POLICIES.lambdaVpcAccess) }),
+      );
+      vpcConfig = { subnetIds: [...props.vpc.subnetIds], securityGroupIds: [sg.id] };
+    }
+
+    this.function = new LambdaFunction(this, 'Function', {
+      functionName: props.names.function,
+      description: 'CodeDeploy lifecycle hook: checks green through the test listener and reports the verdict',
+      runtime: 'nodejs22.x',
+      handler: props.bundle.handler,
+      filename: asset.path,
+      sourceCodeHash: Buffer.from(props.bundle.sha256, 'hex').toString('base64'),
+      role: role.arn,
+      timeout: hookTimeoutInSeconds(props.config.checkBudgetInSeconds),
+      memorySize: 256,
+      environment: { variables: toHookEnvironment(props.config) },
+      // Text: the hook already writes one JSON object per line; JSON format would wrap each in another.
+      loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
+      ...(vpcConfig ? { vpcConfig } : {}),
+      dependsOn,
+    });
+  }
+}

@@ -1,0 +1,102 @@
+import { Construct } from 'constructs';
+import { Fn } from 'cdktf';
+import { DataAwsAvailabilityZones } from '@cdktf/provider-aws/lib/data-aws-availability-zones';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
+import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
+import { Route } from '@cdktf/provider-aws/lib/route';
+import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import type { ResolvedEnvironment } from '../lib/environment';
+import { subnetLayout } from '../lib/subnets';
+
+/** Props of {@link Network}. */
+export interface NetworkProps {
+  /** The environment's (validated) network settings. */
+  readonly network: ResolvedEnvironment['network'];
+  /** Prefix of the `Name` tags. */
+  readonly namePrefix: string;
+}
+
+/**
+ * The VPC the service runs in: a new one (public subnets in 2+ AZs, and private subnets behind NAT
+ * when `natGatewayCount > 0`), or an existing one given by ids.
+ */
+export class Network extends Construct {
+  readonly vpcId: string;
+  /** Subnets of the load balancer. */
+  readonly publicSubnetIds: string[];
+  /** Private subnets (empty without NAT): the tasks and the hook run here when there are any. */
+  readonly privateSubnetIds: string[];
+  /** Public addresses of the NAT gateways, as `/32` CIDRs (empty for an existing VPC: the user lists them). */
+  readonly natEgressCidrs: string[];
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    const n = props.network;
+    if (n.mode === 'existing') {
+      this.vpcId = n.vpcId;
+      this.publicSubnetIds = [...n.publicSubnetIds];
+      this.privateSubnetIds = [...n.privateSubnetIds];
+      this.natEgressCidrs = [];
+      return;
+    }
+
+    const zones = new DataAwsAvailabilityZones(this, 'AvailabilityZones', { state: 'available' });
+    const layout = subnetLayout(n.cidrBlock, n.availabilityZoneCount, n.natGatewayCount > 0);
+    const vpc = new Vpc(this, 'Vpc', {
+      cidrBlock: n.cidrBlock,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      tags: { Name: props.namePrefix },
+    });
+    const igw = new InternetGateway(this, 'InternetGateway', { vpcId: vpc.id, tags: { Name: props.namePrefix } });
+    const publicRoutes = new RouteTable(this, 'PublicRouteTable', { vpcId: vpc.id, tags: { Name: `${props.namePrefix}-public` } });
+    new Route(this, 'PublicDefaultRoute', { routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
+
+    const publicSubnets = layout.publicCidrs.map((cidr, i) => {
+      const subnet = new Subnet(this, `PublicSubnet${i + 1}`, {
+        vpcId: vpc.id,
+        cidrBlock: cidr,
+        availabilityZone: Fn.element(zones.names, i),
+        // Tasks that run here (no NAT) get their public address from the service's assign_public_ip.
+        mapPublicIpOnLaunch: false,
+        tags: { Name: `${props.namePrefix}-public-${i + 1}` },
+      });
+      new RouteTableAssociation(this, `PublicSubnet${i + 1}RouteTable`, { subnetId: subnet.id, routeTableId: publicRoutes.id });
+      return subnet;
+    });
+
+    const nats = Array.from({ length: n.natGatewayCount }, (_, i) => {
+      const eip = new Eip(this, `NatAddress${i + 1}`, { domain: 'vpc', tags: { Name: `${props.namePrefix}-nat-${i + 1}` } });
+      const nat = new NatGateway(this, `NatGateway${i + 1}`, {
+        allocationId: eip.allocationId,
+        subnetId: publicSubnets[i]!.id,
+        tags: { Name: `${props.namePrefix}-${i + 1}` },
+        dependsOn: [igw],
+      });
+      return { eip, nat };
+    });
+
+    const privateSubnets = layout.privateCidrs.map((cidr, i) => {
+      const subnet = new Subnet(this, `PrivateSubnet${i + 1}`, {
+        vpcId: vpc.id,
+        cidrBlock: cidr,
+        availabilityZone: Fn.element(zones.names, i),
+        tags: { Name: `${props.namePrefix}-private-${i + 1}` },
+      });
+      const routes = new RouteTable(this, `PrivateRouteTable${i + 1}`, { vpcId: vpc.id, tags: { Name: `${props.namePrefix}-private-${i + 1}` } });
+      // Fewer NAT gateways than zones (cheaper, less available): zones share them round-robin.
+      new Route(this, `PrivateDefaultRoute${i + 1}`, { routeTableId: routes.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: nats[i % nats.length]!.nat.id });
+      new RouteTableAssociation(this, `PrivateSubnet${i + 1}RouteTable`, { subnetId: subnet.id, routeTableId: routes.id });
+      return subnet;
+    });
+
+    this.vpcId = vpc.id;
+    this.publicSubnetIds = publicSubnets.map((s) => s.id);
+    this.privateSubnetIds = privateSubnets.map((s) => s.id);
+    this.natEgressCidrs = nats.map(({ eip }) => `${eip.publicIp}/32`);
+  }
+}

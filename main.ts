@@ -1,0 +1,65 @@
+/**
+ * The CDKTF app: one `BlueGreenStack` per environment of `stacks/environments.ts`, written to
+ * `cdktf.out/stacks/<stack>/cdk.tf.json`. Run with `npm run synth` (`tsx main.ts`) or `cdktf synth`.
+ *
+ * `ENVIRONMENTS=dev,prod` limits the synth to some environments. Invalid configuration prints every
+ * problem (no stack trace) and exits 1 before anything is written.
+ */
+import { App } from 'cdktf';
+import type { EnvironmentConfig } from './lib/environment';
+import { EnvironmentConfigError, validateEnvironment } from './lib/validation';
+import { HookBundleError } from './hook-lambda/bundle';
+import { BlueGreenStack } from './stacks/bluegreen-stack';
+import { ENVIRONMENTS } from './stacks/environments';
+
+/** Exit code for invalid configuration or a hook that cannot be bundled. */
+export const EXIT_INVALID = 1;
+
+/** Picks the environments named in `filter` (comma-separated), or all of them. */
+export function selectEnvironments(all: readonly EnvironmentConfig[], filter: string | undefined): EnvironmentConfig[] {
+  if (filter === undefined || filter.trim() === '') return [...all];
+  const wanted = filter.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const unknown = wanted.filter((name) => !all.some((e) => e.name === name));
+  if (unknown.length > 0) {
+    throw new EnvironmentConfigError(unknown.join(','), [
+      `ENVIRONMENTS names ${unknown.map((n) => JSON.stringify(n)).join(', ')}, but the environments are ${all.map((e) => JSON.stringify(e.name)).join(', ')}`,
+    ]);
+  }
+  return all.filter((e) => wanted.includes(e.name));
+}
+
+/** Validates every environment first (all problems at once), then builds and synthesizes the app. */
+export function synthesize(environments: readonly EnvironmentConfig[], options: { outdir?: string; warn?: (m: string) => void } = {}): App {
+  const problems = environments.flatMap((env) => {
+    const list = validateEnvironment(env);
+    return list.length > 0 ? [new EnvironmentConfigError(env?.name ?? '?', list)] : [];
+  });
+  if (problems.length > 0) throw problems.length === 1 ? problems[0]! : new AggregateConfigError(problems);
+  const app = new App(options.outdir ? { outdir: options.outdir } : {});
+  for (const environment of environments) new BlueGreenStack(app, { environment, onWarning: options.warn });
+  app.synth();
+  return app;
+}
+
+/** Problems of several environments. */
+export class AggregateConfigError extends Error {
+  constructor(readonly errors: readonly EnvironmentConfigError[]) {
+    super(errors.map((e) => e.message).join('\n'));
+    this.name = 'AggregateConfigError';
+  }
+}
+
+function main(): void {
+  try {
+    const environments = selectEnvironments(ENVIRONMENTS, process.env.ENVIRONMENTS);
+    synthesize(environments, { warn: (m) => process.stderr.write(`warning: ${m}\n`) });
+  } catch (err) {
+    if (err instanceof EnvironmentConfigError || err instanceof AggregateConfigError || err instanceof HookBundleError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      process.exit(EXIT_INVALID);
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) main();

@@ -1,0 +1,73 @@
+/**
+ * The example environments. Each entry becomes one stack, `<project>-<name>`. Edit these (or add
+ * your own) to fit your account; `docs/configuration.md` lists every option with its default.
+ */
+import type { EnvironmentConfig } from '../lib/environment';
+
+/**
+ * `bluegreen-dev`: a cheap public demo that synthesizes and deploys with no edits. HTTP only, no NAT
+ * (the tasks get public addresses; the hook runs outside the VPC, so the test port must be public:
+ * an explicit opt-in that prints a warning at synth), a public nginx image (no ECR), local state.
+ */
+export const dev: EnvironmentConfig = {
+  name: 'dev',
+  region: 'us-east-1',
+  network: { mode: 'new', availabilityZoneCount: 2, natGatewayCount: 0 },
+  service: {
+    image: { external: 'public.ecr.aws/nginx/nginx:stable' },
+    containerName: 'web',
+    containerPort: 80,
+    cpu: 256,
+    memoryInMiB: 512,
+    desiredCount: 1,
+    logRetentionInDays: 7,
+  },
+  testListener: { port: 8080, allowPublicAccess: true },
+  deployment: { trafficRouting: { type: 'predefined', name: 'CodeDeployDefault.ECSAllAtOnce' }, terminationWaitTimeInMinutes: 0 },
+  hook: { checks: [{ path: '/', expectedStatus: 200, bodyContains: 'nginx' }], checkBudgetInSeconds: 120, logRetentionInDays: 7 },
+};
+
+/**
+ * `bluegreen-prod`: HTTPS with an ACM certificate (HTTP redirects to it), private subnets behind one
+ * NAT gateway per zone, the hook in the VPC, the test port reachable only from the NAT addresses and
+ * the listed office CIDR, a canary traffic shift watched by alarms, an image from the stack's ECR
+ * repository, and state in S3 with native locking. Replace the certificate ARN, the CIDR and the
+ * state bucket with your own before deploying.
+ */
+export const prod: EnvironmentConfig = {
+  name: 'prod',
+  region: 'eu-west-1',
+  network: { mode: 'new', cidrBlock: '10.20.0.0/16', availabilityZoneCount: 3, natGatewayCount: 3 },
+  service: {
+    image: { ecrTag: process.env.BLUEGREEN_PROD_IMAGE_TAG ?? 'bootstrap' },
+    containerName: 'web',
+    containerPort: 8080,
+    cpu: 512,
+    memoryInMiB: 1024,
+    desiredCount: 3,
+    environment: { NODE_ENV: 'production' },
+    logRetentionInDays: 90,
+    containerInsights: true,
+  },
+  loadBalancer: {
+    certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000000',
+    healthCheck: { path: '/health' },
+  },
+  testListener: { port: 9443, allowedCidrs: ['203.0.113.0/24'] },
+  deployment: {
+    trafficRouting: { type: 'canary', percentage: 10, intervalInMinutes: 5 },
+    terminationWaitTimeInMinutes: 60,
+  },
+  alarms: { target5xxThreshold: 5, periodInSeconds: 60, evaluationPeriods: 1 },
+  hook: {
+    checks: [{ path: '/health', expectedStatus: 200 }, { path: '/', expectedStatus: '200-399' }],
+    requiredConsecutivePasses: 3,
+    checkBudgetInSeconds: 300,
+    logRetentionInDays: 90,
+  },
+  state: { backend: 's3', bucket: 'example-terraform-state-123456789012', key: 'bluegreen/prod.tfstate', region: 'eu-west-1' },
+  tags: { 'cost-center': 'platform' },
+};
+
+/** Every example environment, in synth order. */
+export const ENVIRONMENTS: readonly EnvironmentConfig[] = [dev, prod];

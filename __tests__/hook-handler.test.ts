@@ -34,6 +34,10 @@ function greenRoutes(state: { flakyCount: number }): Record<string, Route> {
       r.write('heal');
       // The rest of the body never comes.
     },
+    '/close-mid-body': (q, r) => {
+      r.writeHead(200, { 'content-length': '100' });
+      r.write('heal', () => q.socket.destroy());
+    },
     '/wrong-body': (_q, r) => r.end('maintenance mode'),
     '/redirect': (_q, r) => {
       r.writeHead(301, { location: '/login' });
@@ -181,6 +185,14 @@ describe('hook handler against real local servers', () => {
     const { result } = await invoke({ checks: [{ path: '/close' }], checkBudgetInSeconds: 0.6 });
     expect(result.status).toBe('Failed');
     expect(String(attemptLogs()[0].error)).toMatch(/ECONNRESET|socket hang up/);
+    expect(reports()).toHaveLength(1);
+  });
+
+  test('reports Failed at once when green closes the connection in the middle of the body', async () => {
+    const { result } = await invoke({ checks: [{ path: '/close-mid-body', timeoutInMs: 2000 }], checkBudgetInSeconds: 0.2 });
+    expect(result.status).toBe('Failed');
+    expect(attemptLogs()[0]).toMatchObject({ pass: false, error: expect.stringMatching(/closed while reading the body|ECONNRESET|aborted/) });
+    expect(Number(attemptLogs()[0].latencyMs)).toBeLessThan(1000);
     expect(reports()).toHaveLength(1);
   });
 

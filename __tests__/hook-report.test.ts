@@ -83,4 +83,12 @@ describe('reportHookStatus', () => {
     const w = world();
     expect(await reportHookStatus({ ...ids, status: 'Failed', deadline: -50 }, w.deps)).toEqual({ outcome: 'reported', attempts: 1 });
   });
+
+  test('gives up at the deadline even when the client ignores the abort signal', async () => {
+    const w = world();
+    const hanging = { send: () => new Promise<never>(() => undefined) };
+    const result = await reportHookStatus({ ...ids, status: 'Failed', deadline: 300 }, { ...w.deps, codedeploy: hanging });
+    expect(result).toEqual({ outcome: 'gave-up', attempts: 2, error: 'timed out after 100 ms (TimeoutError: no answer within 100 ms)' });
+    expect(w.sleeps).toEqual([200]);
+  });
 });

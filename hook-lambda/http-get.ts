@@ -114,6 +114,10 @@ export const httpGet: HttpGet = (req) =>
           }
         });
         res.on('end', () => done(false));
+        // Some ways a connection dies emit neither 'aborted' nor 'error'; 'close' without a complete body is one.
+        res.on('close', () => {
+          if (!res.complete) settle(() => reject(new HttpGetError('ECONNRESET', 'connection closed while reading the body')));
+        });
         res.on('aborted', () => settle(() => reject(new HttpGetError('ECONNRESET', 'connection closed while reading the body'))));
         res.on('error', (err) => settle(() => reject(describeNetworkError(err))));
       },

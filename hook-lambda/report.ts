@@ -77,16 +77,26 @@ export async function reportHookStatus(options: ReportOptions, deps: ReportDeps)
     // The first attempt always goes out, even late: a late report still beats an hour-long wait.
     const timeoutInMs = Math.max(MIN_ATTEMPT_TIME_IN_MS, Math.min(cap, options.deadline - started));
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), timeoutInMs);
+    let timer: NodeJS.Timeout | undefined;
+    // Rejects at the attempt's deadline even if a sender ignores the abort signal.
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        abort.abort();
+        reject(Object.assign(new Error(`no answer within ${timeoutInMs} ms`), { name: 'TimeoutError' }));
+      }, timeoutInMs);
+    });
     try {
-      await deps.codedeploy.send(
-        new PutLifecycleEventHookExecutionStatusCommand({
-          deploymentId: options.deploymentId,
-          lifecycleEventHookExecutionId: options.lifecycleEventHookExecutionId,
-          status: options.status,
-        }),
-        { abortSignal: abort.signal },
-      );
+      await Promise.race([
+        deps.codedeploy.send(
+          new PutLifecycleEventHookExecutionStatusCommand({
+            deploymentId: options.deploymentId,
+            lifecycleEventHookExecutionId: options.lifecycleEventHookExecutionId,
+            status: options.status,
+          }),
+          { abortSignal: abort.signal },
+        ),
+        timedOut,
+      ]);
       deps.onAttempt({ event: 'hook.report', attempt, status: options.status, outcome: 'reported', latencyMs: deps.now() - started });
       return { outcome: 'reported', attempts: attempt };
     } catch (err) {

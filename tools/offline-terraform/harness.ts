@@ -204,7 +204,10 @@ export class OfflineTerraform {
   }
 }
 
-/** A copy of `config` whose `terraform.backend` is removed (Terraform then uses local state). */
+/**
+ * A copy of `config` without its `terraform.backend` block, whatever its type: Terraform then keeps
+ * state in the work dir. (Even a local backend goes: its path may point at the user's real state.)
+ */
 export function withLocalBackend(config: TerraformJson): TerraformJson {
   if (!config.terraform?.backend) return config;
   const { backend: _backend, ...terraform } = config.terraform;

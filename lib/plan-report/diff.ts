@@ -105,7 +105,8 @@ function walk(before: unknown, after: unknown, masks: Masks, path: string, out: 
     const b = isPlainObject(before) ? before : {};
     const a = isPlainObject(after) ? after : {};
     const unknownKeys = isPlainObject(masks.unknown) ? Object.keys(masks.unknown) : [];
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b), ...unknownKeys])];
+    // Sorted, as Terraform's own plan output lists attributes.
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b), ...unknownKeys])].sort();
     for (const key of keys) {
       walk(b[key], a[key], step(masks, key), joinPath(path, key), out);
     }
@@ -192,8 +193,25 @@ const MAX_LCS_CELLS = 4_000_000;
 
 /** Line diff (longest common subsequence) of two texts. */
 export function lineDiff(before: string, after: string): DiffLine[] {
-  const a = before === '' ? [] : before.split('\n');
-  const b = after === '' ? [] : after.split('\n');
+  const allBefore = before === '' ? [] : before.split('\n');
+  const allAfter = after === '' ? [] : after.split('\n');
+  // Common head and tail lines need no LCS: most edits touch a few lines of a long document.
+  let head = 0;
+  while (head < allBefore.length && head < allAfter.length && allBefore[head] === allAfter[head]) head += 1;
+  let tail = 0;
+  while (
+    tail < allBefore.length - head &&
+    tail < allAfter.length - head &&
+    allBefore[allBefore.length - 1 - tail] === allAfter[allAfter.length - 1 - tail]
+  ) {
+    tail += 1;
+  }
+  const same = (lines: readonly string[]): DiffLine[] => lines.map((text) => ({ op: ' ' as const, text }));
+  const middle = lcsDiff(allBefore.slice(head, allBefore.length - tail), allAfter.slice(head, allAfter.length - tail));
+  return [...same(allBefore.slice(0, head)), ...middle, ...same(allBefore.slice(allBefore.length - tail))];
+}
+
+function lcsDiff(a: readonly string[], b: readonly string[]): DiffLine[] {
   if (a.length * b.length > MAX_LCS_CELLS) {
     return [...a.map((text) => ({ op: '-' as const, text })), ...b.map((text) => ({ op: '+' as const, text }))];
   }

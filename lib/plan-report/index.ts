@@ -14,4 +14,4 @@ export { buildReport, markerId, type Report, type ReportOptions } from './report
 export { renderMarkdown, markerComment, DEFAULT_MAX_MARKDOWN_CHARS } from './render-markdown';
 export { renderText } from './render-text';
 export { changeKind, summarizePlan, summaryLine } from './summarize';
-export type { Finding, HazardId, Plan, ResourceChange, Severity } from './types';
+export type { Finding, HazardId, Plan, PlanChange, ResourceChange, Severity } from './types';

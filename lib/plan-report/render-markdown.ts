@@ -100,9 +100,8 @@ function changeLabel(change: ReportedChange): string {
   return parts.join(', ');
 }
 
-function detailsBlock(detail: ChangeDetail): string | undefined {
+function detailsBlock(detail: ChangeDetail): string {
   const { change, attributes } = detail;
-  if (attributes.length === 0) return undefined;
   const short = attributes.filter((a) => !isLongValue(a.before) && !isLongValue(a.after));
   const long = attributes.filter((a) => isLongValue(a.before) || isLongValue(a.after));
   const parts: string[] = [];
@@ -164,7 +163,6 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const hazardRows = findings.map((f) => `| ${SEVERITY_LABELS[f.severity]} | ${codeCell(f.address)} | ${textCell(f.message)} |`);
   const tableHead = ['', '| Action | Resource |', '|---|---|'];
   const tableRows = summary.changes.map((c) => `| ${textCell(changeLabel(c))} | ${codeCell(c.resource.address)} |`);
-  const details = report.details.map(detailsBlock).filter((d): d is string => d !== undefined);
 
   const footer: string[] = [''];
   if (summary.outputChanges.length > 0) footer.push(`Outputs changing: ${summary.outputChanges.map(codeCell).join(', ')}`, '');
@@ -182,7 +180,16 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   out.push(...tableHead);
   const omittedRows = fill(out, tableRows, budget);
   const detailParts: string[] = [];
-  const omittedDetails = fill(detailParts, details.map((d) => `${d}\n`), budget);
+  // Rendered one at a time: once the budget is spent the rest are only counted, not diffed.
+  let omittedDetails = 0;
+  for (const detail of report.details) {
+    if (detail.attributes.length === 0) continue;
+    if (omittedDetails > 0 || budget.left <= 0) {
+      omittedDetails += 1;
+      continue;
+    }
+    omittedDetails += fill(detailParts, [`${detailsBlock(detail)}\n`], budget);
+  }
   if (detailParts.length > 0) out.push('', '#### Attribute changes', '', ...detailParts);
   if (omittedHazards + omittedRows + omittedDetails > 0) {
     const what = [

@@ -1,0 +1,110 @@
+import { diffAttributes, lineDiff, type PlanChange } from '../lib/plan-report';
+import { withContext } from '../lib/plan-report/diff';
+
+function update(before: unknown, after: unknown, masks: Partial<PlanChange> = {}): PlanChange {
+  return { actions: ['update'], before, after, after_unknown: {}, before_sensitive: {}, after_sensitive: {}, ...masks };
+}
+
+describe('attribute diff', () => {
+  test('lists only the attributes that change', () => {
+    const diff = diffAttributes(update({ name: 'web', desired_count: 2, tags: { a: '1' } }, { name: 'web', desired_count: 3, tags: { a: '1' } }));
+    expect(diff).toEqual([{ path: 'desired_count', before: { kind: 'value', value: 2 }, after: { kind: 'value', value: 3 } }]);
+  });
+
+  test('names nested block attributes by index', () => {
+    const diff = diffAttributes(
+      update({ load_balancer: [{ container_port: 80, target_group_arn: 'green' }] }, { load_balancer: [{ container_port: 80, target_group_arn: 'blue' }] }),
+    );
+    expect(diff.map((d) => d.path)).toEqual(['load_balancer[0].target_group_arn']);
+  });
+
+  test('quotes map keys that are not identifiers', () => {
+    const diff = diffAttributes(update({ tags: { 'aws:team': 'a' } }, { tags: { 'aws:team': 'b' } }));
+    expect(diff.map((d) => d.path)).toEqual(['tags["aws:team"]']);
+  });
+
+  test('compares lists of plain values as one value', () => {
+    const diff = diffAttributes(update({ subnets: ['a', 'b'] }, { subnets: ['a', 'c'] }));
+    expect(diff).toEqual([{ path: 'subnets', before: { kind: 'value', value: ['a', 'b'] }, after: { kind: 'value', value: ['a', 'c'] } }]);
+  });
+
+  test('masks sensitive values on either side', () => {
+    const diff = diffAttributes(
+      update({ environment: { TOKEN: 'old-secret' } }, { environment: { TOKEN: 'new-secret' } }, {
+        before_sensitive: { environment: { TOKEN: true } },
+        after_sensitive: { environment: { TOKEN: true } },
+      }),
+    );
+    expect(diff).toEqual([{ path: 'environment.TOKEN', before: { kind: 'sensitive' }, after: { kind: 'sensitive' } }]);
+  });
+
+  test('does not report a sensitive value that did not change', () => {
+    const diff = diffAttributes(update({ password: 'same', n: 1 }, { password: 'same', n: 2 }, { before_sensitive: { password: true }, after_sensitive: { password: true } }));
+    expect(diff.map((d) => d.path)).toEqual(['n']);
+  });
+
+  test('marks values known only after apply', () => {
+    const diff = diffAttributes(update({ arn: 'arn:1', name: 'a' }, { name: 'b' }, { after_unknown: { arn: true } }));
+    expect(diff).toEqual([
+      { path: 'arn', before: { kind: 'value', value: 'arn:1' }, after: { kind: 'unknown' } },
+      { path: 'name', before: { kind: 'value', value: 'a' }, after: { kind: 'value', value: 'b' } },
+    ]);
+  });
+
+  test('a create lists the attributes that get a value or are unknown, not the null ones', () => {
+    const diff = diffAttributes({
+      actions: ['create'],
+      before: null,
+      after: { name: 'web', description: null, tags: {} },
+      after_unknown: { id: true },
+      before_sensitive: false,
+      after_sensitive: {},
+    });
+    expect(diff.map((d) => [d.path, d.after.kind])).toEqual([
+      ['id', 'unknown'],
+      ['name', 'value'],
+    ]);
+  });
+
+  test('a delete lists no attributes', () => {
+    expect(diffAttributes({ actions: ['delete'], before: { name: 'web' }, after: null })).toEqual([]);
+  });
+
+  test('treats null, empty lists and empty maps as the same', () => {
+    expect(diffAttributes(update({ tags: null, rules: [] }, { tags: {}, rules: null }))).toEqual([]);
+  });
+});
+
+describe('line diff', () => {
+  test('keeps common lines and marks removed and added ones', () => {
+    expect(lineDiff('a\nb\nc', 'a\nx\nc')).toEqual([
+      { op: ' ', text: 'a' },
+      { op: '-', text: 'b' },
+      { op: '+', text: 'x' },
+      { op: ' ', text: 'c' },
+    ]);
+  });
+
+  test('an added value is all additions', () => {
+    expect(lineDiff('', 'a\nb')).toEqual([
+      { op: '+', text: 'a' },
+      { op: '+', text: 'b' },
+    ]);
+  });
+
+  test('collapses long unchanged runs around the changes', () => {
+    const before = Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\n');
+    const after = before.replace('line 10', 'line ten');
+    const shown = withContext(lineDiff(before, after), 2);
+    expect(shown).toEqual([
+      { op: ' ', text: '... (8 unchanged lines)' },
+      { op: ' ', text: 'line 8' },
+      { op: ' ', text: 'line 9' },
+      { op: '-', text: 'line 10' },
+      { op: '+', text: 'line ten' },
+      { op: ' ', text: 'line 11' },
+      { op: ' ', text: 'line 12' },
+      { op: ' ', text: '... (7 unchanged lines)' },
+    ]);
+  });
+});

@@ -298,6 +298,20 @@ describe('hook handler: configuration, event and code errors', () => {
     expect(result).toMatchObject({ status: 'Failed', reason: 'internal error in the hook: Error: clock broke' });
     expect(reports().map((c) => c.input.status)).toEqual(['Failed']);
   });
+  test('reports Failed when a request never settles, even if it ignores its own timeout', async () => {
+    const handler = createHandler({
+      env: toHookEnvironment({ testBaseUrl: greenUrl }),
+      codedeploy: client,
+      log: (e) => logs.push({ ...e }),
+      httpGet: () => new Promise<never>(() => undefined),
+    });
+    const context = contextWithDeadline(2000);
+    const result = await handler(EVENT, context);
+    expect(result).toMatchObject({ status: 'Failed', reason: 'checks did not finish within the 1.0 s check budget' });
+    expect(reports().map((c) => c.input.status)).toEqual(['Failed']);
+    expect(reports()[0].at).toBeLessThan(context.deadline);
+  });
+
   test('still reports when the log sink throws', async () => {
     const handler = createHandler({
       env: toHookEnvironment({ testBaseUrl: greenUrl, checks: [{ path: '/ok' }] }),

@@ -2,12 +2,17 @@
  * Hook Lambda figures: bundle size (raw and gzipped, as it ships in the zip), bundling time, and
  * cold `require` time of the bundle in fresh Node processes (what a Lambda cold start pays for it).
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { bundleHook } from '../hook-lambda/bundle';
+import { toHookEnvironment } from '../hook-lambda/config';
+import { startAwsJsonServer } from '../test-support/aws-json-server';
 
 export const name = 'hook lambda bundle';
 
@@ -33,6 +38,48 @@ const MEASURE = `
   const requireInMs = Number(process.hrtime.bigint() - t) / 1e6;
   process.stdout.write(JSON.stringify({ requireInMs, rssInMiB: process.memoryUsage().rss / 1048576 }));
 `;
+
+const FIRST_INVOCATION = `
+  const t = process.hrtime.bigint();
+  const { handler } = require(process.argv[1]);
+  handler({ DeploymentId: 'd-bench', LifecycleEventHookExecutionId: 'h-bench' }, { getRemainingTimeInMillis: () => 30000 }).then(() => {
+    process.stderr.write('ELAPSED ' + Number(process.hrtime.bigint() - t) / 1e6 + '\\n');
+  });
+`;
+
+/**
+ * Median time, in fresh processes, from `require` of the bundle to the end of the first invocation
+ * (one check passing once against a local server, the report to a local CodeDeploy endpoint): the
+ * hook's own share of a cold start, SDK client creation and first signed request included.
+ */
+async function firstInvocationInMs(file: string): Promise<number> {
+  const green = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((resolve) => green.listen(0, '127.0.0.1', resolve));
+  const codedeploy = await startAwsJsonServer({ targetPrefix: 'CodeDeploy_20141006', handlers: { PutLifecycleEventHookExecutionStatus: () => ({}) } });
+  try {
+    const env = {
+      PATH: process.env.PATH ?? '',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'x',
+      AWS_SECRET_ACCESS_KEY: 'x',
+      AWS_ENDPOINT_URL_CODEDEPLOY: codedeploy.endpoint,
+      ...toHookEnvironment({ testBaseUrl: `http://127.0.0.1:${(green.address() as AddressInfo).port}`, requiredConsecutivePasses: 1 }),
+    };
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const { stderr } = await promisify(execFile)(process.execPath, ['-e', FIRST_INVOCATION, file], { env });
+      const m = /ELAPSED ([\d.]+)/.exec(stderr);
+      if (!m) throw new Error(`first invocation did not finish: ${stderr}`);
+      times.push(Number(m[1]));
+    }
+    if (codedeploy.calls.length !== RUNS) throw new Error(`expected ${RUNS} reports, got ${codedeploy.calls.length}`);
+    return median(times);
+  } finally {
+    await codedeploy.close();
+    green.closeAllConnections();
+    await new Promise<void>((resolve) => green.close(() => resolve()));
+  }
+}
 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hook-bench-'));
@@ -62,6 +109,7 @@ export async function run(): Promise<void> {
       [`cold require, inside the process (median of ${RUNS})`, `${requireMs.toFixed(1)} ms`],
       [`cold process wall time minus bare node (median of ${RUNS})`, `${wallDelta.toFixed(1)} ms`],
       ['extra RSS after require', `${rssDelta.toFixed(1)} MiB`],
+      [`cold require + first invocation (1 check, 1 report; median of ${RUNS})`, `${(await firstInvocationInMs(file)).toFixed(1)} ms`],
       ['node', process.version],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));

@@ -1,0 +1,181 @@
+/**
+ * The CLI as users run it: a child process (`npx tsx scripts/release.ts`), with a real CodeDeploy SDK
+ * client talking to a small local JSON 1.1 server where a deployment is needed.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AwsJsonServer, startAwsJsonServer } from '../test-support/aws-json-server';
+
+const ROOT = join(__dirname, '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const EVENTS = ['BeforeInstall', 'Install', 'AfterInstall', 'AllowTestTraffic', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'];
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string> = {}, onStderr?: (text: string, child: ChildProcess) => void, command = 'npx'): Promise<Run> {
+  const argv = command === 'npx' ? ['tsx', 'scripts/release.ts', ...args] : ['scripts/release.ts', ...args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_EC2_METADATA_DISABLED: 'true', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      onStderr?.(stderr, child);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+let dir: string;
+let outputsFile: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'release-cli-'));
+  outputsFile = join(dir, 'outputs.json');
+  writeFileSync(
+    outputsFile,
+    JSON.stringify({
+      'bluegreen-dev': {
+        aws_region: 'us-east-1',
+        codedeploy_application_name: 'bluegreen-dev',
+        codedeploy_deployment_group_name: 'bluegreen-dev',
+        ecs_task_definition_arn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:3',
+        ecs_container_name: 'web',
+        ecs_container_port: 8080,
+        hook_function_name: 'CodeDeployHook_bluegreen-dev',
+        hook_lifecycle_events: 'AfterAllowTestTraffic',
+      },
+    }),
+  );
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A deployment that advances one lifecycle event every `stepInMs` of real time (or hangs at Install). */
+async function standIn(stepInMs: number, hang = false): Promise<AwsJsonServer> {
+  let createdAt = 0;
+  let stoppedAt = 0;
+  const k = () => (hang ? 1 : Math.floor((Date.now() - createdAt) / stepInMs));
+  return startAwsJsonServer({
+    targetPrefix: 'CodeDeploy_20141006',
+    handlers: {
+      GetDeploymentGroup: () => ({ deploymentGroupInfo: { deploymentConfigName: 'CodeDeployDefault.ECSAllAtOnce' } }),
+      GetDeploymentConfig: () => ({ deploymentConfigInfo: { computePlatform: 'ECS', trafficRoutingConfig: { type: 'AllAtOnce' } } }),
+      ListDeployments: () => ({ deployments: [] }),
+      CreateDeployment: () => {
+        createdAt = Date.now();
+        return { deploymentId: 'd-CLI' };
+      },
+      StopDeployment: () => {
+        stoppedAt = Date.now();
+        return { status: 'Pending' };
+      },
+      GetDeployment: ({ deploymentId }: { deploymentId: string }) => {
+        if (deploymentId === 'd-CLIRB') return { deploymentInfo: { deploymentId, status: 'Succeeded' } };
+        const status = stoppedAt ? 'Stopped' : k() > EVENTS.length ? 'Succeeded' : 'InProgress';
+        return { deploymentInfo: { deploymentId, status, createTime: createdAt / 1000, ...(stoppedAt ? { rollbackInfo: { rollbackDeploymentId: 'd-CLIRB' } } : {}) } };
+      },
+      ListDeploymentTargets: () => ({ targetIds: ['cluster:service'] }),
+      GetDeploymentTarget: () => {
+        const n = k();
+        const green = n > 6 ? 100 : 0;
+        return {
+          deploymentTarget: {
+            deploymentTargetType: 'ECSTarget',
+            ecsTarget: {
+              lifecycleEvents: EVENTS.map((lifecycleEventName, i) => ({ lifecycleEventName, status: i < n ? 'Succeeded' : i === n ? 'InProgress' : 'Pending' })),
+              taskSetsInfo: [{ taskSetLabel: 'Blue', trafficWeight: 100 - green }, { taskSetLabel: 'Green', trafficWeight: green }],
+            },
+          },
+        };
+      },
+    },
+  });
+}
+
+const FAST = ['--poll-min-interval-in-ms', '20', '--poll-max-interval-in-ms', '100'];
+
+describe('release CLI as a child process', () => {
+  test('--help documents the flags, exit codes and IAM permissions, exit 0', async () => {
+    const r = await cli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--outputs-file <value>');
+    expect(r.stdout).toContain('--until <value>');
+    expect(r.stdout).toMatch(/Exit codes:[\s\S]*130/);
+    expect(r.stdout).toContain('codedeploy:CreateDeployment');
+  });
+
+  test('--dry-run with an outputs file prints the request and AppSpec and exits 0 without calling AWS', async () => {
+    // An endpoint nobody listens on: any call would fail.
+    const r = await cli(['--outputs-file', outputsFile, '--dry-run', '--description', 'dry'], { AWS_ENDPOINT_URL_CODEDEPLOY: 'http://127.0.0.1:9' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('"revisionType": "AppSpecContent"');
+    expect(r.stdout).toContain('"description": "dry"');
+    expect(r.stdout).toContain('AfterAllowTestTraffic: CodeDeployHook_bluegreen-dev');
+  });
+
+  test('missing input exits 2 naming the field and where it looked; --json still prints one document', async () => {
+    const r = await cli(['--json', '--region', 'us-east-1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('release: missing CodeDeploy application name: looked for --application, RELEASE_APPLICATION and output "codedeploy_application_name"');
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ deploymentId: null, exitCode: 2, error: { code: 'InvalidInput' } });
+  });
+
+  describe('against a local CodeDeploy endpoint', () => {
+    let server: AwsJsonServer | undefined;
+    afterEach(async () => {
+      await server?.close();
+      server = undefined;
+    });
+
+    test('follows a deployment to success over real HTTP (--endpoint-url), with JSON and GitHub outputs', async () => {
+      server = await standIn(60);
+      const ghOutput = join(dir, 'gh-output.txt');
+      const summary = join(dir, 'summary.md');
+      const r = await cli(['--outputs-file', outputsFile, '--endpoint-url', server.endpoint, '--json', ...FAST], { GITHUB_OUTPUT: ghOutput, GITHUB_STEP_SUMMARY: summary, CI: 'true' });
+      expect(r.code).toBe(0);
+      for (const e of EVENTS) expect(r.stderr).toMatch(new RegExp(`Z lifecycle ${e} Succeeded\\n`));
+      expect(r.stderr).toMatch(/Z traffic blue 0% green 100%\n/);
+      expect(JSON.parse(r.stdout)).toMatchObject({ deploymentId: 'd-CLI', status: 'Succeeded', exitCode: 0 });
+      expect(readFileSync(ghOutput, 'utf8')).toBe('deployment_id=d-CLI\nstatus=Succeeded\n');
+      expect(readFileSync(summary, 'utf8')).toContain('Release Succeeded');
+      const create = server.calls.find((c) => c.operation === 'CreateDeployment');
+      expect(create?.input).toMatchObject({ applicationName: 'bluegreen-dev', revision: { revisionType: 'AppSpecContent' } });
+    });
+
+    test('uses the SDK\'s AWS_ENDPOINT_URL_CODEDEPLOY when no --endpoint-url is given', async () => {
+      server = await standIn(20);
+      const r = await cli(['--outputs-file', outputsFile, '--until', 'install', ...FAST], { AWS_ENDPOINT_URL_CODEDEPLOY: server.endpoint });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toMatch(/until install reached/);
+      expect(server.calls.map((c) => c.operation)).toContain('CreateDeployment');
+    });
+
+    test('SIGINT stops the deployment with rollback, follows the rollback, exits 130', async () => {
+      server = await standIn(50, true);
+      let sent = false;
+      const r = await cli(['--outputs-file', outputsFile, '--endpoint-url', server.endpoint, ...FAST], {}, (text, child) => {
+        if (!sent && /lifecycle Install InProgress/.test(text)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      }, TSX);
+      expect(r.code).toBe(130);
+      const stop = server.calls.find((c) => c.operation === 'StopDeployment');
+      expect(stop?.input).toEqual({ deploymentId: 'd-CLI', autoRollbackEnabled: true });
+      expect(r.stderr).toMatch(/rollback d-CLIRB started/);
+      expect(r.stderr).toMatch(/result Stopped d-CLI exit 130/);
+    });
+  });
+});

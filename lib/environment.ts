@@ -457,6 +457,9 @@ export const DEFAULTS = {
  * `validateEnvironment` on the result (it names fields as the user wrote them).
  */
 export function resolveEnvironment(config: EnvironmentConfig): ResolvedEnvironment {
+  // Lists are copied; a value that is not a list is kept as it is, for validation to report.
+  const list = <T>(value: readonly T[] | undefined, fallback: readonly T[]): T[] =>
+    (Array.isArray(value) ? [...value] : (value ?? [...fallback])) as T[];
   const network = config.network ?? { mode: 'new' };
   const lb = config.loadBalancer ?? {};
   const https = lb.certificateArn !== undefined;
@@ -471,7 +474,7 @@ export function resolveEnvironment(config: EnvironmentConfig): ResolvedEnvironme
     region: config.region,
     network:
       network.mode === 'existing'
-        ? { ...network, publicSubnetIds: [...(network.publicSubnetIds ?? [])], privateSubnetIds: [...(network.privateSubnetIds ?? [])] }
+        ? { ...network, publicSubnetIds: list(network.publicSubnetIds, []), privateSubnetIds: list(network.privateSubnetIds, []) }
         : {
             mode: 'new',
             cidrBlock: network.cidrBlock ?? DEFAULTS.network.cidrBlock,
@@ -494,14 +497,14 @@ export function resolveEnvironment(config: EnvironmentConfig): ResolvedEnvironme
       certificateArn: lb.certificateArn,
       productionPort: lb.productionPort ?? (https ? DEFAULTS.loadBalancer.httpsPort : DEFAULTS.loadBalancer.httpPort),
       sslPolicy: lb.sslPolicy ?? DEFAULTS.loadBalancer.sslPolicy,
-      allowedCidrs: [...(lb.allowedCidrs ?? DEFAULTS.loadBalancer.allowedCidrs)],
+      allowedCidrs: list(lb.allowedCidrs, DEFAULTS.loadBalancer.allowedCidrs),
       deregistrationDelayInSeconds: lb.deregistrationDelayInSeconds ?? DEFAULTS.loadBalancer.deregistrationDelayInSeconds,
       idleTimeoutInSeconds: lb.idleTimeoutInSeconds ?? DEFAULTS.loadBalancer.idleTimeoutInSeconds,
       healthCheck: { ...DEFAULTS.loadBalancer.healthCheck, ...(lb.healthCheck ?? {}) },
     },
     testListener: {
       port: test.port ?? DEFAULTS.testListener.port,
-      allowedCidrs: [...(test.allowedCidrs ?? [])],
+      allowedCidrs: list(test.allowedCidrs, []),
       allowPublicAccess: test.allowPublicAccess ?? DEFAULTS.testListener.allowPublicAccess,
     },
     deployment: {
@@ -514,11 +517,11 @@ export function resolveEnvironment(config: EnvironmentConfig): ResolvedEnvironme
       target5xxThreshold: alarms.target5xxThreshold ?? DEFAULTS.alarms.target5xxThreshold,
       periodInSeconds: alarms.periodInSeconds ?? DEFAULTS.alarms.periodInSeconds,
       evaluationPeriods: alarms.evaluationPeriods ?? DEFAULTS.alarms.evaluationPeriods,
-      additionalAlarmNames: [...(alarms.additionalAlarmNames ?? [])],
+      additionalAlarmNames: list(alarms.additionalAlarmNames, []),
     },
     hook: {
-      lifecycleEvents: [...(hook.lifecycleEvents ?? DEFAULTS.hook.lifecycleEvents)],
-      checks: hook.checks === undefined ? undefined : hook.checks.map((c) => ({ ...c })),
+      lifecycleEvents: list(hook.lifecycleEvents, DEFAULTS.hook.lifecycleEvents),
+      checks: Array.isArray(hook.checks) ? hook.checks.map((c) => (c !== null && typeof c === 'object' ? { ...c } : c)) : hook.checks,
       requiredConsecutivePasses: hook.requiredConsecutivePasses,
       checkBudgetInSeconds: hook.checkBudgetInSeconds ?? DEFAULTS.hook.checkBudgetInSeconds,
       logRetentionInDays: hook.logRetentionInDays ?? DEFAULTS.hook.logRetentionInDays,

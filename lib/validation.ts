@@ -140,10 +140,16 @@ export function validateEnvironment(config: EnvironmentConfig): string[] {
   p.name('name', env.name);
   p.name('project', env.project);
   p.region('region', env.region);
-  validateNetwork(env, p);
+  const mode = (config.network as { mode?: unknown } | undefined)?.mode;
+  const networkModeValid = config.network === undefined || mode === 'new' || mode === 'existing';
+  if (!networkModeValid) {
+    p.add(`network.mode must be "new" or "existing", got ${show(mode)}`);
+  } else {
+    validateNetwork(env, p);
+  }
   validateService(env, p);
   validateLoadBalancer(env, p);
-  validateTestListener(env, p);
+  validateTestListener(env, p, networkModeValid);
   validateDeployment(env, p);
   validateAlarms(env, p);
   validateHook(env, p);
@@ -173,7 +179,7 @@ function validateNetwork(env: ResolvedEnvironment, p: Problems): void {
     } else {
       p.intRange('network.natGatewayCount', n.natGatewayCount, 0, 6);
     }
-  } else if (n.mode === 'existing') {
+  } else {
     if (typeof n.vpcId !== 'string' || !VPC_ID.test(n.vpcId)) p.add(`network.vpcId must be a VPC id such as vpc-0123456789abcdef0, got ${show(n.vpcId)}`);
     if (n.publicSubnetIds.length < 2) {
       p.add(`network.publicSubnetIds must list at least 2 subnets in different availability zones (an ALB needs 2), got ${show(n.publicSubnetIds)}`);
@@ -183,8 +189,6 @@ function validateNetwork(env: ResolvedEnvironment, p: Problems): void {
         if (typeof id !== 'string' || !SUBNET_ID.test(id)) p.add(`network.${field}[${i}] must be a subnet id such as subnet-0123456789abcdef0, got ${show(id)}`);
       });
     }
-  } else {
-    p.add(`network.mode must be "new" or "existing", got ${show((n as { mode: unknown }).mode)}`);
   }
 }
 
@@ -258,7 +262,7 @@ function validateLoadBalancer(env: ResolvedEnvironment, p: Problems): void {
   p.intRange('loadBalancer.idleTimeoutInSeconds', lb.idleTimeoutInSeconds, 1, 4000);
 }
 
-function validateTestListener(env: ResolvedEnvironment, p: Problems): void {
+function validateTestListener(env: ResolvedEnvironment, p: Problems, networkModeValid: boolean): void {
   const t = env.testListener;
   if (p.intRange('testListener.port', t.port, 1, 65535)) {
     if (t.port === env.loadBalancer.productionPort) {
@@ -279,7 +283,8 @@ function validateTestListener(env: ResolvedEnvironment, p: Problems): void {
     p.add(`testListener.allowPublicAccess must be true or false, got ${show(t.allowPublicAccess)}`);
     return;
   }
-  if (t.allowPublicAccess) return;
+  // Where the hook runs depends on the network; an invalid network mode is reported on its own.
+  if (t.allowPublicAccess || !networkModeValid) return;
   if (!usesPrivateSubnets(env)) {
     p.add(
       'testListener.allowPublicAccess must be true when the hook runs outside the VPC (no NAT: network.natGatewayCount 0 or no network.privateSubnetIds), ' +

@@ -45,6 +45,18 @@ export interface OfflineTerraformOptions {
   readonly terraformBinary?: string;
 }
 
+/** The parts of `terraform show -json <planfile>` the harness's users look at. */
+export interface PlanJson {
+  readonly format_version: string;
+  readonly resource_changes?: readonly {
+    readonly address: string;
+    readonly type: string;
+    readonly name: string;
+    readonly change: { readonly actions: readonly string[]; readonly before: unknown; readonly after: unknown; readonly replace_paths?: readonly (readonly (string | number)[])[] };
+  }[];
+  readonly [key: string]: unknown;
+}
+
 /** Options of {@link OfflineTerraform.run}. */
 export interface RunOptions {
   /** Drift patches the provider applies when Terraform reads resources (plays an outside change). */
@@ -196,6 +208,37 @@ export class OfflineTerraform {
         resolve({ code: code ?? -1, stdout, stderr, durationMs: Date.now() - started });
       });
     });
+  }
+
+  /** Runs a command and throws with Terraform's error output unless it exits with one of `okCodes`. */
+  async mustRun(cwd: string, args: readonly string[], options: RunOptions = {}, okCodes: readonly number[] = [0]): Promise<TerraformResult> {
+    const result = await this.run(cwd, args, options);
+    if (!okCodes.includes(result.code)) {
+      throw new Error(`terraform ${args.join(' ')} exited ${result.code} in ${cwd}:\n${result.stderr}\n${result.stdout}`.trim());
+    }
+    return result;
+  }
+
+  /** `terraform init` for a work dir made by {@link workspace}. */
+  init(cwd: string): Promise<TerraformResult> {
+    return this.mustRun(cwd, ['init', '-input=false', '-no-color']);
+  }
+
+  /** `terraform apply -auto-approve`, then the resulting state as `terraform show -json` gives it. */
+  async apply(cwd: string, options: RunOptions = {}): Promise<unknown> {
+    await this.mustRun(cwd, ['apply', '-auto-approve', '-input=false', '-no-color'], options);
+    return JSON.parse((await this.mustRun(cwd, ['show', '-json'])).stdout) as unknown;
+  }
+
+  /**
+   * `terraform plan -detailed-exitcode` (0 no changes, 2 changes), then the plan as JSON
+   * (`terraform show -json`). Throws when planning fails.
+   */
+  async plan(cwd: string, options: RunOptions = {}): Promise<{ code: number; output: string; json: PlanJson }> {
+    const planFile = `tfplan-${Date.now()}-${Math.random().toString(16).slice(2, 8)}`;
+    const result = await this.mustRun(cwd, ['plan', '-detailed-exitcode', '-input=false', '-no-color', `-out=${planFile}`], options, [0, 2]);
+    const json = JSON.parse((await this.mustRun(cwd, ['show', '-json', planFile])).stdout) as PlanJson;
+    return { code: result.code, output: result.stdout, json };
   }
 
   /** Removes the temporary home and every work dir in it. */

@@ -1,0 +1,125 @@
+import { copyFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describeWithTool } from '../test-support/require-tool';
+import { codeDeployReleaseDrift, stateResources, withoutIgnoreChanges } from '../tools/offline-terraform/codedeploy-drift';
+import { createOfflineTerraform, readStackConfig } from '../tools/offline-terraform/harness';
+import type { OfflineTerraform, PlanJson, TerraformJson } from '../tools/offline-terraform/harness';
+
+const FIXTURE_DIR = path.join(__dirname, 'fixtures', 'terraform', 'bluegreen-mini');
+
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+
+/** A deep copy of the fixture with `edit` applied to its resources. */
+function variant(base: TerraformJson, edit: (resources: Resources, config: Record<string, unknown>) => void): TerraformJson {
+  const copy = JSON.parse(JSON.stringify(base)) as Record<string, unknown>;
+  edit(copy.resource as Resources, copy);
+  return copy as TerraformJson;
+}
+
+function changed(plan: PlanJson): Record<string, readonly string[]> {
+  return Object.fromEntries((plan.resource_changes ?? []).filter((r) => r.change.actions.join() !== 'no-op' && r.change.actions.join() !== 'read').map((r) => [r.address, r.change.actions]));
+}
+
+describeWithTool('real terraform, offline, on a small blue/green fixture stack', 'terraform', () => {
+  const base = readStackConfig(FIXTURE_DIR);
+  const camelCaseIgnore = variant(base, (r) => {
+    (r.aws_ecs_service!.app!.lifecycle as Record<string, unknown>).ignore_changes = ['loadBalancer'];
+  });
+  const missingAttribute = variant(base, (_r, c) => {
+    (c.output as Record<string, unknown>).broken = { value: '${aws_lb.alb.not_an_attribute}' };
+  });
+  const renamedService = variant(base, (r) => {
+    r.aws_ecs_service!.app!.name = 'mini-app-v2';
+  });
+  let tf: OfflineTerraform;
+  let applied: string;
+  let state: unknown;
+
+  beforeAll(async () => {
+    tf = createOfflineTerraform({ configs: [base] });
+    applied = tf.workspace(FIXTURE_DIR, 'applied');
+    await tf.init(applied);
+    state = await tf.apply(applied);
+  }, 60000);
+  afterAll(() => tf?.dispose());
+
+  /** A work dir for `config` holding a copy of the applied state. */
+  async function withAppliedState(config: TerraformJson, name: string): Promise<string> {
+    const ws = tf.workspace(config, name);
+    copyFileSync(path.join(applied, 'terraform.tfstate'), path.join(ws, 'terraform.tfstate'));
+    await tf.init(ws);
+    return ws;
+  }
+
+  async function validate(config: TerraformJson, name: string): Promise<{ code: number; output: string }> {
+    const ws = tf.workspace(config, name);
+    await tf.mustRun(ws, ['init', '-input=false', '-no-color', '-backend=false']);
+    const r = await tf.run(ws, ['validate', '-no-color']);
+    return { code: r.code, output: `${r.stdout}\n${r.stderr}` };
+  }
+
+  test('the fixture (with an s3 backend, replaced by local state) passes terraform validate', async () => {
+    const r = await validate(base, 'valid');
+    expect(r.output).toContain('Success! The configuration is valid');
+    expect(r.code).toBe(0);
+  });
+
+  test('ignore_changes naming the camelCase attribute "loadBalancer" fails validation', async () => {
+    const r = await validate(camelCaseIgnore, 'camel');
+    expect(r.code).toBe(1);
+    expect(r.output).toMatch(/Unsupported attribute/);
+    expect(r.output).toContain('loadBalancer');
+  });
+
+  test('a raw reference to an attribute aws_lb does not have fails validation', async () => {
+    const r = await validate(missingAttribute, 'missing');
+    expect(r.code).toBe(1);
+    expect(r.output).toMatch(/Unsupported attribute/);
+    expect(r.output).toContain('not_an_attribute');
+  });
+
+  test('apply fills computed attributes with well-formed fake values in the configured region', () => {
+    const byAddress = Object.fromEntries(stateResources(state).map((r) => [r.address, r.values]));
+    expect(byAddress['aws_lb.alb']!.arn).toMatch(/^arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer\/app\/mini-alb\/[0-9a-f]{16}$/);
+    expect(byAddress['aws_lb_target_group.blue']!.arn).toMatch(/^arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup\/mini-blue\/[0-9a-f]{16}$/);
+    expect(byAddress['aws_ecs_task_definition.app']!.arn).toBe('arn:aws:ecs:eu-west-1:123456789012:task-definition/mini-app:1');
+    expect(byAddress['aws_ecs_service.app']!.task_definition).toBe(byAddress['aws_ecs_task_definition.app']!.arn);
+    expect(byAddress['aws_lb.alb']!.tags_all).toEqual({ project: 'bluegreen-mini', Name: 'mini-alb' });
+    expect(byAddress['null_resource.appspec']!.id).toMatch(/^\d+$/);
+  });
+
+  test('apply then plan -detailed-exitcode exits 0 (idempotent)', async () => {
+    const plan = await tf.plan(applied);
+    expect(changed(plan.json)).toEqual({});
+    expect(plan.code).toBe(0);
+  });
+
+  test('after a CodeDeploy release (new revision, green target group, swapped listeners) plan shows no changes', async () => {
+    const drift = codeDeployReleaseDrift(state);
+    expect(drift.map((d) => d.type).sort()).toEqual(['aws_ecs_service', 'aws_lb_listener', 'aws_lb_listener']);
+    const plan = await tf.plan(applied, { drift });
+    expect(changed(plan.json)).toEqual({});
+    expect(plan.code).toBe(0);
+  });
+
+  test('with the ignore_changes removed, the same release drift plans updates (exit 2)', async () => {
+    const ws = await withAppliedState(withoutIgnoreChanges(base), 'no-ignore');
+    const plan = await tf.plan(ws, { drift: codeDeployReleaseDrift(state) });
+    expect(changed(plan.json)).toEqual({
+      'aws_ecs_service.app': ['update'],
+      'aws_lb_listener.prod': ['update'],
+      'aws_lb_listener.test': ['update'],
+    });
+    expect(plan.output).toMatch(/task-definition\/mini-app:2" -> "arn:aws:ecs:eu-west-1:123456789012:task-definition\/mini-app:1"/);
+    expect(plan.code).toBe(2);
+  });
+
+  test('renaming the ECS service plans a replacement caused by name in the plan JSON', async () => {
+    const ws = await withAppliedState(renamedService, 'rename');
+    const plan = await tf.plan(ws);
+    const service = plan.json.resource_changes!.find((r) => r.address === 'aws_ecs_service.app')!;
+    expect([...service.change.actions].sort()).toEqual(['create', 'delete']);
+    expect(service.change.replace_paths).toEqual([['name']]);
+    expect(plan.code).toBe(2);
+  });
+});

@@ -30,7 +30,7 @@ export interface Faults {
    * `greenWeightAtLeast` percent (mid-shift with a canary or linear config). The group must list the alarm.
    */
   alarmWhenGreenReaches(alarmName: string, greenWeightAtLeast: number): void;
-  /** Removes every rule and puts every alarm back to OK. */
+  /** Removes every rule, puts every alarm back to OK and resets {@link Faults.injected}. */
   clear(): void;
   /** Calls answered with an injected error, per operation. */
   readonly injected: Readonly<Record<string, number>>;
@@ -83,6 +83,7 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
       denied.clear();
       latencies.clear();
       model.clearAlarms();
+      for (const key of Object.keys(injected)) delete injected[key];
     },
     injected,
   };

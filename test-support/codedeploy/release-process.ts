@@ -1,0 +1,143 @@
+/**
+ * Runs the real release CLI (`scripts/release.ts` through tsx, as `npm run release` does) as a child
+ * process against a stand-in, with dummy credentials and an AWS config that cannot leak the user's.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OUTPUT_NAMES } from '../../lib/outputs';
+
+/** The repository root (where `scripts/release.ts` lives). */
+export const REPO_ROOT = join(__dirname, '..', '..');
+
+/** A finished release. */
+export interface ReleaseExit {
+  /** Exit code, or null when killed by a signal. */
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Stderr lines (the plain progress lines). */
+  readonly lines: readonly string[];
+  /** Wall-clock ms when the process exited. */
+  readonly exitedAt: number;
+  readonly startedAt: number;
+}
+
+/** A running release. */
+export interface RunningRelease {
+  readonly child: ChildProcess;
+  /** Stderr lines so far. */
+  readonly lines: string[];
+  /** Resolves with the first stderr line matching `pattern`. */
+  waitForLine(pattern: RegExp, timeoutInMs?: number): Promise<string>;
+  /** Sends a signal to the CLI's process group, as a terminal's Ctrl-C does. */
+  signal(signal: NodeJS.Signals): void;
+  readonly exited: Promise<ReleaseExit>;
+}
+
+/** A private, empty AWS config home: the user's ~/.aws is never read. */
+export function isolatedAwsEnv(): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'standin-aws-'));
+  const config = join(dir, 'config');
+  const credentials = join(dir, 'credentials');
+  writeFileSync(config, '');
+  writeFileSync(credentials, '');
+  return {
+    AWS_ACCESS_KEY_ID: 'x',
+    AWS_SECRET_ACCESS_KEY: 'x',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_CONFIG_FILE: config,
+    AWS_SHARED_CREDENTIALS_FILE: credentials,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
+
+/** Values of a stack's outputs, by {@link OUTPUT_NAMES} key. */
+export type StackOutputValues = Partial<Record<keyof typeof OUTPUT_NAMES, string | number>>;
+
+/** Writes `{ "<stack>": { "<output_name>": value } }` (the `cdktf deploy --outputs-file` form); returns its path. */
+export function writeOutputsFile(dir: string, stackName: string, values: StackOutputValues): string {
+  const outputs: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined) outputs[OUTPUT_NAMES[key as keyof typeof OUTPUT_NAMES]] = value;
+  }
+  const file = join(dir, `${stackName}-outputs.json`);
+  writeFileSync(file, JSON.stringify({ [stackName]: outputs }, null, 2));
+  return file;
+}
+
+/** Starts `scripts/release.ts` with `args`; `env` is added to a clean base (PATH, isolated AWS config). */
+export function startRelease(args: readonly string[], env: Readonly<Record<string, string>> = {}): RunningRelease {
+  const startedAt = Date.now();
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(REPO_ROOT, 'scripts', 'release.ts'), ...args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), NO_COLOR: '1', ...isolatedAwsEnv(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so a signal can reach tsx and the script together, like Ctrl-C in a terminal.
+    detached: true,
+  });
+  const lines: string[] = [];
+  const waiters: { pattern: RegExp; resolve: (l: string) => void }[] = [];
+  let stdout = '';
+  let stderr = '';
+  let partial = '';
+  child.stdout!.on('data', (c: Buffer) => {
+    stdout += c.toString('utf8');
+  });
+  child.stderr!.on('data', (c: Buffer) => {
+    const text = c.toString('utf8');
+    stderr += text;
+    const parts = (partial + text).split('\n');
+    partial = parts.pop() ?? '';
+    for (const line of parts) {
+      lines.push(line);
+      for (const w of [...waiters]) {
+        if (w.pattern.test(line)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(line);
+        }
+      }
+    }
+  });
+  const exited = new Promise<ReleaseExit>((resolve) => {
+    child.on('close', (code, signal) => {
+      if (partial) lines.push(partial);
+      resolve({ code, signal, stdout, stderr, lines: [...lines], exitedAt: Date.now(), startedAt });
+    });
+  });
+  // 'exit' comes before the pipes close; that is the moment the CLI is done.
+  let exitAt = 0;
+  child.on('exit', () => {
+    exitAt = Date.now();
+  });
+  const exitedWithTime = exited.then((e) => ({ ...e, exitedAt: exitAt || e.exitedAt }));
+  return {
+    child,
+    lines,
+    waitForLine: (pattern, timeoutInMs = 20_000) => {
+      const found = lines.find((l) => pattern.test(l));
+      if (found !== undefined) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no release line matched ${pattern} within ${timeoutInMs} ms; lines:\n${lines.join('\n')}`)), timeoutInMs);
+        waiters.push({
+          pattern,
+          resolve: (l) => {
+            clearTimeout(timer);
+            resolve(l);
+          },
+        });
+      });
+    },
+    signal: (signal) => {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, signal);
+    },
+    exited: exitedWithTime,
+  };
+}
+
+/** Runs a release to its end. */
+export function runRelease(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<ReleaseExit> {
+  return startRelease(args, env).exited;
+}

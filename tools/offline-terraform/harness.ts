@@ -164,20 +164,20 @@ export class OfflineTerraform {
   }
 
   /**
-   * Copies a synthesized stack directory (cdk.tf.json and its assets) into a fresh work dir, with
-   * any remote backend removed so state stays local. Returns the work dir.
+   * A fresh work dir holding a synthesized stack: its cdk.tf.json (read from `source`, a stack
+   * directory, or given as an object) with any backend removed so state stays local, plus the
+   * stack's assets (lambda zips, files) copied from `assetsFrom` (default: `source` when it is a
+   * directory). Returns the work dir.
    */
-  workspace(stackDirOrConfig: string | TerraformJson, name = 'stack'): string {
+  workspace(source: string | TerraformJson, name = 'stack', assetsFrom?: string): string {
     const dir = mkdtempSync(path.join(this.home, `${name.replace(/[^\w-]/g, '_')}-`));
-    let config: TerraformJson;
-    if (typeof stackDirOrConfig === 'string') {
-      for (const entry of readdirSync(stackDirOrConfig)) {
+    const config = typeof source === 'string' ? readStackConfig(source) : source;
+    const assets = assetsFrom ?? (typeof source === 'string' ? source : undefined);
+    if (assets) {
+      for (const entry of readdirSync(assets)) {
         if (entry === '.terraform' || entry.endsWith('.tfstate') || entry.endsWith('.tfstate.backup') || entry === 'cdk.tf.json') continue;
-        cpSync(path.join(stackDirOrConfig, entry), path.join(dir, entry), { recursive: true });
+        cpSync(path.join(assets, entry), path.join(dir, entry), { recursive: true });
       }
-      config = JSON.parse(readFileSync(path.join(stackDirOrConfig, 'cdk.tf.json'), 'utf8')) as TerraformJson;
-    } else {
-      config = stackDirOrConfig;
     }
     writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify(withLocalBackend(config), null, 2));
     return dir;

@@ -1,0 +1,112 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { synthesize } from '../main';
+import { ENVIRONMENTS } from '../stacks/environments';
+import { describeWithTool } from '../test-support/require-tool';
+import { codeDeployReleaseDrift, stateResources, withoutIgnoreChanges } from '../tools/offline-terraform/codedeploy-drift';
+import { createOfflineTerraform, readStackConfig } from '../tools/offline-terraform/harness';
+import type { OfflineTerraform, PlanJson, TerraformJson } from '../tools/offline-terraform/harness';
+import { listStacks } from '../tools/offline-terraform/stacks';
+
+const DEV_STACK = 'bluegreen-dev';
+
+function changed(plan: PlanJson): Record<string, readonly string[]> {
+  return Object.fromEntries(
+    (plan.resource_changes ?? []).filter((r) => !['no-op', 'read'].includes(r.change.actions.join())).map((r) => [r.address, r.change.actions]),
+  );
+}
+
+describeWithTool('real terraform, offline, on the synthesized example environments', 'terraform', () => {
+  let outdir: string;
+  let stacksDir: string;
+  let tf: OfflineTerraform;
+
+  beforeAll(() => {
+    outdir = mkdtempSync(path.join(os.tmpdir(), 'tf-stacks-'));
+    synthesize(ENVIRONMENTS, { outdir, warn: () => undefined });
+    stacksDir = path.join(outdir, 'stacks');
+    tf = createOfflineTerraform({ configs: listStacks(stacksDir).map((s) => readStackConfig(path.join(stacksDir, s))) });
+  }, 90000);
+  afterAll(() => {
+    tf?.dispose();
+    if (outdir) rmSync(outdir, { recursive: true, force: true });
+  });
+
+  test('every example environment synthesizes a stack and passes terraform validate', async () => {
+    const stacks = listStacks(stacksDir);
+    expect(stacks).toHaveLength(ENVIRONMENTS.length);
+    expect(stacks).toContain(DEV_STACK);
+    const failures: string[] = [];
+    for (const stack of stacks) {
+      const ws = tf.workspace(path.join(stacksDir, stack), stack);
+      await tf.mustRun(ws, ['init', '-input=false', '-no-color', '-backend=false']);
+      const r = await tf.run(ws, ['validate', '-no-color']);
+      if (r.code !== 0) failures.push(`${stack}: ${r.stderr}${r.stdout}`);
+    }
+    expect(failures).toEqual([]);
+  }, 60000);
+
+  describe(`${DEV_STACK} after an apply with the stand-in provider`, () => {
+    let config: TerraformJson;
+    let applied: string;
+    let state: unknown;
+
+    beforeAll(async () => {
+      config = readStackConfig(path.join(stacksDir, DEV_STACK));
+      applied = tf.workspace(path.join(stacksDir, DEV_STACK), 'applied');
+      await tf.init(applied);
+      state = await tf.apply(applied);
+    }, 90000);
+
+    async function withAppliedState(variant: TerraformJson, name: string): Promise<string> {
+      // Lambda zips and other assets are referenced by relative path: the variant needs them too.
+      const ws = tf.workspace(variant, name, path.join(stacksDir, DEV_STACK));
+      copyFileSync(path.join(applied, 'terraform.tfstate'), path.join(ws, 'terraform.tfstate'));
+      await tf.init(ws);
+      return ws;
+    }
+
+    test('plan -detailed-exitcode right after apply exits 0', async () => {
+      const plan = await tf.plan(applied);
+      expect(changed(plan.json)).toEqual({});
+      expect(plan.code).toBe(0);
+    }, 60000);
+
+    test('CodeDeploy release drift (new revision, green target group, swapped weighted listeners) plans no changes', async () => {
+      const drift = codeDeployReleaseDrift(state);
+      expect(drift.filter((d) => d.type === 'aws_lb_listener').length).toBeGreaterThanOrEqual(2);
+      const plan = await tf.plan(applied, { drift });
+      expect(changed(plan.json)).toEqual({});
+      expect(plan.code).toBe(0);
+    }, 60000);
+
+    test("without the stack's ignore_changes the same drift plans updates to the service and the listeners", async () => {
+      const drift = codeDeployReleaseDrift(state);
+      const ws = await withAppliedState(withoutIgnoreChanges(config), 'no-ignore');
+      const plan = await tf.plan(ws, { drift });
+      const drifted = new Set(drift.map((d) => String(d.match.arn)));
+      const expected = Object.fromEntries(
+        stateResources(state)
+          .filter((r) => drifted.has(String(r.values.arn)))
+          .map((r) => [r.address, ['update']]),
+      );
+      expect(Object.keys(expected)).toHaveLength(drift.length);
+      expect(changed(plan.json)).toEqual(expected);
+      expect(plan.code).toBe(2);
+    }, 60000);
+
+    test('a new ECS service name plans the service as a replacement in the plan JSON', async () => {
+      const renamed = JSON.parse(JSON.stringify(config)) as { resource: Record<string, Record<string, { name: string }>> };
+      const services = Object.entries(renamed.resource.aws_ecs_service ?? {});
+      expect(services).toHaveLength(1);
+      const [serviceName, service] = services[0]!;
+      service.name = `${service.name}-renamed`;
+      const ws = await withAppliedState(renamed as unknown as TerraformJson, 'renamed');
+      const plan = await tf.plan(ws);
+      const change = plan.json.resource_changes!.find((r) => r.address === `aws_ecs_service.${serviceName}`)!;
+      expect([...change.change.actions].sort()).toEqual(['create', 'delete']);
+      expect(change.change.replace_paths).toContainEqual(['name']);
+    }, 60000);
+  });
+});

@@ -88,7 +88,7 @@ describe('progressChanges', () => {
 
 describe('stageReached', () => {
   const events = (n: number) => ['BeforeInstall', 'Install', 'AfterInstall', 'AllowTestTraffic', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'].map((name, i) => [name, i < n ? 'Succeeded' : i === n ? 'InProgress' : 'Pending'] as [string, string]);
-  const p = (n: number, status = 'InProgress') => progressFrom({ status }, target(events(n)));
+  const p = (n: number, status = 'InProgress') => progressFrom({ status: status as "InProgress" }, target(events(n)));
 
   test.each([
     ['install', 2],

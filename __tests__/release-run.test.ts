@@ -388,6 +388,44 @@ describe('release run', () => {
     expect(result.report.error?.code).toBe('AccessDeniedException');
   });
 
+  test('no permission to read the deployment target: warns naming the permission and follows the status to the end', async () => {
+    const h = harness();
+    noActive();
+    scriptDeployment(h);
+    cd.on(GetDeploymentTargetCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+    const result = await run(baseInput(), h.deps);
+    expect(result.exitCode).toBe(0);
+    expect(h.stderr()).toMatch(/warning AWS denied codedeploy:GetDeploymentTarget .*"codedeploy:GetDeploymentTarget".* Following the deployment's status only/);
+    expect(cd.commandCalls(GetDeploymentTargetCommand)).toHaveLength(1);
+    expect(lines(h).at(-1)).toMatch(/result Succeeded d-NEW exit 0$/);
+  });
+
+  test('targets that do not exist yet are waited for, not reported as errors', async () => {
+    const h = harness();
+    noActive();
+    scriptDeployment(h);
+    cd.on(ListDeploymentTargetsCommand)
+      .rejectsOnce(Object.assign(new Error('The deployment has not started'), { name: 'DeploymentNotStartedException' }))
+      .resolves({ targetIds: ['cluster:service'] });
+    const result = await run(baseInput(), h.deps);
+    expect(result.exitCode).toBe(0);
+    expect(h.stderr()).not.toMatch(/error|warning/);
+    expect(cd.commandCalls(ListDeploymentTargetsCommand)).toHaveLength(2);
+  });
+
+  test('no permission to read the created deployment: exit 5 naming the permission and the running deployment', async () => {
+    const h = harness();
+    noActive();
+    scriptDeployment(h);
+    cd.on(GetDeploymentCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
+    const result = await run(baseInput({ json: true }), h.deps);
+    expect(result.exitCode).toBe(5);
+    expect(h.stderr()).toMatch(/console https:.*d-NEW/);
+    expect(h.stderr()).toMatch(/error AWS denied codedeploy:GetDeployment /);
+    expect(JSON.parse(h.stdout())).toMatchObject({ deploymentId: 'd-NEW', status: 'Created', exitCode: 5, error: { code: 'AccessDeniedException' } });
+    expect(cd.commandCalls(GetDeploymentCommand)).toHaveLength(1);
+  });
+
   test('a deployment group that does not exist is an input error (exit 2)', async () => {
     const h = harness();
     cd.on(GetDeploymentGroupCommand).rejects(Object.assign(new Error('No Deployment Group found for name: group'), { name: 'DeploymentGroupDoesNotExistException' }));
@@ -496,6 +534,49 @@ describe('release run', () => {
     expect(result.exitCode).toBe(130);
     expect(h.stderr()).toMatch(/interrupted again: exiting now; deployment d-NEW is InProgress \(stop with rollback requested\); see https:\/\/us-east-1\.console/);
     expect(h.stderr()).not.toMatch(/rollback d-RB started/);
+  });
+
+  test('an interrupt while following a rollback does not stop the rollback', async () => {
+    const h = harness();
+    noActive();
+    scriptDeployment(h, { failAt: 2 });
+    const original = h.deps.sleep;
+    let fired = false;
+    const deps: ReleaseDeps = {
+      ...h.deps,
+      sleep: async (ms) => {
+        await original(ms);
+        if (!fired && /rollback d-RB started/.test(h.stderr())) {
+          fired = true;
+          h.signal('SIGTERM');
+        }
+      },
+    };
+    const result = await run(baseInput(), deps);
+    expect(fired).toBe(true);
+    expect(h.stderr()).toMatch(/interrupted SIGTERM received; the rollback is not stopped/);
+    expect(cd.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+    expect(result.report.rollbackStatus).toBe('Succeeded');
+    expect(result.exitCode).toBe(1);
+  });
+
+  test('an interrupt while waiting for an active deployment creates nothing and exits 130', async () => {
+    const h = harness();
+    cd.on(ListDeploymentsCommand).resolves({ deployments: ['d-OLD'] });
+    cd.on(GetDeploymentCommand, { deploymentId: 'd-OLD' }).resolves({ deploymentInfo: { deploymentId: 'd-OLD', status: 'InProgress' } });
+    const original = h.deps.sleep;
+    const deps: ReleaseDeps = {
+      ...h.deps,
+      sleep: async (ms) => {
+        await original(ms);
+        if (h.now() - T0 >= 5000) h.signal('SIGINT');
+      },
+    };
+    const result = await run(baseInput({ activePolicy: 'wait' }), deps);
+    expect(result.exitCode).toBe(130);
+    expect(cd.commandCalls(CreateDeploymentCommand)).toHaveLength(0);
+    expect(cd.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+    expect(h.stderr()).toMatch(/interrupted while waiting for d-OLD; no deployment was created/);
   });
 
   test('dry run prints the exact request and AppSpec and calls nothing', async () => {

@@ -80,6 +80,9 @@ export const MAX_TRANSIENT_RETRIES = 5;
 /** CreateDeployment attempts when DeploymentLimitExceeded races with the active-deployment check. */
 export const MAX_CREATE_ATTEMPTS = 5;
 
+/** Errors of the target calls that only mean "not there yet". */
+const TARGET_NOT_READY_CODES: readonly string[] = ['DeploymentNotStartedException', 'DeploymentTargetDoesNotExistException', 'InstanceDoesNotExistException'];
+
 /** Unwinds the release with an outcome and a message. */
 class Abort extends Error {
   constructor(
@@ -112,6 +115,8 @@ class Release {
   private schedule: ShiftSchedule | undefined;
   private error: { code: string; message: string } | undefined;
   private reachedStage: string | undefined;
+  private targetsDenied = false;
+  private followingRollback = false;
 
   constructor(
     private readonly input: ReleaseInput,
@@ -165,7 +170,12 @@ class Release {
   private onSignal(signal: string): void {
     this.interrupts++;
     if (this.interrupts === 1) {
-      this.display.line('interrupted', `${signal} received; press Ctrl-C again to exit at once`);
+      this.display.line(
+        'interrupted',
+        this.followingRollback
+          ? `${signal} received; the rollback is not stopped (that would leave the service half-deployed); press Ctrl-C again to exit at once`
+          : `${signal} received; press Ctrl-C again to exit at once`,
+      );
       this.wakeUp?.();
       return;
     }
@@ -187,7 +197,8 @@ class Release {
     const endedAt = p?.completedAt ?? new Date(end).toISOString();
     return {
       deploymentId: this.deploymentId ?? null,
-      status: outcome.kind === 'dry-run' ? 'DryRun' : (p?.status ?? null),
+      // CreateDeployment answered, so the deployment exists even if it was never read back.
+      status: outcome.kind === 'dry-run' ? 'DryRun' : (p?.status ?? (this.deploymentId ? 'Created' : null)),
       exitCode,
       applicationName: this.input.applicationName,
       deploymentGroupName: this.input.deploymentGroupName,
@@ -474,12 +485,13 @@ class Release {
         deadline = Math.max(deadline, this.deps.clock() + STOP_GRACE_IN_MS);
       }
       const deployment = (await this.call<{ deploymentInfo?: object }>('GetDeployment', new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo ?? {};
-      if (!targetId) {
-        targetId = (await this.call<{ targetIds?: string[] }>('ListDeploymentTargets', new ListDeploymentTargetsCommand({ deploymentId: id }))).targetIds?.[0];
+      if (!targetId && !this.targetsDenied) {
+        targetId = (await this.targetCall<{ targetIds?: string[] }>('ListDeploymentTargets', new ListDeploymentTargetsCommand({ deploymentId: id })))?.targetIds?.[0];
       }
-      const target = targetId
-        ? (await this.call<{ deploymentTarget?: object }>('GetDeploymentTarget', new GetDeploymentTargetCommand({ deploymentId: id, targetId }))).deploymentTarget
-        : undefined;
+      const target =
+        targetId && !this.targetsDenied
+          ? (await this.targetCall<{ deploymentTarget?: object }>('GetDeploymentTarget', new GetDeploymentTargetCommand({ deploymentId: id, targetId })))?.deploymentTarget
+          : undefined;
       const now = this.deps.clock();
       const p = progressFrom({ deploymentId: id, ...deployment }, target);
       const changes = progressChanges(previous, p);
@@ -516,6 +528,26 @@ class Release {
     }
   }
 
+  /**
+   * Lifecycle events and traffic are detail: when the target is not there yet, or the caller may not
+   * read it, the release keeps following the deployment's status instead of abandoning a running
+   * deployment over a missing read permission.
+   */
+  private async targetCall<T>(action: string, command: unknown): Promise<T | undefined> {
+    try {
+      return await this.call<T>(action, command);
+    } catch (err) {
+      if (!(err instanceof Abort)) throw err;
+      if (TARGET_NOT_READY_CODES.includes(err.code)) return undefined;
+      if (classifyAwsError({ name: err.code }).kind === 'access-denied') {
+        this.targetsDenied = true;
+        this.display.line('warning', `${err.message} Following the deployment's status only (no lifecycle events or traffic).`);
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
   private reportFailure(p: Progress): void {
     if (p.error) this.display.line('error', `${p.error.code ?? 'Unknown'}: ${p.error.message ?? ''}`);
     this.error = { code: p.error?.code ?? p.status, message: p.error?.message ?? `deployment ${p.status}` };
@@ -549,6 +581,7 @@ class Release {
     this.rollbackDeploymentId = rollbackId;
     this.display.line('rollback', `${rollbackId} started`);
     this.display.line('console', consoleUrl(this.input.region, rollbackId));
+    this.followingRollback = true;
     const end = await this.follow(rollbackId, 'rollback', this.deps.clock() + timeoutInMinutes * 60000);
     this.rollbackStatus = end.progress.status;
     if (end.kind === 'timeout') this.display.line('rollback', `still ${end.progress.status} after ${timeoutInMinutes} min; see the console`);

@@ -77,7 +77,7 @@ export function statusBlock(view: ProgressView, nowInMs: number): string[] {
   const done = p.lifecycleEvents.filter((e) => e.status === 'Succeeded').length;
   const lines = [
     `${COLORS.bold}${view.label}${COLORS.reset} ${p.status}  ${progressBar(view.fraction)} ${String(Math.round(view.fraction * 100)).padStart(3)}%  ${formatElapsed(nowInMs - view.startedAtInMs)}`,
-    `  events ${done}/${Math.max(ECS_LIFECYCLE_EVENTS.length, p.lifecycleEvents.length)}${current ? `  now: ${current.name} ${current.status}` : ''}${p.terminationWaitStarted ? '  termination wait' : ''}`,
+    `  events ${done}/${Math.max(ECS_LIFECYCLE_EVENTS.length, p.lifecycleEvents.length)}${current ? `  now: ${current.name} ${current.status}` : ''}${p.terminationWaitStarted && !p.terminal ? '  termination wait' : ''}`,
   ];
   if (p.traffic) lines.push(`  traffic blue ${formatPercent(p.traffic.bluePercent)}% green ${formatPercent(p.traffic.greenPercent)}%`);
   return lines;
@@ -98,7 +98,8 @@ export function ttyDisplay(sink: TextSink, clock: () => number): Display {
     drawn = lines.length;
   };
   const colorFor = (kind: string, text: string): string => {
-    if (/Failed|Stopped|error|failed|timeout|interrupted/.test(`${kind} ${text}`)) return COLORS.red;
+    if (kind === 'error' || kind === 'failed' || /Failed|Stopped|timed out/.test(text)) return COLORS.red;
+    if (kind === 'interrupted' || kind === 'warning' || kind === 'throttled' || kind === 'rollback') return COLORS.yellow;
     if (/Succeeded/.test(text)) return COLORS.green;
     if (kind === 'hook' || kind === 'console') return COLORS.dim;
     return '';

@@ -155,10 +155,11 @@ class Release {
     }
     const exitCode = exitCodeFor(outcome);
     const report = this.report(outcome, exitCode);
+    // Close first: on a terminal the final status block stays above the result line.
+    this.display.close();
     if (outcome.kind !== 'dry-run') {
       this.display.line('result', `${report.status ?? 'NotStarted'} ${report.deploymentId ?? '-'} exit ${exitCode}`);
     }
-    this.display.close();
     if (this.input.json) this.deps.output.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     if (outcome.kind !== 'dry-run' && this.deps.appendFile) {
       if (this.input.githubStepSummaryPath) this.deps.appendFile(this.input.githubStepSummaryPath, stepSummaryMarkdown(report));
@@ -433,8 +434,9 @@ class Release {
     }
   }
 
-  private async stopDeployment(id: string, kind: string): Promise<void> {
-    this.display.line(kind, `stopping ${id} with rollback`);
+  /** StopDeployment with rollback; `kind` is the keyword of the line announcing it (none: already announced). */
+  private async stopDeployment(id: string, kind?: string): Promise<void> {
+    if (kind) this.display.line(kind, `stopping ${id} with rollback`);
     try {
       await this.guard(this.deps.codedeploy.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true })));
     } catch (err) {
@@ -481,7 +483,7 @@ class Release {
       if (role === 'main' && this.interrupts > 0 && !this.stopRequested) {
         this.stopRequested = true;
         this.display.line('interrupted', `stopping ${id} with rollback`);
-        await this.stopDeployment(id, 'stop');
+        await this.stopDeployment(id);
         deadline = Math.max(deadline, this.deps.clock() + STOP_GRACE_IN_MS);
       }
       const deployment = (await this.call<{ deploymentInfo?: object }>('GetDeployment', new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo ?? {};

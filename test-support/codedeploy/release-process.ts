@@ -37,12 +37,15 @@ export interface RunningRelease {
   readonly exited: Promise<ReleaseExit>;
 }
 
-/** A private, empty AWS config home: the user's ~/.aws is never read. */
-export function isolatedAwsEnv(): Record<string, string> {
+/**
+ * A private AWS config home: the user's ~/.aws is never read. `configText` is the config file's
+ * content (empty by default).
+ */
+export function isolatedAwsEnv(configText = ''): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'standin-aws-'));
   const config = join(dir, 'config');
   const credentials = join(dir, 'credentials');
-  writeFileSync(config, '');
+  writeFileSync(config, configText);
   writeFileSync(credentials, '');
   return {
     AWS_ACCESS_KEY_ID: 'x',

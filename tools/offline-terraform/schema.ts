@@ -12,7 +12,8 @@
  * is cached on disk per package version, so a Terraform run does not repeat the work.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CtyType, SchemaAttribute, SchemaBlock, SchemaNestedBlock } from './cty';
 import { OPTIONAL_COMPUTED } from './provider-facts';
@@ -274,9 +275,9 @@ export function reconstructSchema(kind: SchemaKind, type: string): SchemaBlock {
   } catch {
     throw new Error(`${kind} type "${type}": no binding module ${modulePath} in the installed provider package`);
   }
-  const expected = kind === 'provider' ? type : type;
+  // Provider classes carry the provider name ("aws") in tfResourceType, resources their type name.
   const cls = Object.values(mod).find(
-    (v): v is BindingClass => typeof v === 'function' && (v as { tfResourceType?: unknown }).tfResourceType === expected,
+    (v): v is BindingClass => typeof v === 'function' && (v as { tfResourceType?: unknown }).tfResourceType === type,
   );
   if (!cls) throw new Error(`${kind} type "${type}": ${modulePath} exports no class for it`);
   const dts = readFileSync(require.resolve(modulePath).replace(/\.js$/, '.d.ts'), 'utf8');
@@ -287,7 +288,10 @@ export function reconstructSchema(kind: SchemaKind, type: string): SchemaBlock {
   // A real instance (in a throwaway stack) lets getters reveal computed attributes and nested types.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cdktf = require('cdktf') as typeof import('cdktf');
-  const stack = new cdktf.TerraformStack(new cdktf.App({ outdir: path.join(require('node:os').tmpdir(), 'offline-tf-probe') }), 'probe');
+  // The App makes its outdir at once; nothing is synthesized into it, so it goes straight away.
+  const outdir = mkdtempSync(path.join(os.tmpdir(), 'offline-tf-probe-'));
+  const stack = new cdktf.TerraformStack(new cdktf.App({ outdir }), 'probe');
+  rmSync(outdir, { recursive: true, force: true });
   const instance = new cls(stack, 'probe', {});
   const computed = kind === 'provider' ? new Map<string, CtyType>() : computedAttributes(instance);
   const nestedInstances = new Map<string, object>();

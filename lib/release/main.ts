@@ -36,9 +36,26 @@ const processSignals: SignalSource = {
   },
 };
 
-/** Sleeps. The timer keeps the process alive; a second Ctrl-C exits through process.exit instead. */
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Real sleeps. Their timers keep the process alive while the release waits; the ones still pending
+ * when the release ends (a sleep cut short by Ctrl-C) are cleared so the process exits at once.
+ */
+function timerSleep(): { sleep(ms: number): Promise<void>; clear(): void } {
+  const timers = new Set<NodeJS.Timeout>();
+  return {
+    sleep: (ms) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          resolve();
+        }, ms);
+        timers.add(timer);
+      }),
+    clear: () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
 }
 
 /** Runs the CLI and returns the exit code. */
@@ -76,17 +93,19 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const input = parsed.input;
   // Only pass the endpoint when given: otherwise the SDK's AWS_ENDPOINT_URL_CODEDEPLOY etc. apply.
   const codedeploy = new CodeDeployClient({ region: input.region, ...(input.endpointUrl ? { endpoint: input.endpointUrl } : {}) });
+  const timers = timerSleep();
   try {
     const result = await run(input, {
       codedeploy,
       clock: Date.now,
-      sleep,
+      sleep: timers.sleep,
       output: { stdout, stderr, isTTY: process.stderr.isTTY === true },
       signals: processSignals,
       appendFile: (path, text) => appendFileSync(path, text),
     });
     return result.exitCode;
   } finally {
+    timers.clear();
     codedeploy.destroy();
   }
 }

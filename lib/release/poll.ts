@@ -12,7 +12,7 @@ export const DEFAULT_POLL_MAX_INTERVAL_IN_MS = 10000;
 /** How long after a change the release keeps polling at the fastest interval. */
 export const RECENT_CHANGE_WINDOW_IN_MS = 10000;
 /** How long after an expected change that did not come yet polling stays fast. */
-export const EXPECTED_CHANGE_GRACE_IN_MS = 15000;
+export const EXPECTED_CHANGE_GRACE_IN_MS = 30000;
 /** Throttling backs off to at most this many times the slowest interval. */
 export const THROTTLE_CAP_FACTOR = 4;
 

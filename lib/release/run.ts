@@ -16,7 +16,7 @@ import {
   ListDeploymentTargetsCommand,
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
-import { ECS_HOOK_EVENTS, renderAppSpecYaml } from '../appspec';
+import { ECS_HOOK_EVENTS, EcsHookEvent, renderAppSpecYaml } from '../appspec';
 import { classifyAwsError, ClassifiedError, describeAwsError } from './aws-errors';
 import { Display, plainDisplay, TextSink, ttyDisplay } from './display';
 import { EXIT_CODES, exitCodeFor, ReleaseOutcome } from './exit-codes';
@@ -413,7 +413,11 @@ class Release {
       if (!activeId) return;
       const info = (await this.call<{ deploymentInfo?: { status?: string; creator?: string; description?: string } }>('GetDeployment', new GetDeploymentCommand({ deploymentId: activeId }))).deploymentInfo;
       const status = info?.status ?? 'Unknown';
-      if (!(ACTIVE_STATUSES as readonly string[]).includes(status)) continue;
+      if (!(ACTIVE_STATUSES as readonly string[]).includes(status)) {
+        // It ended between the list and the read; the list may lag a moment, so do not spin on it.
+        await this.pause(this.input.pollMinIntervalInMs);
+        continue;
+      }
       const isRollback = info?.creator === 'codeDeployRollback';
       this.display.line('active', `${activeId} ${status}${isRollback ? ' (rollback)' : ''}`);
       if (input.activePolicy === 'fail') {
@@ -561,8 +565,12 @@ class Release {
       }
     }
     const hook = this.input.hookFunctionName;
-    const hookEventFailed = failed.some((e) => (ECS_HOOK_EVENTS as readonly string[]).includes(e.name));
-    if (hook && (hookEventFailed || failed.length === 0)) this.display.line('hook', `${hook} logs ${lambdaLogGroup(hook)}`);
+    const r = this.input.revision;
+    // Inline: the AppSpec says which events run the hook. S3: any event that can run a hook may have.
+    const runsHook = (event: string): boolean =>
+      r.type === 'inline' ? Boolean(r.appSpec.hooks?.[event as EcsHookEvent]) : (ECS_HOOK_EVENTS as readonly string[]).includes(event);
+    const hookEventFailed = failed.some((e) => runsHook(e.name));
+    if (hook && (hookEventFailed || this.targetsDenied)) this.display.line('hook', `${hook} logs ${lambdaLogGroup(hook)}`);
   }
 
   /** Finds the rollback deployment CodeDeploy started for `id` and follows it to its end. */

@@ -1,0 +1,200 @@
+/**
+ * The stack's pure builders in lib/: subnet layout, IAM policies, alarm definitions, hook timeout,
+ * auto-release environment, ZIP writer.
+ */
+import { inflateRawSync } from 'node:zlib';
+import { isCidr, parseIpv4Cidr, subnetLayout } from '../lib/subnets';
+import {
+  assumeRolePolicy,
+  codeDeployRevisionPolicy,
+  deploymentGroupArn,
+  ecrLifecyclePolicy,
+  executionRolePolicy,
+  hookPolicy,
+  managedPolicyArn,
+  tlsOnlyBucketPolicy,
+} from '../lib/iam-policies';
+import { buildAlarmDefinitions, generatedAlarmCount, MAX_DEPLOYMENT_GROUP_ALARMS } from '../lib/alarms';
+import { CHECK_BUDGET_RANGE_IN_SECONDS, hookTimeoutInSeconds, LAMBDA_MAX_TIMEOUT_IN_SECONDS } from '../lib/timeouts';
+import { autoReleaseCommand, autoReleaseEnvironment } from '../lib/release-env';
+import { crc32, createZip } from '../lib/zip';
+import { DEFAULTS, resolveEnvironment, usesPrivateSubnets } from '../lib/environment';
+
+describe('subnets', () => {
+  test('parses an IPv4 CIDR', () => {
+    expect(parseIpv4Cidr('10.1.0.0/16')).toEqual({ address: 10 * 2 ** 24 + 1 * 2 ** 16, prefixLength: 16 });
+  });
+
+  test('recognises IPv4 and IPv6 CIDRs and rejects the rest', () => {
+    expect(['0.0.0.0/0', '203.0.113.7/32', '2001:db8::/32', '::/0'].map(isCidr)).toEqual([true, true, true, true]);
+    expect(['10.0.0.0', '10.0.0.256/24', '10.0.0.0/33', '01.0.0.0/8', '2001:db8::/129', 'x/8', 42].map(isCidr)).toEqual([false, false, false, false, false, false, false]);
+  });
+
+  test('lays out /20 public subnets from index 0 and private subnets from index 8 of a /16', () => {
+    expect(subnetLayout('10.0.0.0/16', 3, true)).toEqual({
+      publicCidrs: ['10.0.0.0/20', '10.0.16.0/20', '10.0.32.0/20'],
+      privateCidrs: ['10.0.128.0/20', '10.0.144.0/20', '10.0.160.0/20'],
+    });
+  });
+
+  test('lays out /28 subnets of a /24 and ignores host bits', () => {
+    expect(subnetLayout('192.168.5.77/24', 2, false)).toEqual({ publicCidrs: ['192.168.5.0/28', '192.168.5.16/28'], privateCidrs: [] });
+  });
+});
+
+describe('IAM policies', () => {
+  test('trust policy lets one service assume the role', () => {
+    expect(assumeRolePolicy('lambda.amazonaws.com')).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+  });
+
+  test('builds the deployment group ARN', () => {
+    expect(deploymentGroupArn({ partition: 'aws', region: 'eu-west-1', accountId: '123456789012', applicationName: 'app', deploymentGroupName: 'group' })).toBe(
+      'arn:aws:codedeploy:eu-west-1:123456789012:deploymentgroup:app/group',
+    );
+  });
+
+  test('hook policy reports only on the given deployment group and writes only its own log group', () => {
+    expect(hookPolicy({ deploymentGroupArn: 'arn:dg', logGroupArn: 'arn:lg' }).Statement).toEqual([
+      { Sid: 'ReportLifecycleEventVerdict', Effect: 'Allow', Action: 'codedeploy:PutLifecycleEventHookExecutionStatus', Resource: 'arn:dg' },
+      { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:lg:*' },
+    ]);
+  });
+
+  test('execution role policy without a repository only writes logs', () => {
+    expect(executionRolePolicy({ logGroupArn: 'arn:lg' }).Statement.map((s) => s.Sid)).toEqual(['WriteContainerLogs']);
+  });
+
+  test('execution role policy pulls only from the given repository, with the registry token on "*" alone', () => {
+    const statements = executionRolePolicy({ logGroupArn: 'arn:lg', repositoryArn: 'arn:repo' }).Statement;
+    expect(statements.filter((s) => s.Resource === '*')).toEqual([{ Sid: 'GetRegistryToken', Effect: 'Allow', Action: 'ecr:GetAuthorizationToken', Resource: '*' }]);
+    expect(statements.find((s) => s.Sid === 'PullImage')!.Resource).toBe('arn:repo');
+  });
+
+  test('CodeDeploy reads revisions of the AppSpec bucket only', () => {
+    expect(codeDeployRevisionPolicy({ bucketArn: 'arn:b' }).Statement).toEqual([
+      { Sid: 'ReadAppSpecRevisions', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: 'arn:b/*' },
+    ]);
+  });
+
+  test('TLS-only bucket policy denies insecure transport on the bucket and its objects', () => {
+    expect(tlsOnlyBucketPolicy({ bucketArn: 'arn:b' }).Statement[0]).toMatchObject({ Effect: 'Deny', Resource: ['arn:b', 'arn:b/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+  });
+
+  test('managed policy ARNs carry the partition', () => {
+    expect(managedPolicyArn('aws-cn', 'service-role/AWSCodeDeployRoleForECS')).toBe('arn:aws-cn:iam::aws:policy/service-role/AWSCodeDeployRoleForECS');
+  });
+
+  test('ECR lifecycle policy expires untagged images and keeps the newest N', () => {
+    expect(ecrLifecyclePolicy(7)).toMatchObject({ rules: [{ selection: { tagStatus: 'untagged' } }, { selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 7 } }] });
+  });
+});
+
+describe('alarms', () => {
+  const alarms = buildAlarmDefinitions({
+    namePrefix: 'p-e',
+    loadBalancerArnSuffix: 'app/lb/1',
+    targetGroupArnSuffixes: { blue: 'targetgroup/b/1', green: 'targetgroup/g/2' },
+    target5xxThreshold: 3,
+    periodInSeconds: 60,
+    evaluationPeriods: 2,
+  });
+
+  test('defines 5xx and unhealthy-host alarms for blue and green', () => {
+    expect(alarms.map((a) => [a.id, a.alarmName, a.metricName, a.dimensions.TargetGroup])).toEqual([
+      ['BlueTarget5xxAlarm', 'p-e-blue-target-5xx', 'HTTPCode_Target_5XX_Count', 'targetgroup/b/1'],
+      ['BlueUnhealthyHostsAlarm', 'p-e-blue-unhealthy-hosts', 'UnHealthyHostCount', 'targetgroup/b/1'],
+      ['GreenTarget5xxAlarm', 'p-e-green-target-5xx', 'HTTPCode_Target_5XX_Count', 'targetgroup/g/2'],
+      ['GreenUnhealthyHostsAlarm', 'p-e-green-unhealthy-hosts', 'UnHealthyHostCount', 'targetgroup/g/2'],
+    ]);
+    expect(generatedAlarmCount()).toBe(alarms.length);
+    expect(alarms.length).toBeLessThanOrEqual(MAX_DEPLOYMENT_GROUP_ALARMS);
+  });
+
+  test('uses the configured threshold, period and evaluation periods, and treats missing data as fine', () => {
+    expect(alarms[0]).toMatchObject({ threshold: 3, statistic: 'Sum', periodInSeconds: 60, evaluationPeriods: 2, treatMissingData: 'notBreaching' });
+    expect(alarms[1]).toMatchObject({ threshold: 1, statistic: 'Maximum' });
+  });
+});
+
+describe('hook timeout', () => {
+  test('is the check budget plus a margin to report the verdict', () => {
+    expect(hookTimeoutInSeconds(240)).toBe(300);
+  });
+
+  test('never exceeds the Lambda limit, even at the largest budget allowed', () => {
+    expect(hookTimeoutInSeconds(CHECK_BUDGET_RANGE_IN_SECONDS.max)).toBe(LAMBDA_MAX_TIMEOUT_IN_SECONDS);
+    expect(hookTimeoutInSeconds(CHECK_BUDGET_RANGE_IN_SECONDS.max)).toBeGreaterThan(CHECK_BUDGET_RANGE_IN_SECONDS.max);
+  });
+});
+
+describe('auto-release environment', () => {
+  test('runs the release CLI for the stack', () => {
+    expect(autoReleaseCommand('bluegreen-dev')).toBe('npm run release -- --stack bluegreen-dev');
+  });
+
+  test('passes every value the release CLI reads', () => {
+    expect(
+      autoReleaseEnvironment({
+        stackName: 's',
+        region: 'eu-west-1',
+        applicationName: 'a',
+        deploymentGroupName: 'g',
+        taskDefinitionArn: 'arn:td',
+        containerName: 'web',
+        containerPort: 8080,
+        hookFunctionName: 'CodeDeployHook_s',
+        hookLifecycleEvents: ['AfterAllowTestTraffic', 'BeforeAllowTraffic'],
+      }),
+    ).toEqual({
+      RELEASE_STACK: 's',
+      RELEASE_APPLICATION: 'a',
+      RELEASE_DEPLOYMENT_GROUP: 'g',
+      RELEASE_TASK_DEFINITION_ARN: 'arn:td',
+      RELEASE_CONTAINER_NAME: 'web',
+      RELEASE_CONTAINER_PORT: '8080',
+      RELEASE_HOOK_FUNCTION: 'CodeDeployHook_s',
+      RELEASE_HOOK_EVENTS: 'AfterAllowTestTraffic,BeforeAllowTraffic',
+      RELEASE_REGION: 'eu-west-1',
+      AWS_REGION: 'eu-west-1',
+    });
+  });
+});
+
+describe('zip', () => {
+  test('computes the IEEE CRC-32', () => {
+    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
+  });
+
+  test('stores each entry deflated with a fixed 1980-01-01 timestamp and an end record', () => {
+    const data = Buffer.from('exports.handler = async () => 1;\n');
+    const zip = createZip([{ name: 'index.js', data }]);
+    expect(zip.readUInt16LE(10)).toBe(0);
+    expect(zip.readUInt16LE(12)).toBe(33);
+    const nameLength = zip.readUInt16LE(26);
+    const compressed = zip.subarray(30 + nameLength, 30 + nameLength + zip.readUInt32LE(18));
+    expect(inflateRawSync(compressed).equals(data)).toBe(true);
+    const end = zip.subarray(zip.length - 22);
+    expect(end.readUInt32LE(0)).toBe(0x06054b50);
+    expect(end.readUInt16LE(10)).toBe(1);
+  });
+});
+
+describe('resolveEnvironment', () => {
+  test('fills the documented defaults', () => {
+    const env = resolveEnvironment({ name: 'x', region: 'eu-west-1', service: { image: { external: 'nginx' } } });
+    expect(env.network).toEqual(DEFAULTS.network);
+    expect(env.loadBalancer).toMatchObject({ productionPort: 80, certificateArn: undefined, deregistrationDelayInSeconds: 30, healthCheck: DEFAULTS.loadBalancer.healthCheck });
+    expect(env.testListener).toEqual({ port: 8080, allowedCidrs: [], allowPublicAccess: false });
+    expect(env.deployment).toEqual({ trafficRouting: DEFAULTS.deployment.trafficRouting, terminationWaitTimeInMinutes: 5, manualApprovalWaitInMinutes: undefined });
+    expect(env.state).toEqual({ backend: 'local' });
+    expect(usesPrivateSubnets(env)).toBe(false);
+  });
+
+  test('defaults the production port to 443 with a certificate', () => {
+    const env = resolveEnvironment({ name: 'x', region: 'eu-west-1', service: { image: { external: 'nginx' } }, loadBalancer: { certificateArn: 'arn' } });
+    expect(env.loadBalancer.productionPort).toBe(443);
+  });
+});

@@ -11,7 +11,7 @@ import { EXIT_CODES } from './exit-codes';
 import { helpText } from './help';
 import { parseReleaseInput, ParseIo } from './input';
 import { githubOutputLines, ReleaseReport, stepSummaryMarkdown } from './report';
-import { run, SignalSource } from './run';
+import { CodeDeploySender, run, SignalSource } from './run';
 
 /** `<short sha> <subject>` of HEAD, or undefined outside a git checkout. */
 export function gitCommitDescription(cwd = process.cwd()): string | undefined {
@@ -91,12 +91,18 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     return EXIT_CODES.invalidInput;
   }
   const input = parsed.input;
+  // A dry run gets no client at all: it cannot call AWS even by mistake, and needs no credentials.
   // Only pass the endpoint when given: otherwise the SDK's AWS_ENDPOINT_URL_CODEDEPLOY etc. apply.
-  const codedeploy = new CodeDeployClient({ region: input.region, ...(input.endpointUrl ? { endpoint: input.endpointUrl } : {}) });
+  const codedeploy = input.dryRun
+    ? undefined
+    : new CodeDeployClient({ region: input.region, ...(input.endpointUrl ? { endpoint: input.endpointUrl } : {}) });
+  const noCalls: CodeDeploySender = {
+    send: () => Promise.reject(new Error('a dry run calls nothing')),
+  };
   const timers = timerSleep();
   try {
     const result = await run(input, {
-      codedeploy,
+      codedeploy: codedeploy ?? noCalls,
       clock: Date.now,
       sleep: timers.sleep,
       output: { stdout, stderr, isTTY: process.stderr.isTTY === true },
@@ -106,6 +112,6 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     return result.exitCode;
   } finally {
     timers.clear();
-    codedeploy.destroy();
+    codedeploy?.destroy();
   }
 }

@@ -1,0 +1,376 @@
+/**
+ * The GitHub Actions workflows: validated against the published workflow schema with
+ * @action-validator/core, plus the properties that matter here (least privilege, no stored AWS keys,
+ * pinned actions, the sticky comment, the hazard gate, release concurrency). Shell steps and the
+ * comment script are executed for real with stand-ins for the runner.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, copyFileSync, chmodSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { validateWorkflow } from '@action-validator/core';
+import { parse } from 'yaml';
+import { markerComment, markerId } from '../lib/plan-report';
+import { selectStackOutputs } from '../lib/release/outputs-file';
+import { ENVIRONMENTS } from '../stacks/environments';
+
+const ROOT = path.join(__dirname, '..');
+const WORKFLOW_DIR = path.join(ROOT, '.github', 'workflows');
+const FILES = readdirSync(WORKFLOW_DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+
+interface Step {
+  readonly id?: string;
+  readonly name?: string;
+  readonly uses?: string;
+  readonly run?: string;
+  readonly if?: string;
+  readonly with?: Record<string, unknown>;
+  readonly env?: Record<string, string>;
+  readonly 'working-directory'?: string;
+}
+interface Job {
+  readonly permissions?: Record<string, string> | string;
+  readonly steps?: Step[];
+  readonly uses?: string;
+  readonly needs?: string | string[];
+  readonly if?: string;
+  readonly environment?: unknown;
+  readonly concurrency?: { group: string; 'cancel-in-progress': boolean };
+  readonly strategy?: { matrix: Record<string, unknown> };
+  readonly env?: Record<string, string>;
+  readonly with?: Record<string, unknown>;
+}
+interface Workflow {
+  readonly on: Record<string, any>;
+  readonly permissions?: unknown;
+  readonly env?: Record<string, string>;
+  readonly jobs: Record<string, Job>;
+}
+
+const text = (file: string): string => readFileSync(path.join(WORKFLOW_DIR, file), 'utf8');
+const load = (file: string): Workflow => parse(text(file)) as Workflow;
+
+function step(job: Job, name: string): Step {
+  const found = job.steps?.find((s) => s.name === name);
+  if (!found) throw new Error(`no step named ${JSON.stringify(name)}`);
+  return found;
+}
+
+function stepUsing(job: Job, action: string): Step {
+  const found = job.steps?.find((s) => s.uses?.startsWith(`${action}@`));
+  if (!found) throw new Error(`no step uses ${action}`);
+  return found;
+}
+
+/** Runs a step's shell script the way the runner does (`bash -e`), with the given environment and cwd. */
+function runStep(script: string, cwd: string, env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env },
+    encoding: 'utf8',
+    timeout: 60000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Reads `key=value` lines a step appended to $GITHUB_OUTPUT. */
+function outputs(file: string): Record<string, string> {
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}
+
+test('the workflows are the pull-request and release workflows', () => {
+  expect(FILES).toEqual(['pull-request.yml', 'release-stack.yml', 'release.yml']);
+});
+
+describe.each(FILES)('%s', (file) => {
+  test('passes @action-validator/core (the published workflow schema) with no errors', () => {
+    const state = validateWorkflow(text(file));
+    expect(state.errors).toEqual([]);
+  });
+
+  test('grants nothing at the top level and declares permissions on every job', () => {
+    const workflow = load(file);
+    expect(workflow.permissions).toEqual({});
+    for (const [id, job] of Object.entries(workflow.jobs)) {
+      expect([id, typeof job.permissions]).toEqual([id, 'object']);
+    }
+  });
+
+  test('write permissions are only those the job needs (OIDC token, PR comment)', () => {
+    const allowedWrites = ['id-token', 'pull-requests'];
+    for (const job of Object.values(load(file).jobs)) {
+      const writes = Object.entries(job.permissions as Record<string, string>).filter(([, level]) => level === 'write').map(([scope]) => scope);
+      expect(writes.filter((w) => !allowedWrites.includes(w))).toEqual([]);
+    }
+  });
+
+  test('uses no long-lived AWS keys', () => {
+    const source = text(file);
+    expect(source).not.toMatch(/aws-access-key-id|aws-secret-access-key|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|secrets\.AWS/i);
+    for (const job of Object.values(load(file).jobs)) {
+      for (const s of job.steps ?? []) {
+        if (s.uses?.startsWith('aws-actions/configure-aws-credentials@')) {
+          expect(s.with?.['role-to-assume']).toMatch(/^\$\{\{ vars\.AWS_(PLAN|RELEASE)_ROLE_ARN \}\}$/);
+          expect((job.permissions as Record<string, string>)['id-token']).toBe('write');
+        }
+      }
+    }
+  });
+
+  test('pins every action to a major version or a full commit SHA, with a comment saying which', () => {
+    const uses = text(file)
+      .split('\n')
+      .filter((line) => /^\s*-?\s*uses:\s*\S/.test(line) && !/uses:\s*\.\//.test(line));
+    for (const line of uses) {
+      expect(line).toMatch(/uses: [\w.-]+\/[\w.-]+@(v\d+|[0-9a-f]{40}) # v\d+/);
+    }
+    // Reusable workflows of this repository are referenced by path and must exist.
+    const local = [...text(file).matchAll(/uses:\s*\.\/(\S+)/g)].map((m) => m[1]);
+    for (const target of local) expect(FILES).toContain(path.basename(target));
+    expect(uses.length + local.length).toBeGreaterThan(0);
+  });
+
+  test('sets up the pinned Terraform 1.11.4 without the wrapper wherever Terraform runs', () => {
+    const workflow = load(file);
+    for (const job of Object.values(workflow.jobs)) {
+      const runsTerraform = (job.steps ?? []).some((s) => /\bterraform (init|plan|apply|show|output)/.test(s.run ?? ''));
+      if (!runsTerraform) continue;
+      const setup = stepUsing(job, 'hashicorp/setup-terraform');
+      const version = String(setup.with?.terraform_version).replace('${{ env.TERRAFORM_VERSION }}', workflow.env?.TERRAFORM_VERSION ?? '');
+      expect(version).toBe('1.11.4');
+      expect(setup.with?.terraform_wrapper).toBe(false);
+    }
+  });
+
+  test('npm scripts the workflow runs exist in package.json', () => {
+    const scripts = Object.keys((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
+    const used = [...text(file).matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((m) => m[1]);
+    expect(used.filter((s) => !scripts.includes(s))).toEqual([]);
+  });
+});
+
+describe('pull-request workflow', () => {
+  const workflow = load('pull-request.yml');
+  const plan = workflow.jobs.plan;
+
+  test('runs on pull requests, including label changes (to re-check the acknowledgement)', () => {
+    expect(workflow.on.pull_request.types).toEqual(expect.arrayContaining(['opened', 'synchronize', 'reopened', 'labeled', 'unlabeled']));
+  });
+
+  test('checks first: npm ci from the lockfile, type check, test, synth', () => {
+    const runs = (workflow.jobs.check.steps ?? []).map((s) => s.run).filter((r): r is string => r !== undefined);
+    expect(runs).toEqual([expect.stringMatching(/^npm ci\b/), 'npm run typecheck', 'npm test', 'npm run synth']);
+    expect(plan.needs).toBe('check');
+  });
+
+  test('plans every example environment stack in a matrix', () => {
+    expect(plan.strategy?.matrix.stack).toEqual(ENVIRONMENTS.map((e) => `bluegreen-${e.name}`));
+  });
+
+  test('plans with init, plan -out and show -json in the stack directory', () => {
+    expect(plan.env?.STACK_DIR).toBe('cdktf.out/stacks/${{ matrix.stack }}');
+    for (const name of ['terraform init', 'terraform plan', 'terraform show -json']) {
+      expect(step(plan, name)['working-directory']).toBe('${{ env.STACK_DIR }}');
+    }
+    expect(step(plan, 'terraform plan').run).toMatch(/terraform plan .*-out=tfplan/);
+    expect(step(plan, 'terraform show -json').run).toBe('terraform show -json tfplan > plan.json');
+  });
+
+  test('the comment marker is the one the reporter writes for the stack', () => {
+    const marker = step(plan, 'Sticky plan comment').env?.MARKER ?? '';
+    for (const stack of ENVIRONMENTS.map((e) => `bluegreen-${e.name}`)) {
+      expect(marker.replace('${{ matrix.stack }}', stack)).toBe(markerComment(markerId(stack)));
+    }
+    expect(step(plan, 'Plan report').run).toContain('--marker "$STACK"');
+  });
+
+  test('uploads the plan as an artifact per stack', () => {
+    const upload = stepUsing(plan, 'actions/upload-artifact');
+    expect(upload.with?.name).toBe('plan-${{ matrix.stack }}');
+    expect(String(upload.with?.path)).toContain('${{ env.STACK_DIR }}/tfplan');
+  });
+
+  describe('sticky comment script (run with a fake GitHub API)', () => {
+    const script = String(step(plan, 'Sticky plan comment').with?.script);
+    const MARKER = '<!-- plan-report:bluegreen-dev -->';
+
+    async function runScript(comments: { id: number; body: string; user: { type: string } }[], body: string) {
+      const calls: string[] = [];
+      let nextId = 100;
+      const github = {
+        paginate: async (_fn: unknown, _args: unknown) => comments,
+        rest: {
+          issues: {
+            listComments: () => undefined,
+            updateComment: async ({ comment_id, body: b }: { comment_id: number; body: string }) => {
+              calls.push(`update ${comment_id}`);
+              const c = comments.find((x) => x.id === comment_id)!;
+              c.body = b;
+            },
+            createComment: async ({ body: b }: { body: string }) => {
+              calls.push('create');
+              comments.push({ id: nextId++, body: b, user: { type: 'Bot' } });
+              return { data: { html_url: 'https://example.test/c' } };
+            },
+          },
+        },
+      };
+      const fakeRequire = (name: string) => {
+        if (name !== 'node:fs' && name !== 'fs') throw new Error(`unexpected require ${name}`);
+        return { readFileSync: () => body };
+      };
+      const context = { repo: { owner: 'o', repo: 'r' }, payload: { pull_request: { number: 7 } } };
+      const core = { info: () => undefined };
+      const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
+      await new AsyncFunction('require', 'github', 'context', 'core', 'process', script)(fakeRequire, github, context, core, { env: { MARKER } });
+      return calls;
+    }
+
+    test('creates the comment on the first push and updates the same one on the next', async () => {
+      const comments = [{ id: 1, body: 'LGTM', user: { type: 'User' } }];
+      expect(await runScript(comments, `${MARKER}\nfirst plan`)).toEqual(['create']);
+      expect(await runScript(comments, `${MARKER}\nsecond plan`)).toEqual(['update 100']);
+      expect(comments.filter((c) => c.body.startsWith(MARKER))).toEqual([{ id: 100, body: `${MARKER}\nsecond plan`, user: { type: 'Bot' } }]);
+    });
+
+    test("never edits a person's comment that quotes the marker, nor another stack's comment", async () => {
+      const comments = [
+        { id: 1, body: `${MARKER}\ncopied by a reviewer`, user: { type: 'User' } },
+        { id: 2, body: '<!-- plan-report:bluegreen-prod -->\nprod plan', user: { type: 'Bot' } },
+      ];
+      expect(await runScript(comments, `${MARKER}\nplan`)).toEqual(['create']);
+    });
+  });
+
+  describe('shell steps (run with bash and a stand-in runner)', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(path.join(os.tmpdir(), 'workflow-step-'));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    function runner(extra: Record<string, string> = {}): Record<string, string> {
+      writeFileSync(path.join(dir, 'output'), '');
+      writeFileSync(path.join(dir, 'summary'), '');
+      return { GITHUB_OUTPUT: path.join(dir, 'output'), GITHUB_STEP_SUMMARY: path.join(dir, 'summary'), ...extra };
+    }
+
+    /** A directory where `npm run plan:report` runs this project's reporter, like the checkout. */
+    function checkout(planFixture: string): Record<string, string> {
+      const stackDir = path.join(dir, 'cdktf.out', 'stacks', 'bluegreen-dev');
+      mkdirSync(stackDir, { recursive: true });
+      copyFileSync(path.join(__dirname, 'fixtures', 'plans', planFixture), path.join(stackDir, 'plan.json'));
+      writeFileSync(
+        path.join(dir, 'package.json'),
+        JSON.stringify({ name: 'checkout', private: true, scripts: { 'plan:report': `tsx ${JSON.stringify(path.join(ROOT, 'scripts', 'plan-report.ts'))}` } }),
+      );
+      return runner({ STACK: 'bluegreen-dev', STACK_DIR: 'cdktf.out/stacks/bluegreen-dev', PATH: `${path.join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` });
+    }
+
+    test('Plan report: a blocking hazard records exit-code=1, writes the comment and summary, and the step passes', () => {
+      const env = checkout('listener-default-action-updated.json');
+      const result = runStep(String(step(plan, 'Plan report').run), dir, env);
+      expect(result.status).toBe(0);
+      expect(outputs(env.GITHUB_OUTPUT)).toEqual({ 'exit-code': '1' });
+      expect(readFileSync(path.join(dir, 'plan-report.md'), 'utf8').startsWith('<!-- plan-report:bluegreen-dev -->\n')).toBe(true);
+      expect(readFileSync(path.join(dir, 'plan-report.txt'), 'utf8')).toContain('[BLOCKING] aws_lb_listener.production');
+      expect(readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8')).toContain('Blue/green hazards');
+    }, 60000);
+
+    test('Plan report: a plan that is not a 1.x plan fails the step with exit 2', () => {
+      const env = checkout('listener-default-action-updated.json');
+      writeFileSync(path.join(dir, 'cdktf.out', 'stacks', 'bluegreen-dev', 'plan.json'), '{"format_version":"0.1"}');
+      const result = runStep(String(step(plan, 'Plan report').run), dir, env);
+      expect(result.status).toBe(2);
+      expect(outputs(env.GITHUB_OUTPUT)).toEqual({ 'exit-code': '2' });
+    }, 60000);
+
+    test('the hazard gate fails without the label and passes with it', () => {
+      const gate = step(plan, 'Blocking hazards need the acknowledgement label');
+      expect(gate.if).toBe("steps.report.outputs.exit-code == '1'");
+      expect(gate.env?.ACKNOWLEDGED).toBe(`\${{ contains(github.event.pull_request.labels.*.name, '${workflow.env?.HAZARD_LABEL}') }}`);
+      const env = { STACK: 'bluegreen-dev', HAZARD_LABEL: String(workflow.env?.HAZARD_LABEL) };
+      const refused = runStep(String(gate.run), dir, { ...env, ACKNOWLEDGED: 'false' });
+      expect(refused.status).toBe(1);
+      expect(refused.stdout).toContain('::error::bluegreen-dev: the plan has blocking blue/green hazards');
+      expect(runStep(String(gate.run), dir, { ...env, ACKNOWLEDGED: 'true' }).status).toBe(0);
+    });
+
+    test('State backend: a stack with local state is not planned and says why in its comment', () => {
+      const stackDir = path.join(dir, 'stack');
+      mkdirSync(stackDir);
+      const env = runner({ STACK: 'bluegreen-dev', STACK_DIR: stackDir });
+      writeFileSync(path.join(stackDir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: 'x.tfstate' } } } }));
+      expect(runStep(String(step(plan, 'State backend').run), dir, env).status).toBe(0);
+      expect(outputs(env.GITHUB_OUTPUT)).toEqual({ remote: 'false' });
+      expect(readFileSync(path.join(dir, 'plan-report.md'), 'utf8')).toMatch(/^<!-- plan-report:bluegreen-dev -->\n[\s\S]*Not planned/);
+
+      const s3 = runner({ STACK: 'bluegreen-prod', STACK_DIR: stackDir });
+      writeFileSync(path.join(stackDir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { s3: { bucket: 'b' } } } }));
+      expect(runStep(String(step(plan, 'State backend').run), dir, s3).status).toBe(0);
+      expect(outputs(s3.GITHUB_OUTPUT)).toEqual({ remote: 'true' });
+    });
+  });
+});
+
+describe('release workflows', () => {
+  const caller = load('release.yml');
+  const release = load('release-stack.yml').jobs.release;
+
+  test('run on pushes to main and on manual dispatch with an environment and an image tag', () => {
+    expect(caller.on.push.branches).toEqual(['main']);
+    expect(caller.on.workflow_dispatch.inputs.environment.options).toEqual(ENVIRONMENTS.map((e) => e.name));
+    expect(Object.keys(caller.on.workflow_dispatch.inputs)).toEqual(['environment', 'image-tag']);
+  });
+
+  test('prod is released only after dev on a push', () => {
+    expect(caller.jobs.prod.needs).toBe('dev');
+    expect(caller.jobs.prod.if).toContain("needs.dev.result == 'success'");
+    for (const job of Object.values(caller.jobs)) expect(job.uses).toBe('./.github/workflows/release-stack.yml');
+  });
+
+  test('one release per environment at a time, never cancelled, in a protected GitHub environment', () => {
+    expect(release.concurrency).toEqual({ group: 'release-${{ inputs.environment }}', 'cancel-in-progress': false });
+    expect(release.environment).toBe('${{ inputs.environment }}');
+  });
+
+  test('builds and pushes the image tagged with the commit before apply, then runs the release with JSON output', () => {
+    const names = (release.steps ?? []).map((s) => s.name ?? s.uses ?? '');
+    const order = ['Ensure the ECR repository exists', 'Build and push the image', 'terraform apply', 'Stack outputs', 'Release (CodeDeploy blue/green)'];
+    const positions = order.map((n) => names.indexOf(n));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(release.env?.IMAGE_TAG).toBe('${{ inputs.image-tag || github.sha }}');
+    expect(step(release, 'Release (CodeDeploy blue/green)').run).toBe('npm run --silent release -- --stack "$STACK" --outputs-file outputs.json --json > release.json');
+    expect(release.env?.STACK).toBe('bluegreen-${{ inputs.environment }}');
+  });
+
+  test('Stack outputs writes a file the release reads for the stack', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'workflow-outputs-'));
+    try {
+      const fakeTerraform = path.join(dir, 'bin', 'terraform');
+      mkdirSync(path.dirname(fakeTerraform));
+      const terraformOutput = {
+        codedeploy_application_name: { sensitive: false, type: 'string', value: 'bluegreen-prod' },
+        ecs_container_port: { sensitive: false, type: 'number', value: 8080 },
+      };
+      writeFileSync(fakeTerraform, `#!/bin/sh\ncat <<'JSON'\n${JSON.stringify(terraformOutput)}\nJSON\n`);
+      chmodSync(fakeTerraform, 0o755);
+      const result = runStep(String(step(release, 'Stack outputs').run), dir, {
+        STACK: 'bluegreen-prod',
+        GITHUB_WORKSPACE: dir,
+        PATH: `${path.dirname(fakeTerraform)}:${process.env.PATH}`,
+      });
+      expect(result.status).toBe(0);
+      const loaded = selectStackOutputs(JSON.parse(readFileSync(path.join(dir, 'outputs.json'), 'utf8')), 'outputs.json', 'bluegreen-prod');
+      expect(loaded).toEqual({ outputs: { codedeploy_application_name: 'bluegreen-prod', ecs_container_port: 8080 }, where: 'stack "bluegreen-prod" of outputs.json' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

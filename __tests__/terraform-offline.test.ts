@@ -21,6 +21,8 @@ function changed(plan: PlanJson): Record<string, readonly string[]> {
 }
 
 describeWithTool('real terraform, offline, on a small blue/green fixture stack', 'terraform', () => {
+  // Each terraform command starts the provider processes; leave room for a busy 2-core machine.
+  jest.setTimeout(60000);
   const base = readStackConfig(FIXTURE_DIR);
   const camelCaseIgnore = variant(base, (r) => {
     (r.aws_ecs_service!.app!.lifecycle as Record<string, unknown>).ignore_changes = ['loadBalancer'];

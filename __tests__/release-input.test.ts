@@ -133,6 +133,13 @@ describe('parseReleaseInput', () => {
     expect(input.endpointUrl).toBe('http://127.0.0.1:4566');
   });
 
+  test('the hook log group comes from the stack output when there is a hook', () => {
+    const files = { 'o.json': { s: { ...devOutputs, hook_log_group_name: '/aws/lambda/CodeDeployHook_bluegreen-dev' } } };
+    expect(ok(parseReleaseInput(['--outputs-file', 'o.json'], {}, io(files))).hookLogGroupName).toBe('/aws/lambda/CodeDeployHook_bluegreen-dev');
+    const noHook = { 'o.json': { s: { ...devOutputs, hook_function_name: undefined, hook_log_group_name: '/x' } } };
+    expect(ok(parseReleaseInput(['--outputs-file', 'o.json'], {}, io(noHook))).hookLogGroupName).toBeUndefined();
+  });
+
   test('does not set an endpoint when none is given, so the SDK\'s AWS_ENDPOINT_URL_CODEDEPLOY applies', () => {
     const input = ok(parseReleaseInput(['--outputs-file', 'outputs.json'], { AWS_ENDPOINT_URL_CODEDEPLOY: 'http://127.0.0.1:1' }, io(cdktfFile)));
     expect(input.endpointUrl).toBeUndefined();

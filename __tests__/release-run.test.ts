@@ -232,13 +232,13 @@ describe('release run', () => {
     const h = harness();
     noActive();
     scriptDeployment(h, { failAt: 4, diagnostics: { errorCode: 'ScriptFailed', message: 'GET /health returned 503', logTail: 'attempt 1: 503\nattempt 2: 503' } });
-    const result = await run(baseInput(), h.deps);
+    const result = await run(baseInput({ hookLogGroupName: '/bluegreen/hook' }), h.deps);
     expect(result.exitCode).toBe(1);
     const text = h.stderr();
     expect(text).toMatch(/Z error HOOK_FAILED: The hook reported Failed\n/);
     expect(text).toMatch(/Z failed AfterAllowTestTraffic ScriptFailed: GET \/health returned 503\n/);
     expect(text).toMatch(/Z failed AfterAllowTestTraffic log attempt 2: 503\n/);
-    expect(text).toMatch(/Z hook CodeDeployHook_web logs \/aws\/lambda\/CodeDeployHook_web\n/);
+    expect(text).toMatch(/Z hook CodeDeployHook_web logs \/bluegreen\/hook\n/);
     expect(text).toMatch(/Z rollback d-RB started\n/);
     expect(text).toMatch(/Z rollback status Succeeded\n/);
     expect(result.report.rollbackDeploymentId).toBe('d-RB');

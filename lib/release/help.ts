@@ -14,6 +14,7 @@ const DESCRIPTIONS: Record<string, string> = {
   '--container-port': 'its port, 1-65535 (inline revision)',
   '--hook-function': 'lifecycle hook Lambda name or ARN (optional)',
   '--hook-events': `comma list of hook events: ${ECS_HOOK_EVENTS.join(',')}`,
+  '--hook-log-group': 'log group of the hook, printed on failure (default /aws/lambda/<function>)',
   '--revision': 'inline (AppSpecContent + sha256, default) or s3 (the stack\'s AppSpec object, YAML)',
   '--appspec-bucket': 's3 revision: bucket',
   '--appspec-key': 's3 revision: object key',

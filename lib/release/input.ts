@@ -30,6 +30,8 @@ export interface ReleaseInput {
   readonly description?: string;
   /** @default - no hook */
   readonly hookFunctionName?: string;
+  /** Where the hook's logs are, printed on failure. @default `/aws/lambda/<hook function>` */
+  readonly hookLogGroupName?: string;
   readonly dryRun: boolean;
   readonly activePolicy: ActiveDeploymentPolicy;
   /** Call ContinueDeployment when the deployment is Ready. */
@@ -83,6 +85,7 @@ export const VALUE_FLAGS = {
   containerPort: { flag: '--container-port', env: 'RELEASE_CONTAINER_PORT', output: 'containerPort', describe: 'container port' },
   hookFunction: { flag: '--hook-function', env: 'RELEASE_HOOK_FUNCTION', output: 'hookFunctionName', describe: 'hook function name' },
   hookEvents: { flag: '--hook-events', env: 'RELEASE_HOOK_EVENTS', output: 'hookLifecycleEvents', describe: 'hook lifecycle events' },
+  hookLogGroup: { flag: '--hook-log-group', env: 'RELEASE_HOOK_LOG_GROUP', output: 'hookLogGroupName', describe: 'hook log group' },
   revision: { flag: '--revision', env: 'RELEASE_REVISION', describe: 'revision type' },
   appSpecBucket: { flag: '--appspec-bucket', env: 'RELEASE_APPSPEC_BUCKET', output: 'appSpecBucketName', describe: 'AppSpec S3 bucket' },
   appSpecKey: { flag: '--appspec-key', env: 'RELEASE_APPSPEC_KEY', output: 'appSpecObjectKey', describe: 'AppSpec S3 object key' },
@@ -310,6 +313,7 @@ export function parseReleaseInput(argv: readonly string[], env: Readonly<Record<
       ...(description ? { description } : {}),
       ...(hookFunctionName && revision.type === 'inline' && revision.appSpec.hooks ? { hookFunctionName } : {}),
       ...(hookFunctionName && revision.type === 's3' ? { hookFunctionName } : {}),
+      ...(hookFunctionName && lookup('hookLogGroup') ? { hookLogGroupName: lookup('hookLogGroup') } : {}),
       dryRun: booleans.has('--dry-run'),
       activePolicy,
       continueWhenReady: booleans.has('--continue'),

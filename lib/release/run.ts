@@ -570,7 +570,7 @@ class Release {
     const runsHook = (event: string): boolean =>
       r.type === 'inline' ? Boolean(r.appSpec.hooks?.[event as EcsHookEvent]) : (ECS_HOOK_EVENTS as readonly string[]).includes(event);
     const hookEventFailed = failed.some((e) => runsHook(e.name));
-    if (hook && (hookEventFailed || this.targetsDenied)) this.display.line('hook', `${hook} logs ${lambdaLogGroup(hook)}`);
+    if (hook && (hookEventFailed || this.targetsDenied)) this.display.line('hook', `${hook} logs ${this.input.hookLogGroupName ?? lambdaLogGroup(hook)}`);
   }
 
   /** Finds the rollback deployment CodeDeploy started for `id` and follows it to its end. */

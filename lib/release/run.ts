@@ -143,7 +143,8 @@ class Release {
       } else if (err instanceof Abort) {
         outcome = err.outcome;
         this.error = { code: err.code, message: err.message };
-        for (const line of err.message.split('\n')) this.display.line('error', line);
+        const kind = err.outcome.kind === 'interrupted' ? 'interrupted' : err.outcome.kind === 'timeout' ? 'timeout' : 'error';
+        for (const line of err.message.split('\n')) this.display.line(kind, line);
       } else {
         const c = classifyAwsError(err);
         outcome = { kind: 'aws-error' };

@@ -110,6 +110,12 @@ describe('markdown report', () => {
     expect(markdown(plan)).toMatch(/\| `id` \| `[^`]+` \| \*\(known after apply\)\* \|/);
   });
 
+  test('a create lists known values in a table and the attributes known after apply in one line', () => {
+    const text = markdown(raw('sg-test-port-opened.json'));
+    expect(text).toContain('| `from_port` | `8080` |');
+    expect(text).toContain('*Known after apply:* `arn`, `id`, `security_group_rule_id`, `tags_all`');
+  });
+
   test('pretty-prints JSON strings and diffs them line by line', () => {
     const text = markdown(raw('iam-wildcard-added.json'));
     expect(text).toContain('```diff');
@@ -156,6 +162,12 @@ describe('text report', () => {
     expect(text).toContain('task_definition: arn:aws:ecs:us-east-1:111122223333:task-definition/web:8 -> arn:aws:ecs:us-east-1:111122223333:task-definition/web:7');
     expect(text).not.toContain('|');
     expect(text).not.toContain('<details>');
+  });
+
+  test('a create shows attribute = value', () => {
+    const text = renderText(buildReport(validatePlan(raw('sg-test-port-opened.json')), { title: 'x' }));
+    expect(text).toContain('    from_port = 8080\n');
+    expect(text).toContain('    arn = (known after apply)\n');
   });
 
   test('no changes is one line after the heading', () => {

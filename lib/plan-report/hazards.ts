@@ -13,7 +13,7 @@ import {
   productionPorts,
   SECURITY_GROUP_TYPES,
 } from './network';
-import { changeKind } from './summarize';
+import { changeKind, compareText } from './summarize';
 import { SEVERITIES, type Finding, type Plan, type ResourceChange, type Severity } from './types';
 
 /** Options of the hazard checks. */
@@ -298,6 +298,6 @@ export function findHazards(plan: Plan, options: HazardOptions = {}): Finding[] 
     );
   }
   return findings.sort(
-    (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.address.localeCompare(b.address) || a.id.localeCompare(b.id),
+    (a, b) => severityRank(b.severity) - severityRank(a.severity) || compareText(a.address, b.address) || compareText(a.id, b.id),
   );
 }

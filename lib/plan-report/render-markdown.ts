@@ -105,8 +105,14 @@ function detailsBlock(detail: ChangeDetail): string {
   const short = attributes.filter((a) => !isLongValue(a.before) && !isLongValue(a.after));
   const long = attributes.filter((a) => isLongValue(a.before) || isLongValue(a.after));
   const parts: string[] = [];
-  if (short.length > 0 && change.kind === 'create') {
-    parts.push(['| Attribute | Value |', '|---|---|', ...short.map((a) => `| ${codeCell(a.path)} | ${valueCell(a.after)} |`)].join('\n'));
+  if (change.kind === 'create') {
+    // A create's computed attributes are all "known after apply": one line instead of a row each.
+    const known = short.filter((a) => a.after.kind !== 'unknown');
+    const unknown = short.filter((a) => a.after.kind === 'unknown');
+    if (known.length > 0) {
+      parts.push(['| Attribute | Value |', '|---|---|', ...known.map((a) => `| ${codeCell(a.path)} | ${valueCell(a.after)} |`)].join('\n'));
+    }
+    if (unknown.length > 0) parts.push(`*Known after apply:* ${unknown.map((a) => codeCell(a.path)).join(', ')}`);
   } else if (short.length > 0) {
     parts.push(
       ['| Attribute | Before | After |', '|---|---|---|', ...short.map((a) => `| ${codeCell(a.path)} | ${valueCell(a.before)} | ${valueCell(a.after)} |`)].join('\n'),

@@ -18,9 +18,11 @@ function valueText(value: DiffValue): string {
   }
 }
 
-function attributeLines(attribute: AttributeChange): string[] {
+function attributeLines(attribute: AttributeChange, create: boolean): string[] {
   if (!isLongValue(attribute.before) && !isLongValue(attribute.after)) {
-    return [`    ${attribute.path}: ${valueText(attribute.before)} -> ${valueText(attribute.after)}`];
+    return create
+      ? [`    ${attribute.path} = ${valueText(attribute.after)}`]
+      : [`    ${attribute.path}: ${valueText(attribute.before)} -> ${valueText(attribute.after)}`];
   }
   const diff = withContext(lineDiff(sideText(attribute.before), sideText(attribute.after)));
   return [`    ${attribute.path}:`, ...diff.map((line) => `      ${line.op} ${line.text}`)];
@@ -52,7 +54,7 @@ export function renderText(report: Report): string {
   for (const detail of report.details) {
     if (detail.attributes.length === 0) continue;
     out.push('', `  ${detail.change.resource.address} (${KIND_LABELS[detail.change.kind]}):`);
-    for (const attribute of detail.attributes) out.push(...attributeLines(attribute));
+    for (const attribute of detail.attributes) out.push(...attributeLines(attribute, detail.change.kind === 'create'));
   }
   if (summary.outputChanges.length > 0) out.push('', `Outputs changing: ${summary.outputChanges.join(', ')}`);
   if (summary.drift.length > 0) out.push('', `${summary.drift.length} resource(s) changed outside Terraform (drift): ${summary.drift.join(', ')}`);

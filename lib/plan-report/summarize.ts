@@ -44,6 +44,11 @@ export interface PlanSummary {
   readonly noChanges: boolean;
 }
 
+/** Code-unit order (not locale order), so `aws_lb.x` sorts before `aws_lb_listener.x` as in Terraform's output. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function isReported(kind: ChangeKind): kind is ReportedKind {
   return (REPORTED_KINDS as readonly string[]).includes(kind);
 }
@@ -67,13 +72,13 @@ export function summarizePlan(plan: Plan): PlanSummary {
   changes.sort(
     (a, b) =>
       REPORTED_KINDS.indexOf(a.kind) - REPORTED_KINDS.indexOf(b.kind) ||
-      a.resource.address.localeCompare(b.resource.address),
+      compareText(a.resource.address, b.resource.address),
   );
   const outputChanges = Object.entries(plan.output_changes)
     .filter(([, change]) => !change.actions.every((a) => a === 'no-op'))
     .map(([name]) => name)
     .sort();
-  const drift = plan.resource_drift.filter((r) => r.mode === 'managed').map((r) => r.address).sort();
+  const drift = plan.resource_drift.filter((r) => r.mode === 'managed').map((r) => r.address).sort(compareText);
   return { counts, imports, changes, outputChanges, drift, noChanges: changes.length === 0 };
 }
 

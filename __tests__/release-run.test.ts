@@ -221,6 +221,7 @@ describe('release run', () => {
     expect(lines(h)).toContainEqual(expect.stringMatching(/Z console https:\/\/us-east-1\.console\.aws\.amazon\.com\/codesuite\/codedeploy\/deployments\/d-NEW\?region=us-east-1$/));
     expect(lines(h)).toContainEqual(expect.stringMatching(/Z termination-wait started 5 min$/));
     expect(lines(h).at(-1)).toMatch(/Z result Succeeded d-NEW exit 0$/);
+    expect(lines(h)).toContainEqual(expect.stringMatching(new RegExp(`Z revision AppSpecContent sha256 ${appSpecSha256(content)} task-definition ${TASK_DEF}$`)));
     expect(result.report.lifecycleEvents.map((e) => e.status)).toEqual(ECS_LIFECYCLE_EVENTS.map(() => 'Succeeded'));
     // Computed timeout: no ready wait, all-at-once, 5 min termination wait, 20 min margin.
     expect(lines(h)).toContainEqual(expect.stringMatching(/timeout 25 min/));
@@ -484,6 +485,18 @@ describe('release run', () => {
     expect(result.exitCode).toBe(0);
     expect(cd.commandCalls(ContinueDeploymentCommand).map((c) => c.args[0].input)).toEqual([{ deploymentId: 'd-NEW', deploymentWaitType: 'READY_WAIT' }]);
     expect(h.stderr()).toMatch(/status Ready/);
+    expect(h.stderr()).not.toMatch(/ready d-NEW waits/);
+  });
+
+  test('without --continue a Ready deployment is waited for, with a hint how to approve it', async () => {
+    const h = harness();
+    noActive();
+    scriptDeployment(h, { waitReady: true, hang: true });
+    const result = await run(baseInput({ timeoutInMinutes: 1 }), h.deps);
+    expect(result.exitCode).toBe(3);
+    expect(cd.commandCalls(ContinueDeploymentCommand)).toHaveLength(0);
+    expect(h.stderr()).toMatch(/Z ready d-NEW waits for ContinueDeployment: .*aws deploy continue-deployment --deployment-id d-NEW --deployment-wait-type READY_WAIT\n/);
+    expect(h.stderr()).toMatch(/timed out after 1 min; deployment d-NEW is Ready/);
   });
 
   test('interrupt: StopDeployment with autoRollbackEnabled, follows the rollback, exits 130', async () => {

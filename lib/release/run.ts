@@ -221,6 +221,13 @@ class Release {
     const input = this.input;
     if (input.dryRun) return this.dryRun();
     this.display.line('release', `application ${input.applicationName} group ${input.deploymentGroupName} region ${input.region}`);
+    const r = input.revision;
+    this.display.line(
+      'revision',
+      r.type === 'inline'
+        ? `AppSpecContent sha256 ${r.sha256} task-definition ${r.appSpec.taskDefinitionArn}`
+        : `S3 s3://${r.bucket}/${r.key}${r.version ? ` version ${r.version}` : ''}`,
+    );
     const timeoutInMinutes = await this.resolveTimeout();
     const id = await this.create(timeoutInMinutes);
     this.deploymentId = id;
@@ -503,7 +510,12 @@ class Release {
       const p = progressFrom({ deploymentId: id, ...deployment }, target);
       const changes = progressChanges(previous, p);
       for (const c of changes) {
-        if (c.kind === 'status') emit('status', c.status);
+        if (c.kind === 'status') {
+          emit('status', c.status);
+          if (c.status === 'Ready' && role === 'main' && !this.input.continueWhenReady) {
+            emit('ready', `${id} waits for ContinueDeployment: approve it in the console or run aws deploy continue-deployment --deployment-id ${id} --deployment-wait-type READY_WAIT`);
+          }
+        }
         else if (c.kind === 'lifecycle') emit('lifecycle', `${c.name} ${c.status}`);
         else if (c.kind === 'traffic') emit('traffic', `blue ${formatPercent(c.traffic.bluePercent)}% green ${formatPercent(c.traffic.greenPercent)}%`);
         else {

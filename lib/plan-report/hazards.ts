@@ -174,21 +174,33 @@ function ownedAttributeFindings(resource: ResourceChange): Finding[] {
   return [];
 }
 
+/** A policy document held by an attribute of a resource. */
+interface PolicyAttribute {
+  /** e.g. `policy`, `assume_role_policy`, `inline_policy "extra"`. */
+  readonly name: string;
+  readonly text: unknown;
+  /** True when the document is known only after apply. */
+  readonly unknown: boolean;
+}
+
 /** Policy documents of a resource's values: `policy`, `assume_role_policy` and `inline_policy[].policy`. */
-function policies(values: unknown, unknown: unknown): { name: string; text?: unknown; unknown: boolean }[] {
-  if (!isObject(values) && !isObject(unknown)) return [];
+function policies(values: unknown, unknownMask: unknown): PolicyAttribute[] {
   const v = isObject(values) ? values : {};
-  const u = isObject(unknown) ? unknown : {};
-  const out: { name: string; text?: unknown; unknown: boolean }[] = [];
+  const u = isObject(unknownMask) ? unknownMask : {};
+  const out: PolicyAttribute[] = [];
   for (const name of ['policy', 'assume_role_policy']) {
     if (name in v || u[name] === true) out.push({ name, text: v[name], unknown: u[name] === true });
   }
   const inline = Array.isArray(v.inline_policy) ? v.inline_policy : [];
+  const inlineUnknown = Array.isArray(u.inline_policy) ? u.inline_policy : [];
   inline.forEach((block, i) => {
-    const blockUnknown = Array.isArray(u.inline_policy) && isObject(u.inline_policy[i]) ? u.inline_policy[i] : {};
-    if (isObject(block)) {
-      out.push({ name: `inline_policy "${String(block.name ?? i)}"`, text: block.policy, unknown: (blockUnknown as Record<string, unknown>).policy === true });
-    }
+    if (!isObject(block)) return;
+    const blockUnknown: unknown = inlineUnknown[i];
+    out.push({
+      name: `inline_policy "${String(block.name ?? i)}"`,
+      text: block.policy,
+      unknown: isObject(blockUnknown) && blockUnknown.policy === true,
+    });
   });
   return out;
 }

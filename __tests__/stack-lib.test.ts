@@ -146,6 +146,7 @@ describe('auto-release environment', () => {
         containerName: 'web',
         containerPort: 8080,
         hookFunctionName: 'CodeDeployHook_s',
+        hookLogGroupName: '/aws/lambda/CodeDeployHook_s',
         hookLifecycleEvents: ['AfterAllowTestTraffic', 'BeforeAllowTraffic'],
       }),
     ).toEqual({
@@ -157,6 +158,7 @@ describe('auto-release environment', () => {
       RELEASE_CONTAINER_PORT: '8080',
       RELEASE_HOOK_FUNCTION: 'CodeDeployHook_s',
       RELEASE_HOOK_EVENTS: 'AfterAllowTestTraffic,BeforeAllowTraffic',
+      RELEASE_HOOK_LOG_GROUP: '/aws/lambda/CodeDeployHook_s',
       RELEASE_REGION: 'eu-west-1',
       AWS_REGION: 'eu-west-1',
     });

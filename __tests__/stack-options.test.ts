@@ -60,6 +60,7 @@ describe('autoRelease', () => {
         containerName: 'app',
         containerPort: 80,
         hookFunctionName: ref(json, 'aws_lambda_function', 'function_name'),
+        hookLogGroupName: `\${aws_cloudwatch_log_group.${Object.keys(all(json, 'aws_cloudwatch_log_group')).find((id) => id.startsWith('Hook_'))}.name}`,
         hookLifecycleEvents: ['BeforeAllowTraffic', 'AfterAllowTraffic'],
       }),
     );

@@ -13,6 +13,8 @@ export interface AutoReleaseInputs {
   readonly containerName: string;
   readonly containerPort: number;
   readonly hookFunctionName: string;
+  /** Log group of the hook, which the release names when a hook fails. */
+  readonly hookLogGroupName: string;
   /** Lifecycle events the hook is wired to, in AppSpec order. */
   readonly hookLifecycleEvents: readonly string[];
 }
@@ -27,6 +29,7 @@ export const RELEASE_ENV = {
   containerPort: 'RELEASE_CONTAINER_PORT',
   hookFunction: 'RELEASE_HOOK_FUNCTION',
   hookEvents: 'RELEASE_HOOK_EVENTS',
+  hookLogGroup: 'RELEASE_HOOK_LOG_GROUP',
   region: 'RELEASE_REGION',
 } as const;
 
@@ -49,6 +52,7 @@ export function autoReleaseEnvironment(inputs: AutoReleaseInputs): Record<string
     [RELEASE_ENV.containerPort]: String(inputs.containerPort),
     [RELEASE_ENV.hookFunction]: inputs.hookFunctionName,
     [RELEASE_ENV.hookEvents]: inputs.hookLifecycleEvents.join(','),
+    [RELEASE_ENV.hookLogGroup]: inputs.hookLogGroupName,
     [RELEASE_ENV.region]: inputs.region,
     AWS_REGION: inputs.region,
   };

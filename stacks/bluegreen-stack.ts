@@ -185,6 +185,7 @@ export class BlueGreenStack extends TerraformStack {
           containerName: env.service.containerName,
           containerPort: env.service.containerPort,
           hookFunctionName: hook.function.functionName,
+          hookLogGroupName: hook.logGroup.name,
           hookLifecycleEvents: hookEvents,
         },
         dependsOn: [deployment.deploymentGroup, service.service, hook.function, revision.object],

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run, type PlanReportDeps } from '../scripts/plan-report';
 
@@ -13,12 +13,12 @@ interface Captured {
   files: Map<string, string>;
 }
 
-function cli(args: string[], stdin = ''): Captured {
+function cli(args: string[], stdin = '', realWrites = false): Captured {
   const out = { stdout: '', stderr: '', files: new Map<string, string>() };
   const deps: PlanReportDeps = {
     readFile: (path) => readFileSync(path, 'utf8'),
     readStdin: () => stdin,
-    writeFile: (path, text) => out.files.set(path, text),
+    writeFile: (path, text) => (realWrites ? writeFileSync(path, text) : out.files.set(path, text)),
     stdout: (text) => {
       out.stdout += text;
     },
@@ -70,6 +70,12 @@ describe('plan:report exit codes', () => {
   ])('2 on bad input %j, with a one-line message', (args, message) => {
     const result = cli(args);
     expect(result).toEqual(expect.objectContaining({ code: 2, stderr: message, stdout: '' }));
+  });
+
+  test('2 when --out cannot be written', () => {
+    const result = cli([fixture('data-updated.json'), '--out', join(FIXTURES, 'no-such-dir', 'report.md')], '', true);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^plan-report: cannot write the report to --out .*report\.md: ENOENT\n$/);
   });
 
   test('2 when stdin is not a plan', () => {

@@ -35,6 +35,15 @@ function readInput(planFile: string, deps: PlanReportDeps): string {
   }
 }
 
+function writeOutput(outFile: string, text: string, deps: PlanReportDeps): void {
+  try {
+    deps.writeFile(outFile, text);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+    throw new PlanInputError(`cannot write the report to --out ${outFile}: ${reason}`);
+  }
+}
+
 /** Runs the reporter; returns the exit code (0 ok, 1 hazard at or above --fail-on, 2 bad input). */
 export function run(argv: readonly string[], deps: PlanReportDeps): number {
   try {
@@ -46,7 +55,7 @@ export function run(argv: readonly string[], deps: PlanReportDeps): number {
     const plan = parsePlan(readInput(args.planFile, deps), args.planFile === '-' ? 'stdin' : args.planFile);
     const report = buildReport(plan, { title: args.title, marker: args.marker, productionPorts: args.productionPorts });
     const text = args.format === 'text' ? renderText(report) : renderMarkdown(report, { maxChars: args.maxChars });
-    if (args.outFile !== undefined) deps.writeFile(args.outFile, text);
+    if (args.outFile !== undefined) writeOutput(args.outFile, text, deps);
     else deps.stdout(text);
     const code = exitCodeFor(report.findings, args.failOn);
     if (code !== EXIT_CODES.ok) {

@@ -230,6 +230,15 @@ describe('parseReleaseInput', () => {
     ]);
   });
 
+  test('--follow takes a deployment id and excludes creating options', () => {
+    expect(ok(parseReleaseInput(['--outputs-file', 'outputs.json', '--follow', 'd-ABCDEF123'], {}, io(cdktfFile))).followDeploymentId).toBe('d-ABCDEF123');
+    expect(errors(parseReleaseInput(['--outputs-file', 'outputs.json', '--follow', 'ABC', '--dry-run', '--stop-active'], {}, io(cdktfFile)))).toEqual([
+      'deployment id to follow (--follow) must look like d-ABCDEFGH1, got "ABC"',
+      '--dry-run does not apply to --follow (it follows a deployment that already exists)',
+      '--stop-active does not apply to --follow (it follows a deployment that already exists)',
+    ]);
+  });
+
   test('unknown arguments and flags without values are errors; --json is remembered for the error document', () => {
     const result = parseReleaseInput(['--outputs-file', 'outputs.json', '--json', '--frobnicate', '--stack'], {}, io(cdktfFile));
     expect(result).toEqual({ kind: 'error', json: true, errors: ['unknown argument "--frobnicate"; see --help', '--stack needs a value'] });

@@ -470,11 +470,40 @@ describe('release run', () => {
     const result = await run(baseInput({ until: 'test-traffic' }), h.deps);
     expect(result.exitCode).toBe(0);
     expect(result.outcome).toEqual({ kind: 'until-reached', stage: 'test-traffic' });
-    expect(lines(h).at(-2)).toMatch(/Z until test-traffic reached$/);
+    expect(lines(h).at(-3)).toMatch(/Z until test-traffic reached$/);
+    expect(lines(h).at(-2)).toMatch(/Z follow d-NEW keeps going; follow the rest with --follow d-NEW$/);
     expect(h.stderr()).toMatch(/lifecycle AfterAllowTestTraffic Succeeded\n/);
     expect(h.stderr()).not.toMatch(/lifecycle AllowTraffic Succeeded/);
     expect(cd.commandCalls(StopDeploymentCommand)).toHaveLength(0);
     expect(result.report.until).toBe('test-traffic');
+  });
+
+  test('--follow follows an existing deployment to its end without creating one', async () => {
+    const h = harness();
+    noActive();
+    const { createdAt } = scriptDeployment(h);
+    // The deployment was created earlier (e.g. by a run with --until test-traffic).
+    await h.deps.codedeploy.send(new CreateDeploymentCommand({ applicationName: 'app' }));
+    expect(createdAt()).toBe(T0);
+    cd.resetHistory();
+    const result = await run(baseInput({ followDeploymentId: 'd-NEW' }), h.deps);
+    expect(result.exitCode).toBe(0);
+    expect(cd.commandCalls(CreateDeploymentCommand)).toHaveLength(0);
+    expect(cd.commandCalls(ListDeploymentsCommand)).toHaveLength(0);
+    expect(h.stderr()).toMatch(/Z deployment d-NEW followed\n/);
+    expect(h.stderr()).not.toMatch(/ revision /);
+    expect(result.report.deploymentId).toBe('d-NEW');
+  });
+
+  test('--follow --continue approves a deployment waiting in Ready and follows it', async () => {
+    const h = harness();
+    noActive();
+    scriptDeployment(h, { waitReady: true });
+    await h.deps.codedeploy.send(new CreateDeploymentCommand({ applicationName: 'app' }));
+    cd.resetHistory();
+    const result = await run(baseInput({ followDeploymentId: 'd-NEW', continueWhenReady: true }), h.deps);
+    expect(result.exitCode).toBe(0);
+    expect(cd.commandCalls(ContinueDeploymentCommand)).toHaveLength(1);
   });
 
   test('--continue calls ContinueDeployment when the deployment is Ready', async () => {

@@ -23,6 +23,7 @@ const DESCRIPTIONS: Record<string, string> = {
   '--description': 'deployment description (default: git commit sha and subject)',
   '--timeout-in-minutes': 'overall timeout (default: computed from ready wait, shifting, termination wait + 20)',
   '--until': 'exit 0 at a stage: install, test-traffic, ready, traffic-shifted, or a lifecycle event name',
+  '--follow': 'follow an existing deployment (e.g. after --until) instead of creating one',
   '--endpoint-url': 'CodeDeploy endpoint (default: SDK resolution incl. AWS_ENDPOINT_URL_CODEDEPLOY)',
   '--poll-min-interval-in-ms': 'fastest poll interval (default 1000)',
   '--poll-max-interval-in-ms': 'slowest poll interval (default 10000)',

@@ -41,6 +41,11 @@ export interface ReleaseInput {
   readonly stopOnTimeout: boolean;
   /** @default - follow to the end */
   readonly until?: string;
+  /**
+   * Follow this existing deployment (e.g. after `--until`) instead of creating one.
+   * @default - create a deployment
+   */
+  readonly followDeploymentId?: string;
   readonly json: boolean;
   readonly pollMinIntervalInMs: number;
   readonly pollMaxIntervalInMs: number;
@@ -94,6 +99,7 @@ export const VALUE_FLAGS = {
   description: { flag: '--description', env: 'RELEASE_DESCRIPTION', describe: 'description' },
   timeoutInMinutes: { flag: '--timeout-in-minutes', env: 'RELEASE_TIMEOUT_IN_MINUTES', describe: 'timeout in minutes' },
   until: { flag: '--until', env: 'RELEASE_UNTIL', describe: 'stage' },
+  follow: { flag: '--follow', env: 'RELEASE_FOLLOW', describe: 'deployment id to follow' },
   endpointUrl: { flag: '--endpoint-url', env: 'RELEASE_ENDPOINT_URL', describe: 'CodeDeploy endpoint URL' },
   pollMinIntervalInMs: { flag: '--poll-min-interval-in-ms', env: 'RELEASE_POLL_MIN_INTERVAL_IN_MS', describe: 'fastest poll interval' },
   pollMaxIntervalInMs: { flag: '--poll-max-interval-in-ms', env: 'RELEASE_POLL_MAX_INTERVAL_IN_MS', describe: 'slowest poll interval' },
@@ -292,6 +298,16 @@ export function parseReleaseInput(argv: readonly string[], env: Readonly<Record<
   const pollMax = integer('pollMaxIntervalInMs', 1, 600000) ?? Math.max(pollMin, DEFAULT_POLL_MAX_INTERVAL_IN_MS);
   if (pollMax < pollMin) errors.push(`slowest poll interval (${pollMax} ms) must not be below the fastest (${pollMin} ms)`);
 
+  const followDeploymentId = flagOrEnv('follow');
+  if (followDeploymentId !== undefined) {
+    if (!/^d-[A-Za-z0-9]+$/.test(followDeploymentId)) {
+      errors.push(`deployment id to follow (${source('follow')}) must look like d-ABCDEFGH1, got ${JSON.stringify(followDeploymentId)}`);
+    }
+    for (const flag of ['--dry-run', '--wait-for-active', '--stop-active'] as const) {
+      if (booleans.has(flag)) errors.push(`${flag} does not apply to --follow (it follows a deployment that already exists)`);
+    }
+  }
+
   const endpointUrl = flagOrEnv('endpointUrl');
   if (endpointUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(endpointUrl)) {
     errors.push(`CodeDeploy endpoint URL (${source('endpointUrl')}) must be an http(s) URL, got ${JSON.stringify(endpointUrl)}`);
@@ -320,6 +336,7 @@ export function parseReleaseInput(argv: readonly string[], env: Readonly<Record<
       ...(timeoutInMinutes !== undefined ? { timeoutInMinutes } : {}),
       stopOnTimeout: booleans.has('--stop-on-timeout'),
       ...(until ? { until } : {}),
+      ...(followDeploymentId ? { followDeploymentId } : {}),
       json,
       pollMinIntervalInMs: pollMin,
       pollMaxIntervalInMs: pollMax,

@@ -186,7 +186,7 @@ class Release {
     this.display.line(
       'interrupted',
       id
-        ? `again: exiting now; deployment ${id} is ${status}${this.stopRequested ? ' (stop with rollback requested)' : ''}; see ${consoleUrl(this.input.region, id)}`
+        ? `again: exiting now; deployment ${id} is ${status}${this.stopRequested ? ' (stop with rollback requested)' : ''}; see ${consoleUrl(this.input.region, id)} or follow it with --follow ${id}`
         : 'again: exiting now; no deployment was created',
     );
     this.rejectHardExit?.(new HardExit());
@@ -222,16 +222,16 @@ class Release {
     if (input.dryRun) return this.dryRun();
     this.display.line('release', `application ${input.applicationName} group ${input.deploymentGroupName} region ${input.region}`);
     const r = input.revision;
-    this.display.line(
+    if (!input.followDeploymentId) this.display.line(
       'revision',
       r.type === 'inline'
         ? `AppSpecContent sha256 ${r.sha256} task-definition ${r.appSpec.taskDefinitionArn}`
         : `S3 s3://${r.bucket}/${r.key}${r.version ? ` version ${r.version}` : ''}`,
     );
     const timeoutInMinutes = await this.resolveTimeout();
-    const id = await this.create(timeoutInMinutes);
+    const id = input.followDeploymentId ?? (await this.create(timeoutInMinutes));
     this.deploymentId = id;
-    this.display.line('deployment', `${id} created`);
+    this.display.line('deployment', `${id} ${input.followDeploymentId ? 'followed' : 'created'}`);
     this.display.line('console', consoleUrl(input.region, id));
 
     const end = await this.follow(id, 'main', this.deps.clock() + timeoutInMinutes * 60000);
@@ -242,6 +242,7 @@ class Release {
     if (end.kind === 'until') {
       this.reachedStage = input.until;
       this.display.line('until', `${input.until} reached`);
+      this.display.line('follow', `${id} keeps going; follow the rest with --follow ${id}`);
       return { kind: 'until-reached', stage: input.until! };
     }
     if (end.kind === 'timeout') return this.onTimeout(id, end.progress, timeoutInMinutes);
@@ -618,7 +619,7 @@ class Release {
     this.display.line('timeout', message);
     this.error = { code: 'Timeout', message };
     if (!this.input.stopOnTimeout) {
-      this.display.line('timeout', `${id} left running (--stop-on-timeout stops it); follow it at ${consoleUrl(this.input.region, id)}`);
+      this.display.line('timeout', `${id} left running (--stop-on-timeout stops it); follow it with --follow ${id} or at ${consoleUrl(this.input.region, id)}`);
       return { kind: 'timeout' };
     }
     this.stopRequested = true;

@@ -244,7 +244,7 @@ export function parseReleaseInput(argv: readonly string[], env: Readonly<Record<
   if (revisionType === 'inline') {
     const taskDefinitionArn = required('taskDefinitionArn');
     const containerName = required('containerName');
-    const containerPort = lookup('containerPort') === undefined ? (required('containerPort'), undefined) : integer('containerPort', 1, 65535);
+    const containerPort = required('containerPort') === undefined ? undefined : integer('containerPort', 1, 65535);
     const hooks: Partial<Record<EcsHookEvent, string>> = {};
     if (hookFunctionName !== undefined) {
       const rawEvents = lookup('hookEvents');
@@ -261,7 +261,16 @@ export function parseReleaseInput(argv: readonly string[], env: Readonly<Record<
     if (taskDefinitionArn !== undefined && containerName !== undefined && containerPort !== undefined) {
       const appSpec: AppSpecInput = { taskDefinitionArn, containerName, containerPort, ...(Object.keys(hooks).length > 0 ? { hooks } : {}) };
       const problems = validateAppSpecInput(appSpec);
-      if (problems.length > 0) errors.push(...problems.map((p) => `${p} (from ${source(p.startsWith('taskDefinitionArn') ? 'taskDefinitionArn' : p.startsWith('containerName') ? 'containerName' : 'containerPort')})`));
+      // validateAppSpecInput names the field first; say where its value came from.
+      const fieldKey = (problem: string): ValueKey =>
+        problem.startsWith('taskDefinitionArn')
+          ? 'taskDefinitionArn'
+          : problem.startsWith('containerName')
+            ? 'containerName'
+            : problem.startsWith('hooks')
+              ? 'hookFunction'
+              : 'containerPort';
+      if (problems.length > 0) errors.push(...problems.map((p) => `${p} (from ${source(fieldKey(p))})`));
       else {
         const content = renderAppSpecJson(appSpec);
         revision = { type: 'inline', appSpec, content, sha256: appSpecSha256(content) };

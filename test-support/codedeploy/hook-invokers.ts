@@ -64,6 +64,7 @@ export async function startHookRuntime(options: HookRuntimeOptions): Promise<Hoo
       AWS_SECRET_ACCESS_KEY: 'x',
       AWS_REGION: 'us-east-1',
       AWS_LAMBDA_FUNCTION_NAME: 'hook',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       ...options.env,
       STANDIN_HOOK_MODULE: options.modulePath,
     },

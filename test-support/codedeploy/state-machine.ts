@@ -76,6 +76,12 @@ export interface StandInTiming {
   readonly eventDurationInMs?: number;
   /** Simulated minutes CodeDeploy waits for a hook's status report. @default 60 (as AWS) */
   readonly hookTimeoutInMinutes?: number;
+  /**
+   * Up to this many random extra ms per event without a hook, so a client's poll phase cannot lock
+   * onto the stand-in's steps (benchmarks).
+   * @default 0
+   */
+  readonly eventJitterInMs?: number;
 }
 
 /** The event a hook function receives, exactly as CodeDeploy sends it. */
@@ -273,6 +279,7 @@ export class CodeDeployModel {
   readonly msPerMinute: number;
   readonly eventDurationInMs: number;
   readonly hookTimeoutInMinutes: number;
+  readonly eventJitterInMs: number;
   /** Every hook invocation, in order. */
   readonly hookInvocations: HookInvocationRecord[] = [];
   private readonly groups: ResolvedGroup[];
@@ -290,6 +297,7 @@ export class CodeDeployModel {
     this.msPerMinute = options.msPerMinute ?? 100;
     this.eventDurationInMs = options.eventDurationInMs ?? 20;
     this.hookTimeoutInMinutes = options.hookTimeoutInMinutes ?? 60;
+    this.eventJitterInMs = options.eventJitterInMs ?? 0;
     this.groups = options.groups.map(resolveGroup);
     this.configs = new Map([...PREDEFINED_ECS_CONFIGS, ...(options.customDeploymentConfigs ?? [])].map((c) => [c.deploymentConfigName, c]));
     this.hookInvoker = options.hookInvoker;
@@ -591,6 +599,11 @@ export class CodeDeployModel {
   /** Task set serving production per group, so the next deployment's blue is the last one's green. */
   private readonly primaryTaskSets = new Map<ResolvedGroup, string>();
 
+  /** Real ms of one event without a hook. */
+  private stepMs(): number {
+    return this.eventDurationInMs + Math.random() * this.eventJitterInMs;
+  }
+
   private later(ms: number, fn: () => void): void {
     if (this.closed) return;
     const t = setTimeout(() => {
@@ -756,7 +769,7 @@ export class CodeDeployModel {
 
   private async runDeployment(d: Deployment): Promise<void> {
     try {
-      await this.wait(d, this.eventDurationInMs);
+      await this.wait(d, this.stepMs());
       this.setStatus(d, 'InProgress');
       d.startTime = Date.now();
       d.targetStatus = 'InProgress';
@@ -774,8 +787,12 @@ export class CodeDeployModel {
         else await this.runActionEvent(d, name);
       }
       await this.terminationWait(d);
+      // Deleting the original task set takes a moment in ECS too, so the end is not exactly
+      // predictable from the termination wait.
       const blue = d.taskSets.find((t) => t.label === 'Blue');
-      if (blue) Object.assign(blue, { desiredCount: 0, runningCount: 0, pendingCount: 0, status: 'DRAINING' });
+      if (blue) Object.assign(blue, { desiredCount: 0, status: 'DRAINING' });
+      await this.wait(d, this.stepMs());
+      if (blue) Object.assign(blue, { runningCount: 0, pendingCount: 0 });
       this.complete(d);
     } catch (err) {
       if (err instanceof Interrupted) return;
@@ -797,10 +814,10 @@ export class CodeDeployModel {
         trafficWeight: 0,
       };
       d.taskSets.push(green);
-      await this.wait(d, this.eventDurationInMs);
+      await this.wait(d, this.stepMs());
       Object.assign(green, { pendingCount: 0, runningCount: d.group.desiredCount });
     } else if (name === 'AllowTestTraffic') {
-      await this.wait(d, this.eventDurationInMs);
+      await this.wait(d, this.stepMs());
       d.testTrafficTo = 'Green';
     } else if (name === 'AllowTraffic') {
       await this.shiftTraffic(d);
@@ -812,7 +829,7 @@ export class CodeDeployModel {
     const started = Date.now();
     for (const step of trafficSchedule(d.config.trafficRoutingConfig)) {
       const due = started + step.atMinute * this.msPerMinute - Date.now();
-      await this.wait(d, Math.max(step.atMinute === 0 ? this.eventDurationInMs : 0, due));
+      await this.wait(d, Math.max(step.atMinute === 0 ? this.stepMs() : 0, due));
       this.setGreenWeight(d, step.greenPercent);
     }
     const green = d.taskSets.find((t) => t.label === 'Green');
@@ -926,7 +943,7 @@ export class CodeDeployModel {
     for (const name of ECS_LIFECYCLE_EVENTS) {
       const e = this.startEvent(d, name);
       if (name === 'AllowTraffic' || name === 'AllowTestTraffic') {
-        await this.wait(d, this.eventDurationInMs);
+        await this.wait(d, this.stepMs());
         if (name === 'AllowTraffic') this.setGreenWeight(d, 0);
         else d.testTrafficTo = 'Blue';
         this.endEvent(e, d, 'Succeeded');

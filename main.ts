@@ -10,7 +10,7 @@ import './lib/synth-process';
 import { App } from 'cdktf';
 import type { EnvironmentConfig } from './lib/environment';
 import { EnvironmentConfigError, validateEnvironment } from './lib/validation';
-import { HookBundleError } from './hook-lambda/bundle';
+import { bundleHookCached, HookBundleError } from './hook-lambda/bundle';
 import { BlueGreenStack } from './stacks/bluegreen-stack';
 import { ENVIRONMENTS } from './stacks/environments';
 
@@ -37,8 +37,11 @@ export function synthesize(environments: readonly EnvironmentConfig[], options: 
     return list.length > 0 ? [new EnvironmentConfigError(env?.name ?? '?', list)] : [];
   });
   if (problems.length > 0) throw problems.length === 1 ? problems[0]! : new AggregateConfigError(problems);
+  // Bundled once for every stack, and before the App exists: a hook that cannot be bundled stops the
+  // synth before anything (even an empty output directory) is written.
+  const hookBundle = bundleHookCached();
   const app = new App(options.outdir ? { outdir: options.outdir } : {});
-  for (const environment of environments) new BlueGreenStack(app, { environment, onWarning: options.warn });
+  for (const environment of environments) new BlueGreenStack(app, { environment, hookBundle, onWarning: options.warn });
   app.synth();
   return app;
 }

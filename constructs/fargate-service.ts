@@ -130,7 +130,7 @@ export class FargateService extends Construct {
       securityGroupId: this.securityGroup.id,
       ipProtocol: '-1',
       cidrIpv4: '0.0.0.0/0',
-      description: 'Image pulls, logs and the application’s own calls',
+      description: 'Image pulls, logs and calls made by the application',
     });
     new VpcSecurityGroupEgressRule(this, 'LoadBalancerEgressToTasks', {
       securityGroupId: props.loadBalancerSecurityGroupId,

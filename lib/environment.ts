@@ -281,7 +281,7 @@ export interface HookSettings {
    */
   readonly checks?: readonly HealthCheckSpec[];
   /**
-   * Consecutive passes each check needs (1-100).
+   * Consecutive passes each check needs (1-20).
    * @default - the hook's default (2)
    */
   readonly requiredConsecutivePasses?: number;

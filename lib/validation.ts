@@ -14,6 +14,7 @@ import {
 } from './environment';
 import { isCidr, parseIpv4Cidr } from './subnets';
 import { CHECK_BUDGET_RANGE_IN_SECONDS } from './timeouts';
+import { validateHookConfig } from '../hook-lambda/resolve-config';
 import { generatedAlarmCount, MAX_DEPLOYMENT_GROUP_ALARMS } from './alarms';
 
 /** Memory sizes (MiB) Fargate accepts for each CPU size. */
@@ -349,47 +350,16 @@ function validateHook(env: ResolvedEnvironment, p: Problems): void {
       }
     });
   }
-  if (h.checks !== undefined) {
-    if (!Array.isArray(h.checks) || h.checks.length === 0) {
-      p.add(`hook.checks must be a non-empty list of checks, got ${show(h.checks)}`);
-    } else {
-      h.checks.forEach((check, i) => validateCheck(`hook.checks[${i}]`, check as unknown as Record<string, unknown>, p));
-    }
-  }
-  if (h.requiredConsecutivePasses !== undefined) p.intRange('hook.requiredConsecutivePasses', h.requiredConsecutivePasses, 1, 100);
+  // Checks and passes are validated by the hook's own parser, so the stack never deploys a
+  // configuration the hook would reject at run time (its messages, prefixed with `hook.`).
+  const hookProblems = validateHookConfig({
+    testBaseUrl: 'http://test-listener.invalid:8080',
+    ...(h.checks !== undefined ? { checks: h.checks } : {}),
+    ...(h.requiredConsecutivePasses !== undefined ? { requiredConsecutivePasses: h.requiredConsecutivePasses } : {}),
+  });
+  hookProblems.forEach((problem) => p.add(`hook.${problem}`));
   p.intRange('hook.checkBudgetInSeconds', h.checkBudgetInSeconds, CHECK_BUDGET_RANGE_IN_SECONDS.min, CHECK_BUDGET_RANGE_IN_SECONDS.max);
   p.retention('hook.logRetentionInDays', h.logRetentionInDays);
-}
-
-function isStatus(v: unknown): boolean {
-  return isInt(v) && v >= 100 && v <= 599;
-}
-
-function validateCheck(field: string, check: Record<string, unknown>, p: Problems): void {
-  if (check === null || typeof check !== 'object') {
-    p.add(`${field} must be an object such as { path: '/health' }, got ${show(check)}`);
-    return;
-  }
-  if (check.path !== undefined && (typeof check.path !== 'string' || !check.path.startsWith('/'))) {
-    p.add(`${field}.path must start with /, got ${show(check.path)}`);
-  }
-  const status = check.expectedStatus;
-  if (status !== undefined) {
-    const rangeMatch = typeof status === 'string' ? /^(\d{3})-(\d{3})$/.exec(status) : null;
-    const ok =
-      isStatus(status) ||
-      (Array.isArray(status) && status.length > 0 && status.every(isStatus)) ||
-      (rangeMatch !== null && isStatus(Number(rangeMatch[1])) && isStatus(Number(rangeMatch[2])) && Number(rangeMatch[1]) <= Number(rangeMatch[2]));
-    if (!ok) p.add(`${field}.expectedStatus must be an HTTP status (100-599), a list of them or a range such as "200-299", got ${show(status)}`);
-  }
-  if (check.bodyContains !== undefined && typeof check.bodyContains !== 'string') p.add(`${field}.bodyContains must be a string, got ${show(check.bodyContains)}`);
-  if (check.headers !== undefined) {
-    const headers = check.headers as Record<string, unknown>;
-    if (headers === null || typeof headers !== 'object' || Array.isArray(headers) || Object.values(headers).some((v) => typeof v !== 'string')) {
-      p.add(`${field}.headers must be an object of header: value strings, got ${show(headers)}`);
-    }
-  }
-  if (check.timeoutInMs !== undefined) p.intRange(`${field}.timeoutInMs`, check.timeoutInMs, 100, 60000);
 }
 
 function validateState(env: ResolvedEnvironment, p: Problems): void {

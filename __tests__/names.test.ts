@@ -77,4 +77,8 @@ describe('resourceNames', () => {
     const b = resourceNames('payments-platform-europe', 'stagin2');
     expect(a.blueTargetGroup).not.toBe(b.blueTargetGroup);
   });
+
+  test('never starts a load balancer name with the reserved "internal-"', () => {
+    expect(resourceNames('internal', 'tools').loadBalancer).toBe('alb-internal-tools');
+  });
 });

@@ -90,7 +90,8 @@ export function resourceNames(project: string, environment: string): ResourceNam
     cluster: boundedName(base, NAME_LIMITS.ecsName),
     service: boundedName(base, NAME_LIMITS.ecsName),
     taskFamily: boundedName(base, NAME_LIMITS.ecsName),
-    loadBalancer: boundedName(base, NAME_LIMITS.loadBalancer),
+    // AWS reserves ALB names starting with "internal-".
+    loadBalancer: boundedName(base.startsWith('internal-') ? `alb-${base}` : base, NAME_LIMITS.loadBalancer),
     blueTargetGroup: boundedName(base, NAME_LIMITS.targetGroup, '-blue'),
     greenTargetGroup: boundedName(base, NAME_LIMITS.targetGroup, '-green'),
     codeDeployApplication: boundedName(base, NAME_LIMITS.codeDeployName),

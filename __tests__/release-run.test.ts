@@ -435,6 +435,17 @@ describe('release run', () => {
     expect(h.stderr()).toMatch(/AWS rejected the input of GetDeploymentGroup: DeploymentGroupDoesNotExistException/);
   });
 
+  test('a deployment group of another compute platform is an input error (exit 2) and nothing is created', async () => {
+    const h = harness();
+    noActive();
+    scriptDeployment(h);
+    cd.on(GetDeploymentGroupCommand).resolves({ deploymentGroupInfo: { computePlatform: 'Lambda' } });
+    const result = await run(baseInput(), h.deps);
+    expect(result.exitCode).toBe(2);
+    expect(h.stderr()).toMatch(/deployment group group of app deploys to Lambda, not ECS/);
+    expect(cd.commandCalls(CreateDeploymentCommand)).toHaveLength(0);
+  });
+
   test('timeout: says where the deployment is, leaves it running, exits 3', async () => {
     const h = harness();
     noActive();
@@ -492,7 +503,17 @@ describe('release run', () => {
     expect(cd.commandCalls(ListDeploymentsCommand)).toHaveLength(0);
     expect(h.stderr()).toMatch(/Z deployment d-NEW followed\n/);
     expect(h.stderr()).not.toMatch(/ revision /);
+    expect(h.stderr()).not.toMatch(/warning/);
     expect(result.report.deploymentId).toBe('d-NEW');
+  });
+
+  test('--follow warns when the deployment belongs to another group than the inputs say', async () => {
+    const h = harness();
+    cd.on(GetDeploymentCommand).resolves({ deploymentInfo: { deploymentId: 'd-OTHER', status: 'Succeeded', applicationName: 'app', deploymentGroupName: 'other-group' } });
+    cd.on(ListDeploymentTargetsCommand).resolves({ targetIds: [] });
+    const result = await run(baseInput({ followDeploymentId: 'd-OTHER', timeoutInMinutes: 5 }), h.deps);
+    expect(result.exitCode).toBe(0);
+    expect(h.stderr()).toMatch(/warning d-OTHER belongs to group other-group, not to the app\/group of the inputs/);
   });
 
   test('--follow --continue approves a deployment waiting in Ready and follows it', async () => {

@@ -355,6 +355,13 @@ class Release {
         new GetDeploymentGroupCommand({ applicationName: input.applicationName, deploymentGroupName: input.deploymentGroupName }),
       )
     ).deploymentGroupInfo;
+    if (group?.computePlatform && group.computePlatform !== 'ECS') {
+      throw new Abort(
+        { kind: 'invalid-input' },
+        `deployment group ${input.deploymentGroupName} of ${input.applicationName} deploys to ${group.computePlatform}, not ECS; this release starts ECS blue/green deployments only`,
+        'NotEcs',
+      );
+    }
     const configName = input.deploymentConfigName ?? group?.deploymentConfigName ?? 'CodeDeployDefault.ECSAllAtOnce';
     const config = (
       await this.call<{ deploymentConfigInfo?: DeploymentConfigInfo }>('GetDeploymentConfig', new GetDeploymentConfigCommand({ deploymentConfigName: configName }))
@@ -508,6 +515,14 @@ class Release {
           ? (await this.targetCall<{ deploymentTarget?: object }>('GetDeploymentTarget', new GetDeploymentTargetCommand({ deploymentId: id, targetId })))?.deploymentTarget
           : undefined;
       const now = this.deps.clock();
+      const info = deployment as { applicationName?: string; deploymentGroupName?: string };
+      if (role === 'main' && previous === undefined && this.input.followDeploymentId) {
+        const other = [
+          info.applicationName && info.applicationName !== this.input.applicationName ? `application ${info.applicationName}` : '',
+          info.deploymentGroupName && info.deploymentGroupName !== this.input.deploymentGroupName ? `group ${info.deploymentGroupName}` : '',
+        ].filter(Boolean);
+        if (other.length > 0) this.display.line('warning', `${id} belongs to ${other.join(' and ')}, not to the ${this.input.applicationName}/${this.input.deploymentGroupName} of the inputs`);
+      }
       const p = progressFrom({ deploymentId: id, ...deployment }, target);
       const changes = progressChanges(previous, p);
       for (const c of changes) {

@@ -33,7 +33,10 @@ export interface FargateServiceProps {
   readonly service: ResolvedEnvironment['service'];
   /** Image reference, resolved (an external reference or `<ecr url>:<tag>`). */
   readonly imageReference: string;
-  /** ARN of the stack's ECR repository, when the image comes from it. */
+  /**
+   * ARN of the stack's ECR repository, when the image comes from it: the execution role may pull from it.
+   * @default - an external image: the execution role gets no ECR permission
+   */
   readonly repositoryArn?: string;
   readonly region: string;
   /** Security group of the load balancer: the only source allowed to reach the tasks. */

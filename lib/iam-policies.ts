@@ -6,11 +6,27 @@
 
 /** An IAM policy statement. */
 export interface PolicyStatement {
+  /**
+   * Statement id.
+   * @default - none
+   */
   readonly Sid?: string;
   readonly Effect: 'Allow' | 'Deny';
+  /**
+   * Who the statement applies to (trust and resource policies only).
+   * @default - the identity the policy is attached to
+   */
   readonly Principal?: Readonly<Record<string, string | readonly string[]>> | '*';
   readonly Action: string | readonly string[];
+  /**
+   * Resources the actions apply to (absent in trust policies).
+   * @default - none
+   */
   readonly Resource?: string | readonly string[];
+  /**
+   * Conditions of the statement.
+   * @default - none
+   */
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | boolean | readonly string[]>>>>;
 }
 

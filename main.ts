@@ -57,7 +57,9 @@ export class AggregateConfigError extends Error {
 function main(): void {
   try {
     const environments = selectEnvironments(ENVIRONMENTS, process.env.ENVIRONMENTS);
-    synthesize(environments, { warn: (m) => process.stderr.write(`warning: ${m}\n`) });
+    const app = synthesize(environments, { warn: (m) => process.stderr.write(`warning: ${m}\n`) });
+    const names = app.node.children.filter((c): c is BlueGreenStack => c instanceof BlueGreenStack).map((s) => s.names.stack);
+    process.stdout.write(`synthesized ${names.join(', ')} → ${app.outdir}/stacks/<stack>/cdk.tf.json\n`);
   } catch (err) {
     if (err instanceof EnvironmentConfigError || err instanceof AggregateConfigError || err instanceof HookBundleError) {
       process.stderr.write(`error: ${err.message}\n`);

@@ -84,6 +84,7 @@ describe('tsx main.ts', () => {
     expect(result.stderr).toMatch(/^warning: bluegreen-dev: testListener\.allowPublicAccess is true/);
     expect(existsSync(join(outdir, 'stacks', 'bluegreen-dev', 'cdk.tf.json'))).toBe(true);
     expect(existsSync(join(outdir, 'stacks', 'bluegreen-prod'))).toBe(false);
+    expect(result.stdout).toBe(`synthesized bluegreen-dev → ${outdir}/stacks/<stack>/cdk.tf.json\n`);
   });
 
   test('prints a configuration error without a stack trace, exits 1 and writes nothing', () => {

@@ -79,6 +79,10 @@ describe('bluegreen-dev stack', () => {
     expect(all('aws_nat_gateway')).toEqual({});
   });
 
+  test('places subnets only in regular availability zones (no Local or Wavelength Zones)', () => {
+    expect(Object.values(json.data.aws_availability_zones)).toEqual([{ state: 'available', filter: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }] }]);
+  });
+
   test('opens the production port to the configured CIDRs', () => {
     const rule = byPath('aws_vpc_security_group_ingress_rule', 'LoadBalancer/ProductionIngress1');
     expect(rule).toMatchObject({ from_port: 80, to_port: 80, ip_protocol: 'tcp', cidr_ipv4: '0.0.0.0/0' });

@@ -44,7 +44,11 @@ export class Network extends Construct {
       return;
     }
 
-    const zones = new DataAwsAvailabilityZones(this, 'AvailabilityZones', { state: 'available' });
+    // Regular zones only: Local and Wavelength Zones (opt-in) lack Fargate and ALB.
+    const zones = new DataAwsAvailabilityZones(this, 'AvailabilityZones', {
+      state: 'available',
+      filter: [{ name: 'opt-in-status', values: ['opt-in-not-required'] }],
+    });
     const layout = subnetLayout(n.cidrBlock, n.availabilityZoneCount, n.natGatewayCount > 0);
     const vpc = new Vpc(this, 'Vpc', {
       cidrBlock: n.cidrBlock,

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleHook } from '../hook-lambda/bundle';
-import { appSpecSha256, renderAppSpecJson } from '../lib/appspec';
+import { appSpecSha256, renderAppSpecJson, renderAppSpecYaml } from '../lib/appspec';
 import {
   CodeDeployStandIn,
   DeploymentGroupSpec,
@@ -18,7 +18,7 @@ import {
   startGreenApp,
   startHookRuntime,
 } from '../test-support/codedeploy';
-import { ReleaseExit, runRelease, startRelease, writeOutputsFile } from '../test-support/codedeploy/release-process';
+import { ReleaseExit, runRelease, StackOutputValues, startRelease, writeOutputsFile } from '../test-support/codedeploy/release-process';
 
 jest.setTimeout(60_000);
 
@@ -40,6 +40,8 @@ const GROUPS: Record<string, Omit<DeploymentGroupSpec, 'applicationName' | 'depl
   throttled: {},
   until: { terminationWaitTimeInMinutes: 30 },
   denied: {},
+  s3: {},
+  approval: { deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 600 } },
 };
 
 let dir: string;
@@ -80,8 +82,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function outputsFor(group: string): string {
+function outputsFor(group: string, extra: StackOutputValues = {}): string {
   return writeOutputsFile(dir, group, {
+    ...extra,
     region: 'us-east-1',
     applicationName: APP,
     deploymentGroupName: group,
@@ -188,7 +191,7 @@ test('SIGINT mid-shift: StopDeployment with rollback is sent, the rollback is fo
   const r = await release.exited;
   expectExit(r, 130);
   const [deployment] = userDeployments('sigint');
-  const stops = standIn.calls.filter((c) => c.operation === 'StopDeployment');
+  const stops = standIn.calls.filter((c) => c.operation === 'StopDeployment' && c.input.deploymentId === deployment!.deploymentId);
   expect(stops.map((c) => c.input)).toEqual([{ deploymentId: deployment!.deploymentId, autoRollbackEnabled: true }]);
   expect(deployment).toMatchObject({ status: 'Stopped', errorCode: 'MANUAL_STOP' });
   expect(deployment!.greenWeight).toBeGreaterThan(0);
@@ -294,4 +297,30 @@ test('AccessDenied on CreateDeployment: exit 5 with the missing permission named
   expect(r.stderr).toContain('codedeploy:CreateDeployment');
   expect(userDeployments('denied')).toHaveLength(0);
   expect(standIn.faults.injected.CreateDeployment).toBe(1);
+});
+
+test('--revision s3: the deployment uses the AppSpec object the stack maintains, and its hooks run', async () => {
+  // What the stack uploads: the same AppSpec rendered as YAML, at a versioned key.
+  const yaml = renderAppSpecYaml({ taskDefinitionArn: TASK_DEF, containerName: 'web', containerPort: 8080, hooks: { BeforeAllowTraffic: HOOK_FN } });
+  standIn.model.putS3Object('bluegreen-dev-appspec', 'appspec.yaml', yaml, 'v7');
+  const outputs = outputsFor('s3', { appSpecBucketName: 'bluegreen-dev-appspec', appSpecObjectKey: 'appspec.yaml', appSpecObjectVersionId: 'v7' });
+  const r = await runRelease(['--outputs-file', outputs, '--revision', 's3', '--poll-min-interval-in-ms', '100', '--poll-max-interval-in-ms', '300'], ENV());
+  expectExit(r, 0);
+  const create = standIn.calls.find((c) => c.operation === 'CreateDeployment' && c.input.deploymentGroupName === 's3')!;
+  expect(create.input.revision).toEqual({ revisionType: 'S3', s3Location: { bucket: 'bluegreen-dev-appspec', key: 'appspec.yaml', bundleType: 'YAML', version: 'v7' } });
+  const [deployment] = userDeployments('s3');
+  expect(standIn.model.hookInvocations.filter((h) => h.event.DeploymentId === deployment!.deploymentId).map((h) => [h.lifecycleEvent, h.reported])).toEqual([
+    ['BeforeAllowTraffic', 'Succeeded'],
+  ]);
+});
+
+test('a group that waits for approval: --continue sends ContinueDeployment when the deployment is Ready (exit 0)', async () => {
+  const r = await runRelease(releaseArgs('approval', '--continue'), ENV());
+  expectExit(r, 0);
+  const [deployment] = userDeployments('approval');
+  expect(deployment!.history.map((h) => h.status)).toEqual(['Created', 'InProgress', 'Ready', 'InProgress', 'Succeeded']);
+  expect(standIn.calls.filter((c) => c.operation === 'ContinueDeployment' && c.input.deploymentId === deployment!.deploymentId).map((c) => c.input)).toEqual([
+    { deploymentId: deployment!.deploymentId, deploymentWaitType: 'READY_WAIT' },
+  ]);
+  expect(progress(r)).toContain('status Ready');
 });

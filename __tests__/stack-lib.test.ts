@@ -2,6 +2,8 @@
  * The stack's pure builders in lib/: subnet layout, IAM policies, alarm definitions, hook timeout,
  * auto-release environment, ZIP writer.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { isCidr, parseIpv4Cidr, subnetLayout } from '../lib/subnets';
 import {
@@ -198,5 +200,19 @@ describe('resolveEnvironment', () => {
   test('defaults the production port to 443 with a certificate', () => {
     const env = resolveEnvironment({ name: 'x', region: 'eu-west-1', service: { image: { external: 'nginx' } }, loadBalancer: { certificateArn: 'arn' } });
     expect(env.loadBalancer.productionPort).toBe(443);
+  });
+});
+
+describe('module rules', () => {
+  const root = join(__dirname, '..');
+  const sources = (dir: string) => readdirSync(join(root, dir)).filter((f) => f.endsWith('.ts')).map((f) => [`${dir}/${f}`, readFileSync(join(root, dir, f), 'utf8')] as const);
+
+  test('pure modules in lib/ import nothing from cdktf', () => {
+    for (const [file, text] of sources('lib')) expect([file, /from ['"](cdktf|@cdktf\/[^'"]+|constructs)['"]/.test(text)]).toEqual([file, false]);
+  });
+
+  test('the app imports providers by deep path only (the package index costs seconds and hundreds of MB)', () => {
+    const files = [...sources('constructs'), ...sources('stacks'), ['main.ts', readFileSync(join(root, 'main.ts'), 'utf8')] as const];
+    for (const [file, text] of files) expect([file, /from ['"]@cdktf\/provider-(aws|null)['"]/.test(text)]).toEqual([file, false]);
   });
 });

@@ -87,6 +87,15 @@ describe('bundleHookCached', () => {
     expect(cached.sha256).toBe(direct.sha256);
   });
 
+  test('falls back to a directory in the system temp directory when the cache directory cannot be created', () => {
+    const dir = mkdtempSync(join(scratch, 'fallback-'));
+    const entry = writeEntry(dir, 'f');
+    writeFileSync(join(dir, 'not-a-directory'), '');
+    const bundle = bundleHookCached({ cacheDir: join(dir, 'not-a-directory', 'cache'), entry });
+    expect(bundle.directory.startsWith(tmpdir())).toBe(true);
+    expect(readFileSync(bundle.file, 'utf8')).toContain('toUpperCase');
+  });
+
   test('keeps only index.js in the bundle directory', () => {
     const dir = mkdtempSync(join(scratch, 'only-'));
     const bundle = bundleHookCached({ cacheDir: join(dir, 'cache'), entry: writeEntry(dir, 'c') });

@@ -8,7 +8,8 @@
  */
 import { buildSync, version as esbuildVersion, type BuildOptions } from 'esbuild';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createZip } from '../lib/zip';
 
@@ -122,6 +123,22 @@ function build(entry: string, outfile: string, minify: boolean): Record<string, 
   }
 }
 
+/**
+ * The cache directory, created if needed; a read-only project (some CI containers) falls back to a
+ * per-user directory in the system temp directory rather than failing the synth.
+ */
+function writableCacheDir(preferred: string): string {
+  try {
+    mkdirSync(preferred, { recursive: true });
+    accessSync(preferred, constants.W_OK);
+    return preferred;
+  } catch {
+    const fallback = join(tmpdir(), `bluegreen-hook-bundle-${process.getuid?.() ?? 'user'}`);
+    mkdirSync(fallback, { recursive: true });
+    return fallback;
+  }
+}
+
 const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 
 /** Bundles `hook-lambda/index.ts` and its dependencies (the CodeDeploy client included) into `outDir/index.js`. */
@@ -174,7 +191,7 @@ function readManifest(path: string): CacheManifest | undefined {
 export function bundleHookCached(options: BundleHookCachedOptions = {}): HookBundle {
   const entry = options.entry ?? HOOK_ENTRY;
   const minify = options.minify ?? true;
-  const cacheDir = options.cacheDir ?? DEFAULT_HOOK_CACHE_DIR;
+  const cacheDir = writableCacheDir(options.cacheDir ?? DEFAULT_HOOK_CACHE_DIR);
   assertEntryExists(entry);
   const key = sha256(JSON.stringify({ format: CACHE_FORMAT, esbuildVersion, entry: relative(PROJECT_ROOT, entry), minify, node: 'node22' }));
   const manifestPath = join(cacheDir, `manifest-${key.slice(0, 16)}.json`);
@@ -189,7 +206,6 @@ export function bundleHookCached(options: BundleHookCachedOptions = {}): HookBun
     }
   }
 
-  mkdirSync(cacheDir, { recursive: true });
   const scratch = join(cacheDir, `tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     const inputs = build(entry, join(scratch, 'index.js'), minify);

@@ -92,7 +92,7 @@ describe('bundleHookCached', () => {
     const entry = writeEntry(dir, 'f');
     writeFileSync(join(dir, 'not-a-directory'), '');
     const bundle = bundleHookCached({ cacheDir: join(dir, 'not-a-directory', 'cache'), entry });
-    expect(bundle.directory.startsWith(tmpdir())).toBe(true);
+    expect(bundle.directory.startsWith(join(tmpdir(), 'bluegreen-hook-bundle-'))).toBe(true);
     expect(readFileSync(bundle.file, 'utf8')).toContain('toUpperCase');
   });
 

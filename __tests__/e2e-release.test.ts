@@ -56,6 +56,8 @@ beforeAll(async () => {
   standIn = await startCodeDeployStandIn({
     msPerMinute: 100,
     eventDurationInMs: 40,
+    // Long enough for the CLI's first polls to meet a deployment that has not started yet.
+    startDelayInMs: 300,
     groups: Object.entries(GROUPS).map(([name, spec]) => ({ applicationName: APP, deploymentGroupName: name, ...spec })),
   });
   green = await startGreenApp();
@@ -134,6 +136,9 @@ test('a release succeeds: every lifecycle event in the progress, traffic reaches
   expect(doc.lifecycleEvents.map((e: { name: string; status: string }) => [e.name, e.status])).toEqual(LIFECYCLE.map((e) => [e, 'Succeeded']));
   expect(doc.consoleUrl).toContain(deployment!.deploymentId);
   expect(doc.error).toBeUndefined();
+  // Its first polls met a deployment that had not started (targets not readable yet) and carried on.
+  const notStarted = standIn.calls.filter((c) => c.input.deploymentId === deployment!.deploymentId && c.errorType === 'DeploymentNotStartedException');
+  expect(notStarted.length).toBeGreaterThan(0);
 
   // The real hook ran at both events of the AppSpec, checked green and reported Succeeded.
   const invocations = standIn.model.hookInvocations.filter((h) => h.event.DeploymentId === deployment!.deploymentId);

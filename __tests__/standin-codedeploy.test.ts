@@ -88,6 +88,7 @@ describe('CodeDeploy stand-in over HTTP with the real SDK client', () => {
     standIn = await startCodeDeployStandIn({
       msPerMinute,
       eventDurationInMs: 10,
+      startDelayInMs: 100,
       hookTimeoutInMinutes: 5,
       groups: groups.map((g, i) => ({ applicationName: APP, deploymentGroupName: i === 0 ? GROUP : `${GROUP}-${i}`, ...g })),
       hookInvoker: inProcessHookInvoker(reportingHook(() => client, () => hookStatus)),
@@ -123,6 +124,9 @@ describe('CodeDeploy stand-in over HTTP with the real SDK client', () => {
     await start();
     const id = await create({ BeforeAllowTraffic: 'hook-fn', AfterAllowTestTraffic: 'hook-fn' });
     expect(id).toMatch(/^d-[A-Z0-9]{9}$/);
+    // Until it starts, a deployment has no readable targets.
+    await expect(client.send(new ListDeploymentTargetsCommand({ deploymentId: id }))).rejects.toMatchObject({ name: 'DeploymentNotStartedException' });
+    expect(standIn.calls[standIn.calls.length - 1]).toMatchObject({ operation: 'ListDeploymentTargets', errorType: 'DeploymentNotStartedException' });
     await standIn.waitUntil(() => status(id) === 'Succeeded', 'success');
 
     const { deploymentInfo } = await client.send(new GetDeploymentCommand({ deploymentId: id }));

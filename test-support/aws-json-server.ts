@@ -25,6 +25,8 @@ export interface RecordedCall {
   readonly at: number;
   /** The caller's `User-Agent` header (tells the AWS CLI, the JS SDK and others apart). */
   readonly userAgent?: string;
+  /** The `__type` of the error answered, when the call failed (set once answered). */
+  errorType?: string;
 }
 
 /** Handler of one operation. */
@@ -78,6 +80,7 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 export async function startAwsJsonServer(options: AwsJsonServerOptions): Promise<AwsJsonServer> {
   const calls: RecordedCall[] = [];
   const server = createServer(async (req, res) => {
+    let call: RecordedCall | undefined;
     try {
       const target = String(req.headers['x-amz-target'] ?? '');
       const [prefix, operation] = target.split('.');
@@ -88,18 +91,21 @@ export async function startAwsJsonServer(options: AwsJsonServerOptions): Promise
       }
       const input = raw.length > 0 ? (JSON.parse(raw) as Record<string, unknown>) : {};
       const userAgent = req.headers['user-agent'];
-      const call: RecordedCall = { operation, input, at: Date.now(), ...(userAgent ? { userAgent: String(userAgent) } : {}) };
+      call = { operation, input, at: Date.now(), ...(userAgent ? { userAgent: String(userAgent) } : {}) };
       calls.push(call);
       if (options.beforeHandle) await options.beforeHandle(call);
       const handler = options.handlers[operation];
       if (!handler) {
+        call.errorType = 'UnknownOperationException';
         send(res, 400, { __type: 'UnknownOperationException', message: `operation ${operation} is not implemented by this stand-in` });
         return;
       }
       send(res, 200, await handler(input, call));
     } catch (err) {
+      const type = err instanceof AwsJsonError ? err.type : 'InternalFailure';
+      if (call) call.errorType = type;
       if (err instanceof AwsJsonError) send(res, err.statusCode, { __type: err.type, message: err.message });
-      else send(res, 500, { __type: 'InternalFailure', message: String((err as Error)?.message ?? err) });
+      else send(res, 500, { __type: type, message: String((err as Error)?.message ?? err) });
     }
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));

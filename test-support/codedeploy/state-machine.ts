@@ -74,6 +74,12 @@ export interface StandInTiming {
   readonly msPerMinute?: number;
   /** Real milliseconds an event without a hook (Install, AllowTestTraffic, ...) takes. @default 20 */
   readonly eventDurationInMs?: number;
+  /**
+   * Real milliseconds a deployment stays `Created` before it starts (its targets cannot be read
+   * until then: DeploymentNotStartedException).
+   * @default eventDurationInMs
+   */
+  readonly startDelayInMs?: number;
   /** Simulated minutes CodeDeploy waits for a hook's status report. @default 60 (as AWS) */
   readonly hookTimeoutInMinutes?: number;
   /**
@@ -280,6 +286,7 @@ export class CodeDeployModel {
   readonly eventDurationInMs: number;
   readonly hookTimeoutInMinutes: number;
   readonly eventJitterInMs: number;
+  readonly startDelayInMs: number;
   /** Every hook invocation, in order. */
   readonly hookInvocations: HookInvocationRecord[] = [];
   private readonly groups: ResolvedGroup[];
@@ -298,6 +305,7 @@ export class CodeDeployModel {
     this.eventDurationInMs = options.eventDurationInMs ?? 20;
     this.hookTimeoutInMinutes = options.hookTimeoutInMinutes ?? 60;
     this.eventJitterInMs = options.eventJitterInMs ?? 0;
+    this.startDelayInMs = options.startDelayInMs ?? this.eventDurationInMs;
     this.groups = options.groups.map(resolveGroup);
     this.configs = new Map([...PREDEFINED_ECS_CONFIGS, ...(options.customDeploymentConfigs ?? [])].map((c) => [c.deploymentConfigName, c]));
     this.hookInvoker = options.hookInvoker;
@@ -398,12 +406,12 @@ export class CodeDeployModel {
   }
 
   listDeploymentTargets(input: any): { targetIds: string[] } {
-    const d = this.findDeployment(input.deploymentId);
+    const d = this.startedDeployment(input.deploymentId);
     return { targetIds: [this.targetId(d)] };
   }
 
   getDeploymentTarget(input: any): { deploymentTarget: unknown } {
-    const d = this.findDeployment(input.deploymentId);
+    const d = this.startedDeployment(input.deploymentId);
     if (!input.targetId) throw new AwsJsonError('DeploymentTargetIdRequiredException', 'A deployment target ID must be specified.');
     if (input.targetId !== this.targetId(d)) {
       throw new AwsJsonError('DeploymentTargetDoesNotExistException', `The deployment target ${input.targetId} does not exist in deployment ${d.id}`);
@@ -412,7 +420,7 @@ export class CodeDeployModel {
   }
 
   batchGetDeploymentTargets(input: any): { deploymentTargets: unknown[] } {
-    const d = this.findDeployment(input.deploymentId);
+    const d = this.startedDeployment(input.deploymentId);
     const ids: unknown = input.targetIds;
     if (!Array.isArray(ids) || ids.length === 0) throw new AwsJsonError('DeploymentTargetIdRequiredException', 'A deployment target ID must be specified.');
     for (const id of ids) {
@@ -642,6 +650,15 @@ export class CodeDeployModel {
     return d;
   }
 
+  /** Deployment targets exist only once the deployment has started, as in CodeDeploy. */
+  private startedDeployment(id: unknown): Deployment {
+    const d = this.findDeployment(id);
+    if (d.status === 'Created' || d.status === 'Queued') {
+      throw new AwsJsonError('DeploymentNotStartedException', `The deployment ${d.id} has not started.`);
+    }
+    return d;
+  }
+
   private hooksOfRevision(revision: Revision): Partial<Record<EcsLifecycleEvent, string>> {
     if (revision.revisionType === 'AppSpecContent') {
       const content = revision.appSpecContent?.content;
@@ -769,7 +786,7 @@ export class CodeDeployModel {
 
   private async runDeployment(d: Deployment): Promise<void> {
     try {
-      await this.wait(d, this.stepMs());
+      await this.wait(d, this.startDelayInMs + Math.random() * this.eventJitterInMs);
       this.setStatus(d, 'InProgress');
       d.startTime = Date.now();
       d.targetStatus = 'InProgress';

@@ -1,5 +1,5 @@
 /**
- * Runs the real release CLI (`scripts/release.ts` through tsx, as `npm run release` does) as a child
+ * Runs the real release CLI (`node --import tsx scripts/release.ts`, as `npm run release` does) as a child
  * process against a stand-in, with dummy credentials and an AWS config that cannot leak the user's.
  */
 import { ChildProcess, spawn } from 'node:child_process';
@@ -74,12 +74,13 @@ export function writeOutputsFile(dir: string, stackName: string, values: StackOu
 /** Starts `scripts/release.ts` with `args`; `env` is added to a clean base (PATH, isolated AWS config). */
 export function startRelease(args: readonly string[], env: Readonly<Record<string, string>> = {}): RunningRelease {
   const startedAt = Date.now();
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(REPO_ROOT, 'scripts', 'release.ts'), ...args], {
+  // Exactly what `npm run release` runs: node --import tsx scripts/release.ts.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'release.ts'), ...args], {
     cwd: REPO_ROOT,
     // The SDK's Node 20 support warning would only add noise to the stderr the tests read.
     env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...isolatedAwsEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so a signal can reach tsx and the script together, like Ctrl-C in a terminal.
+    // Its own process group, so a signal reaches it the way a terminal's Ctrl-C does.
     detached: true,
   });
   const lines: string[] = [];

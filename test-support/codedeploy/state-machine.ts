@@ -495,7 +495,6 @@ export class CodeDeployModel {
         ...(last((d) => d.status === 'Succeeded') ? { lastSuccessfulDeployment: last((d) => d.status === 'Succeeded') } : {}),
         computePlatform: 'ECS',
         ecsServices: [{ serviceName: g.serviceName, clusterName: g.clusterName }],
-        terminationHookEnabled: false,
       },
     };
   }

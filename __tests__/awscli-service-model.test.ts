@@ -1,0 +1,263 @@
+/**
+ * Fidelity of the CodeDeploy stand-in against the service model the AWS CLI itself ships
+ * (botocore's `codedeploy/2014-10-06/service-2.json`): every answer's member names, types and enum
+ * values, and every error's `__type`, must be what the model declares for that operation. The JS
+ * SDK silently drops members it does not know, so only a check like this catches a misspelt field.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { appSpecSha256, renderAppSpecJson } from '../lib/appspec';
+import { AwsJsonError } from '../test-support/aws-json-server';
+import { CodeDeployModel } from '../test-support/codedeploy';
+import { describeWithTool, toolVersion } from '../test-support/require-tool';
+
+/** Prints the directory of botocore's CodeDeploy model: pip's botocore, or the one Debian's awscli vendors. */
+const LOCATE_MODEL = [
+  '-c',
+  [
+    'import os',
+    'try:\n import botocore as b',
+    'except ImportError:\n import awscli.botocore as b',
+    "print(os.path.join(os.path.dirname(b.__file__), 'data', 'codedeploy'))",
+  ].join('\n'),
+];
+
+interface Shape {
+  readonly type: string;
+  readonly members?: Record<string, { readonly shape: string }>;
+  readonly member?: { readonly shape: string };
+  readonly value?: { readonly shape: string };
+  readonly enum?: readonly string[];
+  readonly exception?: boolean;
+}
+interface ServiceModel {
+  readonly operations: Record<string, { readonly output?: { readonly shape: string }; readonly errors?: ReadonlyArray<{ readonly shape: string }> }>;
+  readonly shapes: Record<string, Shape>;
+}
+
+function loadModel(dir: string): ServiceModel {
+  const version = readdirSync(dir).sort().pop()!;
+  const base = join(dir, version);
+  const file = readdirSync(base).find((f) => f.startsWith('service-2.json'))!;
+  const raw = readFileSync(join(base, file));
+  return JSON.parse((file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8')) as ServiceModel;
+}
+
+/** Problems of `value` against `shapeName`, as `path: problem` strings (empty when it conforms). */
+function conform(model: ServiceModel, shapeName: string, value: unknown, path: string): string[] {
+  const shape = model.shapes[shapeName];
+  if (!shape) return [`${path}: unknown shape ${shapeName}`];
+  if (value === null || value === undefined) return [`${path}: null`];
+  switch (shape.type) {
+    case 'structure': {
+      if (typeof value !== 'object' || Array.isArray(value)) return [`${path}: expected a structure (${shapeName})`];
+      return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => {
+        const member = shape.members?.[k];
+        return member ? conform(model, member.shape, v, `${path}.${k}`) : [`${path}.${k}: not a member of ${shapeName}`];
+      });
+    }
+    case 'list':
+      return Array.isArray(value) ? value.flatMap((v, i) => conform(model, shape.member!.shape, v, `${path}[${i}]`)) : [`${path}: expected a list`];
+    case 'map':
+      return typeof value === 'object' ? Object.entries(value as object).flatMap(([k, v]) => conform(model, shape.value!.shape, v, `${path}.${k}`)) : [`${path}: expected a map`];
+    case 'string':
+      if (typeof value !== 'string') return [`${path}: expected a string`];
+      return shape.enum && !shape.enum.includes(value) ? [`${path}: ${JSON.stringify(value)} is not one of ${shape.enum.join(', ')}`] : [];
+    case 'timestamp':
+      // JSON 1.1 sends timestamps as epoch seconds.
+      return typeof value === 'number' ? [] : [`${path}: expected epoch seconds, got ${JSON.stringify(value)}`];
+    case 'integer':
+    case 'long':
+      return Number.isInteger(value) ? [] : [`${path}: expected an integer`];
+    case 'double':
+    case 'float':
+      return typeof value === 'number' ? [] : [`${path}: expected a number`];
+    case 'boolean':
+      return typeof value === 'boolean' ? [] : [`${path}: expected a boolean`];
+    default:
+      return [`${path}: unchecked type ${shape.type}`];
+  }
+}
+
+const modelDir = toolVersion('python3', LOCATE_MODEL);
+
+describeWithTool(
+  "the stand-in's answers conform to the AWS CLI's CodeDeploy service model",
+  'python3',
+  () => {
+    const APP = 'bluegreen-dev';
+    let service: ServiceModel;
+    let standIn: CodeDeployModel;
+    const answers: { operation: string; body: unknown }[] = [];
+    const errors: { operation: string; type: string }[] = [];
+
+    /** Calls the stand-in's model as its HTTP layer does and keeps the JSON body it would send. */
+    function call(operation: string, input: unknown): any {
+      const method = (operation[0]!.toLowerCase() + operation.slice(1)) as keyof CodeDeployModel;
+      try {
+        const body = JSON.parse(JSON.stringify((standIn[method] as (i: unknown) => unknown).call(standIn, input) ?? {}));
+        answers.push({ operation, body });
+        return body;
+      } catch (err) {
+        if (!(err instanceof AwsJsonError)) throw err;
+        errors.push({ operation, type: err.type });
+        return undefined;
+      }
+    }
+    const until = async (predicate: () => boolean): Promise<void> => {
+      for (let i = 0; i < 400 && !predicate(); i++) await new Promise((r) => setTimeout(r, 5));
+      if (!predicate()) throw new Error('timed out');
+    };
+
+    beforeAll(async () => {
+      service = loadModel(modelDir!);
+      standIn = new CodeDeployModel({
+        msPerMinute: 10,
+        eventDurationInMs: 5,
+        groups: [
+          { applicationName: APP, deploymentGroupName: 'canary', deploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent5Minutes', terminationWaitTimeInMinutes: 5, alarms: ['a'] },
+          { applicationName: APP, deploymentGroupName: 'ready', deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 1000 } },
+        ],
+        // A hook that fails, so failures, diagnostics and rollbacks are part of what is checked.
+        hookInvoker: async (_fn, event) => {
+          call('PutLifecycleEventHookExecutionStatus', { deploymentId: event.DeploymentId, lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId, status: 'Failed' });
+        },
+      });
+      const content = (hooks: Record<string, string>) => {
+        const text = renderAppSpecJson({ taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:1', containerName: 'web', containerPort: 80, hooks });
+        return { revisionType: 'AppSpecContent', appSpecContent: { content: text, sha256: appSpecSha256(text) } };
+      };
+      const target = 'bluegreen-cluster:bluegreen-service';
+      const observe = (id: string) => {
+        call('GetDeployment', { deploymentId: id });
+        call('BatchGetDeployments', { deploymentIds: [id] });
+        call('ListDeploymentTargets', { deploymentId: id });
+        call('GetDeploymentTarget', { deploymentId: id, targetId: target });
+        call('BatchGetDeploymentTargets', { deploymentId: id, targetIds: [target] });
+      };
+
+      // A canary that succeeds, observed at every stage.
+      const ok = call('CreateDeployment', { applicationName: APP, deploymentGroupName: 'canary', revision: content({}), description: 'ok' }).deploymentId;
+      observe(ok);
+      await until(() => standIn.snapshot(ok)!.greenWeight === 10);
+      observe(ok);
+      await until(() => standIn.snapshot(ok)!.status === 'Succeeded');
+      observe(ok);
+      call('GetApplicationRevision', { applicationName: APP, revision: content({}) });
+      // A hook failure and its rollback.
+      const failed = call('CreateDeployment', { applicationName: APP, deploymentGroupName: 'canary', revision: content({ BeforeAllowTraffic: 'hook' }) }).deploymentId;
+      await until(() => standIn.activeDeployments().length === 0);
+      observe(failed);
+      observe(standIn.snapshot(failed)!.rollbackDeploymentId!);
+      // Ready, then stopped with a rollback.
+      const ready = call('CreateDeployment', { applicationName: APP, deploymentGroupName: 'ready', revision: content({}) }).deploymentId;
+      await until(() => standIn.snapshot(ready)!.status === 'Ready');
+      observe(ready);
+      call('StopDeployment', { deploymentId: ready, autoRollbackEnabled: true });
+      await until(() => standIn.activeDeployments().length === 0);
+      observe(ready);
+      for (const group of ['canary', 'ready']) {
+        call('GetDeploymentGroup', { applicationName: APP, deploymentGroupName: group });
+        call('ListDeployments', { applicationName: APP, deploymentGroupName: group, includeOnlyStatuses: ['Succeeded', 'Failed', 'Stopped'] });
+      }
+      for (const name of ['CodeDeployDefault.ECSAllAtOnce', 'CodeDeployDefault.ECSCanary10Percent15Minutes', 'CodeDeployDefault.ECSLinear10PercentEvery3Minutes']) {
+        call('GetDeploymentConfig', { deploymentConfigName: name });
+      }
+      // Errors.
+      const blocker = call('CreateDeployment', { applicationName: APP, deploymentGroupName: 'ready', revision: content({}) }).deploymentId;
+      call('ListDeploymentTargets', { deploymentId: blocker });
+      call('CreateDeployment', { applicationName: APP, deploymentGroupName: 'ready', revision: content({}) });
+      call('ContinueDeployment', { deploymentId: ok });
+      call('ContinueDeployment', { deploymentId: blocker, deploymentWaitType: 'TERMINATION_WAIT' });
+      call('StopDeployment', { deploymentId: ok });
+      call('GetDeployment', { deploymentId: 'nope' });
+      call('GetDeployment', { deploymentId: 'd-ZZZZZZZZZ' });
+      call('GetDeploymentTarget', { deploymentId: ok, targetId: 'other:service' });
+      call('GetDeploymentConfig', { deploymentConfigName: 'Custom.Nope' });
+      call('GetDeploymentGroup', { applicationName: APP, deploymentGroupName: 'nope' });
+      call('GetDeploymentGroup', { applicationName: 'nope', deploymentGroupName: 'nope' });
+      call('ListDeployments', { applicationName: APP, deploymentGroupName: 'canary', includeOnlyStatuses: ['Done'] });
+      call('CreateDeployment', { applicationName: APP, deploymentGroupName: 'canary', revision: { revisionType: 'AppSpecContent', appSpecContent: { content: '{}', sha256: '0' } } });
+      call('CreateDeployment', { applicationName: APP, deploymentGroupName: 'canary', revision: { revisionType: 'S3', s3Location: { bucket: 'b', key: 'k', bundleType: 'YAML' } } });
+      call('PutLifecycleEventHookExecutionStatus', { deploymentId: ok, lifecycleEventHookExecutionId: 'nope', status: 'Succeeded' });
+      call('PutLifecycleEventHookExecutionStatus', { deploymentId: ok, lifecycleEventHookExecutionId: 'nope', status: 'Pending' });
+      const executionId = standIn.hookInvocations[0]!.event.LifecycleEventHookExecutionId;
+      call('PutLifecycleEventHookExecutionStatus', { deploymentId: failed, lifecycleEventHookExecutionId: executionId, status: 'Succeeded' });
+      await until(() => standIn.snapshot(blocker)!.status === 'Ready');
+      call('ContinueDeployment', { deploymentId: blocker, deploymentWaitType: 'READY_WAIT' });
+      await until(() => standIn.activeDeployments().length === 0);
+    });
+
+    afterAll(() => standIn?.close());
+
+    test('every answer has only members the model declares, with their types and enum values', () => {
+      expect(answers.length).toBeGreaterThan(40);
+      const operations = new Set(answers.map((a) => a.operation));
+      expect([...operations].sort()).toEqual(
+        [
+          'BatchGetDeploymentTargets',
+          'BatchGetDeployments',
+          'ContinueDeployment',
+          'CreateDeployment',
+          'GetApplicationRevision',
+          'GetDeployment',
+          'GetDeploymentConfig',
+          'GetDeploymentGroup',
+          'GetDeploymentTarget',
+          'ListDeploymentTargets',
+          'ListDeployments',
+          'PutLifecycleEventHookExecutionStatus',
+          'StopDeployment',
+        ],
+      );
+      const problems = answers.flatMap(({ operation, body }) => {
+        const output = service.operations[operation]!.output;
+        if (!output) return Object.keys(body as object).length === 0 ? [] : [`${operation}: the model has no output, got ${JSON.stringify(body)}`];
+        return conform(service, output.shape, body, operation);
+      });
+      expect([...new Set(problems)]).toEqual([]);
+    });
+
+    test('every error is one the model declares for its operation', () => {
+      expect(errors.length).toBeGreaterThanOrEqual(18);
+      const undeclared = errors.filter(({ operation, type }) => !(service.operations[operation]!.errors ?? []).some((e) => e.shape === type));
+      expect(undeclared).toEqual([]);
+      // And they are the specific ones a client branches on.
+      expect(new Set(errors.map((e) => e.type))).toEqual(
+        new Set([
+          'DeploymentNotStartedException',
+          'DeploymentLimitExceededException',
+          'DeploymentIsNotInReadyStateException',
+          'DeploymentAlreadyCompletedException',
+          'InvalidDeploymentIdException',
+          'DeploymentDoesNotExistException',
+          'DeploymentTargetDoesNotExistException',
+          'DeploymentConfigDoesNotExistException',
+          'DeploymentGroupDoesNotExistException',
+          'ApplicationDoesNotExistException',
+          'InvalidDeploymentStatusException',
+          'InvalidRevisionException',
+          'RevisionDoesNotExistException',
+          'InvalidLifecycleEventHookExecutionIdException',
+          'InvalidLifecycleEventHookExecutionStatusException',
+          'LifecycleEventAlreadyCompletedException',
+        ]),
+      );
+    });
+
+    test('the check itself catches a misspelt member, a wrong enum value and an ISO timestamp', () => {
+      const problems = conform(service, 'GetDeploymentOutput', { deploymentInfo: { deploymentID: 'd-ABCDEFGHI', status: 'Done', createTime: '2026-11-26T03:00:00Z' } }, 'GetDeployment');
+      expect(problems).toEqual([
+        'GetDeployment.deploymentInfo.deploymentID: not a member of DeploymentInfo',
+        'GetDeployment.deploymentInfo.status: "Done" is not one of Created, Queued, InProgress, Baking, Succeeded, Failed, Stopped, Ready',
+        'GetDeployment.deploymentInfo.createTime: expected epoch seconds, got "2026-11-26T03:00:00Z"',
+      ]);
+    });
+
+    test('ThrottlingException, which the stand-in injects, is a shape of the model', () => {
+      expect(service.shapes.ThrottlingException?.exception).toBe(true);
+    });
+  },
+  LOCATE_MODEL,
+);

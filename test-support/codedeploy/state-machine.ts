@@ -219,6 +219,7 @@ export interface CodeDeployModelOptions extends StandInTiming {
   readonly customDeploymentConfigs?: readonly EcsDeploymentConfig[];
   /** Calls hook functions named in AppSpecs. @default - every hook invocation fails (no function) */
   readonly hookInvoker?: HookInvoker;
+  /** Region in ARNs. @default 'us-east-1' */
   readonly region?: string;
 }
 

@@ -86,6 +86,9 @@ describe('CodeDeploy stand-in over HTTP with the real SDK client', () => {
 
   async function start(groups: Partial<DeploymentGroupSpec>[] = [{}], msPerMinute = 40): Promise<void> {
     standIn = await startCodeDeployStandIn({
+      customDeploymentConfigs: [
+        { deploymentConfigName: 'Custom.ECSLinear25PercentEvery2Minutes', trafficRoutingConfig: { type: 'TimeBasedLinear', timeBasedLinear: { linearPercentage: 25, linearInterval: 2 } } },
+      ],
       msPerMinute,
       eventDurationInMs: 10,
       startDelayInMs: 100,
@@ -187,6 +190,20 @@ describe('CodeDeploy stand-in over HTTP with the real SDK client', () => {
     // 5 simulated minutes at 60 ms each.
     expect(Date.now() - canaryAt).toBeGreaterThanOrEqual(250);
     expect(standIn.deployment(id)!.greenWeight).toBe(100);
+  });
+
+  test('a custom deployment config is served by GetDeploymentConfig and drives the shift (per-deployment override)', async () => {
+    await start();
+    const { deploymentConfigInfo } = await client.send(new GetDeploymentConfigCommand({ deploymentConfigName: 'Custom.ECSLinear25PercentEvery2Minutes' }));
+    expect(deploymentConfigInfo).toMatchObject({ computePlatform: 'ECS', trafficRoutingConfig: { type: 'TimeBasedLinear', timeBasedLinear: { linearPercentage: 25, linearInterval: 2 } } });
+    const id = await create({}, { deploymentConfigName: 'Custom.ECSLinear25PercentEvery2Minutes' });
+    const seen = new Set<number>();
+    await standIn.waitUntil(() => {
+      seen.add(standIn.deployment(id)!.greenWeight);
+      return status(id) === 'Succeeded';
+    }, 'success');
+    expect([...seen].sort((a, b) => a - b)).toEqual([0, 25, 50, 75, 100]);
+    expect(standIn.deployment(id)!.deploymentConfigName).toBe('Custom.ECSLinear25PercentEvery2Minutes');
   });
 
   test('a hook that reports Failed fails the deployment and starts a rollback deployment linked both ways', async () => {

@@ -50,7 +50,7 @@ interface Shape {
 }
 
 const SHAPES: readonly Shape[] = [
-  { label: 'short (all-at-once, ~7 s)', group: {} },
+  { label: 'short (all-at-once, no waits)', group: {} },
   { label: '+1 min termination wait', group: { terminationWaitTimeInMinutes: 1 } },
 ];
 

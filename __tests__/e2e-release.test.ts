@@ -282,6 +282,8 @@ test('throttling bursts on every polled operation: the release still completes (
   expect(deployment!.status).toBe('Succeeded');
   // Exactly one deployment: a throttled CreateDeployment was not executed, so retrying it created no duplicate.
   expect(userDeployments('throttled')).toHaveLength(1);
+  // Bursts longer than the SDK's own retries reached the CLI, which backed off and said so.
+  expect(progress(r).some((l) => /^throttled \w+ ThrottlingException/.test(l))).toBe(true);
 });
 
 test('--until test-traffic exits 0 at that stage while the deployment keeps going, and it then finishes', async () => {

@@ -4,7 +4,7 @@
  * with its own CodeDeploy client pointed at the stand-in) checking a real local green app.
  */
 import { CodeDeployClient, ContinueDeploymentCommand, CreateDeploymentCommand } from '@aws-sdk/client-codedeploy';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleHook } from '../hook-lambda/bundle';
@@ -38,6 +38,7 @@ const GROUPS: Record<string, Omit<DeploymentGroupSpec, 'applicationName' | 'depl
   'active-wait': { terminationWaitTimeInMinutes: 20 },
   'active-stop': { terminationWaitTimeInMinutes: 200 },
   throttled: {},
+  slow: {},
   until: { terminationWaitTimeInMinutes: 30 },
   denied: {},
   s3: {},
@@ -118,7 +119,10 @@ function progress(r: ReleaseExit): string[] {
 }
 
 test('a release succeeds: every lifecycle event in the progress, traffic reaches 100% green, the JSON document matches the deployment', async () => {
-  const r = await runRelease(releaseArgs('success', '--json'), ENV());
+  // As in GitHub Actions: the step summary and outputs files are written too.
+  const summary = join(dir, 'step-summary.md');
+  const outputs = join(dir, 'github-output.txt');
+  const r = await runRelease(releaseArgs('success', '--json'), { ...ENV(), GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: outputs });
   expectExit(r, 0);
   const lines = progress(r);
   for (const event of LIFECYCLE) {
@@ -136,6 +140,8 @@ test('a release succeeds: every lifecycle event in the progress, traffic reaches
   expect(doc.lifecycleEvents.map((e: { name: string; status: string }) => [e.name, e.status])).toEqual(LIFECYCLE.map((e) => [e, 'Succeeded']));
   expect(doc.consoleUrl).toContain(deployment!.deploymentId);
   expect(doc.error).toBeUndefined();
+  expect(readFileSync(outputs, 'utf8')).toBe(`deployment_id=${deployment!.deploymentId}\nstatus=Succeeded\n`);
+  expect(readFileSync(summary, 'utf8')).toContain(deployment!.deploymentId);
   // Its first polls met a deployment that had not started (targets not readable yet) and carried on.
   const notStarted = standIn.calls.filter((c) => c.input.deploymentId === deployment!.deploymentId && c.errorType === 'DeploymentNotStartedException');
   expect(notStarted.length).toBeGreaterThan(0);
@@ -284,6 +290,15 @@ test('throttling bursts on every polled operation: the release still completes (
   expect(userDeployments('throttled')).toHaveLength(1);
   // Bursts longer than the SDK's own retries reached the CLI, which backed off and said so.
   expect(progress(r).some((l) => /^throttled \w+ ThrottlingException/.test(l))).toBe(true);
+});
+
+test('a slow API (every answer 250 ms late, hook calls included): the release still completes', async () => {
+  standIn.faults.latency('*', 250);
+  const r = await runRelease(releaseArgs('slow'), ENV());
+  expectExit(r, 0);
+  expect(userDeployments('slow')[0]!.status).toBe('Succeeded');
+  const calls = standIn.calls.filter((c) => c.at >= r.startedAt && c.at <= r.exitedAt);
+  expect(calls.some((c) => c.operation === 'PutLifecycleEventHookExecutionStatus')).toBe(true);
 });
 
 test('--until test-traffic exits 0 at that stage while the deployment keeps going, and it then finishes', async () => {

@@ -2,8 +2,10 @@
  * The CDKTF app: one `BlueGreenStack` per environment of `stacks/environments.ts`, written to
  * `cdktf.out/stacks/<stack>/cdk.tf.json`. Run with `npm run synth` (`tsx main.ts`) or `cdktf synth`.
  *
- * `ENVIRONMENTS=dev,prod` limits the synth to some environments. Invalid configuration prints every
- * problem (no stack trace) and exits 1 before anything is written.
+ * `ENVIRONMENTS=dev,prod` limits the synth to some environments. `BLUEGREEN_STATE_BUCKET` (with
+ * `BLUEGREEN_STATE_REGION`, `BLUEGREEN_STATE_KEY_PREFIX`) puts every environment's state in S3 (see
+ * lib/state-backend.ts). Invalid configuration prints every problem (no stack trace) and exits 1
+ * before anything is written.
  */
 // First: turns source maps off for a faster synth (see lib/synth-process.ts).
 import './lib/synth-process';
@@ -11,6 +13,7 @@ import { App } from 'cdktf';
 import type { EnvironmentConfig } from './lib/environment';
 import { EnvironmentConfigError, validateEnvironment } from './lib/validation';
 import { bundleHookCached, HookBundleError } from './hook-lambda/bundle';
+import { resolveStateBackend, stateBackendVariableProblems, type StateBackendVariables } from './lib/state-backend';
 import { BlueGreenStack } from './stacks/bluegreen-stack';
 import { ENVIRONMENTS } from './stacks/environments';
 
@@ -30,18 +33,53 @@ export function selectEnvironments(all: readonly EnvironmentConfig[], filter: st
   return all.filter((e) => wanted.includes(e.name));
 }
 
+/** Options of {@link synthesize}. */
+export interface SynthesizeOptions {
+  /**
+   * Output directory.
+   * @default - cdktf's: `CDKTF_OUTDIR` or `cdktf.out`
+   */
+  readonly outdir?: string;
+  /**
+   * Called with each synth-time warning.
+   * @default - warnings are dropped
+   */
+  readonly warn?: (message: string) => void;
+  /**
+   * Called with each synth-time notice (e.g. state moved to S3 by `BLUEGREEN_STATE_BUCKET`).
+   * @default - notices are dropped
+   */
+  readonly info?: (message: string) => void;
+  /**
+   * Where the `BLUEGREEN_STATE_*` variables are read.
+   * @default process.env
+   */
+  readonly variables?: StateBackendVariables;
+}
+
 /** Validates every environment first (all problems at once), then builds and synthesizes the app. */
-export function synthesize(environments: readonly EnvironmentConfig[], options: { outdir?: string; warn?: (m: string) => void } = {}): App {
-  const problems = environments.flatMap((env) => {
-    const list = validateEnvironment(env);
-    return list.length > 0 ? [new EnvironmentConfigError(env?.name ?? '?', list)] : [];
-  });
+export function synthesize(environments: readonly EnvironmentConfig[], options: SynthesizeOptions = {}): App {
+  const variables = options.variables ?? process.env;
+  const stateProblems = stateBackendVariableProblems(variables);
+  const problems = [
+    // The state variables apply to every selected environment: reported once, under all their names.
+    ...(stateProblems.length > 0 ? [new EnvironmentConfigError(environments.map((e) => e?.name ?? '?').join(','), stateProblems)] : []),
+    ...environments.flatMap((env) => {
+      const list = validateEnvironment(env);
+      return list.length > 0 ? [new EnvironmentConfigError(env?.name ?? '?', list)] : [];
+    }),
+  ];
   if (problems.length > 0) throw problems.length === 1 ? problems[0]! : new AggregateConfigError(problems);
   // Bundled once for every stack, and before the App exists: a hook that cannot be bundled stops the
   // synth before anything (even an empty output directory) is written.
   const hookBundle = bundleHookCached();
   const app = new App(options.outdir ? { outdir: options.outdir } : {});
-  for (const environment of environments) new BlueGreenStack(app, { environment, hookBundle, onWarning: options.warn });
+  for (const environment of environments) {
+    const backend = resolveStateBackend(variables, environment);
+    const config = backend.source === 'variables' ? { ...environment, state: backend.state } : environment;
+    new BlueGreenStack(app, { environment: config, hookBundle, onWarning: options.warn });
+    if (backend.notice) options.info?.(backend.notice);
+  }
   app.synth();
   return app;
 }
@@ -57,7 +95,11 @@ export class AggregateConfigError extends Error {
 function main(): void {
   try {
     const environments = selectEnvironments(ENVIRONMENTS, process.env.ENVIRONMENTS);
-    const app = synthesize(environments, { warn: (m) => process.stderr.write(`warning: ${m}\n`) });
+    const app = synthesize(environments, {
+      warn: (m) => process.stderr.write(`warning: ${m}\n`),
+      info: (m) => process.stderr.write(`info: ${m}\n`),
+      variables: process.env,
+    });
     const names = app.node.children.filter((c): c is BlueGreenStack => c instanceof BlueGreenStack).map((s) => s.names.stack);
     process.stdout.write(`synthesized ${names.join(', ')} → ${app.outdir}/stacks/<stack>/cdk.tf.json\n`);
   } catch (err) {

@@ -377,7 +377,9 @@ export interface EnvironmentConfig {
    */
   readonly autoRelease?: boolean;
   /**
-   * Terraform state.
+   * Terraform state. At synth, a non-empty `BLUEGREEN_STATE_BUCKET` overrides it with an S3 backend
+   * (see `resolveStateBackend` in lib/state-backend.ts), so CI can keep every environment's state in
+   * one bucket without editing this.
    * @default { backend: 'local' }
    */
   readonly state?: StateConfig;

@@ -195,6 +195,19 @@ describe('pull-request workflow', () => {
     expect(String(upload.with?.path)).toContain('${{ env.STACK_DIR }}/tfplan');
   });
 
+  test('both synth steps put the state in the bucket of vars.TF_STATE_BUCKET (BLUEGREEN_STATE_BUCKET), and only they', () => {
+    for (const job of [workflow.jobs.check, plan]) {
+      expect(step(job, 'Synth').env).toEqual({
+        BLUEGREEN_STATE_BUCKET: '${{ vars.TF_STATE_BUCKET }}',
+        BLUEGREEN_STATE_REGION: '${{ vars.TF_STATE_REGION }}',
+      });
+    }
+    // Tests stay hermetic: the variable is not set for the whole job.
+    expect(workflow.env?.BLUEGREEN_STATE_BUCKET).toBeUndefined();
+    expect(workflow.jobs.check.env?.BLUEGREEN_STATE_BUCKET).toBeUndefined();
+    expect(step(workflow.jobs.check, 'Test').env?.BLUEGREEN_STATE_BUCKET).toBeUndefined();
+  });
+
   describe('sticky comment script (run with a fake GitHub API)', () => {
     const script = String(step(plan, 'Sticky plan comment').with?.script);
     const MARKER = '<!-- plan-report:bluegreen-dev -->';
@@ -315,6 +328,15 @@ describe('pull-request workflow', () => {
       expect(runStep(String(step(plan, 'State backend').run), dir, s3).status).toBe(0);
       expect(outputs(s3.GITHUB_OUTPUT)).toEqual({ remote: 'true' });
     });
+
+    test('State backend: the not-planned notice and comment name the repository variable TF_STATE_BUCKET', () => {
+      const stackDir = path.join(dir, 'stack');
+      mkdirSync(stackDir);
+      writeFileSync(path.join(stackDir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: 'x.tfstate' } } } }));
+      const result = runStep(String(step(plan, 'State backend').run), dir, runner({ STACK: 'bluegreen-dev', STACK_DIR: stackDir }));
+      expect(result.stdout).toMatch(/^::notice::bluegreen-dev keeps its state locally; .*repository variable TF_STATE_BUCKET/);
+      expect(readFileSync(path.join(dir, 'plan-report.md'), 'utf8')).toContain('Set the repository variable `TF_STATE_BUCKET`');
+    });
   });
 });
 
@@ -348,6 +370,43 @@ describe('release workflows', () => {
     expect(release.env?.IMAGE_TAG).toBe('${{ inputs.image-tag || github.sha }}');
     expect(step(release, 'Release (CodeDeploy blue/green)').run).toBe('npm run --silent release -- --stack "$STACK" --outputs-file outputs.json --json > release.json');
     expect(release.env?.STACK).toBe('bluegreen-${{ inputs.environment }}');
+  });
+
+  test('the synth step puts the state in the bucket of vars.TF_STATE_BUCKET (BLUEGREEN_STATE_BUCKET)', () => {
+    expect(step(release, 'Synth (image tag passed to the stack)').env).toEqual({
+      BLUEGREEN_STATE_BUCKET: '${{ vars.TF_STATE_BUCKET }}',
+      BLUEGREEN_STATE_REGION: '${{ vars.TF_STATE_REGION }}',
+    });
+  });
+
+  test('the synth step refuses local state, naming the repository variable TF_STATE_BUCKET, and accepts s3 state', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'workflow-synth-'));
+    try {
+      // `npm run synth` stands in as a no-op; the step then reads the cdk.tf.json written here.
+      const bin = path.join(dir, 'bin');
+      mkdirSync(bin);
+      writeFileSync(path.join(bin, 'npm'), '#!/bin/sh\nexit 0\n');
+      chmodSync(path.join(bin, 'npm'), 0o755);
+      const stackDir = path.join(dir, 'cdktf.out', 'stacks', 'bluegreen-dev');
+      mkdirSync(stackDir, { recursive: true });
+      const env = () => {
+        writeFileSync(path.join(dir, 'github-env'), '');
+        return { ENVIRONMENTS: 'dev', STACK: 'bluegreen-dev', STACK_DIR: stackDir, IMAGE_TAG: 'abc', GITHUB_ENV: path.join(dir, 'github-env'), PATH: `${bin}:${process.env.PATH}` };
+      };
+      const script = String(step(release, 'Synth (image tag passed to the stack)').run);
+
+      writeFileSync(path.join(stackDir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: 'x.tfstate' } } } }));
+      const refused = runStep(script, dir, env());
+      expect(refused.status).toBe(1);
+      expect(refused.stdout).toMatch(/^::error::bluegreen-dev keeps its state locally; .*Set the repository variable TF_STATE_BUCKET/m);
+
+      writeFileSync(path.join(stackDir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { s3: { bucket: 'ci-state' } } } }));
+      const accepted = runStep(script, dir, env());
+      expect(accepted.status).toBe(0);
+      expect(readFileSync(path.join(dir, 'github-env'), 'utf8')).toBe('BLUEGREEN_DEV_IMAGE_TAG=abc\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('Stack outputs writes a file the release reads for the stack', () => {

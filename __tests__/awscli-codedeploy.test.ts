@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { appSpecSha256, renderAppSpecJson } from '../lib/appspec';
 import { CodeDeployStandIn, startCodeDeployStandIn } from '../test-support/codedeploy';
-import { isolatedAwsEnv } from '../test-support/codedeploy/release-process';
+import { isolatedAwsEnv, removeIsolatedAwsHomes } from '../test-support/codedeploy/release-process';
 import { describeWithTool } from '../test-support/require-tool';
 
 const APP = 'bluegreen-dev';
@@ -68,6 +68,7 @@ describeWithTool('the AWS CLI parses the CodeDeploy stand-in', 'aws', () => {
   });
 
   afterAll(async () => {
+    removeIsolatedAwsHomes();
     await standIn.settle();
     await standIn.close();
   });

@@ -18,7 +18,7 @@ import {
   startGreenApp,
   startHookRuntime,
 } from '../test-support/codedeploy';
-import { ReleaseExit, runRelease, StackOutputValues, startRelease, writeOutputsFile } from '../test-support/codedeploy/release-process';
+import { ReleaseExit, removeIsolatedAwsHomes, runRelease, StackOutputValues, startRelease, writeOutputsFile } from '../test-support/codedeploy/release-process';
 
 jest.setTimeout(60_000);
 
@@ -83,6 +83,7 @@ afterAll(async () => {
   await green?.close();
   await standIn?.close();
   rmSync(dir, { recursive: true, force: true });
+  removeIsolatedAwsHomes();
 });
 
 function outputsFor(group: string, extra: StackOutputValues = {}): string {

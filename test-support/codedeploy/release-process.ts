@@ -3,7 +3,7 @@
  * process against a stand-in, with dummy credentials and an AWS config that cannot leak the user's.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OUTPUT_NAMES } from '../../lib/outputs';
@@ -37,12 +37,17 @@ export interface RunningRelease {
   readonly exited: Promise<ReleaseExit>;
 }
 
+/** Private AWS config homes made by this process, removed when it exits. */
+const awsHomes: string[] = [];
+
 /**
  * A private AWS config home: the user's ~/.aws is never read. `configText` is the config file's
  * content (empty by default).
  */
 export function isolatedAwsEnv(configText = ''): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'standin-aws-'));
+  if (awsHomes.length === 0) process.once('exit', removeIsolatedAwsHomes);
+  awsHomes.push(dir);
   const config = join(dir, 'config');
   const credentials = join(dir, 'credentials');
   writeFileSync(config, configText);
@@ -55,6 +60,11 @@ export function isolatedAwsEnv(configText = ''): Record<string, string> {
     AWS_SHARED_CREDENTIALS_FILE: credentials,
     AWS_EC2_METADATA_DISABLED: 'true',
   };
+}
+
+/** Removes the config homes {@link isolatedAwsEnv} made (call it in afterAll; also runs at exit). */
+export function removeIsolatedAwsHomes(): void {
+  for (const d of awsHomes.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
 /** Values of a stack's outputs, by {@link OUTPUT_NAMES} key. */

@@ -16,6 +16,7 @@ import {
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { join } from 'node:path';
+import { createHandler } from '../hook-lambda/index';
 import { appSpecSha256, renderAppSpecJson, renderAppSpecYaml } from '../lib/appspec';
 import {
   CodeDeployStandIn,
@@ -24,6 +25,7 @@ import {
   inProcessHookInvoker,
   shiftDurationInMinutes,
   startCodeDeployStandIn,
+  startGreenApp,
   startHookRuntime,
   trafficSchedule,
 } from '../test-support/codedeploy';
@@ -417,6 +419,40 @@ describe('hook runtime: the hook module in a warm child process with its own env
       await standIn.settle();
     } finally {
       await runtime.close();
+      await standIn.close();
+    }
+  });
+});
+
+describe('the real hook handler in-process (createHandler with injected client and environment)', () => {
+  test('checks a real green app and reports Succeeded, then Failed once green turns unhealthy', async () => {
+    const standIn = await startCodeDeployStandIn({ msPerMinute: 20, eventDurationInMs: 10, groups: [{ applicationName: APP, deploymentGroupName: GROUP }] });
+    const green = await startGreenApp();
+    const client = clientFor(standIn);
+    try {
+      const handler = createHandler({
+        codedeploy: client,
+        env: { HOOK_TEST_BASE_URL: green.url, HOOK_CHECK_BUDGET_IN_SECONDS: '1', HOOK_REQUIRED_CONSECUTIVE_PASSES: '1' },
+        log: () => undefined,
+      });
+      standIn.model.setHookInvoker(inProcessHookInvoker((event, context) => handler(event, context), 10_000));
+      const deploy = async (): Promise<string> =>
+        (
+          await client.send(
+            new CreateDeploymentCommand({ applicationName: APP, deploymentGroupName: GROUP, revision: { revisionType: 'AppSpecContent', appSpecContent: appSpec({ BeforeAllowTraffic: 'hook' }) } }),
+          )
+        ).deploymentId!;
+      const ok = await deploy();
+      await standIn.waitUntil(() => standIn.deployment(ok)!.status === 'Succeeded', 'success');
+      green.setHealth('unhealthy');
+      const bad = await deploy();
+      await standIn.waitUntil(() => standIn.deployment(bad)!.status === 'Failed', 'failure', 10_000);
+      expect(standIn.model.hookInvocations.map((h) => h.reported)).toEqual(['Succeeded', 'Failed']);
+      expect(green.requests.length).toBeGreaterThanOrEqual(2);
+      await standIn.settle();
+    } finally {
+      client.destroy();
+      await green.close();
       await standIn.close();
     }
   });

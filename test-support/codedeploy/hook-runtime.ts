@@ -19,7 +19,6 @@ type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 async function main(): Promise<void> {
   const modulePath = process.env.STANDIN_HOOK_MODULE;
   if (!modulePath) throw new Error('STANDIN_HOOK_MODULE is not set');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(modulePath) as { handler?: Handler };
   if (typeof mod.handler !== 'function') throw new Error(`${modulePath} does not export handler`);
   const handler = mod.handler;

@@ -8,6 +8,21 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 
+/** Every lifecycle event of an ECS blue/green deployment, in CodeDeploy's order. */
+export const ECS_LIFECYCLE_EVENTS = [
+  'BeforeInstall',
+  'Install',
+  'AfterInstall',
+  'AllowTestTraffic',
+  'AfterAllowTestTraffic',
+  'BeforeAllowTraffic',
+  'AllowTraffic',
+  'AfterAllowTraffic',
+] as const;
+
+/** An ECS lifecycle event name. */
+export type EcsLifecycleEvent = (typeof ECS_LIFECYCLE_EVENTS)[number];
+
 /** Lifecycle events of an ECS deployment that may run a hook function, in CodeDeploy's order. */
 export const ECS_HOOK_EVENTS = [
   'BeforeInstall',

@@ -8,7 +8,7 @@
 import type { EnvironmentConfig, StateConfig } from './environment';
 import { DEFAULTS } from './environment';
 import { stackName } from './names';
-import { EnvironmentConfigError } from './validation';
+import { AWS_REGION_PATTERN, EnvironmentConfigError } from './validation';
 
 /** Names of the variables read at synth time. */
 export const STATE_BACKEND_ENV = {
@@ -36,8 +36,6 @@ export interface StateBackendChoice {
   readonly notice: string | undefined;
 }
 
-// Same syntax as the `region` check of lib/validation.ts.
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'] as const;
 const RESERVED_BUCKET_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'] as const;
@@ -81,7 +79,7 @@ export function stateBackendVariableProblems(variables: StateBackendVariables): 
   const bucketProblem = bucketNameProblem(bucket);
   if (bucketProblem) problems.push(`${STATE_BACKEND_ENV.bucket} must be an S3 bucket name (${bucketProblem}), got ${show(bucket)}`);
   const region = read(variables, STATE_BACKEND_ENV.region);
-  if (region !== undefined && !REGION.test(region)) {
+  if (region !== undefined && !AWS_REGION_PATTERN.test(region)) {
     problems.push(`${STATE_BACKEND_ENV.region} must be an AWS region code such as eu-west-1 (or empty: each environment's region), got ${show(region)}`);
   }
   const prefix = read(variables, STATE_BACKEND_ENV.keyPrefix);

@@ -54,7 +54,8 @@ function range(from: number, to: number, step: number): number[] {
 const show = (value: unknown): string => (value === undefined ? 'undefined' : JSON.stringify(value));
 
 const NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+/** Syntax of an AWS region code such as eu-west-1. */
+export const AWS_REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -122,7 +123,7 @@ class Problems {
   }
 
   region(field: string, value: unknown): void {
-    if (typeof value === 'string' && REGION.test(value)) return;
+    if (typeof value === 'string' && AWS_REGION_PATTERN.test(value)) return;
     this.add(`${field} must be an AWS region code such as eu-west-1, got ${show(value)}`);
   }
 }

@@ -3,18 +3,10 @@
  * GetDeploymentTarget answers. Kept free of I/O so every display and `--until` decision is testable.
  */
 import type { DeploymentInfo, DeploymentTarget } from '@aws-sdk/client-codedeploy';
+import { ECS_LIFECYCLE_EVENTS } from '../appspec';
 
-/** Lifecycle events of an ECS blue/green deployment, in CodeDeploy's order. */
-export const ECS_LIFECYCLE_EVENTS = [
-  'BeforeInstall',
-  'Install',
-  'AfterInstall',
-  'AllowTestTraffic',
-  'AfterAllowTestTraffic',
-  'BeforeAllowTraffic',
-  'AllowTraffic',
-  'AfterAllowTraffic',
-] as const;
+export { ECS_LIFECYCLE_EVENTS };
+
 
 /** Named stages for `--until` (besides a lifecycle event name). */
 export const UNTIL_STAGES = ['install', 'test-traffic', 'ready', 'traffic-shifted'] as const;

@@ -9,24 +9,13 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
-import { ECS_HOOK_EVENTS } from '../../lib/appspec';
+import { ECS_HOOK_EVENTS, ECS_LIFECYCLE_EVENTS, type EcsLifecycleEvent } from '../../lib/appspec';
 import { AwsJsonError } from '../aws-json-server';
 import { EcsDeploymentConfig, PREDEFINED_ECS_CONFIGS, trafficSchedule } from './deployment-configs';
 
-/** Lifecycle events of an ECS blue/green deployment, in CodeDeploy's order. */
-export const ECS_LIFECYCLE_EVENTS = [
-  'BeforeInstall',
-  'Install',
-  'AfterInstall',
-  'AllowTestTraffic',
-  'AfterAllowTestTraffic',
-  'BeforeAllowTraffic',
-  'AllowTraffic',
-  'AfterAllowTraffic',
-] as const;
+export { ECS_LIFECYCLE_EVENTS, type EcsLifecycleEvent };
 
-/** An ECS lifecycle event name. */
-export type EcsLifecycleEvent = (typeof ECS_LIFECYCLE_EVENTS)[number];
+
 
 export type DeploymentStatus = 'Created' | 'Queued' | 'InProgress' | 'Baking' | 'Ready' | 'Succeeded' | 'Failed' | 'Stopped';
 export type LifecycleEventStatus = 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped' | 'Unknown';

@@ -208,9 +208,10 @@ describe('bluegreen-dev stack', () => {
   test('rolls back on deployment failure and on alarm, with the four target group alarms wired in', () => {
     const group = one('aws_codedeploy_deployment_group');
     expect(group.auto_rollback_configuration).toEqual({ enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] });
-    const alarmNames = Object.values(all('aws_cloudwatch_metric_alarm')).map((a) => a.alarm_name);
-    expect(alarmNames).toHaveLength(4);
-    expect(group.alarm_configuration).toEqual({ enabled: true, alarms: alarmNames });
+    // References, not copies of the names: the alarms must exist before the group that watches them.
+    const alarmRefs = Object.keys(all('aws_cloudwatch_metric_alarm')).map((key) => `\${aws_cloudwatch_metric_alarm.${key}.alarm_name}`);
+    expect(alarmRefs).toHaveLength(4);
+    expect(group.alarm_configuration).toEqual({ enabled: true, alarms: alarmRefs });
   });
 
   test('watches 5xx responses and unhealthy hosts of both target groups', () => {

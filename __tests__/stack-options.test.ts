@@ -159,7 +159,13 @@ describe('traffic shifting and approval', () => {
 describe('alarms', () => {
   test('wires additional existing alarms after the generated ones', () => {
     const json = synth({ ...base, alarms: { additionalAlarmNames: ['p99-latency', 'error-budget'] } });
-    expect(only(json, 'aws_codedeploy_deployment_group').alarm_configuration.alarms).toEqual([
+    const alarms = json.resource.aws_cloudwatch_metric_alarm as Record<string, { alarm_name: string }>;
+    // Generated alarms are references to their resources; resolve them to the names they carry.
+    const wired = (only(json, 'aws_codedeploy_deployment_group').alarm_configuration.alarms as string[]).map((name) => {
+      const ref = /^\$\{aws_cloudwatch_metric_alarm\.([^.]+)\.alarm_name\}$/.exec(name);
+      return ref ? alarms[ref[1]!]!.alarm_name : name;
+    });
+    expect(wired).toEqual([
       'bluegreen-opt-blue-target-5xx',
       'bluegreen-opt-blue-unhealthy-hosts',
       'bluegreen-opt-green-target-5xx',

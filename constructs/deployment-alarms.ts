@@ -7,13 +7,16 @@ export type DeploymentAlarmsProps = AlarmInputs;
 
 /** CloudWatch alarms on both target groups that make CodeDeploy roll a deployment back. */
 export class DeploymentAlarms extends Construct {
-  /** Names of the alarms, for the deployment group's `alarm_configuration`. */
+  /**
+   * Names of the alarms, for the deployment group's `alarm_configuration`: references to the alarm
+   * resources, so Terraform creates the alarms before the deployment group that watches them.
+   */
   readonly alarmNames: string[];
 
   constructor(scope: Construct, id: string, props: DeploymentAlarmsProps) {
     super(scope, id);
     this.alarmNames = buildAlarmDefinitions(props).map((a) => {
-      new CloudwatchMetricAlarm(this, a.id, {
+      const alarm = new CloudwatchMetricAlarm(this, a.id, {
         alarmName: a.alarmName,
         alarmDescription: a.alarmDescription,
         namespace: a.namespace,
@@ -26,7 +29,7 @@ export class DeploymentAlarms extends Construct {
         treatMissingData: a.treatMissingData,
         dimensions: { ...a.dimensions },
       });
-      return a.alarmName;
+      return alarm.alarmName;
     });
   }
 }

@@ -85,6 +85,15 @@ describe('parseReleaseInput', () => {
     );
   });
 
+  test('does not claim that no outputs file was given when the given one could not be used', () => {
+    const files = { 'o.json': { 'bluegreen-dev': devOutputs } };
+    const problems = errors(parseReleaseInput(['--outputs-file', 'o.json', '--stack', 'staging'], {}, io(files)));
+    expect(problems).toContain(
+      'missing CodeDeploy application name: looked for --application, RELEASE_APPLICATION and output "codedeploy_application_name" of the stack (the outputs file o.json could not be used, see above)',
+    );
+    expect(problems.join('\n')).not.toContain('no --outputs-file / RELEASE_OUTPUTS_FILE given');
+  });
+
   test('a flag beats its environment variable, which beats the stack output', () => {
     const env = { RELEASE_APPLICATION: 'from-env', RELEASE_DEPLOYMENT_GROUP: 'group-from-env' };
     const input = ok(parseReleaseInput(['--outputs-file', 'outputs.json', '--application', 'from-flag'], env, io(cdktfFile)));

@@ -157,12 +157,16 @@ export function parseReleaseInput(argv: readonly string[], env: Readonly<Record<
   let outputs: StackOutputs = {};
   let outputsWhere: string | undefined;
   const outputsFile = flagOrEnv('outputsFile');
+  // Set when an outputs file was given but gave no outputs, so the missing-value messages below do
+  // not claim that no file was given.
+  let outputsUnusable = false;
   if (outputsFile !== undefined) {
     let text: string | undefined;
     try {
       text = io.readFile(outputsFile);
     } catch (err) {
       errors.push(`cannot read the outputs file ${outputsFile} (from ${values.outputsFile ? '--outputs-file' : 'RELEASE_OUTPUTS_FILE'}): ${(err as Error).message}`);
+      outputsUnusable = true;
     }
     if (text !== undefined) {
       let doc: unknown;
@@ -170,11 +174,14 @@ export function parseReleaseInput(argv: readonly string[], env: Readonly<Record<
         doc = JSON.parse(text);
       } catch (err) {
         errors.push(`the outputs file ${outputsFile} is not valid JSON: ${(err as Error).message}`);
+        outputsUnusable = true;
       }
       if (doc !== undefined) {
         const selected = selectStackOutputs(doc, outputsFile, flagOrEnv('stack'));
-        if ('error' in selected) errors.push(selected.error);
-        else {
+        if ('error' in selected) {
+          errors.push(selected.error);
+          outputsUnusable = true;
+        } else {
           outputs = selected.outputs;
           outputsWhere = selected.where;
         }
@@ -189,7 +196,9 @@ export function parseReleaseInput(argv: readonly string[], env: Readonly<Record<
       places.push(
         outputsWhere
           ? `output ${JSON.stringify(OUTPUT_NAMES[spec.output])} in ${outputsWhere}`
-          : `output ${JSON.stringify(OUTPUT_NAMES[spec.output])} of the stack (no --outputs-file / RELEASE_OUTPUTS_FILE given)`,
+          : outputsUnusable
+            ? `output ${JSON.stringify(OUTPUT_NAMES[spec.output])} of the stack (the outputs file ${outputsFile} could not be used, see above)`
+            : `output ${JSON.stringify(OUTPUT_NAMES[spec.output])} of the stack (no --outputs-file / RELEASE_OUTPUTS_FILE given)`,
       );
     }
     return places.length > 1 ? `${places.slice(0, -1).join(', ')} and ${places[places.length - 1]}` : places[0];

@@ -227,7 +227,7 @@ describe('bluegreen-dev stack', () => {
 
   test('gives CodeDeploy the AWSCodeDeployRoleForECS managed policy', () => {
     expect(byPath('aws_iam_role_policy_attachment', 'Deployment/ServiceRoleEcsPolicy').policy_arn).toBe(
-      `arn:${dataRef('aws_partition', 'Partition', 'partition')}:iam::aws:policy/service-role/AWSCodeDeployRoleForECS`,
+      `arn:${dataRef('aws_partition', 'Partition', 'partition')}:iam::aws:policy/AWSCodeDeployRoleForECS`,
     );
     expect(JSON.parse(byPath('aws_iam_role', 'Deployment/ServiceRole').assume_role_policy).Statement[0].Principal).toEqual({ Service: 'codedeploy.amazonaws.com' });
   });

@@ -14,6 +14,7 @@ import {
   executionRolePolicy,
   hookPolicy,
   managedPolicyArn,
+  MANAGED_POLICIES,
   tlsOnlyBucketPolicy,
 } from '../lib/iam-policies';
 import { buildAlarmDefinitions, generatedAlarmCount, MAX_DEPLOYMENT_GROUP_ALARMS } from '../lib/alarms';
@@ -86,7 +87,11 @@ describe('IAM policies', () => {
   });
 
   test('managed policy ARNs carry the partition', () => {
-    expect(managedPolicyArn('aws-cn', 'service-role/AWSCodeDeployRoleForECS')).toBe('arn:aws-cn:iam::aws:policy/service-role/AWSCodeDeployRoleForECS');
+    expect(managedPolicyArn('aws-cn', MANAGED_POLICIES.codeDeployForEcs)).toBe('arn:aws-cn:iam::aws:policy/AWSCodeDeployRoleForECS');
+  });
+
+  test('managed policies carry the IAM path AWS publishes them under (root for CodeDeploy ECS, service-role/ for Lambda VPC)', () => {
+    expect(MANAGED_POLICIES).toEqual({ codeDeployForEcs: 'AWSCodeDeployRoleForECS', lambdaVpcAccess: 'service-role/AWSLambdaVPCAccessExecutionRole' });
   });
 
   test('ECR lifecycle policy expires untagged images and keeps the newest N', () => {

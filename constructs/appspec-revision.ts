@@ -56,7 +56,8 @@ export class AppSpecRevision extends Construct {
       key: props.objectKey,
       content: renderAppSpecYaml(props.appSpec),
       contentType: 'application/yaml',
-      // AWSCodeDeployRoleForECS reads only objects carrying this tag.
+      // AWSCodeDeployRoleForECSLimited reads only objects carrying this tag (the full policy and the
+      // stack's own inline policy read any object of the bucket): keeps a switch to Limited possible.
       tags: { UseWithCodeDeploy: 'true' },
       // Versioning first, so the object has a version id for the release to pin.
       dependsOn: [versioning, encryption],

@@ -36,10 +36,15 @@ export interface PolicyDocument {
   readonly Statement: readonly PolicyStatement[];
 }
 
-/** AWS managed policies the stack attaches (the ARN is completed with the partition). */
+/**
+ * AWS managed policies the stack attaches: name with its IAM path (the ARN is completed with the
+ * partition). The paths differ: the CodeDeploy ECS policy sits at the root (`policy/<name>`), the
+ * Lambda VPC policy under `service-role/`; a wrong path fails `AttachRolePolicy` with NoSuchEntity
+ * on the first apply, which no offline check can see.
+ */
 export const MANAGED_POLICIES = {
   /** CodeDeploy's role for ECS blue/green: ECS task sets, ELB listeners, invoking `CodeDeployHook_*` functions. */
-  codeDeployForEcs: 'service-role/AWSCodeDeployRoleForECS',
+  codeDeployForEcs: 'AWSCodeDeployRoleForECS',
   /** ENI management for a Lambda function in a VPC (EC2 offers no resource-level scoping for it). */
   lambdaVpcAccess: 'service-role/AWSLambdaVPCAccessExecutionRole',
 } as const;

@@ -96,6 +96,19 @@ describeWithTool('real terraform, offline, on a small blue/green fixture stack',
     expect(plan.code).toBe(0);
   });
 
+  test('the release drift leaves both listeners forwarding to the target group the service did not use (CodeDeploy never moves the test route back)', () => {
+    const byAddress = Object.fromEntries(stateResources(state).map((r) => [r.address, r.values]));
+    const blueArn = byAddress['aws_lb_target_group.blue']!.arn;
+    const greenArn = byAddress['aws_lb_target_group.green']!.arn;
+    const forwards = codeDeployReleaseDrift(state)
+      .filter((d) => d.type === 'aws_lb_listener')
+      .map((d) => (d.set.default_action as Array<{ forward: Array<{ target_group: unknown }> }>)[0]!.forward[0]!.target_group);
+    expect(forwards).toEqual([
+      [{ arn: greenArn, weight: 1 }, { arn: blueArn, weight: 0 }],
+      [{ arn: greenArn, weight: 1 }, { arn: blueArn, weight: 0 }],
+    ]);
+  });
+
   test('after a CodeDeploy release (new revision, green target group, swapped listeners) plan shows no changes', async () => {
     const drift = codeDeployReleaseDrift(state);
     expect(drift.map((d) => d.type).sort()).toEqual(['aws_ecs_service', 'aws_lb_listener', 'aws_lb_listener']);

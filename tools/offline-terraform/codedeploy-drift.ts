@@ -1,8 +1,10 @@
 /**
  * Builds the drift CodeDeploy leaves behind after a successful ECS blue/green release, from the
  * state Terraform holds (`terraform show -json`): the service runs a new task definition revision
- * behind the other (green) target group, and the production and test listeners each forward to
- * the target group they did not forward to before, as weighted forward actions.
+ * behind the other (green) target group, and both the production and the test listener forward to
+ * green, as weighted forward actions. CodeDeploy moves the test route to the replacement target
+ * group before production and never moves it back, so after a release both routes end on the
+ * replacement, whatever the test listener forwarded to before.
  */
 import type { DriftPatch } from './behaviour';
 import type { Value } from './cty';
@@ -90,7 +92,7 @@ export function codeDeployReleaseDrift(show: unknown): DriftPatch[] {
     patches.push({ type: 'aws_lb_listener', match: { arn }, set: { default_action: weightedForward(greenArn, blueArn) } });
   }
   for (const arn of listenerArns(pair.test_traffic_route)) {
-    patches.push({ type: 'aws_lb_listener', match: { arn }, set: { default_action: weightedForward(blueArn, greenArn) } });
+    patches.push({ type: 'aws_lb_listener', match: { arn }, set: { default_action: weightedForward(greenArn, blueArn) } });
   }
   return patches;
 }

@@ -38,6 +38,22 @@ describe('attribute diff', () => {
     expect(diff).toEqual([{ path: 'environment.TOKEN', before: { kind: 'sensitive' }, after: { kind: 'sensitive' } }]);
   });
 
+  test('masks a sensitive element of a list of plain values, on either side, without printing it with the others', () => {
+    // Terraform marks single elements: after_sensitive mirrors the list with true on the secret one.
+    const diff = diffAttributes(
+      update({ values: ['public', 'old-secret'] }, { values: ['public', 'new-secret', 'added'] }, {
+        before_sensitive: { values: [false, true] },
+        after_sensitive: { values: [false, true] },
+      }),
+    );
+    expect(diff).toEqual([
+      { path: 'values[1]', before: { kind: 'sensitive' }, after: { kind: 'sensitive' } },
+      { path: 'values[2]', before: { kind: 'absent' }, after: { kind: 'value', value: 'added' } },
+    ]);
+    const onlyBefore = diffAttributes(update({ values: ['old-secret'] }, { values: [] }, { before_sensitive: { values: [true] }, after_sensitive: {} }));
+    expect(JSON.stringify(onlyBefore)).not.toContain('old-secret');
+  });
+
   test('does not report a sensitive value that did not change', () => {
     const diff = diffAttributes(update({ password: 'same', n: 1 }, { password: 'same', n: 2 }, { before_sensitive: { password: true }, after_sensitive: { password: true } }));
     expect(diff.map((d) => d.path)).toEqual(['n']);

@@ -112,7 +112,10 @@ function walk(before: unknown, after: unknown, masks: Masks, path: string, out: 
     }
     return;
   }
-  if (structured || (Array.isArray(masks.unknown) && containsTrue(masks.unknown))) {
+  // A list of plain values is shown as one value, unless some element is sensitive (it would be
+  // printed with the rest) or unknown: then element by element, so only that element is masked.
+  const elementMasked = [masks.unknown, masks.beforeSensitive, masks.afterSensitive].some((m) => Array.isArray(m) && containsTrue(m));
+  if (structured || elementMasked) {
     const b = Array.isArray(before) ? before : [];
     const a = Array.isArray(after) ? after : [];
     const length = Math.max(a.length, b.length, Array.isArray(masks.unknown) ? masks.unknown.length : 0);

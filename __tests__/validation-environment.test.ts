@@ -48,6 +48,11 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment(existingVpc)).toEqual([]);
   });
 
+  test('accepts 7 extra tags (with environment, project and UseWithCodeDeploy: the 10 S3 allows on the AppSpec object) and a project merely containing "sg"', () => {
+    const tags = Object.fromEntries(Array.from({ length: 7 }, (_, i) => [`t${i}`, 'x']));
+    expect(validateEnvironment(withPart({ tags, project: 'sgshop' }))).toEqual([]);
+  });
+
   test('accepts the example environments dev and prod', () => {
     expect(validateEnvironment(dev)).toEqual([]);
     expect(validateEnvironment(prod)).toEqual([]);
@@ -246,6 +251,9 @@ describe('validateEnvironment', () => {
     ['rejects a non-boolean autoRelease', withPart({ autoRelease: 'yes' }), 'autoRelease must be true or false, got "yes"'],
     ['rejects a tag that overrides the environment tag', withPart({ tags: { environment: 'x' } }), "tags.environment is set by the stack from the environment's name; remove it, got \"x\""],
     ['rejects a tag that overrides the project tag', withPart({ tags: { project: 'x' } }), "tags.project is set by the stack from the environment's project; remove it, got \"x\""],
+    ['rejects more extra tags than the AppSpec object can carry (S3: 10 per object)', withPart({ tags: Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`t${i}`, 'x'])) }), 'tags must have at most 7 entries (S3 allows 10 tags on the AppSpec object, which also carries environment, project and UseWithCodeDeploy), got 8'],
+    ['rejects a project that makes security group names start with "sg-"', withPart({ project: 'sg-shop' }), 'project must not be "sg" or start with "sg-" (security group names start with the project, and EC2 reserves that prefix), got "sg-shop"'],
+    ['rejects the project "sg" (security group "sg-<environment>-alb")', withPart({ project: 'sg' }), 'project must not be "sg" or start with "sg-" (security group names start with the project, and EC2 reserves that prefix), got "sg"'],
     ['rejects a tag key in the aws: namespace', withPart({ tags: { 'aws:owner': 'x' } }), 'tags key must be 1-128 characters and not start with "aws:", got "aws:owner"'],
     ['rejects a tag value longer than 256 characters', withPart({ tags: { team: 'x'.repeat(257) } }), `tags.team must be a string of at most 256 characters, got "${'x'.repeat(257)}"`],
   ];

@@ -34,6 +34,13 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 /** Lifecycle events at which the test listener routes to green, so the hook can check it. */
 export const HOOK_CHECKABLE_EVENTS = ['AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AfterAllowTraffic'] as const;
 
+/**
+ * Extra tags an environment may set. S3 accepts at most 10 tags on an object, and the AppSpec object
+ * carries the provider's default tags (`environment`, `project`, the extra ones) plus its own
+ * `UseWithCodeDeploy`: more than 7 extra tags would fail its upload on the first apply.
+ */
+export const MAX_EXTRA_TAGS = 10 - 3;
+
 /** Thrown when an environment is invalid; lists every problem. */
 export class EnvironmentConfigError extends Error {
   constructor(
@@ -141,6 +148,10 @@ export function validateEnvironment(config: EnvironmentConfig): string[] {
   const env = resolveEnvironment(config);
   p.name('name', env.name);
   p.name('project', env.project);
+  // Security group names are `<project>-<environment>-…`, and EC2 refuses group names starting "sg-".
+  if (typeof env.project === 'string' && NAME.test(env.project) && (env.project === 'sg' || env.project.startsWith('sg-'))) {
+    p.add(`project must not be "sg" or start with "sg-" (security group names start with the project, and EC2 reserves that prefix), got ${show(env.project)}`);
+  }
   p.region('region', env.region);
   const mode = (config.network as { mode?: unknown } | undefined)?.mode;
   const networkModeValid = config.network === undefined || mode === 'new' || mode === 'existing';
@@ -157,6 +168,10 @@ export function validateEnvironment(config: EnvironmentConfig): string[] {
   validateHook(env, p);
   validateState(env, p);
   if (typeof env.autoRelease !== 'boolean') p.add(`autoRelease must be true or false, got ${show(env.autoRelease)}`);
+  const extraTags = Object.keys(env.tags).filter((key) => key !== 'environment' && key !== 'project');
+  if (extraTags.length > MAX_EXTRA_TAGS) {
+    p.add(`tags must have at most ${MAX_EXTRA_TAGS} entries (S3 allows 10 tags on the AppSpec object, which also carries environment, project and UseWithCodeDeploy), got ${extraTags.length}`);
+  }
   for (const [key, value] of Object.entries(env.tags)) {
     if (key === 'environment' || key === 'project') {
       p.add(`tags.${key} is set by the stack from the environment's ${key === 'environment' ? 'name' : 'project'}; remove it, got ${show(value)}`);

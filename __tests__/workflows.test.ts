@@ -27,6 +27,7 @@ interface Step {
   readonly with?: Record<string, unknown>;
   readonly env?: Record<string, string>;
   readonly 'working-directory'?: string;
+  readonly shell?: string;
 }
 interface Job {
   readonly permissions?: Record<string, string> | string;
@@ -39,16 +40,43 @@ interface Job {
   readonly strategy?: { matrix: Record<string, unknown> };
   readonly env?: Record<string, string>;
   readonly with?: Record<string, unknown>;
+  readonly defaults?: { readonly run?: { readonly shell?: string } };
 }
 interface Workflow {
   readonly on: Record<string, any>;
   readonly permissions?: unknown;
   readonly env?: Record<string, string>;
+  readonly defaults?: { readonly run?: { readonly shell?: string } };
   readonly jobs: Record<string, Job>;
 }
 
+/**
+ * The command a GitHub-hosted Linux runner runs a `run:` script with, by the step's effective
+ * `shell` (step, else job `defaults.run`, else workflow `defaults.run`). Unspecified is `bash -e {0}`:
+ * no pipefail, so `a | b` succeeds when `a` fails.
+ */
+const RUNNER_SHELLS: Readonly<Record<string, string>> = {
+  '': 'bash -e {0}',
+  bash: 'bash --noprofile --norc -eo pipefail {0}',
+  sh: 'sh -e {0}',
+};
+
+function shellTemplate(workflow: Workflow, job: Job, s: Step): string {
+  const shell = s.shell ?? job.defaults?.run?.shell ?? workflow.defaults?.run?.shell ?? '';
+  return RUNNER_SHELLS[shell] ?? shell;
+}
+
+/** The shell command template of every step of every loaded workflow (so runStep runs it as the runner would). */
+const SHELLS = new WeakMap<Step, string>();
+
 const text = (file: string): string => readFileSync(path.join(WORKFLOW_DIR, file), 'utf8');
-const load = (file: string): Workflow => parse(text(file)) as Workflow;
+const load = (file: string): Workflow => {
+  const workflow = parse(text(file)) as Workflow;
+  for (const job of Object.values(workflow.jobs)) {
+    for (const s of job.steps ?? []) SHELLS.set(s, shellTemplate(workflow, job, s));
+  }
+  return workflow;
+};
 
 function step(job: Job, name: string): Step {
   const found = job.steps?.find((s) => s.name === name);
@@ -62,15 +90,24 @@ function stepUsing(job: Job, action: string): Step {
   return found;
 }
 
-/** Runs a step's shell script the way the runner does (`bash -e`), with the given environment and cwd. */
-function runStep(script: string, cwd: string, env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env },
-    encoding: 'utf8',
-    timeout: 60000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+/** Runs a step's script with the shell the runner would use for it, with the given environment and cwd. */
+function runStep(s: Step, cwd: string, env: Record<string, string>, template = SHELLS.get(s)): { status: number | null; stdout: string; stderr: string } {
+  if (template === undefined || s.run === undefined) throw new Error(`not a run step of a loaded workflow: ${s.name}`);
+  const scriptDir = mkdtempSync(path.join(os.tmpdir(), 'workflow-script-'));
+  try {
+    const script = path.join(scriptDir, 'step.sh');
+    writeFileSync(script, s.run);
+    const [command, ...args] = template.split(/\s+/).map((word) => word.replace('{0}', script));
+    const result = spawnSync(command!, args, {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env },
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  } finally {
+    rmSync(scriptDir, { recursive: true, force: true });
+  }
 }
 
 /** Reads `key=value` lines a step appended to $GITHUB_OUTPUT. */
@@ -144,6 +181,25 @@ describe.each(FILES)('%s', (file) => {
       const version = String(setup.with?.terraform_version).replace('${{ env.TERRAFORM_VERSION }}', workflow.env?.TERRAFORM_VERSION ?? '');
       expect(version).toBe('1.11.4');
       expect(setup.with?.terraform_wrapper).toBe(false);
+    }
+  });
+
+  test('every run step stops at a failing command, also one inside a pipe, and at an unset variable', () => {
+    // The runner's default (`bash -e`) would let `terraform show -json | jq ...` pass with empty output.
+    const workflow = load(file);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'workflow-shell-'));
+    try {
+      for (const [id, job] of Object.entries(workflow.jobs)) {
+        for (const s of (job.steps ?? []).filter((x) => x.run !== undefined)) {
+          const where = `${id}: ${s.name ?? s.run}`;
+          for (const probe of ['false | cat\necho survived', 'echo "$SURELY_UNSET_VARIABLE"\necho survived', 'false\necho survived']) {
+            const result = runStep({ ...s, run: probe }, dir, {}, SHELLS.get(s));
+            expect([where, probe, result.status !== 0, result.stdout.includes('survived')]).toEqual([where, probe, true, false]);
+          }
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -287,7 +343,7 @@ describe('pull-request workflow', () => {
 
     test('Plan report: a blocking hazard records exit-code=1, writes the comment and summary, and the step passes', () => {
       const env = checkout('listener-default-action-updated.json');
-      const result = runStep(String(step(plan, 'Plan report').run), dir, env);
+      const result = runStep(step(plan, 'Plan report'), dir, env);
       expect(result.status).toBe(0);
       expect(outputs(env.GITHUB_OUTPUT)).toEqual({ 'exit-code': '1' });
       expect(readFileSync(path.join(dir, 'plan-report.md'), 'utf8').startsWith('<!-- plan-report:bluegreen-dev -->\n')).toBe(true);
@@ -298,7 +354,7 @@ describe('pull-request workflow', () => {
     test('Plan report: a plan that is not a 1.x plan fails the step with exit 2', () => {
       const env = checkout('listener-default-action-updated.json');
       writeFileSync(path.join(dir, 'cdktf.out', 'stacks', 'bluegreen-dev', 'plan.json'), '{"format_version":"0.1"}');
-      const result = runStep(String(step(plan, 'Plan report').run), dir, env);
+      const result = runStep(step(plan, 'Plan report'), dir, env);
       expect(result.status).toBe(2);
       expect(outputs(env.GITHUB_OUTPUT)).toEqual({ 'exit-code': '2' });
     }, 60000);
@@ -308,10 +364,10 @@ describe('pull-request workflow', () => {
       expect(gate.if).toBe("steps.report.outputs.exit-code == '1'");
       expect(gate.env?.ACKNOWLEDGED).toBe(`\${{ contains(github.event.pull_request.labels.*.name, '${workflow.env?.HAZARD_LABEL}') }}`);
       const env = { STACK: 'bluegreen-dev', HAZARD_LABEL: String(workflow.env?.HAZARD_LABEL) };
-      const refused = runStep(String(gate.run), dir, { ...env, ACKNOWLEDGED: 'false' });
+      const refused = runStep(gate, dir, { ...env, ACKNOWLEDGED: 'false' });
       expect(refused.status).toBe(1);
       expect(refused.stdout).toContain('::error::bluegreen-dev: the plan has blocking blue/green hazards');
-      expect(runStep(String(gate.run), dir, { ...env, ACKNOWLEDGED: 'true' }).status).toBe(0);
+      expect(runStep(gate, dir, { ...env, ACKNOWLEDGED: 'true' }).status).toBe(0);
     });
 
     test('State backend: a stack with local state is not planned and says why in its comment', () => {
@@ -319,13 +375,13 @@ describe('pull-request workflow', () => {
       mkdirSync(stackDir);
       const env = runner({ STACK: 'bluegreen-dev', STACK_DIR: stackDir });
       writeFileSync(path.join(stackDir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: 'x.tfstate' } } } }));
-      expect(runStep(String(step(plan, 'State backend').run), dir, env).status).toBe(0);
+      expect(runStep(step(plan, 'State backend'), dir, env).status).toBe(0);
       expect(outputs(env.GITHUB_OUTPUT)).toEqual({ remote: 'false' });
       expect(readFileSync(path.join(dir, 'plan-report.md'), 'utf8')).toMatch(/^<!-- plan-report:bluegreen-dev -->\n[\s\S]*Not planned/);
 
       const s3 = runner({ STACK: 'bluegreen-prod', STACK_DIR: stackDir });
       writeFileSync(path.join(stackDir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { s3: { bucket: 'b' } } } }));
-      expect(runStep(String(step(plan, 'State backend').run), dir, s3).status).toBe(0);
+      expect(runStep(step(plan, 'State backend'), dir, s3).status).toBe(0);
       expect(outputs(s3.GITHUB_OUTPUT)).toEqual({ remote: 'true' });
     });
 
@@ -333,7 +389,7 @@ describe('pull-request workflow', () => {
       const stackDir = path.join(dir, 'stack');
       mkdirSync(stackDir);
       writeFileSync(path.join(stackDir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: 'x.tfstate' } } } }));
-      const result = runStep(String(step(plan, 'State backend').run), dir, runner({ STACK: 'bluegreen-dev', STACK_DIR: stackDir }));
+      const result = runStep(step(plan, 'State backend'), dir, runner({ STACK: 'bluegreen-dev', STACK_DIR: stackDir }));
       expect(result.stdout).toMatch(/^::notice::bluegreen-dev keeps its state locally; .*repository variable TF_STATE_BUCKET/);
       expect(readFileSync(path.join(dir, 'plan-report.md'), 'utf8')).toContain('Set the repository variable `TF_STATE_BUCKET`');
     });
@@ -393,7 +449,7 @@ describe('release workflows', () => {
         writeFileSync(path.join(dir, 'github-env'), '');
         return { ENVIRONMENTS: 'dev', STACK: 'bluegreen-dev', STACK_DIR: stackDir, IMAGE_TAG: 'abc', GITHUB_ENV: path.join(dir, 'github-env'), PATH: `${bin}:${process.env.PATH}` };
       };
-      const script = String(step(release, 'Synth (image tag passed to the stack)').run);
+      const script = step(release, 'Synth (image tag passed to the stack)');
 
       writeFileSync(path.join(stackDir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { local: { path: 'x.tfstate' } } } }));
       const refused = runStep(script, dir, env());
@@ -404,6 +460,48 @@ describe('release workflows', () => {
       const accepted = runStep(script, dir, env());
       expect(accepted.status).toBe(0);
       expect(readFileSync(path.join(dir, 'github-env'), 'utf8')).toBe('BLUEGREEN_DEV_IMAGE_TAG=abc\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  /** A `terraform` on PATH that prints `show`'s JSON or fails on the subcommands named in `failing`. */
+  function fakeTerraform(dir: string, failing: readonly string[], show = '{}'): string {
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin, { recursive: true });
+    const cases = failing.map((sub) => `  ${sub}) echo "Error: ${sub} failed" >&2; exit 1 ;;`).join('\n');
+    writeFileSync(path.join(bin, 'terraform'), `#!/bin/sh\ncase "$1" in\n${cases}\n  show) cat <<'JSON'\n${show}\nJSON\n ;;\nesac\nexit 0\n`);
+    chmodSync(path.join(bin, 'terraform'), 0o755);
+    return `${bin}:${process.env.PATH}`;
+  }
+
+  test('Ensure the ECR repository exists: outputs the repository URL, and fails (no empty URL) when terraform show fails', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'workflow-ecr-'));
+    try {
+      writeFileSync(path.join(dir, 'cdk.tf.json'), JSON.stringify({ resource: { aws_ecr_repository: { app: { name: 'bluegreen-dev' } } } }));
+      const url = '123456789012.dkr.ecr.us-east-1.amazonaws.com/bluegreen-dev';
+      const state = { values: { root_module: { resources: [{ address: 'aws_ecr_repository.app', values: { repository_url: url } }] } } };
+      const env = (failing: string[]) => {
+        writeFileSync(path.join(dir, 'output'), '');
+        return { STACK: 'bluegreen-dev', GITHUB_OUTPUT: path.join(dir, 'output'), PATH: fakeTerraform(dir, failing, JSON.stringify(state)) };
+      };
+      const ok = runStep(step(release, 'Ensure the ECR repository exists'), dir, env([]));
+      expect(ok.status).toBe(0);
+      expect(outputs(path.join(dir, 'output'))).toEqual({ 'repository-url': url, 'repository-name': 'bluegreen-dev' });
+
+      const failed = runStep(step(release, 'Ensure the ECR repository exists'), dir, env(['show']));
+      expect(failed.status).not.toBe(0);
+      expect(outputs(path.join(dir, 'output'))).toEqual({});
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('Stack outputs fails when terraform output fails, instead of writing an empty outputs file', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'workflow-outputs-'));
+    try {
+      const result = runStep(step(release, 'Stack outputs'), dir, { STACK: 'bluegreen-prod', GITHUB_WORKSPACE: dir, PATH: fakeTerraform(dir, ['output']) });
+      expect(result.status).not.toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -420,7 +518,7 @@ describe('release workflows', () => {
       };
       writeFileSync(fakeTerraform, `#!/bin/sh\ncat <<'JSON'\n${JSON.stringify(terraformOutput)}\nJSON\n`);
       chmodSync(fakeTerraform, 0o755);
-      const result = runStep(String(step(release, 'Stack outputs').run), dir, {
+      const result = runStep(step(release, 'Stack outputs'), dir, {
         STACK: 'bluegreen-prod',
         GITHUB_WORKSPACE: dir,
         PATH: `${path.dirname(fakeTerraform)}:${process.env.PATH}`,

@@ -132,6 +132,15 @@ describe('release CLI as a child process', () => {
     expect(doc).toMatchObject({ deploymentId: null, exitCode: 2, error: { code: 'InvalidInput' } });
   });
 
+  test('missing input still exits 2 with one JSON document when GITHUB_STEP_SUMMARY cannot be written', async () => {
+    const r = await cli(['--json', '--region', 'us-east-1'], { GITHUB_STEP_SUMMARY: join(dir, 'no-such-dir', 'summary.md'), GITHUB_OUTPUT: join(dir, 'no-such-dir', 'out.txt') });
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ deploymentId: null, exitCode: 2 });
+    expect(r.stderr).toMatch(/Z warning could not write GITHUB_STEP_SUMMARY \(.*summary\.md\): ENOENT/);
+    expect(r.stderr).not.toMatch(/unexpected error/);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(/Z result NotStarted - exit 2$/);
+  });
+
   describe('against a local CodeDeploy endpoint', () => {
     let server: AwsJsonServer | undefined;
     afterEach(async () => {

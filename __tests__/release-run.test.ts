@@ -707,6 +707,24 @@ describe('release run', () => {
     expect(md).toContain('| AfterAllowTestTraffic | Failed |');
   });
 
+  test('a GitHub file that cannot be written is a warning: the exit code, result line and JSON stay those of the deployment', async () => {
+    const h = harness();
+    noActive();
+    scriptDeployment(h);
+    const deps: ReleaseDeps = {
+      ...h.deps,
+      appendFile: (p) => {
+        throw Object.assign(new Error(`ENOENT: no such file or directory, open '${p}'`), { code: 'ENOENT' });
+      },
+    };
+    const result = await run(baseInput({ json: true, githubStepSummaryPath: 'missing/summary.md', githubOutputPath: 'missing/out.txt' }), deps);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(h.stdout())).toMatchObject({ deploymentId: 'd-NEW', status: 'Succeeded', exitCode: 0 });
+    expect(lines(h)).toContainEqual(expect.stringMatching(/Z warning could not write GITHUB_STEP_SUMMARY \(missing\/summary\.md\): ENOENT/));
+    expect(lines(h)).toContainEqual(expect.stringMatching(/Z warning could not write GITHUB_OUTPUT \(missing\/out\.txt\): ENOENT/));
+    expect(lines(h).at(-1)).toMatch(/Z result Succeeded d-NEW exit 0$/);
+  });
+
   test('S3 revision: references the stack\'s AppSpec object as YAML with its version', async () => {
     const h = harness();
     noActive();

@@ -10,7 +10,7 @@ import { plainDisplay } from './display';
 import { EXIT_CODES } from './exit-codes';
 import { helpText } from './help';
 import { parseReleaseInput, ParseIo } from './input';
-import { githubOutputLines, ReleaseReport, stepSummaryMarkdown } from './report';
+import { ReleaseReport, writeGithubFiles } from './report';
 import { CodeDeploySender, run, SignalSource } from './run';
 
 /** `<short sha> <subject>` of HEAD, or undefined outside a git checkout. */
@@ -84,10 +84,15 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       lifecycleEvents: [],
       error: { code: 'InvalidInput', message: parsed.errors.join('; ') },
     };
-    plainDisplay(stderr, Date.now).line('result', `NotStarted - exit ${EXIT_CODES.invalidInput}`);
+    const display = plainDisplay(stderr, Date.now);
+    const files = {
+      appendFile: (path: string, text: string) => appendFileSync(path, text),
+      ...(env.GITHUB_STEP_SUMMARY ? { stepSummaryPath: env.GITHUB_STEP_SUMMARY } : {}),
+      ...(env.GITHUB_OUTPUT ? { outputPath: env.GITHUB_OUTPUT } : {}),
+    };
+    for (const warning of writeGithubFiles(report, files)) display.line('warning', warning);
+    display.line('result', `NotStarted - exit ${EXIT_CODES.invalidInput}`);
     if (parsed.json) stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, stepSummaryMarkdown(report));
-    if (env.GITHUB_OUTPUT) appendFileSync(env.GITHUB_OUTPUT, githubOutputLines(report));
     return EXIT_CODES.invalidInput;
   }
   const input = parsed.input;

@@ -56,3 +56,30 @@ export function stepSummaryMarkdown(report: ReleaseReport): string {
 export function githubOutputLines(report: ReleaseReport): string {
   return `deployment_id=${report.deploymentId ?? ''}\nstatus=${report.status ?? ''}\n`;
 }
+
+/** Where the GitHub Actions files go, and how to append to them. */
+export interface GithubFiles {
+  readonly stepSummaryPath?: string;
+  readonly outputPath?: string;
+  readonly appendFile: (path: string, text: string) => void;
+}
+
+/**
+ * Appends the step summary and the outputs. A file that cannot be written (a bad path, a full disk)
+ * must not change the release's result, which has already been decided and printed: the problem is
+ * returned as a warning instead of thrown.
+ */
+export function writeGithubFiles(report: ReleaseReport, files: GithubFiles): string[] {
+  const warnings: string[] = [];
+  const write = (variable: string, path: string | undefined, text: string): void => {
+    if (!path) return;
+    try {
+      files.appendFile(path, text);
+    } catch (err) {
+      warnings.push(`could not write ${variable} (${path}): ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  write('GITHUB_STEP_SUMMARY', files.stepSummaryPath, stepSummaryMarkdown(report));
+  write('GITHUB_OUTPUT', files.outputPath, githubOutputLines(report));
+  return warnings;
+}

@@ -23,7 +23,7 @@ import { EXIT_CODES, exitCodeFor, ReleaseOutcome } from './exit-codes';
 import type { ReleaseInput } from './input';
 import { expectedChangeAt, nextPollDelay, ShiftSchedule } from './poll';
 import { ACTIVE_STATUSES, Progress, progressChanges, progressFraction, progressFrom, stageReached } from './progress';
-import { githubOutputLines, ReleaseReport, stepSummaryMarkdown } from './report';
+import { ReleaseReport, writeGithubFiles } from './report';
 import { buildCreateDeploymentRequest, consoleUrl, lambdaLogGroup } from './request';
 import { computeTimeout, TimeoutBreakdown } from './timeout';
 import { formatPercent } from './display';
@@ -158,14 +158,18 @@ class Release {
     const report = this.report(outcome, exitCode);
     // Close first: on a terminal the final status block stays above the result line.
     this.display.close();
+    if (outcome.kind !== 'dry-run' && this.deps.appendFile) {
+      const files = {
+        appendFile: this.deps.appendFile,
+        ...(this.input.githubStepSummaryPath ? { stepSummaryPath: this.input.githubStepSummaryPath } : {}),
+        ...(this.input.githubOutputPath ? { outputPath: this.input.githubOutputPath } : {}),
+      };
+      for (const warning of writeGithubFiles(report, files)) this.display.line('warning', warning);
+    }
     if (outcome.kind !== 'dry-run') {
       this.display.line('result', `${report.status ?? 'NotStarted'} ${report.deploymentId ?? '-'} exit ${exitCode}`);
     }
     if (this.input.json) this.deps.output.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    if (outcome.kind !== 'dry-run' && this.deps.appendFile) {
-      if (this.input.githubStepSummaryPath) this.deps.appendFile(this.input.githubStepSummaryPath, stepSummaryMarkdown(report));
-      if (this.input.githubOutputPath) this.deps.appendFile(this.input.githubOutputPath, githubOutputLines(report));
-    }
     return { exitCode, outcome, report };
   }
 

@@ -1,4 +1,4 @@
-import { boundedName, HOOK_FUNCTION_PREFIX, NAME_LIMITS, resourceNames, shortHash, stackName } from '../lib/names';
+import { boundedName, HOOK_FUNCTION_PREFIX, NAME_LIMITS, resourceNames, shortHash, stackName, trafficConfigName } from '../lib/names';
 
 describe('boundedName', () => {
   test('keeps a name that fits', () => {
@@ -80,5 +80,18 @@ describe('resourceNames', () => {
 
   test('never starts a load balancer name with the reserved "internal-"', () => {
     expect(resourceNames('internal', 'tools').loadBalancer).toBe('alb-internal-tools');
+  });
+});
+
+describe('trafficConfigName', () => {
+  test('names the traffic shape, so a changed shape is a new configuration rather than the same name replaced', () => {
+    expect(trafficConfigName('shop-prod-traffic', { type: 'canary', percentage: 10, intervalInMinutes: 5 })).toBe('shop-prod-traffic-canary-10pct-every-5min');
+    expect(trafficConfigName('shop-prod-traffic', { type: 'linear', percentage: 20, intervalInMinutes: 2 })).toBe('shop-prod-traffic-linear-20pct-every-2min');
+  });
+
+  test('stays within the 100 characters CodeDeploy allows and keeps the shape for a long base', () => {
+    const name = trafficConfigName('x'.repeat(120), { type: 'linear', percentage: 99, intervalInMinutes: 2880 });
+    expect(name.length).toBeLessThanOrEqual(NAME_LIMITS.codeDeployName);
+    expect(name.endsWith('-linear-99pct-every-2880min')).toBe(true);
   });
 });

@@ -113,12 +113,16 @@ describe('bluegreen-prod stack', () => {
     const config = byPath('aws_codedeploy_deployment_config', 'Deployment/TrafficConfig');
     expect(config).toMatchObject({
       compute_platform: 'ECS',
-      deployment_config_name: 'bluegreen-prod-traffic',
+      deployment_config_name: 'bluegreen-prod-traffic-canary-10pct-every-5min',
       traffic_routing_config: { type: 'TimeBasedCanary', time_based_canary: { percentage: 10, interval: 5 } },
     });
     const configName = refAt('aws_codedeploy_deployment_config', 'Deployment/TrafficConfig', 'deployment_config_name');
     expect(byPath('aws_codedeploy_deployment_group', 'Deployment/DeploymentGroup').deployment_config_name).toBe(configName);
     expect(json.output[OUTPUT_NAMES.deploymentConfigName].value).toBe(configName);
+  });
+
+  test('replaces the traffic config create-before-destroy (CodeDeploy refuses to delete a config its group still uses)', () => {
+    expect(byPath('aws_codedeploy_deployment_config', 'Deployment/TrafficConfig').lifecycle).toEqual({ create_before_destroy: true });
   });
 
   test('keeps blue for 60 minutes after a successful release', () => {

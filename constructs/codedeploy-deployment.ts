@@ -7,6 +7,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { ResolvedEnvironment } from '../lib/environment';
 import { assumeRolePolicy, codeDeployRevisionPolicy, managedPolicyArn, MANAGED_POLICIES } from '../lib/iam-policies';
+import { trafficConfigName } from '../lib/names';
 
 /** Props of {@link BlueGreenDeployment}. */
 export interface BlueGreenDeploymentProps {
@@ -57,12 +58,15 @@ export class BlueGreenDeployment extends Construct {
       this.deploymentConfigName = routing.name;
     } else {
       const config = new CodedeployDeploymentConfig(this, 'TrafficConfig', {
-        deploymentConfigName: props.names.deploymentConfig,
+        deploymentConfigName: trafficConfigName(props.names.deploymentConfig, routing),
         computePlatform: 'ECS',
         trafficRoutingConfig:
           routing.type === 'canary'
             ? { type: 'TimeBasedCanary', timeBasedCanary: { percentage: routing.percentage, interval: routing.intervalInMinutes } }
             : { type: 'TimeBasedLinear', timeBasedLinear: { percentage: routing.percentage, interval: routing.intervalInMinutes } },
+        // Any change replaces the configuration, and CodeDeploy refuses to delete one in use: the new
+        // one (a new name) must exist and the group must move to it before the old one goes.
+        lifecycle: { createBeforeDestroy: true },
       });
       this.deploymentConfigName = config.deploymentConfigName;
     }

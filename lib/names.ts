@@ -57,7 +57,7 @@ export interface ResourceNames {
   readonly greenTargetGroup: string;
   readonly codeDeployApplication: string;
   readonly deploymentGroup: string;
-  /** Name of the custom deployment config, when the environment defines one. */
+  /** Base of the custom deployment config's name, when the environment defines one (see {@link trafficConfigName}). */
   readonly deploymentConfig: string;
   /** Must start with `CodeDeployHook_` so `AWSCodeDeployRoleForECS(Limited)` may invoke it. */
   readonly hookFunction: string;
@@ -72,6 +72,23 @@ export interface ResourceNames {
   readonly appSpecObjectKey: string;
   /** Prefix of the CloudWatch alarm names. */
   readonly alarmPrefix: string;
+}
+
+/** A custom traffic shift: what the name of its CodeDeploy deployment configuration encodes. */
+export interface TrafficShape {
+  readonly type: 'canary' | 'linear';
+  readonly percentage: number;
+  readonly intervalInMinutes: number;
+}
+
+/**
+ * Name of the custom deployment configuration for one traffic shape, e.g.
+ * `bluegreen-prod-traffic-canary-10pct-every-5min`. A configuration cannot be changed, only
+ * replaced, and CodeDeploy refuses to delete one a deployment group still uses: a name per shape
+ * lets Terraform create the new configuration, move the group to it, then delete the old one.
+ */
+export function trafficConfigName(base: string, shape: TrafficShape): string {
+  return boundedName(base, NAME_LIMITS.codeDeployName, `-${shape.type}-${shape.percentage}pct-every-${shape.intervalInMinutes}min`);
 }
 
 /** Prefix that lets CodeDeploy's managed ECS policies invoke the hook. */

@@ -140,6 +140,11 @@ describe('validateEnvironment', () => {
       lb({ certificateArn: 'arn:aws:iam::123456789012:server-certificate/web' }),
       'loadBalancer.certificateArn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>), got "arn:aws:iam::123456789012:server-certificate/web"',
     ],
+    [
+      'rejects a certificate of another region than the load balancer',
+      lb({ certificateArn: CERT.replace('eu-west-1', 'us-east-1') }),
+      `loadBalancer.certificateArn must be a certificate in the environment's region (eu-west-1): a load balancer only uses ACM certificates of its own region, got "${CERT.replace('eu-west-1', 'us-east-1')}"`,
+    ],
     ['rejects production port 80 with a certificate', lb({ certificateArn: CERT, productionPort: 80 }), 'loadBalancer.productionPort must not be 80 with a certificate (port 80 redirects to HTTPS), got 80'],
     ['rejects production port 0', lb({ productionPort: 0 }), 'loadBalancer.productionPort must be an integer from 1 to 65535, got 0'],
     ['rejects an SSL policy name that is not an ELB policy', lb({ certificateArn: CERT, sslPolicy: 'TLS1.3' }), 'loadBalancer.sslPolicy must be an ELB security policy name such as ELBSecurityPolicy-TLS13-1-2-2021-06, got "TLS1.3"'],

@@ -301,6 +301,25 @@ describe('environmentWarnings', () => {
     ]);
   });
 
+  test('warns when the HTTPS policy still accepts TLS older than 1.2', () => {
+    const env = resolveEnvironment({ ...base, loadBalancer: { certificateArn: CERT, sslPolicy: 'ELBSecurityPolicy-2016-08' } });
+    expect(environmentWarnings(env)).toEqual([
+      'loadBalancer.sslPolicy ELBSecurityPolicy-2016-08 accepts TLS versions older than 1.2 on the production listener. Use a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06 (the default).',
+    ]);
+  });
+
+  test.each(['ELBSecurityPolicy-TLS13-1-2-2021-06', 'ELBSecurityPolicy-TLS13-1-3-2021-06', 'ELBSecurityPolicy-TLS-1-2-Ext-2018-06', 'ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04'])(
+    'accepts the TLS 1.2+ policy %s without a warning',
+    (sslPolicy) => {
+      expect(environmentWarnings(resolveEnvironment({ ...base, loadBalancer: { certificateArn: CERT, sslPolicy } }))).toEqual([]);
+    },
+  );
+
+  test('warns about TLS 1.1 policies too (ELBSecurityPolicy-TLS13-1-1-2021-06)', () => {
+    const env = resolveEnvironment({ ...base, loadBalancer: { certificateArn: CERT, sslPolicy: 'ELBSecurityPolicy-TLS13-1-1-2021-06' } });
+    expect(environmentWarnings(env)).toHaveLength(1);
+  });
+
   test('has nothing to say about a private test listener', () => {
     expect(environmentWarnings(resolveEnvironment(base))).toEqual([]);
   });

@@ -411,6 +411,13 @@ export function assertValidEnvironment(config: EnvironmentConfig): ResolvedEnvir
 /** Things that are allowed but deserve a warning at synth (e.g. a test port open to the internet). */
 export function environmentWarnings(env: ResolvedEnvironment): string[] {
   const warnings: string[] = [];
+  // ELB policy names carry their lowest TLS version ("…-1-2-…", "…TLS13-1-3-…"); older ones still accept TLS 1.0/1.1.
+  if (env.loadBalancer.certificateArn !== undefined && !/-1-[23]-/.test(env.loadBalancer.sslPolicy)) {
+    warnings.push(
+      `loadBalancer.sslPolicy ${env.loadBalancer.sslPolicy} accepts TLS versions older than 1.2 on the production listener. ` +
+        'Use a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06 (the default).',
+    );
+  }
   if (env.testListener.allowPublicAccess) {
     warnings.push(
       `testListener.allowPublicAccess is true: port ${env.testListener.port} of the load balancer (the green task set during a release) is reachable from the whole internet. ` +

@@ -33,6 +33,16 @@ describe('classifyAwsError', () => {
     expect(classifyAwsError(err('InternalFailure', 500)).kind).toBe('transient');
     expect(classifyAwsError(err('SomethingElse', 400)).kind).toBe('other');
   });
+  test('every throttling code of the AWS SDK, and its throttling flag, is throttling', () => {
+    for (const name of ['ThrottledException', 'RequestThrottledException', 'RequestThrottled', 'PriorRequestNotComplete', 'BandwidthLimitExceeded']) {
+      expect(classifyAwsError(err(name, 400)).kind).toBe('throttling');
+    }
+    expect(classifyAwsError(Object.assign(err('RateExceeded', 400), { $retryable: { throttling: true } })).kind).toBe('throttling');
+  });
+  test('access denied inside CreateDeployment names the action AWS denied, not CreateDeployment', () => {
+    const denied = Object.assign(new Error('User: arn:aws:sts::123456789012:assumed-role/ci/gh is not authorized to perform: codedeploy:RegisterApplicationRevision on resource: arn:aws:codedeploy:us-east-1:123456789012:application:app'), { name: 'AccessDeniedException' });
+    expect(describeAwsError('CreateDeployment', classifyAwsError(denied))).toMatch(/^AWS denied codedeploy:RegisterApplicationRevision \(AccessDeniedException: User: .*\)\. Grant the caller the IAM permission "codedeploy:RegisterApplicationRevision"/);
+  });
   test('access denied names the action and the IAM permission', () => {
     expect(describeAwsError('StopDeployment', classifyAwsError(err('AccessDeniedException')))).toBe(
       'AWS denied codedeploy:StopDeployment (AccessDeniedException: AccessDeniedException happened). Grant the caller the IAM permission "codedeploy:StopDeployment" (see npm run release -- --help for the full list).',

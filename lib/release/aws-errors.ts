@@ -15,7 +15,20 @@ export interface ClassifiedError {
   readonly message: string;
 }
 
-const THROTTLING = ['ThrottlingException', 'Throttling', 'TooManyRequestsException', 'RequestLimitExceeded', 'ProvisionedThroughputExceededException', 'SlowDown'];
+// The AWS SDK's own list of throttling error codes (its retry strategy treats exactly these as throttling).
+const THROTTLING = [
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'RequestThrottledException',
+  'RequestThrottled',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+  'BandwidthLimitExceeded',
+  'PriorRequestNotComplete',
+  'SlowDown',
+];
 const ACCESS_DENIED = ['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'UnauthorizedException', 'NotAuthorized'];
 const CREDENTIALS = ['CredentialsProviderError', 'UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredTokenException', 'ExpiredToken', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'TokenRefreshRequired'];
 const NOT_FOUND = ['ApplicationDoesNotExistException', 'DeploymentGroupDoesNotExistException', 'DeploymentConfigDoesNotExistException', 'DeploymentDoesNotExistException', 'ApplicationNameRequiredException', 'DeploymentGroupNameRequiredException', 'InvalidApplicationNameException', 'InvalidDeploymentGroupNameException', 'InvalidDeploymentConfigNameException', 'InvalidRevisionException', 'RevisionDoesNotExistException', 'InvalidRoleException', 'InvalidTargetInstancesException', 'DescriptionTooLongException'];
@@ -23,12 +36,12 @@ const TRANSIENT = ['InternalFailure', 'InternalServerError', 'ServiceUnavailable
 
 /** Classifies an error thrown by an SDK call. */
 export function classifyAwsError(err: unknown): ClassifiedError {
-  const e = (err ?? {}) as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const e = (err ?? {}) as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } };
   const code = String(e.name && e.name !== 'Error' ? e.name : (e.code ?? e.name ?? 'Error'));
   const message = String(e.message ?? err);
   const status = e.$metadata?.httpStatusCode;
   let kind: AwsErrorKind = 'other';
-  if (THROTTLING.includes(code) || status === 429) kind = 'throttling';
+  if (THROTTLING.includes(code) || status === 429 || e.$retryable?.throttling === true) kind = 'throttling';
   else if (ACCESS_DENIED.includes(code)) kind = 'access-denied';
   else if (CREDENTIALS.includes(code)) kind = 'credentials';
   else if (code === 'DeploymentLimitExceededException') kind = 'deployment-limit';
@@ -40,7 +53,10 @@ export function classifyAwsError(err: unknown): ClassifiedError {
 /** The message for an error that is not the deployment's fault, naming the action and permission. */
 export function describeAwsError(action: string, error: ClassifiedError): string {
   if (error.kind === 'access-denied') {
-    return `AWS denied codedeploy:${action} (${error.code}: ${error.message}). Grant the caller the IAM permission "codedeploy:${action}" (see npm run release -- --help for the full list).`;
+    // CreateDeployment also checks permissions of its own (GetDeploymentConfig, RegisterApplicationRevision):
+    // AWS's message names the action it denied, which is the one to grant.
+    const denied = /not authorized to perform:?\s*([a-z0-9-]+:[A-Za-z0-9*]+)/.exec(error.message)?.[1] ?? `codedeploy:${action}`;
+    return `AWS denied ${denied} (${error.code}: ${error.message}). Grant the caller the IAM permission "${denied}" (see npm run release -- --help for the full list).`;
   }
   if (error.kind === 'credentials') {
     return `codedeploy:${action} failed: no valid AWS credentials (${error.code}: ${error.message}). Configure credentials (AWS_PROFILE, environment, or OIDC in CI).`;

@@ -27,6 +27,15 @@ describe('release help and docs', () => {
     }
   });
 
+  test('--help and the docs list the permissions CreateDeployment checks on its own, whatever the flags', () => {
+    const help = helpText();
+    expect(help).toContain('codedeploy:RegisterApplicationRevision');
+    expect(help).not.toMatch(/codedeploy:GetDeploymentConfig \(unless/);
+    expect(docs).toMatch(/^\| `codedeploy:RegisterApplicationRevision` \| always/m);
+    expect(docs).toMatch(/^\| `codedeploy:GetDeploymentConfig` \| always/m);
+    expect(docs).not.toMatch(/Not needed: `codedeploy:RegisterApplicationRevision`/);
+  });
+
   test('docs/release.md documents every flag and environment variable', () => {
     for (const spec of valueFlags) {
       expect(docs).toContain(`\`${spec.flag} `);

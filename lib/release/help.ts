@@ -66,9 +66,12 @@ Exit codes:
        a second Ctrl-C exits at once, printing the deployment id and state
 
 IAM permissions of the caller:
-  codedeploy:CreateDeployment, codedeploy:GetDeployment, codedeploy:ListDeployments,
+  codedeploy:CreateDeployment (on the deployment group), and with it the two actions
+  CreateDeployment needs on its own: codedeploy:GetDeploymentConfig (on the deployment config)
+  and codedeploy:RegisterApplicationRevision (on the application);
+  codedeploy:GetDeployment, codedeploy:ListDeployments,
   codedeploy:ListDeploymentTargets, codedeploy:GetDeploymentTarget,
-  codedeploy:GetDeploymentGroup, codedeploy:GetDeploymentConfig (unless --timeout-in-minutes),
+  codedeploy:GetDeploymentGroup (unless --timeout-in-minutes),
   codedeploy:StopDeployment (--stop-active, --stop-on-timeout, Ctrl-C),
   codedeploy:ContinueDeployment (--continue).
   No S3 permission for --revision s3 (CodeDeploy reads the AppSpec with the group's service role)

@@ -2,7 +2,7 @@ import { copyFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describeWithTool } from '../test-support/require-tool';
 import { codeDeployReleaseDrift, stateResources, withoutIgnoreChanges } from '../tools/offline-terraform/codedeploy-drift';
-import { createOfflineTerraform, readStackConfig } from '../tools/offline-terraform/harness';
+import { createOfflineTerraform, offlineTerraformEnv, readStackConfig } from '../tools/offline-terraform/harness';
 import type { OfflineTerraform, PlanJson, TerraformJson } from '../tools/offline-terraform/harness';
 
 const FIXTURE_DIR = path.join(__dirname, 'fixtures', 'terraform', 'bluegreen-mini');
@@ -19,6 +19,33 @@ function variant(base: TerraformJson, edit: (resources: Resources, config: Recor
 function changed(plan: PlanJson): Record<string, readonly string[]> {
   return Object.fromEntries((plan.resource_changes ?? []).filter((r) => r.change.actions.join() !== 'no-op' && r.change.actions.join() !== 'read').map((r) => [r.address, r.change.actions]));
 }
+
+describe('the environment terraform runs with', () => {
+  test("drops the caller's TF_* variables (CLI args, data dir, reattached providers) but keeps logging and the rest", () => {
+    const env = offlineTerraformEnv(
+      {
+        PATH: 'bin-dir',
+        TF_CLI_ARGS_plan: '-refresh=false',
+        TF_CLI_ARGS: '-no-color',
+        TF_DATA_DIR: 'elsewhere',
+        TF_REATTACH_PROVIDERS: '{}',
+        TF_WORKSPACE: 'prod',
+        TF_LOG: 'DEBUG',
+        OFFLINE_TF_DRIFT_FILE: 'old.json',
+      },
+      path.join('home', 'offline'),
+    );
+    expect(env).toEqual({
+      PATH: 'bin-dir',
+      TF_LOG: 'DEBUG',
+      TF_CLI_CONFIG_FILE: path.join('home', 'offline', 'terraform.rc'),
+      CHECKPOINT_DISABLE: '1',
+      TF_IN_AUTOMATION: '1',
+      TF_INPUT: '0',
+      TF_PLUGIN_CACHE_DIR: '',
+    });
+  });
+});
 
 describeWithTool('real terraform, offline, on a small blue/green fixture stack', 'terraform', () => {
   // Each terraform command starts the provider processes; leave room for a busy 2-core machine.

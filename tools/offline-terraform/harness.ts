@@ -142,6 +142,32 @@ function terraformPlatform(): string {
   return `${process.platform}_${arch[process.arch] ?? process.arch}`;
 }
 
+/** Terraform variables of the caller that are kept: logging only. */
+const KEPT_TF_VARIABLES = new Set(['TF_LOG', 'TF_LOG_CORE', 'TF_LOG_PROVIDER', 'TF_LOG_PATH']);
+
+/**
+ * The environment the stand-in's terraform commands run with: the caller's, minus every `TF_*`
+ * variable but logging, plus the private CLI config. A caller's `TF_CLI_ARGS_plan=-refresh=false`
+ * would hide the drift the tests play, `TF_DATA_DIR` would put every work dir's `.terraform` in one
+ * (possibly the user's own) place, `TF_REATTACH_PROVIDERS` would send terraform to another provider.
+ */
+export function offlineTerraformEnv(inherited: NodeJS.ProcessEnv, home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(inherited)) {
+    if (key.startsWith('TF_') && !KEPT_TF_VARIABLES.has(key)) continue;
+    if (key === DRIFT_FILE_ENV) continue;
+    env[key] = value;
+  }
+  return {
+    ...env,
+    TF_CLI_CONFIG_FILE: path.join(home, 'terraform.rc'),
+    CHECKPOINT_DISABLE: '1',
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    TF_PLUGIN_CACHE_DIR: '',
+  };
+}
+
 /** A private Terraform environment wired to the stand-in provider. Call {@link dispose} when done. */
 export class OfflineTerraform {
   /** Environment for terraform commands (CLI config, no checkpoint, automation mode). */
@@ -152,15 +178,7 @@ export class OfflineTerraform {
     readonly home: string,
     private readonly terraformBinary: string,
   ) {
-    this.env = {
-      ...process.env,
-      TF_CLI_CONFIG_FILE: path.join(home, 'terraform.rc'),
-      CHECKPOINT_DISABLE: '1',
-      TF_IN_AUTOMATION: '1',
-      TF_INPUT: '0',
-      TF_PLUGIN_CACHE_DIR: '',
-    };
-    delete this.env[DRIFT_FILE_ENV];
+    this.env = offlineTerraformEnv(process.env, home);
   }
 
   /**

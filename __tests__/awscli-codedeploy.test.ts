@@ -69,8 +69,12 @@ describeWithTool('the AWS CLI parses the CodeDeploy stand-in', 'aws', () => {
 
   afterAll(async () => {
     removeIsolatedAwsHomes();
-    await standIn.settle();
-    await standIn.close();
+    try {
+      await standIn.settle();
+    } finally {
+      // Closed even when a deployment was left running, or its timers would keep jest alive.
+      await standIn.close();
+    }
   });
 
   test('create-deployment with an AppSpecContent revision, then get-deployment, list-deployments and get-deployment-target', async () => {

@@ -18,7 +18,15 @@ import {
   startGreenApp,
   startHookRuntime,
 } from '../test-support/codedeploy';
-import { ReleaseExit, removeIsolatedAwsHomes, runRelease, StackOutputValues, startRelease, writeOutputsFile } from '../test-support/codedeploy/release-process';
+import {
+  killRunningReleases,
+  ReleaseExit,
+  removeIsolatedAwsHomes,
+  runRelease,
+  StackOutputValues,
+  startRelease,
+  writeOutputsFile,
+} from '../test-support/codedeploy/release-process';
 
 jest.setTimeout(60_000);
 
@@ -72,13 +80,21 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  // Every deployment a test started must have ended, whatever the test asserted.
-  await standIn.settle(20_000);
-  standIn.faults.clear();
-  green.setHealth('healthy');
+  // A test that failed half-way may leave its CLI running (detached): end it, or it outlives jest.
+  const leftRunning = await killRunningReleases();
+  try {
+    // Every deployment a test started must have ended, whatever the test asserted.
+    await standIn.settle(20_000);
+  } finally {
+    standIn.faults.clear();
+    green.setHealth('healthy');
+  }
+  // A test that passed must not have left its CLI running either.
+  expect(leftRunning).toBe(0);
 });
 
 afterAll(async () => {
+  await killRunningReleases();
   await hook?.close();
   await green?.close();
   await standIn?.close();

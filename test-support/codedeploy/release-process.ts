@@ -30,12 +30,18 @@ export interface RunningRelease {
   readonly child: ChildProcess;
   /** Stderr lines so far. */
   readonly lines: string[];
-  /** Resolves with the first stderr line matching `pattern`. */
+  /**
+   * Resolves with the first stderr line matching `pattern`; rejects after `timeoutInMs`, or as soon as
+   * the CLI exits without having printed such a line (no test waits out the timeout for a dead process).
+   */
   waitForLine(pattern: RegExp, timeoutInMs?: number): Promise<string>;
   /** Sends a signal to the CLI's process group, as a terminal's Ctrl-C does. */
   signal(signal: NodeJS.Signals): void;
   readonly exited: Promise<ReleaseExit>;
 }
+
+/** Releases started by {@link startRelease} that have not exited yet. */
+const running = new Set<ChildProcess>();
 
 /** Private AWS config homes made by this process, removed when it exits. */
 const awsHomes: string[] = [];
@@ -93,8 +99,10 @@ export function startRelease(args: readonly string[], env: Readonly<Record<strin
     // Its own process group, so a signal reaches it the way a terminal's Ctrl-C does.
     detached: true,
   });
+  running.add(child);
+  let closed = false;
   const lines: string[] = [];
-  const waiters: { pattern: RegExp; resolve: (l: string) => void }[] = [];
+  const waiters: { pattern: RegExp; resolve: (l: string) => void; reject: (e: Error) => void }[] = [];
   let stdout = '';
   let stderr = '';
   let partial = '';
@@ -118,7 +126,20 @@ export function startRelease(args: readonly string[], env: Readonly<Record<strin
   });
   const exited = new Promise<ReleaseExit>((resolve) => {
     child.on('close', (code, signal) => {
-      if (partial) lines.push(partial);
+      closed = true;
+      running.delete(child);
+      if (partial) {
+        lines.push(partial);
+        for (const w of [...waiters]) {
+          if (w.pattern.test(partial)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(partial);
+          }
+        }
+      }
+      for (const w of waiters.splice(0)) {
+        w.reject(new Error(`the release exited (code ${code}, signal ${signal}) without a line matching ${w.pattern}; lines:\n${lines.join('\n')}`));
+      }
       resolve({ code, signal, stdout, stderr, lines: [...lines], exitedAt: Date.now(), startedAt });
     });
   });
@@ -134,15 +155,24 @@ export function startRelease(args: readonly string[], env: Readonly<Record<strin
     waitForLine: (pattern, timeoutInMs = 20_000) => {
       const found = lines.find((l) => pattern.test(l));
       if (found !== undefined) return Promise.resolve(found);
+      if (closed) return Promise.reject(new Error(`the release has exited without a line matching ${pattern}; lines:\n${lines.join('\n')}`));
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no release line matched ${pattern} within ${timeoutInMs} ms; lines:\n${lines.join('\n')}`)), timeoutInMs);
-        waiters.push({
+        const waiter = {
           pattern,
-          resolve: (l) => {
+          resolve: (l: string) => {
             clearTimeout(timer);
             resolve(l);
           },
-        });
+          reject: (e: Error) => {
+            clearTimeout(timer);
+            reject(e);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          reject(new Error(`no release line matched ${pattern} within ${timeoutInMs} ms; lines:\n${lines.join('\n')}`));
+        }, timeoutInMs);
+        waiters.push(waiter);
       });
     },
     signal: (signal) => {
@@ -150,6 +180,31 @@ export function startRelease(args: readonly string[], env: Readonly<Record<strin
     },
     exited: exitedWithTime,
   };
+}
+
+/**
+ * Kills (SIGKILL, whole process group) every release still running and waits for them to exit. Call it
+ * in afterEach/afterAll: a test that failed half-way must not leave a CLI polling a closed stand-in
+ * (they run detached, so nothing else would end them).
+ * @returns how many were still running
+ */
+export async function killRunningReleases(): Promise<number> {
+  const left = [...running];
+  await Promise.all(
+    left.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          try {
+            process.kill(-child.pid!, 'SIGKILL');
+          } catch {
+            resolve(); // Already gone.
+          }
+        }),
+    ),
+  );
+  return left.length;
 }
 
 /** Runs a release to its end. */

@@ -97,6 +97,8 @@ interface Scenario {
   hang?: boolean;
   /** status while waiting between BeforeAllowTraffic and AllowTraffic until ContinueDeployment */
   waitReady?: boolean;
+  /** ContinueDeployment takes effect but answers with this error (someone else approved it first) */
+  continueAnswersError?: string;
 }
 
 /**
@@ -119,6 +121,7 @@ function scriptDeployment(h: Harness, s: Scenario = {}): { createdAt: () => numb
   });
   cd.on(ContinueDeploymentCommand).callsFake(() => {
     continuedAt = h.now();
+    if (s.continueAnswersError) throw Object.assign(new Error('The deployment is not in a ready state.'), { name: s.continueAnswersError, $metadata: { httpStatusCode: 400 } });
     return {};
   });
   cd.on(ListDeploymentTargetsCommand).resolves({ targetIds: ['cluster:service'] });
@@ -536,6 +539,16 @@ describe('release run', () => {
     expect(cd.commandCalls(ContinueDeploymentCommand).map((c) => c.args[0].input)).toEqual([{ deploymentId: 'd-NEW', deploymentWaitType: 'READY_WAIT' }]);
     expect(h.stderr()).toMatch(/status Ready/);
     expect(h.stderr()).not.toMatch(/ready d-NEW waits/);
+  });
+
+  test('--continue keeps following when the deployment was approved by someone else first (DeploymentIsNotInReadyStateException)', async () => {
+    const h = harness();
+    noActive();
+    scriptDeployment(h, { waitReady: true, continueAnswersError: 'DeploymentIsNotInReadyStateException' });
+    const result = await run(baseInput({ continueWhenReady: true }), h.deps);
+    expect(result.exitCode).toBe(0);
+    expect(result.report.status).toBe('Succeeded');
+    expect(h.stderr()).toMatch(/Z continue d-NEW is no longer Ready \(DeploymentIsNotInReadyStateException\); following it\n/);
   });
 
   test('without --continue a Ready deployment is waited for, with a hint how to approve it', async () => {

@@ -83,6 +83,9 @@ export const MAX_CREATE_ATTEMPTS = 5;
 /** Errors of the target calls that only mean "not there yet". */
 const TARGET_NOT_READY_CODES: readonly string[] = ['DeploymentNotStartedException', 'DeploymentTargetDoesNotExistException', 'InstanceDoesNotExistException'];
 
+/** ContinueDeployment errors that only mean the deployment is not waiting any more. */
+const CONTINUE_MOOT_CODES: readonly string[] = ['DeploymentIsNotInReadyStateException', 'DeploymentAlreadyCompletedException'];
+
 /** Unwinds the release with an outcome and a message. */
 class Abort extends Error {
   constructor(
@@ -558,7 +561,14 @@ class Release {
       if (role === 'main' && p.status === 'Ready' && this.input.continueWhenReady && !continued && !this.stopRequested) {
         continued = true;
         emit('continue', `ContinueDeployment ${id}`);
-        await this.call('ContinueDeployment', new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'READY_WAIT' }));
+        try {
+          await this.call('ContinueDeployment', new ContinueDeploymentCommand({ deploymentId: id, deploymentWaitType: 'READY_WAIT' }));
+        } catch (err) {
+          // Approved in the console (or by a retried call of ours) between the poll and the call, or it
+          // ended meanwhile: the deployment goes on either way, so keep following it instead of exiting 5.
+          if (!(err instanceof Abort) || !CONTINUE_MOOT_CODES.includes(err.code)) throw err;
+          emit('continue', `${id} is no longer Ready (${err.code}); following it`);
+        }
         continue;
       }
       if (now >= deadline) return { kind: 'timeout', progress: p };

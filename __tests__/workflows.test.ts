@@ -492,6 +492,17 @@ describe('release workflows', () => {
       const failed = runStep(step(release, 'Ensure the ECR repository exists'), dir, env(['show']));
       expect(failed.status).not.toBe(0);
       expect(outputs(path.join(dir, 'output'))).toEqual({});
+
+      // A state without the repository's URL fails too, rather than skipping the build.
+      writeFileSync(path.join(dir, 'output'), '');
+      const missing = runStep(step(release, 'Ensure the ECR repository exists'), dir, {
+        STACK: 'bluegreen-dev',
+        GITHUB_OUTPUT: path.join(dir, 'output'),
+        PATH: fakeTerraform(dir, [], JSON.stringify({ values: { root_module: { resources: [] } } })),
+      });
+      expect(missing.status).toBe(1);
+      expect(missing.stdout).toContain('::error::aws_ecr_repository.app has no repository_url');
+      expect(outputs(path.join(dir, 'output'))).toEqual({});
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -254,8 +254,9 @@ function validateLoadBalancer(env: ResolvedEnvironment, p: Problems): void {
   const lb = env.loadBalancer;
   if (lb.certificateArn !== undefined && !isCertificateArn(lb.certificateArn)) {
     p.add(`loadBalancer.certificateArn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>), got ${show(lb.certificateArn)}`);
-  } else if (lb.certificateArn !== undefined && typeof env.region === 'string' && lb.certificateArn.split(':')[3] !== env.region) {
-    // A load balancer only uses certificates of its own region; CreateListener would fail on the first apply.
+  } else if (lb.certificateArn !== undefined && typeof env.region === 'string' && AWS_REGION_PATTERN.test(env.region) && lb.certificateArn.split(':')[3] !== env.region) {
+    // A load balancer only uses certificates of its own region; CreateListener would fail on the first
+    // apply. An invalid region is reported on its own.
     p.add(`loadBalancer.certificateArn must be a certificate in the environment's region (${env.region}): a load balancer only uses ACM certificates of its own region, got ${show(lb.certificateArn)}`);
   }
   if (p.intRange('loadBalancer.productionPort', lb.productionPort, 1, 65535) && lb.certificateArn !== undefined && lb.productionPort === 80) {

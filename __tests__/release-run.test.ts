@@ -307,6 +307,22 @@ describe('release run', () => {
       expect(h.stderr().indexOf('active d-OLD Succeeded')).toBeLessThan(h.stderr().indexOf('deployment d-NEW created'));
     });
 
+    test('a list that keeps showing a deployment that has ended does not hold the release: it creates after one more look', async () => {
+      const h = harness();
+      let lists = 0;
+      cd.on(ListDeploymentsCommand).callsFake(() => {
+        // Guard for the failure mode under test (an endless loop): give up loudly after many lists.
+        if (++lists > 20) throw Object.assign(new Error('listed too often'), { name: 'TooManyLists', $metadata: { httpStatusCode: 400 } });
+        return { deployments: ['d-OLD'] };
+      });
+      scriptDeployment(h);
+      cd.on(GetDeploymentCommand, { deploymentId: 'd-OLD' }).resolves({ deploymentInfo: { deploymentId: 'd-OLD', status: 'Succeeded' } });
+      const result = await run(baseInput({ activePolicy: 'wait' }), h.deps);
+      expect(result.exitCode).toBe(0);
+      expect(lists).toBe(2);
+      expect(cd.commandCalls(CreateDeploymentCommand)).toHaveLength(1);
+    });
+
     test('--stop-active stops it with rollback, waits for its rollback without stopping that, then creates', async () => {
       const h = harness();
       let oldStoppedAt = -1;

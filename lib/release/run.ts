@@ -426,6 +426,7 @@ class Release {
   private async clearActive(timeoutInMinutes: number): Promise<void> {
     const input = this.input;
     const stopped = new Set<string>();
+    const seenEnded = new Set<string>();
     const deadline = this.deps.clock() + timeoutInMinutes * 60000;
     for (;;) {
       const list = await this.call<{ deployments?: string[] }>(
@@ -437,7 +438,11 @@ class Release {
       const info = (await this.call<{ deploymentInfo?: { status?: string; creator?: string; description?: string } }>('GetDeployment', new GetDeploymentCommand({ deploymentId: activeId }))).deploymentInfo;
       const status = info?.status ?? 'Unknown';
       if (!(ACTIVE_STATUSES as readonly string[]).includes(status)) {
-        // It ended between the list and the read; the list may lag a moment, so do not spin on it.
+        // It ended between the list and the read. The list may lag a moment: look once more, then let
+        // CreateDeployment decide (a group that is really busy answers DeploymentLimitExceeded, handled
+        // below) rather than loop for as long as the list keeps showing a finished deployment.
+        if (seenEnded.has(activeId)) return;
+        seenEnded.add(activeId);
         await this.pause(this.input.pollMinIntervalInMs);
         continue;
       }

@@ -53,6 +53,10 @@ describe('validateEnvironment', () => {
     expect(validateEnvironment(withPart({ tags, project: 'sgshop' }))).toEqual([]);
   });
 
+  test('accepts a /23 VPC (its /27 subnets are the smallest a load balancer should get)', () => {
+    expect(validateEnvironment(network({ mode: 'new', cidrBlock: '10.0.0.0/23', natGatewayCount: 1 }))).toEqual([]);
+  });
+
   test('accepts the example environments dev and prod', () => {
     expect(validateEnvironment(dev)).toEqual([]);
     expect(validateEnvironment(prod)).toEqual([]);
@@ -83,8 +87,13 @@ describe('validateEnvironment', () => {
     ['rejects a region that is not a region code', withPart({ region: 'Ireland' }), 'region must be an AWS region code such as eu-west-1, got "Ireland"'],
 
     ['rejects an unknown network mode', network({ mode: 'shared' }), 'network.mode must be "new" or "existing", got "shared"'],
-    ['rejects a VPC CIDR larger than /16', network({ mode: 'new', cidrBlock: '10.0.0.0/8', natGatewayCount: 1 }), 'network.cidrBlock must be an IPv4 CIDR block from /16 to /24, got "10.0.0.0/8"'],
-    ['rejects a VPC CIDR with bad syntax', network({ mode: 'new', cidrBlock: '10.0.0/16', natGatewayCount: 1 }), 'network.cidrBlock must be an IPv4 CIDR block from /16 to /24, got "10.0.0/16"'],
+    ['rejects a VPC CIDR larger than /16', network({ mode: 'new', cidrBlock: '10.0.0.0/8', natGatewayCount: 1 }), 'network.cidrBlock must be an IPv4 CIDR block from /16 to /23 (its subnets, 4 bits smaller, must be /27 or larger for the load balancer), got "10.0.0.0/8"'],
+    [
+      'rejects a /24 VPC, whose /28 subnets are too small for the load balancer',
+      network({ mode: 'new', cidrBlock: '10.0.0.0/24', natGatewayCount: 1 }),
+      'network.cidrBlock must be an IPv4 CIDR block from /16 to /23 (its subnets, 4 bits smaller, must be /27 or larger for the load balancer), got "10.0.0.0/24"',
+    ],
+    ['rejects a VPC CIDR with bad syntax', network({ mode: 'new', cidrBlock: '10.0.0/16', natGatewayCount: 1 }), 'network.cidrBlock must be an IPv4 CIDR block from /16 to /23 (its subnets, 4 bits smaller, must be /27 or larger for the load balancer), got "10.0.0/16"'],
     ['rejects a single availability zone', network({ mode: 'new', availabilityZoneCount: 1, natGatewayCount: 1 }), 'network.availabilityZoneCount must be an integer from 2 to 6, got 1'],
     ['rejects more NAT gateways than availability zones', network({ mode: 'new', availabilityZoneCount: 2, natGatewayCount: 3 }), 'network.natGatewayCount must be an integer from 0 to 2, got 3'],
     ['rejects a malformed VPC id', withPart({ network: { ...existingVpc.network, vpcId: 'vpc-123' } }, existingVpc), 'network.vpcId must be a VPC id such as vpc-0123456789abcdef0, got "vpc-123"'],

@@ -10,7 +10,7 @@ import type { HealthCheckSpec } from '../hook-lambda/config';
 export interface NewVpcConfig {
   readonly mode: 'new';
   /**
-   * IPv4 CIDR block of the VPC (/16 to /24); subnets are carved out of it.
+   * IPv4 CIDR block of the VPC (/16 to /23, so its subnets are /27 or larger); subnets are carved out of it.
    * @default '10.0.0.0/16'
    */
   readonly cidrBlock?: string;

@@ -188,8 +188,10 @@ function validateNetwork(env: ResolvedEnvironment, p: Problems): void {
   const n = env.network;
   if (n.mode === 'new') {
     const parsed = parseIpv4Cidr(n.cidrBlock);
-    if (!parsed || parsed.prefixLength < 16 || parsed.prefixLength > 24) {
-      p.add(`network.cidrBlock must be an IPv4 CIDR block from /16 to /24, got ${show(n.cidrBlock)}`);
+    // Subnets are 4 bits smaller than the VPC, and AWS asks for load balancer subnets of /27 or larger
+    // (with 8 free addresses, shared here with NAT gateways and tasks): the VPC may be /23 at most.
+    if (!parsed || parsed.prefixLength < 16 || parsed.prefixLength > 23) {
+      p.add(`network.cidrBlock must be an IPv4 CIDR block from /16 to /23 (its subnets, 4 bits smaller, must be /27 or larger for the load balancer), got ${show(n.cidrBlock)}`);
     }
     if (p.intRange('network.availabilityZoneCount', n.availabilityZoneCount, 2, 6)) {
       p.intRange('network.natGatewayCount', n.natGatewayCount, 0, n.availabilityZoneCount);

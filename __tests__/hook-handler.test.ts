@@ -326,6 +326,36 @@ describe('hook handler: configuration, event and code errors', () => {
   });
 });
 
+describe('hook handler: odd invocations', () => {
+  test('still reports when the Lambda context itself throws', async () => {
+    const handler = handlerFor({ checks: [{ path: '/ok' }] });
+    const context = {
+      getRemainingTimeInMillis: (): number => {
+        throw new Error('context gone');
+      },
+    };
+    const result = await handler(EVENT, context);
+    expect(result.status).toBe('Succeeded');
+    expect(reports().map((c) => c.input.status)).toEqual(['Succeeded']);
+  });
+
+  test('an event with extra fields, delivered twice: both invocations report once, the second is already completed', async () => {
+    reportBehaviour = (n) => {
+      if (n > 1) throw new AwsJsonError('LifecycleEventAlreadyCompletedException', 'already completed', 400);
+      return {};
+    };
+    const handler = handlerFor({ checks: [{ path: '/ok' }] });
+    const event = { ...EVENT, Extra: 'ignored', Nested: { a: 1 } };
+    const first = await handler(event, contextWithDeadline(3000));
+    const second = await handler(event, contextWithDeadline(3000));
+    expect([first.report, second.report]).toEqual(['reported', 'already-completed']);
+    expect(reports().map((c) => c.input)).toEqual([
+      { deploymentId: EVENT.DeploymentId, lifecycleEventHookExecutionId: EVENT.LifecycleEventHookExecutionId, status: 'Succeeded' },
+      { deploymentId: EVENT.DeploymentId, lifecycleEventHookExecutionId: EVENT.LifecycleEventHookExecutionId, status: 'Succeeded' },
+    ]);
+  });
+});
+
 describe('hook handler: the report call', () => {
   test('retries a throttled report and succeeds on the second attempt', async () => {
     reportBehaviour = (n) => {

@@ -95,10 +95,15 @@ export function parseHookEvent(event: unknown): HookEvent | { problem: string } 
 }
 
 function remainingTime(context: Partial<HookContext> | undefined): number {
-  const fn = context?.getRemainingTimeInMillis;
-  if (typeof fn !== 'function') return FALLBACK_REMAINING_TIME_IN_MS;
-  const value = fn.call(context);
-  return Number.isFinite(value) ? value : FALLBACK_REMAINING_TIME_IN_MS;
+  try {
+    const fn = context?.getRemainingTimeInMillis;
+    if (typeof fn !== 'function') return FALLBACK_REMAINING_TIME_IN_MS;
+    const value = fn.call(context);
+    return Number.isFinite(value) ? value : FALLBACK_REMAINING_TIME_IN_MS;
+  } catch {
+    // Nothing about the context may keep the hook from reporting.
+    return FALLBACK_REMAINING_TIME_IN_MS;
+  }
 }
 
 async function decide(config: ResolvedHookConfig, checkBudgetInMs: number, deps: HookDeps): Promise<HookVerdict> {

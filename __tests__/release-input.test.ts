@@ -85,6 +85,13 @@ describe('parseReleaseInput', () => {
     );
   });
 
+  test('a --stack name that is an inherited property of every object (__proto__) is not a stack of the file', () => {
+    const files = { 'o.json': { 'bluegreen-dev': devOutputs, 'bluegreen-prod': devOutputs } };
+    expect(errors(parseReleaseInput(['--outputs-file', 'o.json', '--stack', '__proto__'], {}, io(files)))).toContain(
+      'stack "__proto__" (from --stack/RELEASE_STACK) is not in o.json; it has: bluegreen-dev, bluegreen-prod',
+    );
+  });
+
   test('does not claim that no outputs file was given when the given one could not be used', () => {
     const files = { 'o.json': { 'bluegreen-dev': devOutputs } };
     const problems = errors(parseReleaseInput(['--outputs-file', 'o.json', '--stack', 'staging'], {}, io(files)));

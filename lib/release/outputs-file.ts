@@ -42,7 +42,8 @@ export function selectStackOutputs(doc: unknown, fileName: string, stack: string
     }
     chosen = stacks[0];
   }
-  if (!isObject(doc[chosen])) {
+  // Own keys only: `--stack __proto__` must not pick up Object.prototype as a stack.
+  if (!Object.prototype.hasOwnProperty.call(doc, chosen) || !isObject(doc[chosen])) {
     return { error: `stack ${JSON.stringify(chosen)} (from --stack/RELEASE_STACK) is not in ${fileName}; it has: ${stacks.join(', ')}` };
   }
   return { outputs: doc[chosen] as Record<string, unknown>, where: `stack ${JSON.stringify(chosen)} of ${fileName}` };

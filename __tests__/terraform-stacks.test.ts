@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { synthesize } from '../main';
-import { ENVIRONMENTS } from '../stacks/environments';
+import { ENVIRONMENTS, prod } from '../stacks/environments';
 import { describeWithTool } from '../test-support/require-tool';
 import { codeDeployReleaseDrift, stateResources, withoutIgnoreChanges } from '../tools/offline-terraform/codedeploy-drift';
 import { createOfflineTerraform, readStackConfig } from '../tools/offline-terraform/harness';
@@ -108,5 +108,33 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
       expect([...change.change.actions].sort()).toEqual(['create', 'delete']);
       expect(change.change.replace_paths).toContainEqual(['name']);
     }, 60000);
+  });
+  describe('bluegreen-prod: a new canary shape', () => {
+    test('creates the new traffic config before deleting the old one and moves the deployment group to it in place', async () => {
+      const prodDir = path.join(stacksDir, 'bluegreen-prod');
+      const applied = tf.workspace(prodDir, 'prod-applied');
+      await tf.init(applied);
+      await tf.apply(applied);
+
+      const variantOut = mkdtempSync(path.join(os.tmpdir(), 'tf-prod-canary-'));
+      try {
+        const canary20 = { ...prod, deployment: { ...prod.deployment, trafficRouting: { type: 'canary' as const, percentage: 20, intervalInMinutes: 5 } } };
+        synthesize([canary20], { outdir: variantOut, warn: () => undefined, variables: {} });
+        const ws = tf.workspace(path.join(variantOut, 'stacks', 'bluegreen-prod'), 'prod-canary-20');
+        copyFileSync(path.join(applied, 'terraform.tfstate'), path.join(ws, 'terraform.tfstate'));
+        await tf.init(ws);
+        const plan = await tf.plan(ws);
+        const changes = changed(plan.json);
+        const config = Object.keys(changes).filter((a) => a.startsWith('aws_codedeploy_deployment_config.'));
+        const group = Object.keys(changes).filter((a) => a.startsWith('aws_codedeploy_deployment_group.'));
+        expect(config).toHaveLength(1);
+        // create before delete: CodeDeploy refuses to delete a configuration its group still uses.
+        expect(changes[config[0]!]).toEqual(['create', 'delete']);
+        expect(group.map((a) => changes[a])).toEqual([['update']]);
+        expect(plan.code).toBe(2);
+      } finally {
+        rmSync(variantOut, { recursive: true, force: true });
+      }
+    }, 120000);
   });
 });

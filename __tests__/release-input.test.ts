@@ -272,13 +272,15 @@ describe('parseReleaseInput', () => {
     expect(long).toHaveLength(200);
   });
 
-  test('NO_COLOR, CI and --no-color turn off the redrawn display; GitHub file paths are picked up', () => {
+  test('NO_COLOR, CI, TERM=dumb and --no-color turn off the redrawn display; GitHub file paths are picked up', () => {
     const parse = (argv: string[], env: Record<string, string>) => ok(parseReleaseInput(['--outputs-file', 'outputs.json', ...argv], env, io(cdktfFile)));
     expect(parse([], {}).allowTty).toBe(true);
     expect(parse([], { NO_COLOR: '1' }).allowTty).toBe(false);
     expect(parse([], { CI: 'true' }).allowTty).toBe(false);
     expect(parse([], { CI: 'false' }).allowTty).toBe(true);
     expect(parse(['--no-color'], {}).allowTty).toBe(false);
+    expect(parse([], { TERM: 'dumb' }).allowTty).toBe(false);
+    expect(parse([], { TERM: 'xterm-256color' }).allowTty).toBe(true);
     expect(parse([], { GITHUB_STEP_SUMMARY: 's.md', GITHUB_OUTPUT: 'o.txt' })).toMatchObject({ githubStepSummaryPath: 's.md', githubOutputPath: 'o.txt' });
   });
 

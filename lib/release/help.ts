@@ -33,7 +33,7 @@ const DESCRIPTIONS: Record<string, string> = {
   '--continue': 'call ContinueDeployment when the deployment is Ready',
   '--stop-on-timeout': 'on timeout stop the deployment with rollback (default: leave it running)',
   '--json': 'print one JSON document with the result on stdout (progress stays on stderr)',
-  '--no-color': 'plain timestamped lines even on a terminal (also NO_COLOR, CI)',
+  '--no-color': 'plain timestamped lines even on a terminal (also NO_COLOR, CI, TERM=dumb)',
   '--help': 'this text',
 };
 

@@ -49,7 +49,7 @@ export interface ReleaseInput {
   readonly json: boolean;
   readonly pollMinIntervalInMs: number;
   readonly pollMaxIntervalInMs: number;
-  /** False when NO_COLOR, CI or --no-color forbid the redrawn terminal display. */
+  /** False when NO_COLOR, CI, TERM=dumb or --no-color forbid the redrawn terminal display. */
   readonly allowTty: boolean;
   /** @default - not in GitHub Actions */
   readonly githubStepSummaryPath?: string;
@@ -358,7 +358,8 @@ export function parseReleaseInput(argv: readonly string[], env: Readonly<Record<
       json,
       pollMinIntervalInMs: pollMin,
       pollMaxIntervalInMs: pollMax,
-      allowTty: !booleans.has('--no-color') && !nonEmpty(env.NO_COLOR) && !(nonEmpty(env.CI) && !/^(false|0)$/i.test(env.CI!)),
+      // TERM=dumb terminals (Emacs shell, some CI consoles) cannot move the cursor to redraw.
+      allowTty: !booleans.has('--no-color') && !nonEmpty(env.NO_COLOR) && !(nonEmpty(env.CI) && !/^(false|0)$/i.test(env.CI!)) && env.TERM !== 'dumb',
       ...(nonEmpty(env.GITHUB_STEP_SUMMARY) ? { githubStepSummaryPath: env.GITHUB_STEP_SUMMARY } : {}),
       ...(nonEmpty(env.GITHUB_OUTPUT) ? { githubOutputPath: env.GITHUB_OUTPUT } : {}),
     },

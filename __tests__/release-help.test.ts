@@ -21,6 +21,8 @@ describe('release help and docs', () => {
   test('--help lists every exit code and the IAM actions the release calls', () => {
     const help = helpText();
     for (const code of ['0', '1', '2', '3', '4', '5', '130']) expect(help).toMatch(new RegExp(`^  ${code} +\\S`, 'm'));
+    // Exit 2 also covers names AWS does not know (docs/release.md, Exit codes).
+    expect(help).toMatch(/^  2 +[\s\S]*does not exist[\s\S]*^  3 /m);
     for (const action of ['CreateDeployment', 'GetDeployment', 'ListDeployments', 'ListDeploymentTargets', 'GetDeploymentTarget', 'GetDeploymentGroup', 'GetDeploymentConfig', 'StopDeployment', 'ContinueDeployment']) {
       expect(help).toContain(`codedeploy:${action}`);
       expect(docs).toContain(`codedeploy:${action}`);

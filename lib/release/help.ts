@@ -58,7 +58,8 @@ ${rows.join('\n')}
 Exit codes:
   0    succeeded (or reached the --until stage; --dry-run; --help)
   1    deployment failed, was stopped or rolled back (the rollback is followed and reported)
-  2    invalid or missing input (names what is missing and where it was looked for)
+  2    invalid or missing input (names what is missing and where it was looked for), or AWS
+       says the application, deployment group or config does not exist, or the group is not ECS
   3    timeout (states where the deployment is; left running unless --stop-on-timeout)
   4    another deployment is active (use --wait-for-active or --stop-active)
   5    AWS API error that is not the deployment's fault (access denied names the permission)

@@ -38,7 +38,9 @@ const LIFECYCLE = ['BeforeInstall', 'Install', 'AfterInstall', 'AllowTestTraffic
 
 /** One deployment group per test, so no test sees another's deployments. */
 const GROUPS: Record<string, Omit<DeploymentGroupSpec, 'applicationName' | 'deploymentGroupName'>> = {
-  success: { deploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent5Minutes', terminationWaitTimeInMinutes: 5 },
+  // 15 minutes of canary (1.5 s): the CLI's progress must show the 10% step even when its polls are
+  // late on a loaded machine.
+  success: { deploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent15Minutes', terminationWaitTimeInMinutes: 5 },
   unhealthy: {},
   alarm: { deploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent5Minutes', alarms: [ALARM] },
   sigint: { deploymentConfigName: 'CodeDeployDefault.ECSLinear10PercentEvery3Minutes' },
@@ -151,7 +153,8 @@ test('a release succeeds: every lifecycle event in the progress, traffic reaches
   expect(lines[lines.length - 1]).toMatch(/^result Succeeded d-[A-Z0-9]{9} exit 0$/);
 
   const [deployment] = userDeployments('success');
-  expect(deployment).toMatchObject({ status: 'Succeeded', greenWeight: 100, deploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent5Minutes' });
+  expect(deployment).toMatchObject({ status: 'Succeeded', greenWeight: 100, deploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent15Minutes' });
+  expect(deployment!.trafficHistory.map((h) => h.greenWeight)).toEqual([10, 100]);
   const doc = JSON.parse(r.stdout);
   expect(doc).toMatchObject({ deploymentId: deployment!.deploymentId, status: 'Succeeded', exitCode: 0, applicationName: APP, deploymentGroupName: 'success' });
   expect(doc.lifecycleEvents.map((e: { name: string; status: string }) => [e.name, e.status])).toEqual(LIFECYCLE.map((e) => [e, 'Succeeded']));

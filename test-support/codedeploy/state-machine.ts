@@ -160,6 +160,7 @@ interface Deployment {
   readonly hookExecutions: Map<string, HookExecution>;
   readonly abort: AbortController;
   readonly history: { status: DeploymentStatus; at: number }[];
+  readonly trafficHistory: { greenWeight: number; at: number }[];
   continueReady?: () => void;
   continueTermination?: () => void;
 }
@@ -196,6 +197,11 @@ export interface DeploymentSnapshot {
   readonly blueWeight: number;
   readonly events: ReadonlyArray<{ readonly name: string; readonly status: LifecycleEventStatus }>;
   readonly history: ReadonlyArray<{ readonly status: DeploymentStatus; readonly at: number }>;
+  /**
+   * Every production traffic weight green was given, in order (a rollback's too), so tests assert
+   * the shift's steps without sampling `greenWeight` (a sampler on a loaded machine misses steps).
+   */
+  readonly trafficHistory: ReadonlyArray<{ readonly greenWeight: number; readonly at: number }>;
   /** Wall-clock ms when the deployment reached a terminal status. */
   readonly terminalAt?: number;
   readonly hooks: Readonly<Record<string, string>>;
@@ -572,6 +578,7 @@ export class CodeDeployModel {
       blueWeight: blue?.trafficWeight ?? 0,
       events: d.events.map((e) => ({ name: e.lifecycleEventName, status: e.status })),
       history: d.history.map((h) => ({ ...h })),
+      trafficHistory: d.trafficHistory.map((h) => ({ ...h })),
       ...(terminal ? { terminalAt: terminal.at } : {}),
       hooks: { ...d.hooks },
     };
@@ -696,6 +703,7 @@ export class CodeDeployModel {
       hookExecutions: new Map(),
       abort: new AbortController(),
       history: [{ status: 'Created', at: now }],
+      trafficHistory: [],
     };
     this.deployments.set(d.id, d);
     this.order.push(d.id);
@@ -832,10 +840,16 @@ export class CodeDeployModel {
   }
 
   private async shiftTraffic(d: Deployment): Promise<void> {
-    const started = Date.now();
+    // Intervals count from the moment the first weight (the canary, or the first linear step) is
+    // set, as in CodeDeploy; that first move itself takes one step.
+    let shiftStartedAt: number | undefined;
     for (const step of trafficSchedule(d.config.trafficRoutingConfig)) {
-      const due = started + step.atMinute * this.msPerMinute - Date.now();
-      await this.wait(d, Math.max(step.atMinute === 0 ? this.stepMs() : 0, due));
+      if (shiftStartedAt === undefined) {
+        await this.wait(d, this.stepMs());
+        shiftStartedAt = Date.now() - step.atMinute * this.msPerMinute;
+      } else {
+        await this.wait(d, Math.max(0, shiftStartedAt + step.atMinute * this.msPerMinute - Date.now()));
+      }
       this.setGreenWeight(d, step.greenPercent);
     }
     const green = d.taskSets.find((t) => t.label === 'Green');
@@ -850,6 +864,7 @@ export class CodeDeployModel {
     if (green) green.trafficWeight = percent;
     if (blue) blue.trafficWeight = 100 - percent;
     d.lastUpdatedAt = Date.now();
+    d.trafficHistory.push({ greenWeight: percent, at: d.lastUpdatedAt });
     for (const trigger of this.alarmTriggers.splice(0)) {
       if (percent >= trigger.greenWeightAtLeast && d.creator === 'user') {
         // Deferred so the runner is parked at its next wait when the stop lands, as a real alarm

@@ -267,7 +267,8 @@ describe('CodeDeploy stand-in over HTTP with the real SDK client', () => {
   });
 
   test('StopDeployment with autoRollbackEnabled stops it (MANUAL_STOP) and rolls back; stopping again is refused', async () => {
-    await start([{ deploymentConfigName: 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes' }]);
+    // 200 ms per minute: the stop must land mid-shift (1.4 s left after 20%) even on a loaded machine.
+    await start([{ deploymentConfigName: 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes' }], 200);
     const id = await create({});
     await standIn.waitUntil(() => standIn.deployment(id)!.greenWeight >= 20, 'mid-shift');
     const out = await client.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }));
@@ -275,6 +276,7 @@ describe('CodeDeploy stand-in over HTTP with the real SDK client', () => {
     await standIn.waitUntil(() => status(id) === 'Stopped', 'stop');
     const snapshot = standIn.deployment(id)!;
     expect(snapshot.errorCode).toBe('MANUAL_STOP');
+    expect(snapshot.greenWeight).toBeLessThan(100);
     await standIn.waitUntil(() => status(snapshot.rollbackDeploymentId!) === 'Succeeded', 'rollback');
     expect(standIn.deployment(snapshot.rollbackDeploymentId!)!.greenWeight).toBe(0);
     await expect(client.send(new StopDeploymentCommand({ deploymentId: id }))).rejects.toMatchObject({ name: 'DeploymentAlreadyCompletedException' });

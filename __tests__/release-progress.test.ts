@@ -102,6 +102,13 @@ describe('stageReached', () => {
     expect(stageReached(p(n - 1), stage)).toBe(false);
   });
 
+  test('a hook event CodeDeploy skipped (no hook in the AppSpec) counts as passed for --until', () => {
+    const skipped = events(5).map(([name, status]) => [name, name === 'AfterAllowTestTraffic' ? 'Skipped' : status] as [string, string]);
+    expect(stageReached(progressFrom({ status: 'InProgress' }, target(skipped)), 'test-traffic')).toBe(true);
+    const waiting = events(8).map(([name, status]) => [name, name === 'AfterAllowTraffic' ? 'Skipped' : status] as [string, string]);
+    expect(progressFrom({ status: 'InProgress' }, target(waiting)).terminationWaitStarted).toBe(true);
+  });
+
   test('ready is also reached when the deployment waits in Ready', () => {
     expect(stageReached(p(5, 'Ready'), 'ready')).toBe(true);
   });

@@ -105,7 +105,7 @@ export function progressFrom(deployment: DeploymentInfo, target?: DeploymentTarg
     ...(traffic ? { traffic } : {}),
     terminationWaitStarted:
       deployment.instanceTerminationWaitTimeStarted === true ||
-      (status === 'InProgress' && afterAllowTraffic?.status === 'Succeeded'),
+      (status === 'InProgress' && isPassed(afterAllowTraffic?.status)),
     ...(createdAt ? { createdAt } : {}),
     ...(completedAt ? { completedAt } : {}),
     ...(error && (error.code || error.message)
@@ -151,8 +151,13 @@ export function isUntilStage(value: string): boolean {
   return (UNTIL_STAGES as readonly string[]).includes(value) || (ECS_LIFECYCLE_EVENTS as readonly string[]).includes(value);
 }
 
-const succeeded = (p: Progress, name: string): boolean =>
-  p.lifecycleEvents.some((e) => e.name === name && e.status === 'Succeeded');
+/**
+ * An event counts as passed when it succeeded or was skipped: CodeDeploy may mark a hookable event
+ * that has no hook in the AppSpec as Skipped, and `--until` must still stop there.
+ */
+const isPassed = (status: string | undefined): boolean => status === 'Succeeded' || status === 'Skipped';
+
+const succeeded = (p: Progress, name: string): boolean => p.lifecycleEvents.some((e) => e.name === name && isPassed(e.status));
 
 /** True when the deployment has reached (or passed) the `--until` stage. */
 export function stageReached(progress: Progress, stage: string): boolean {

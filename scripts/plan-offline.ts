@@ -15,7 +15,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import * as path from 'node:path';
 import type { DriftPatch } from '../tools/offline-terraform/behaviour';
 import { createOfflineTerraform, readStackConfig } from '../tools/offline-terraform/harness';
-import { listStacks, PROJECT_ROOT, STACKS_DIR, synthApp, terraformErrors } from '../tools/offline-terraform/stacks';
+import { listStacks, PROJECT_ROOT, runCommandLine, STACKS_DIR, synthApp, terraformErrors } from '../tools/offline-terraform/stacks';
 
 /** Parsed command line. */
 export interface PlanOfflineInput {
@@ -107,18 +107,5 @@ export async function run(input: PlanOfflineInput, log: (line: string) => void =
 }
 
 if (require.main === module) {
-  let input: PlanOfflineInput;
-  try {
-    input = parsePlanOfflineArgs(process.argv.slice(2));
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exit(2);
-  }
-  run(input).then(
-    (code) => process.exit(code),
-    (err: Error) => {
-      process.stderr.write(`plan:offline: ${err.message}\n`);
-      process.exit(1);
-    },
-  );
+  runCommandLine('plan:offline', parsePlanOfflineArgs, (input) => run(input));
 }

@@ -10,7 +10,7 @@
  */
 import * as path from 'node:path';
 import { createOfflineTerraform, readStackConfig } from '../tools/offline-terraform/harness';
-import { listStacks, STACKS_DIR, synthApp, terraformErrors } from '../tools/offline-terraform/stacks';
+import { listStacks, runCommandLine, STACKS_DIR, synthApp, terraformErrors } from '../tools/offline-terraform/stacks';
 
 /** Parsed command line. */
 export interface ValidateInput {
@@ -75,18 +75,5 @@ export async function run(input: ValidateInput, log: (line: string) => void = (l
 }
 
 if (require.main === module) {
-  let input: ValidateInput;
-  try {
-    input = parseValidateArgs(process.argv.slice(2));
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exit(2);
-  }
-  run(input).then(
-    (code) => process.exit(code),
-    (err: Error) => {
-      process.stderr.write(`validate: ${err.message}\n`);
-      process.exit(1);
-    },
-  );
+  runCommandLine('validate', parseValidateArgs, (input) => run(input));
 }

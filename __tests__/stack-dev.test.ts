@@ -8,6 +8,7 @@ import { dev } from '../stacks/environments';
 import { renderAppSpecYaml } from '../lib/appspec';
 import { OUTPUT_NAMES } from '../lib/outputs';
 import { toHookEnvironment } from '../hook-lambda/config';
+import { logicalIdAt, onlyResource, refAt as refAtPath, refToOnly, resourceAt, resourcesOf } from '../test-support/stack-json';
 
 type Json = Record<string, any>;
 
@@ -21,30 +22,12 @@ beforeAll(() => {
   json = JSON.parse(Testing.synth(stack));
 });
 
-/** Resources of a type, by logical id. */
-const all = (type: string): Record<string, Json> => json.resource[type] ?? {};
-/** The only resource of a type (fails when there are several). */
-function one(type: string): Json {
-  const values = Object.values(all(type));
-  expect(values).toHaveLength(1);
-  return values[0]!;
-}
-/** Terraform reference to an attribute of the only resource of a type. */
-function ref(type: string, attribute: string): string {
-  const ids = Object.keys(all(type));
-  expect(ids).toHaveLength(1);
-  return `\${${type}.${ids[0]}.${attribute}}`;
-}
-/** Logical id of the resource a construct path (below the stack) gives, e.g. `LoadBalancer/TestListener`. */
-function idOf(type: string, path: string): string {
-  const prefix = `${path.replace(/\//g, '_')}_`;
-  const ids = Object.keys(all(type)).filter((id) => id.startsWith(prefix) && /^[0-9A-F]{8}$/.test(id.slice(prefix.length)));
-  if (ids.length !== 1) throw new Error(`expected one ${type} at ${path}, found ${JSON.stringify(Object.keys(all(type)))}`);
-  return ids[0]!;
-}
-const byPath = (type: string, path: string): Json => all(type)[idOf(type, path)]!;
-/** Terraform reference to an attribute of the resource at a construct path. */
-const refAt = (type: string, path: string, attribute: string): string => `\${${type}.${idOf(type, path)}.${attribute}}`;
+const all = (type: string): Record<string, Json> => resourcesOf(json, type);
+const one = (type: string): Json => onlyResource(json, type);
+const ref = (type: string, attribute: string): string => refToOnly(json, type, attribute);
+const idOf = (type: string, path: string): string => logicalIdAt(json, type, path);
+const byPath = (type: string, path: string): Json => resourceAt(json, type, path);
+const refAt = (type: string, path: string, attribute: string): string => refAtPath(json, type, path, attribute);
 const dataRef = (type: string, path: string, attribute: string): string => {
   const prefix = `${path.replace(/\//g, '_')}`;
   const id = Object.keys(json.data[type]).find((k) => k === prefix || k.startsWith(`${prefix}_`));

@@ -8,6 +8,7 @@ import type { EnvironmentConfig } from '../lib/environment';
 import { EnvironmentConfigError } from '../lib/validation';
 import { autoReleaseEnvironment } from '../lib/release-env';
 import { renderAppSpecYaml } from '../lib/appspec';
+import { onlyResource, refToOnly, resourcesOf } from '../test-support/stack-json';
 
 type Json = Record<string, any>;
 
@@ -21,17 +22,9 @@ const base: EnvironmentConfig = {
 function synth(environment: EnvironmentConfig): Json {
   return JSON.parse(Testing.synth(new BlueGreenStack(Testing.app(), { environment })));
 }
-const all = (json: Json, type: string): Record<string, Json> => json.resource[type] ?? {};
-const only = (json: Json, type: string): Json => {
-  const values = Object.values(all(json, type));
-  expect(values).toHaveLength(1);
-  return values[0]!;
-};
-const ref = (json: Json, type: string, attribute: string): string => {
-  const ids = Object.keys(all(json, type));
-  expect(ids).toHaveLength(1);
-  return `\${${type}.${ids[0]}.${attribute}}`;
-};
+const all = resourcesOf;
+const only = onlyResource;
+const ref = refToOnly;
 
 describe('autoRelease', () => {
   let json: Json;

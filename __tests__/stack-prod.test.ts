@@ -6,6 +6,7 @@ import { Testing } from 'cdktf';
 import { BlueGreenStack } from '../stacks/bluegreen-stack';
 import { prod } from '../stacks/environments';
 import { OUTPUT_NAMES } from '../lib/outputs';
+import { refAt as refAtPath, resourceAt, resourcesOf } from '../test-support/stack-json';
 
 type Json = Record<string, any>;
 let json: Json;
@@ -17,15 +18,9 @@ beforeAll(() => {
   json = JSON.parse(Testing.synth(stack));
 });
 
-const all = (type: string): Record<string, Json> => json.resource[type] ?? {};
-function idOf(type: string, path: string): string {
-  const prefix = `${path.replace(/\//g, '_')}_`;
-  const ids = Object.keys(all(type)).filter((id) => id.startsWith(prefix) && /^[0-9A-F]{8}$/.test(id.slice(prefix.length)));
-  if (ids.length !== 1) throw new Error(`expected one ${type} at ${path}, found ${JSON.stringify(Object.keys(all(type)))}`);
-  return ids[0]!;
-}
-const byPath = (type: string, path: string): Json => all(type)[idOf(type, path)]!;
-const refAt = (type: string, path: string, attribute: string): string => `\${${type}.${idOf(type, path)}.${attribute}}`;
+const all = (type: string): Record<string, Json> => resourcesOf(json, type);
+const byPath = (type: string, path: string): Json => resourceAt(json, type, path);
+const refAt = (type: string, path: string, attribute: string): string => refAtPath(json, type, path, attribute);
 const ingress = () => Object.values(all('aws_vpc_security_group_ingress_rule'));
 
 describe('bluegreen-prod stack', () => {

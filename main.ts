@@ -4,16 +4,16 @@
  *
  * `ENVIRONMENTS=dev,prod` limits the synth to some environments. `BLUEGREEN_STATE_BUCKET` (with
  * `BLUEGREEN_STATE_REGION`, `BLUEGREEN_STATE_KEY_PREFIX`) puts every environment's state in S3 (see
- * lib/state-backend.ts). Invalid configuration prints every problem (no stack trace) and exits 1
+ * config/state-backend.ts). Invalid configuration prints every problem (no stack trace) and exits 1
  * before anything is written.
  */
-// First: turns source maps off for a faster synth (see lib/synth-process.ts).
-import './lib/synth-process';
+// First: turns source maps off for a faster synth (see stacks/synth-process.ts).
+import './stacks/synth-process';
 import { App } from 'cdktf';
-import type { EnvironmentConfig } from './lib/environment';
-import { EnvironmentConfigError, validateEnvironment } from './lib/validation';
-import { bundleHookCached, HookBundleError } from './hook-lambda/bundle';
-import { resolveStateBackend, stateBackendVariableProblems, type StateBackendVariables } from './lib/state-backend';
+import type { EnvironmentConfig } from './config/environment';
+import { EnvironmentConfigError, validateEnvironment } from './config/validation';
+import { bundleHookCached, HookBundleError } from './hook-build/bundle';
+import { resolveStateBackend, stateBackendVariableProblems, type StateBackendVariables } from './config/state-backend';
 import { BlueGreenStack } from './stacks/bluegreen-stack';
 import { ENVIRONMENTS } from './stacks/environments';
 

@@ -7,7 +7,7 @@ import { CodeDeployClient, ContinueDeploymentCommand, CreateDeploymentCommand } 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleHook } from '../hook-lambda/bundle';
+import { bundleHook } from '../hook-build/bundle';
 import { appSpecSha256, renderAppSpecJson, renderAppSpecYaml } from '../lib/appspec';
 import {
   CodeDeployStandIn,

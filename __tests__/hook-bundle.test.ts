@@ -10,7 +10,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { bundleHook, HookBundle } from '../hook-lambda/bundle';
+import { bundleHook, HookBundle } from '../hook-build/bundle';
 import { toHookEnvironment } from '../hook-lambda/config';
 import { AwsJsonServer, startAwsJsonServer } from '../test-support/aws-json-server';
 

@@ -1,4 +1,4 @@
-import { boundedName, HOOK_FUNCTION_PREFIX, NAME_LIMITS, resourceNames, shortHash, stackName, trafficConfigName } from '../lib/names';
+import { boundedName, HOOK_FUNCTION_PREFIX, NAME_LIMITS, resourceNames, shortHash, stackName, trafficConfigName } from '../config/names';
 
 describe('boundedName', () => {
   test('keeps a name that fits', () => {

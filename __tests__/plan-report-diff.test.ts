@@ -1,5 +1,5 @@
-import { diffAttributes, lineDiff, type PlanChange } from '../lib/plan-report';
-import { withContext } from '../lib/plan-report/diff';
+import { diffAttributes, lineDiff, type PlanChange } from '../plan-report';
+import { withContext } from '../plan-report/diff';
 
 function update(before: unknown, after: unknown, masks: Partial<PlanChange> = {}): PlanChange {
   return { actions: ['update'], before, after, after_unknown: {}, before_sensitive: {}, after_sensitive: {}, ...masks };

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parsePlan } from '../lib/plan-report';
+import { parsePlan } from '../plan-report';
 
 const DIR = join(__dirname, 'fixtures', 'plans');
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();

@@ -11,7 +11,7 @@ import { ENVIRONMENTS } from '../stacks/environments';
 import { describeWithTool } from '../test-support/require-tool';
 import { codeDeployReleaseDrift, withoutIgnoreChanges } from '../tools/offline-terraform/codedeploy-drift';
 import { createOfflineTerraform, readStackConfig, type OfflineTerraform, type RunOptions, type TerraformJson } from '../tools/offline-terraform/harness';
-import { buildReport, classifyListeners, exitCodeFor, renderMarkdown, validatePlan, type Finding, type Report } from '../lib/plan-report';
+import { buildReport, classifyListeners, exitCodeFor, renderMarkdown, validatePlan, type Finding, type Report } from '../plan-report';
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { classifyListeners, findHazards, productionPorts, validatePlan, type Finding, type HazardOptions } from '../lib/plan-report';
+import { classifyListeners, findHazards, productionPorts, validatePlan, type Finding, type HazardOptions } from '../plan-report';
 
 const FIXTURES = join(__dirname, 'fixtures', 'plans');
 

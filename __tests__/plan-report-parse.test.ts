@@ -1,4 +1,4 @@
-import { parsePlan, PlanInputError, summarizePlan, validatePlan } from '../lib/plan-report';
+import { parsePlan, PlanInputError, summarizePlan, validatePlan } from '../plan-report';
 
 function messageOf(fn: () => unknown): string {
   try {

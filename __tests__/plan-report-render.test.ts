@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildReport, markerId, renderMarkdown, renderText, validatePlan, type ReportOptions } from '../lib/plan-report';
-import { codeCell } from '../lib/plan-report/render-markdown';
+import { buildReport, markerId, renderMarkdown, renderText, validatePlan, type ReportOptions } from '../plan-report';
+import { codeCell } from '../plan-report/render-markdown';
 
 const FIXTURES = join(__dirname, 'fixtures', 'plans');
 

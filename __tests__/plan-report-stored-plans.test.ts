@@ -1,10 +1,10 @@
 /**
  * The reporter over the stored plans of our example stacks in fixtures/plans/generated/ (real
- * Terraform 1.11 plans made offline by tools/offline-terraform/generate-plan-fixtures.ts).
+ * Terraform 1.11 plans made offline by scripts/generate-plan-fixtures.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildReport, exitCodeFor, parsePlan, renderMarkdown, type Finding, type Report } from '../lib/plan-report';
+import { buildReport, exitCodeFor, parsePlan, renderMarkdown, type Finding, type Report } from '../plan-report';
 
 const DIR = join(__dirname, 'fixtures', 'plans', 'generated');
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { helpText } from '../lib/release/help';
-import { BOOLEAN_FLAGS, VALUE_FLAGS } from '../lib/release/input';
+import { helpText } from '../release/help';
+import { BOOLEAN_FLAGS, VALUE_FLAGS } from '../release/input';
 import { OUTPUT_NAMES } from '../lib/outputs';
 
 const docs = readFileSync(join(__dirname, '..', 'docs', 'release.md'), 'utf8');

@@ -1,5 +1,5 @@
 import { appSpecSha256, renderAppSpecJson } from '../lib/appspec';
-import { ParseIo, parseReleaseInput, ParseResult, ReleaseInput } from '../lib/release/input';
+import { ParseIo, parseReleaseInput, ParseResult, ReleaseInput } from '../release/input';
 
 const TASK_DEF = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:12';
 const devOutputs = {

@@ -1,9 +1,9 @@
-import { classifyAwsError, describeAwsError } from '../lib/release/aws-errors';
-import { formatElapsed, formatPercent, plainDisplay, plainTimestamp, progressBar, statusBlock, ttyDisplay } from '../lib/release/display';
-import { exitCodeFor } from '../lib/release/exit-codes';
-import { githubOutputLines, ReleaseReport, stepSummaryMarkdown } from '../lib/release/report';
-import { consoleUrl, lambdaLogGroup } from '../lib/release/request';
-import { progressFrom } from '../lib/release/progress';
+import { classifyAwsError, describeAwsError } from '../release/aws-errors';
+import { formatElapsed, formatPercent, plainDisplay, plainTimestamp, progressBar, statusBlock, ttyDisplay } from '../release/display';
+import { exitCodeFor } from '../release/exit-codes';
+import { githubOutputLines, ReleaseReport, stepSummaryMarkdown } from '../release/report';
+import { consoleUrl, lambdaLogGroup } from '../release/request';
+import { progressFrom } from '../release/progress';
 
 describe('exitCodeFor', () => {
   test('maps every outcome to the documented exit code', () => {

@@ -1,4 +1,4 @@
-import { expectedChangeAt, nextPollDelay, PollState } from '../lib/release/poll';
+import { expectedChangeAt, nextPollDelay, PollState } from '../release/poll';
 
 const NOW = Date.parse('2026-11-26T03:00:00Z');
 const state = (over: Partial<PollState> = {}): PollState => ({

@@ -1,4 +1,4 @@
-import { progressChanges, progressFraction, progressFrom, stageReached, isUntilStage } from '../lib/release/progress';
+import { progressChanges, progressFraction, progressFrom, stageReached, isUntilStage } from '../release/progress';
 
 const at = (s: number) => new Date(Date.parse('2026-11-26T03:00:00Z') + s * 1000);
 const target = (events: Array<[string, string]>, blue?: number, green?: number) => ({

@@ -12,9 +12,9 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { mockClient } from 'aws-sdk-client-mock';
 import { appSpecSha256 } from '../lib/appspec';
-import { ReleaseInput } from '../lib/release/input';
-import { ECS_LIFECYCLE_EVENTS } from '../lib/release/progress';
-import { ReleaseDeps, run } from '../lib/release/run';
+import { ReleaseInput } from '../release/input';
+import { ECS_LIFECYCLE_EVENTS } from '../release/progress';
+import { ReleaseDeps, run } from '../release/run';
 
 const cd = mockClient(CodeDeployClient);
 const T0 = Date.parse('2026-11-26T03:00:00Z');

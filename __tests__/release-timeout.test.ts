@@ -1,4 +1,4 @@
-import { computeTimeout, trafficShiftingMinutes } from '../lib/release/timeout';
+import { computeTimeout, trafficShiftingMinutes } from '../release/timeout';
 
 const group = (ready?: { actionOnTimeout: 'CONTINUE_DEPLOYMENT' | 'STOP_DEPLOYMENT'; waitTimeInMinutes?: number }, termination?: { action: 'TERMINATE' | 'KEEP_ALIVE'; terminationWaitTimeInMinutes?: number }) => ({
   blueGreenDeploymentConfiguration: { ...(ready ? { deploymentReadyOption: ready } : {}), ...(termination ? { terminateBlueInstancesOnDeploymentSuccess: termination } : {}) },

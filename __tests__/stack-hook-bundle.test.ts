@@ -1,12 +1,12 @@
 /**
- * hook-lambda/bundle.ts as the stack uses it: a clear error without the handler, a content-hash
+ * hook-build/bundle.ts as the stack uses it: a clear error without the handler, a content-hash
  * cache that skips esbuild when nothing changed, and a reproducible zip.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { archiveHookBundle, bundleHook, bundleHookCached, HOOK_ENTRY, HookBundleError } from '../hook-lambda/bundle';
+import { archiveHookBundle, bundleHook, bundleHookCached, HOOK_ENTRY, HookBundleError } from '../hook-build/bundle';
 
 let scratch: string;
 beforeAll(() => {

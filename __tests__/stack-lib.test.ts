@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { isCidr, parseIpv4Cidr, subnetLayout } from '../lib/subnets';
+import { isCidr, parseIpv4Cidr, subnetLayout } from '../config/subnets';
 import {
   assumeRolePolicy,
   codeDeployRevisionPolicy,
@@ -16,12 +16,12 @@ import {
   managedPolicyArn,
   MANAGED_POLICIES,
   tlsOnlyBucketPolicy,
-} from '../lib/iam-policies';
-import { buildAlarmDefinitions, generatedAlarmCount, MAX_DEPLOYMENT_GROUP_ALARMS } from '../lib/alarms';
-import { CHECK_BUDGET_RANGE_IN_SECONDS, hookTimeoutInSeconds, LAMBDA_MAX_TIMEOUT_IN_SECONDS } from '../lib/timeouts';
+} from '../config/iam-policies';
+import { buildAlarmDefinitions, generatedAlarmCount, MAX_DEPLOYMENT_GROUP_ALARMS } from '../config/alarms';
+import { CHECK_BUDGET_RANGE_IN_SECONDS, hookTimeoutInSeconds, LAMBDA_MAX_TIMEOUT_IN_SECONDS } from '../config/timeouts';
 import { autoReleaseCommand, autoReleaseEnvironment } from '../lib/release-env';
-import { crc32, createZip } from '../lib/zip';
-import { DEFAULTS, resolveEnvironment, usesPrivateSubnets } from '../lib/environment';
+import { crc32, createZip } from '../hook-build/zip';
+import { DEFAULTS, resolveEnvironment, usesPrivateSubnets } from '../config/environment';
 
 describe('subnets', () => {
   test('parses an IPv4 CIDR', () => {

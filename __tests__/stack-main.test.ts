@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AggregateConfigError, selectEnvironments, synthesize } from '../main';
 import { dev, ENVIRONMENTS, prod } from '../stacks/environments';
-import { EnvironmentConfigError } from '../lib/validation';
+import { EnvironmentConfigError } from '../config/validation';
 
 const root = join(__dirname, '..');
 let scratch: string;

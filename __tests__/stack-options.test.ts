@@ -4,8 +4,8 @@
  */
 import { Testing } from 'cdktf';
 import { BlueGreenStack } from '../stacks/bluegreen-stack';
-import type { EnvironmentConfig } from '../lib/environment';
-import { EnvironmentConfigError } from '../lib/validation';
+import type { EnvironmentConfig } from '../config/environment';
+import { EnvironmentConfigError } from '../config/validation';
 import { autoReleaseEnvironment } from '../lib/release-env';
 import { renderAppSpecYaml } from '../lib/appspec';
 import { onlyResource, refToOnly, resourcesOf } from '../test-support/stack-json';

@@ -1,5 +1,5 @@
 /**
- * lib/state-backend.ts: the environment's own state backend by default; BLUEGREEN_STATE_BUCKET moves
+ * config/state-backend.ts: the environment's own state backend by default; BLUEGREEN_STATE_BUCKET moves
  * every environment's state to S3 at synth, validated like the rest of the configuration. Also the
  * synthesized `bluegreen-dev` stack (main.ts run as `npm run synth` runs it) with the variables set.
  */
@@ -8,9 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AggregateConfigError, synthesize } from '../main';
-import type { EnvironmentConfig } from '../lib/environment';
-import { bucketNameProblem, resolveStateBackend, STATE_BACKEND_ENV, stateBackendVariableProblems } from '../lib/state-backend';
-import { EnvironmentConfigError } from '../lib/validation';
+import type { EnvironmentConfig } from '../config/environment';
+import { bucketNameProblem, resolveStateBackend, STATE_BACKEND_ENV, stateBackendVariableProblems } from '../config/state-backend';
+import { EnvironmentConfigError } from '../config/validation';
 import { dev, prod } from '../stacks/environments';
 
 const root = join(__dirname, '..');

@@ -1,6 +1,6 @@
-import type { EnvironmentConfig } from '../lib/environment';
-import { assertValidEnvironment, EnvironmentConfigError, environmentWarnings, validateEnvironment } from '../lib/validation';
-import { resolveEnvironment } from '../lib/environment';
+import type { EnvironmentConfig } from '../config/environment';
+import { assertValidEnvironment, EnvironmentConfigError, environmentWarnings, validateEnvironment } from '../config/validation';
+import { resolveEnvironment } from '../config/environment';
 import { dev, prod } from '../stacks/environments';
 
 /** A valid environment: private subnets behind NAT, external image, defaults elsewhere. */

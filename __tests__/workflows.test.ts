@@ -10,8 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { validateWorkflow } from '@action-validator/core';
 import { parse } from 'yaml';
-import { markerComment, markerId } from '../lib/plan-report';
-import { selectStackOutputs } from '../lib/release/outputs-file';
+import { markerComment, markerId } from '../plan-report';
+import { selectStackOutputs } from '../release/outputs-file';
 import { ENVIRONMENTS } from '../stacks/environments';
 
 const ROOT = path.join(__dirname, '..');

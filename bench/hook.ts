@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { bundleHook } from '../hook-lambda/bundle';
+import { bundleHook } from '../hook-build/bundle';
 import { toHookEnvironment } from '../hook-lambda/config';
 import { startAwsJsonServer } from '../test-support/aws-json-server';
 

@@ -7,7 +7,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { renderAppSpecYaml, type AppSpecInput } from '../lib/appspec';
-import { tlsOnlyBucketPolicy } from '../lib/iam-policies';
+import { tlsOnlyBucketPolicy } from '../config/iam-policies';
 
 /** Props of {@link AppSpecRevision}. */
 export interface AppSpecRevisionProps {

@@ -5,9 +5,9 @@ import { CodedeployDeploymentGroup } from '@cdktf/provider-aws/lib/codedeploy-de
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import type { ResolvedEnvironment } from '../lib/environment';
-import { assumeRolePolicy, codeDeployRevisionPolicy, managedPolicyArn, MANAGED_POLICIES } from '../lib/iam-policies';
-import { trafficConfigName } from '../lib/names';
+import type { ResolvedEnvironment } from '../config/environment';
+import { assumeRolePolicy, codeDeployRevisionPolicy, managedPolicyArn, MANAGED_POLICIES } from '../config/iam-policies';
+import { trafficConfigName } from '../config/names';
 
 /** Props of {@link BlueGreenDeployment}. */
 export interface BlueGreenDeploymentProps {

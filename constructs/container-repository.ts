@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
-import { ecrLifecyclePolicy } from '../lib/iam-policies';
+import { ecrLifecyclePolicy } from '../config/iam-policies';
 
 /** Props of {@link ContainerRepository}. */
 export interface ContainerRepositoryProps {

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { buildAlarmDefinitions, type AlarmInputs } from '../lib/alarms';
+import { buildAlarmDefinitions, type AlarmInputs } from '../config/alarms';
 
 /** Props of {@link DeploymentAlarms}: the inputs of `buildAlarmDefinitions`. */
 export type DeploymentAlarmsProps = AlarmInputs;

@@ -9,8 +9,8 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import type { ITerraformDependable } from 'cdktf';
-import type { ResolvedEnvironment } from '../lib/environment';
-import { assumeRolePolicy, executionRolePolicy } from '../lib/iam-policies';
+import type { ResolvedEnvironment } from '../config/environment';
+import { assumeRolePolicy, executionRolePolicy } from '../config/iam-policies';
 
 /**
  * Service attributes CodeDeploy owns once the service uses the CODE_DEPLOY controller (Terraform

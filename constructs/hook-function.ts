@@ -8,9 +8,9 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { toHookEnvironment, type HookConfig } from '../hook-lambda/config';
-import { archiveHookBundle, type HookBundle } from '../hook-lambda/bundle';
-import { assumeRolePolicy, hookPolicy, managedPolicyArn, MANAGED_POLICIES } from '../lib/iam-policies';
-import { hookTimeoutInSeconds } from '../lib/timeouts';
+import { archiveHookBundle, type HookBundle } from '../hook-build/bundle';
+import { assumeRolePolicy, hookPolicy, managedPolicyArn, MANAGED_POLICIES } from '../config/iam-policies';
+import { hookTimeoutInSeconds } from '../config/timeouts';
 
 /** Where the hook runs when it runs inside the VPC. */
 export interface HookVpcPlacement {
@@ -49,7 +49,7 @@ export class HookFunction extends Construct {
     super(scope, id);
     // A ready-made, reproducible zip as a FILE asset rather than AssetType.ARCHIVE of the bundle
     // directory: cdktf zips ARCHIVE assets in a child process per stack (most of the synth time) and
-    // records file mtimes (different bytes on every machine). See lib/zip.ts.
+    // records file mtimes (different bytes on every machine). See hook-build/zip.ts.
     const asset = new TerraformAsset(this, 'Code', {
       path: archiveHookBundle(props.bundle),
       type: AssetType.FILE,

@@ -4,8 +4,8 @@ import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import type { ResolvedEnvironment } from '../lib/environment';
-import { isIpv6Cidr } from '../lib/subnets';
+import type { ResolvedEnvironment } from '../config/environment';
+import { isIpv6Cidr } from '../config/subnets';
 
 /** Props of {@link BlueGreenLoadBalancer}. */
 export interface BlueGreenLoadBalancerProps {

@@ -9,8 +9,8 @@ import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
 import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
-import type { ResolvedEnvironment } from '../lib/environment';
-import { subnetLayout } from '../lib/subnets';
+import type { ResolvedEnvironment } from '../config/environment';
+import { subnetLayout } from '../config/subnets';
 
 /** Props of {@link Network}. */
 export interface NetworkProps {

@@ -1,6 +1,6 @@
 /**
  * `npm run plan:report -- plan.json [--format markdown|text] [--fail-on <severity>] [--title ...]`:
- * the thin shell around `lib/plan-report` (reads the plan, writes the report, sets the exit code).
+ * the thin shell around `plan-report` (reads the plan, writes the report, sets the exit code).
  * See docs/plan-review.md.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import {
   renderMarkdown,
   renderText,
   USAGE,
-} from '../lib/plan-report';
+} from '../plan-report';
 
 /** I/O the CLI needs, injected so tests run it without touching the process. */
 export interface PlanReportDeps {

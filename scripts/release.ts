@@ -1,8 +1,8 @@
 /**
  * `npm run release`: starts a CodeDeploy ECS blue/green deployment and follows it (docs/release.md).
- * Thin entry point; the logic lives in lib/release/.
+ * Thin entry point; the logic lives in release/.
  */
-import { main } from '../lib/release/main';
+import { main } from '../release/main';
 
 if (require.main === module) {
   let settled = false;

@@ -2,7 +2,7 @@
  * The example environments. Each entry becomes one stack, `<project>-<name>`. Edit these (or add
  * your own) to fit your account; `docs/configuration.md` lists every option with its default.
  */
-import type { EnvironmentConfig } from '../lib/environment';
+import type { EnvironmentConfig } from '../config/environment';
 
 /**
  * `bluegreen-dev`: a cheap public demo that synthesizes and deploys with no edits. HTTP only, no NAT

@@ -1,6 +1,6 @@
 /** The `--help` text: every flag, the exit codes and the IAM permissions (kept next to the parser). */
-import { ECS_HOOK_EVENTS } from '../appspec';
-import { OUTPUT_NAMES } from '../outputs';
+import { ECS_HOOK_EVENTS } from '../lib/appspec';
+import { OUTPUT_NAMES } from '../lib/outputs';
 import { BOOLEAN_FLAGS, VALUE_FLAGS } from './input';
 
 const DESCRIPTIONS: Record<string, string> = {

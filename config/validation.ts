@@ -4,7 +4,7 @@
  * Every problem is collected (not just the first) and each message names the field as the user wrote
  * it, the value received and what is allowed, so one run shows everything to fix.
  */
-import { ECS_HOOK_EVENTS } from './appspec';
+import { ECS_HOOK_EVENTS } from '../lib/appspec';
 import {
   PREDEFINED_ECS_DEPLOYMENT_CONFIGS,
   resolveEnvironment,

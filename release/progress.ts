@@ -3,7 +3,7 @@
  * GetDeploymentTarget answers. Kept free of I/O so every display and `--until` decision is testable.
  */
 import type { DeploymentInfo, DeploymentTarget } from '@aws-sdk/client-codedeploy';
-import { ECS_LIFECYCLE_EVENTS } from '../appspec';
+import { ECS_LIFECYCLE_EVENTS } from '../lib/appspec';
 
 export { ECS_LIFECYCLE_EVENTS };
 

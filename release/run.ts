@@ -16,7 +16,7 @@ import {
   ListDeploymentTargetsCommand,
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
-import { ECS_HOOK_EVENTS, EcsHookEvent, renderAppSpecYaml } from '../appspec';
+import { ECS_HOOK_EVENTS, EcsHookEvent, renderAppSpecYaml } from '../lib/appspec';
 import { classifyAwsError, ClassifiedError, describeAwsError } from './aws-errors';
 import { Display, plainDisplay, TextSink, ttyDisplay } from './display';
 import { EXIT_CODES, exitCodeFor, ReleaseOutcome } from './exit-codes';

@@ -11,7 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { createZip } from '../lib/zip';
+import { createZip } from './zip';
 
 /** Result of bundling the hook. */
 export interface HookBundle {
@@ -74,7 +74,7 @@ export class HookBundleError extends Error {
 const PROJECT_ROOT = join(__dirname, '..');
 
 /** Entry point of the hook Lambda. */
-export const HOOK_ENTRY = join(__dirname, 'index.ts');
+export const HOOK_ENTRY = join(PROJECT_ROOT, 'hook-lambda', 'index.ts');
 
 /** Default cache directory (inside node_modules, so it is never committed and `npm ci` clears it). */
 export const DEFAULT_HOOK_CACHE_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'bluegreen-hook-bundle');
@@ -236,7 +236,7 @@ export function bundleHookCached(options: BundleHookCachedOptions = {}): HookBun
 /**
  * The Lambda deployment package of a bundle: a ZIP holding `index.js`, written next to the bundle's
  * directory and named by its content hash, so it is built once per bundle and reused by every synth.
- * The archive is reproducible (fixed timestamps, see lib/zip.ts): same code, same bytes, same plan.
+ * The archive is reproducible (fixed timestamps, see hook-build/zip.ts): same code, same bytes, same plan.
  */
 export function archiveHookBundle(bundle: HookBundle): string {
   const zipPath = join(bundle.directory, '..', `archive-${bundle.sha256.slice(0, 16)}`, 'hook.zip');

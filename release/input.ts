@@ -2,8 +2,8 @@
  * Parses the release's inputs once (flags > environment > stack outputs) into a typed, validated
  * object. Pure: the file system and git are passed in, so every error path is unit-testable.
  */
-import { appSpecSha256, AppSpecInput, ECS_HOOK_EVENTS, EcsHookEvent, renderAppSpecJson, validateAppSpecInput } from '../appspec';
-import { OUTPUT_NAMES, OutputKey } from '../outputs';
+import { appSpecSha256, AppSpecInput, ECS_HOOK_EVENTS, EcsHookEvent, renderAppSpecJson, validateAppSpecInput } from '../lib/appspec';
+import { OUTPUT_NAMES, OutputKey } from '../lib/outputs';
 import { selectStackOutputs, StackOutputs } from './outputs-file';
 import { DEFAULT_POLL_MAX_INTERVAL_IN_MS, DEFAULT_POLL_MIN_INTERVAL_IN_MS } from './poll';
 import { isUntilStage, ECS_LIFECYCLE_EVENTS, UNTIL_STAGES } from './progress';

@@ -3,7 +3,7 @@
  * `stacks/environments.ts`, its defaults, and `resolveEnvironment`, which fills the defaults into a
  * new object. Pure: no cdktf imports, no I/O.
  */
-import type { EcsHookEvent } from './appspec';
+import type { EcsHookEvent } from '../lib/appspec';
 import type { HealthCheckSpec } from '../hook-lambda/config';
 
 /** A new VPC created by the stack. */
@@ -378,7 +378,7 @@ export interface EnvironmentConfig {
   readonly autoRelease?: boolean;
   /**
    * Terraform state. At synth, a non-empty `BLUEGREEN_STATE_BUCKET` overrides it with an S3 backend
-   * (see `resolveStateBackend` in lib/state-backend.ts), so CI can keep every environment's state in
+   * (see `resolveStateBackend` in config/state-backend.ts), so CI can keep every environment's state in
    * one bucket without editing this.
    * @default { backend: 'local' }
    */

@@ -2,7 +2,7 @@
  * Regenerates the plan JSON fixtures in __tests__/fixtures/plans/generated/ from the real example
  * stacks, planned by real Terraform against the offline stand-in provider:
  *
- *   npx tsx tools/offline-terraform/generate-plan-fixtures.ts
+ *   npx tsx scripts/generate-plan-fixtures.ts
  *
  * Every file is `terraform show -json <planfile>` output (format_version 1.2) with fake, stable ids
  * and ARNs (account 123456789012). See the README written next to them for what each one shows.
@@ -10,10 +10,10 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { codeDeployReleaseDrift, withoutIgnoreChanges } from './codedeploy-drift';
-import { createOfflineTerraform, readStackConfig } from './harness';
-import type { PlanJson, TerraformJson } from './harness';
-import { listStacks, PROJECT_ROOT } from './stacks';
+import { codeDeployReleaseDrift, withoutIgnoreChanges } from '../tools/offline-terraform/codedeploy-drift';
+import { createOfflineTerraform, readStackConfig } from '../tools/offline-terraform/harness';
+import type { PlanJson, TerraformJson } from '../tools/offline-terraform/harness';
+import { listStacks, PROJECT_ROOT } from '../tools/offline-terraform/stacks';
 
 const OUT_DIR = path.join(PROJECT_ROOT, '__tests__', 'fixtures', 'plans', 'generated');
 
@@ -38,9 +38,9 @@ function scrub(plan: PlanJson, workDirs: readonly string[]): string {
 async function main(): Promise<void> {
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'plan-fixtures-'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { synthesize } = require('../../main') as typeof import('../../main');
+  const { synthesize } = require('../main') as typeof import('../main');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { ENVIRONMENTS } = require('../../stacks/environments') as typeof import('../../stacks/environments');
+  const { ENVIRONMENTS } = require('../stacks/environments') as typeof import('../stacks/environments');
   synthesize(ENVIRONMENTS, { outdir, warn: () => undefined });
   const stacksDir = path.join(outdir, 'stacks');
   const stacks = listStacks(stacksDir);
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     const readme = [
       '# Generated plan fixtures',
       '',
-      'Written by `npx tsx tools/offline-terraform/generate-plan-fixtures.ts` (do not edit by hand): real Terraform',
+      'Written by `npx tsx scripts/generate-plan-fixtures.ts` (do not edit by hand): real Terraform',
       '1.11 plans of the example stacks, made offline against the stand-in provider (docs/offline-terraform.md).',
       'Each file is `terraform show -json <planfile>` output (one line, as Terraform writes it). Ids and ARNs are fake but well-formed and stable',
       '(account 123456789012).',

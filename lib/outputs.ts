@@ -27,5 +27,14 @@ export const OUTPUT_NAMES = {
   hookLogGroupName: 'hook_log_group_name',
 } as const;
 
+/**
+ * Stacks with several services (docs/configuration.md, `services`): one top-level output of this name
+ * holds an object keyed by service name, each value an object with the per-service keys of
+ * {@link OUTPUT_NAMES} (same snake_case names; `aws_region` and `codedeploy_application_name` are
+ * repeated in each for convenience). A stack with exactly one service also keeps every top-level output
+ * of {@link OUTPUT_NAMES} as before, so pipelines written for one service keep working.
+ */
+export const SERVICES_OUTPUT = 'services';
+
 /** Key of a stack output in {@link OUTPUT_NAMES}. */
 export type OutputKey = keyof typeof OUTPUT_NAMES;

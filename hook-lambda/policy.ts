@@ -2,6 +2,7 @@
  * Pure decisions of the hook: time budget, backoff, whether one response passes a check, the verdict,
  * and which CodeDeploy errors are worth retrying. No I/O, no clock: everything is a parameter.
  */
+import { classifyAwsError } from './aws-errors';
 import { ResolvedCheck, statusMatches } from './resolve-config';
 
 /** Lifecycle hook status reported to CodeDeploy. */
@@ -149,20 +150,13 @@ export function decideHookStatus(outcomes: readonly CheckOutcome[], policy: Verd
 /** How a failed `PutLifecycleEventHookExecutionStatus` call is handled. */
 export type ReportErrorKind = 'already-completed' | 'transient' | 'permanent';
 
-const TRANSIENT_NAMES = /throttl|toomanyrequests|requestlimitexceeded|serviceunavailable|internalfailure|internalerror|internalserver|requesttimeout|timeout|aborterror|networkingerror/i;
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNABORTED', 'UND_ERR_SOCKET']);
-
 /**
  * Classifies an error of the report call: `LifecycleEventAlreadyCompleted` means done; throttling,
  * 5xx, 429, timeouts and network errors (no HTTP response at all) are transient; other 4xx are permanent.
  */
 export function classifyReportError(err: unknown): ReportErrorKind {
-  const e = (err ?? {}) as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown }; $retryable?: unknown };
-  const name = typeof e.name === 'string' ? e.name : '';
-  if (/^LifecycleEventAlreadyCompleted/.test(name)) return 'already-completed';
-  if (TRANSIENT_NAMES.test(name) || e.$retryable) return 'transient';
-  if (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code)) return 'transient';
-  const status = e.$metadata?.httpStatusCode;
-  if (typeof status !== 'number') return 'transient';
-  return status >= 500 || status === 429 ? 'transient' : 'permanent';
+  const { kind, httpStatusCode } = classifyAwsError(err);
+  if (kind === 'already-completed') return 'already-completed';
+  if (kind === 'throttling' || kind === 'transient' || httpStatusCode === undefined) return 'transient';
+  return 'permanent';
 }

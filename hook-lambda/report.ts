@@ -3,12 +3,10 @@
  * errors within the time left. Without a report CodeDeploy waits an hour before giving up.
  */
 import { PutLifecycleEventHookExecutionStatusCommand } from '@aws-sdk/client-codedeploy';
+import type { CodeDeploySender } from './aws-errors';
 import { BackoffPolicy, classifyReportError, DEFAULT_REPORT_BACKOFF, HookStatus, nextDelayInMs } from './policy';
 
-/** The part of `CodeDeployClient` the hook uses (a real client, a mock, or a stand-in). */
-export interface CodeDeploySender {
-  send(command: PutLifecycleEventHookExecutionStatusCommand, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
-}
+export type { CodeDeploySender } from './aws-errors';
 
 /** Log entry of one report attempt. */
 export interface ReportRecord {

@@ -1,57 +1,18 @@
 /**
- * Classifies AWS SDK errors so the release reacts to each kind once: throttling is waited out,
- * access denied is reported with the IAM permission to grant (never retried), a missing
- * application/group is an input error, a busy deployment group is the active-deployment path.
+ * How the release reacts to each kind of AWS error: throttling is waited out, access denied is reported
+ * with the IAM permission to grant (never retried), a missing application/group is an input error, a
+ * busy deployment group is the active-deployment path. The classification itself is shared with the
+ * hook (hook-lambda/aws-errors.ts).
  */
 
-/** How the release treats an error. */
-export type AwsErrorKind = 'throttling' | 'access-denied' | 'credentials' | 'not-found' | 'deployment-limit' | 'transient' | 'other';
+import type { ClassifiedAwsError } from '../hook-lambda/aws-errors';
 
-/** A classified AWS error. */
-export interface ClassifiedError {
-  readonly kind: AwsErrorKind;
-  /** The error's name (AWS error code), e.g. `AccessDeniedException`. */
-  readonly code: string;
-  readonly message: string;
-}
-
-// The AWS SDK's own list of throttling error codes (its retry strategy treats exactly these as throttling).
-const THROTTLING = [
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'RequestThrottledException',
-  'RequestThrottled',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'ProvisionedThroughputExceededException',
-  'BandwidthLimitExceeded',
-  'PriorRequestNotComplete',
-  'SlowDown',
-];
-const ACCESS_DENIED = ['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'UnauthorizedException', 'NotAuthorized'];
-const CREDENTIALS = ['CredentialsProviderError', 'UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredTokenException', 'ExpiredToken', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'TokenRefreshRequired'];
-const NOT_FOUND = ['ApplicationDoesNotExistException', 'DeploymentGroupDoesNotExistException', 'DeploymentConfigDoesNotExistException', 'DeploymentDoesNotExistException', 'ApplicationNameRequiredException', 'DeploymentGroupNameRequiredException', 'InvalidApplicationNameException', 'InvalidDeploymentGroupNameException', 'InvalidDeploymentConfigNameException', 'InvalidRevisionException', 'RevisionDoesNotExistException', 'InvalidRoleException', 'InvalidTargetInstancesException', 'DescriptionTooLongException'];
-const TRANSIENT = ['InternalFailure', 'InternalServerError', 'ServiceUnavailable', 'ServiceUnavailableException', 'RequestTimeout', 'RequestTimeoutException', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'TimeoutError', 'NetworkingError'];
-
-/** Classifies an error thrown by an SDK call. */
-export function classifyAwsError(err: unknown): ClassifiedError {
-  const e = (err ?? {}) as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $retryable?: { throttling?: boolean } };
-  const code = String(e.name && e.name !== 'Error' ? e.name : (e.code ?? e.name ?? 'Error'));
-  const message = String(e.message ?? err);
-  const status = e.$metadata?.httpStatusCode;
-  let kind: AwsErrorKind = 'other';
-  if (THROTTLING.includes(code) || status === 429 || e.$retryable?.throttling === true) kind = 'throttling';
-  else if (ACCESS_DENIED.includes(code)) kind = 'access-denied';
-  else if (CREDENTIALS.includes(code)) kind = 'credentials';
-  else if (code === 'DeploymentLimitExceededException') kind = 'deployment-limit';
-  else if (NOT_FOUND.includes(code)) kind = 'not-found';
-  else if (TRANSIENT.includes(code) || (status !== undefined && status >= 500)) kind = 'transient';
-  return { kind, code, message };
-}
+// One classifier and one sender type for every program that calls AWS: they live with the hook,
+// whose bundle may import nothing outside hook-lambda/.
+export { classifyAwsError, type AwsErrorKind, type ClassifiedAwsError, type CodeDeploySender } from '../hook-lambda/aws-errors';
 
 /** The message for an error that is not the deployment's fault, naming the action and permission. */
-export function describeAwsError(action: string, error: ClassifiedError): string {
+export function describeAwsError(action: string, error: ClassifiedAwsError): string {
   if (error.kind === 'access-denied') {
     // CreateDeployment also checks permissions of its own (GetDeploymentConfig, RegisterApplicationRevision):
     // AWS's message names the action it denied, which is the one to grant.

@@ -17,7 +17,9 @@ import {
   StopDeploymentCommand,
 } from '@aws-sdk/client-codedeploy';
 import { ECS_HOOK_EVENTS, EcsHookEvent, renderAppSpecYaml } from '../lib/appspec';
-import { classifyAwsError, ClassifiedError, describeAwsError } from './aws-errors';
+import { HardExit, ReleaseAbort } from './abort';
+import { CodeDeployCalls } from './aws-calls';
+import { classifyAwsError, type CodeDeploySender } from './aws-errors';
 import { Display, plainDisplay, TextSink, ttyDisplay } from './display';
 import { EXIT_CODES, exitCodeFor, ReleaseOutcome } from './exit-codes';
 import type { ReleaseInput } from './input';
@@ -28,10 +30,7 @@ import { buildCreateDeploymentRequest, consoleUrl, lambdaLogGroup } from './requ
 import { computeTimeout, TimeoutBreakdown } from './timeout';
 import { formatPercent } from './display';
 
-/** Something that can send CodeDeploy commands (a CodeDeployClient, or a mock of one). */
-export interface CodeDeploySender {
-  send(command: unknown): Promise<any>;
-}
+export type { CodeDeploySender };
 
 /** Delivers SIGINT/SIGTERM (or a test's fake signals). */
 export interface SignalSource {
@@ -73,10 +72,6 @@ export interface ReleaseResult {
 export const ROLLBACK_DISCOVERY_IN_MS = 30000;
 /** Extra time to follow a deployment after stopping it (Ctrl-C, --stop-on-timeout). */
 export const STOP_GRACE_IN_MS = 15 * 60000;
-/** Throttling errors in a row one call tolerates before giving up (with back-off, minutes). */
-export const MAX_THROTTLE_RETRIES = 12;
-/** Transient (5xx, network) errors in a row one call tolerates. */
-export const MAX_TRANSIENT_RETRIES = 5;
 /** CreateDeployment attempts when DeploymentLimitExceeded races with the active-deployment check. */
 export const MAX_CREATE_ATTEMPTS = 5;
 
@@ -86,24 +81,11 @@ const TARGET_NOT_READY_CODES: readonly string[] = ['DeploymentNotStartedExceptio
 /** ContinueDeployment errors that only mean the deployment is not waiting any more. */
 const CONTINUE_MOOT_CODES: readonly string[] = ['DeploymentIsNotInReadyStateException', 'DeploymentAlreadyCompletedException'];
 
-/** Unwinds the release with an outcome and a message. */
-class Abort extends Error {
-  constructor(
-    readonly outcome: ReleaseOutcome,
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}
-
-/** A second Ctrl-C: leave at once. */
-class HardExit extends Error {}
-
 type FollowEnd = { readonly kind: 'terminal' | 'until' | 'timeout'; readonly progress: Progress };
 
 class Release {
   private readonly display: Display;
+  private readonly calls: CodeDeployCalls;
   private readonly random: () => number;
   private readonly startedAtInMs: number;
   private interrupts = 0;
@@ -133,6 +115,16 @@ class Release {
     });
     // Nobody may be awaiting it when it fires; the race in guard() is what reports it.
     this.hardExit.catch(() => undefined);
+    this.calls = new CodeDeployCalls({
+      sender: deps.codedeploy,
+      region: input.region,
+      minIntervalInMs: input.pollMinIntervalInMs,
+      maxIntervalInMs: input.pollMaxIntervalInMs,
+      random: this.random,
+      pause: (ms) => this.pause(ms),
+      guard: (p) => this.guard(p),
+      notify: (keyword, text) => this.display.line(keyword, text),
+    });
   }
 
   async run(): Promise<ReleaseResult> {
@@ -143,7 +135,7 @@ class Release {
     } catch (err) {
       if (err instanceof HardExit) {
         outcome = { kind: 'interrupted' };
-      } else if (err instanceof Abort) {
+      } else if (err instanceof ReleaseAbort) {
         outcome = err.outcome;
         this.error = { code: err.code, message: err.message };
         const kind = err.outcome.kind === 'interrupted' ? 'interrupted' : err.outcome.kind === 'timeout' ? 'timeout' : 'error';
@@ -297,45 +289,9 @@ class Release {
     this.wakeUp = undefined;
   }
 
-  /** One SDK call: throttling and transient errors are retried with back-off, the rest unwinds. */
-  private async call<T>(action: string, command: unknown): Promise<T> {
-    let throttles = 0;
-    let transient = 0;
-    for (;;) {
-      try {
-        // An empty answer is treated like an empty object, as the SDK itself would deserialize it.
-        return ((await this.guard(this.deps.codedeploy.send(command))) ?? {}) as T;
-      } catch (err) {
-        if (err instanceof HardExit) throw err;
-        const c = classifyAwsError(err);
-        if (c.kind === 'throttling' && throttles < MAX_THROTTLE_RETRIES) {
-          throttles++;
-          const delay = this.pollDelay(this.deps.clock(), throttles);
-          if (throttles === 1 || throttles % 4 === 0) this.display.line('throttled', `${action} ${c.code}; retrying in ${Math.round(delay / 100) / 10} s`);
-          await this.pause(delay);
-          continue;
-        }
-        if (c.kind === 'transient' && transient < MAX_TRANSIENT_RETRIES) {
-          transient++;
-          this.display.line('retry', `${action} ${c.code}: ${c.message}`);
-          await this.pause(this.pollDelay(this.deps.clock(), transient));
-          continue;
-        }
-        throw this.abortFor(action, c);
-      }
-    }
-  }
-
-  private abortFor(action: string, c: ClassifiedError): Error {
-    if (c.kind === 'not-found') {
-      return new Abort(
-        { kind: 'invalid-input' },
-        `AWS rejected the input of ${action}: ${c.code}: ${c.message}. Check --application/--deployment-group/--deployment-config (or RELEASE_* variables and the outputs file) and --region ${this.input.region}.`,
-        c.code,
-      );
-    }
-    if (c.kind === 'deployment-limit') return new Abort({ kind: 'active-deployment', activeDeploymentId: '' }, `${c.code}: ${c.message}`, c.code);
-    return new Abort({ kind: 'aws-error' }, describeAwsError(action, c), c.code);
+  /** One CodeDeploy call under the release's retry policy (release/aws-calls.ts). */
+  private call<T>(action: string, command: { readonly input: object }): Promise<T> {
+    return this.calls.call<T>(action, command);
   }
 
   private pollDelay(nowInMs: number, throttles: number, lastChangeAtInMs = nowInMs, expected?: number): number {
@@ -363,7 +319,7 @@ class Release {
       )
     ).deploymentGroupInfo;
     if (group?.computePlatform && group.computePlatform !== 'ECS') {
-      throw new Abort(
+      throw new ReleaseAbort(
         { kind: 'invalid-input' },
         `deployment group ${input.deploymentGroupName} of ${input.applicationName} deploys to ${group.computePlatform}, not ECS; this release starts ECS blue/green deployments only`,
         'NotEcs',
@@ -392,34 +348,32 @@ class Release {
     const request = buildCreateDeploymentRequest(this.input);
     for (let attempt = 1; ; attempt++) {
       await this.clearActive(timeoutInMinutes);
-      if (this.interrupts > 0) throw new Abort({ kind: 'interrupted' }, 'interrupted before a deployment was created; nothing to stop', 'Interrupted');
-      try {
-        const out = await this.guard(this.deps.codedeploy.send(new CreateDeploymentCommand(request)));
-        if (!out?.deploymentId) throw new Abort({ kind: 'aws-error' }, 'CreateDeployment returned no deploymentId', 'NoDeploymentId');
-        return out.deploymentId as string;
-      } catch (err) {
-        if (err instanceof HardExit || err instanceof Abort) throw err;
-        const c = classifyAwsError(err);
-        if (c.kind === 'deployment-limit' && attempt < MAX_CREATE_ATTEMPTS) {
-          // Another release won the race between our check and our create: treat it like an active one.
-          this.display.line('active', `CreateDeployment refused (${c.code}); checking the group again`);
-          await this.pause(this.pollDelay(this.deps.clock(), attempt));
-          continue;
-        }
-        if (c.kind === 'throttling' && attempt < MAX_CREATE_ATTEMPTS) {
-          // A throttled request was not executed, so creating again cannot start two deployments.
-          await this.pause(this.pollDelay(this.deps.clock(), attempt));
-          continue;
-        }
-        if (c.kind === 'deployment-limit') {
-          throw new Abort(
-            { kind: 'active-deployment', activeDeploymentId: '' },
-            `CreateDeployment was refused ${attempt} times with ${c.code} (${c.message}); the deployment group stays busy. Retry later or use --wait-for-active.`,
-            c.code,
-          );
-        }
-        throw this.abortFor('CreateDeployment', c);
+      if (this.interrupts > 0) throw new ReleaseAbort({ kind: 'interrupted' }, 'interrupted before a deployment was created; nothing to stop', 'Interrupted');
+      const result = await this.calls.callOnce<{ deploymentId?: string }>('CreateDeployment', new CreateDeploymentCommand(request));
+      if (result.ok) {
+        if (!result.value.deploymentId) throw new ReleaseAbort({ kind: 'aws-error' }, 'CreateDeployment returned no deploymentId', 'NoDeploymentId');
+        return result.value.deploymentId;
       }
+      const c = result.error;
+      if (c.kind === 'deployment-limit' && attempt < MAX_CREATE_ATTEMPTS) {
+        // Another release won the race between our check and our create: treat it like an active one.
+        this.display.line('active', `CreateDeployment refused (${c.code}); checking the group again`);
+        await this.pause(this.pollDelay(this.deps.clock(), attempt));
+        continue;
+      }
+      if (c.kind === 'throttling' && attempt < MAX_CREATE_ATTEMPTS) {
+        // A throttled request was not executed, so creating again cannot start two deployments.
+        await this.pause(this.pollDelay(this.deps.clock(), attempt));
+        continue;
+      }
+      if (c.kind === 'deployment-limit') {
+        throw new ReleaseAbort(
+          { kind: 'active-deployment', activeDeploymentId: '' },
+          `CreateDeployment was refused ${attempt} times with ${c.code} (${c.message}); the deployment group stays busy. Retry later or use --wait-for-active.`,
+          c.code,
+        );
+      }
+      throw this.calls.abortFor('CreateDeployment', c);
     }
   }
 
@@ -449,7 +403,7 @@ class Release {
       const isRollback = info?.creator === 'codeDeployRollback';
       this.display.line('active', `${activeId} ${status}${isRollback ? ' (rollback)' : ''}`);
       if (input.activePolicy === 'fail') {
-        throw new Abort(
+        throw new ReleaseAbort(
           { kind: 'active-deployment', activeDeploymentId: activeId },
           [
             `another deployment, ${activeId} (${status}${info?.creator ? `, created by ${info.creator}` : ''}${info?.description ? `: ${info.description}` : ''}), is active in deployment group ${input.deploymentGroupName}.`,
@@ -469,15 +423,10 @@ class Release {
   /** StopDeployment with rollback; `kind` is the keyword of the line announcing it (none: already announced). */
   private async stopDeployment(id: string, kind?: string): Promise<void> {
     if (kind) this.display.line(kind, `stopping ${id} with rollback`);
-    try {
-      await this.guard(this.deps.codedeploy.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true })));
-    } catch (err) {
-      if (err instanceof HardExit) throw err;
-      const c = classifyAwsError(err);
-      // It ended on its own between our last poll and the stop: nothing to stop.
-      if (c.code === 'DeploymentAlreadyCompletedException') return;
-      throw this.abortFor('StopDeployment', c);
-    }
+    const result = await this.calls.callOnce('StopDeployment', new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }));
+    // It ended on its own between our last poll and the stop: nothing to stop.
+    if (result.ok || result.error.code === 'DeploymentAlreadyCompletedException') return;
+    throw this.calls.abortFor('StopDeployment', result.error);
   }
 
   /** Waits (printing status changes) until another deployment in the group ends. */
@@ -485,7 +434,7 @@ class Release {
     let last: string | undefined;
     let lastChangeAt = this.deps.clock();
     for (;;) {
-      if (this.interrupts > 0) throw new Abort({ kind: 'interrupted' }, `interrupted while waiting for ${id}; no deployment was created`, 'Interrupted');
+      if (this.interrupts > 0) throw new ReleaseAbort({ kind: 'interrupted' }, `interrupted while waiting for ${id}; no deployment was created`, 'Interrupted');
       const status = (await this.call<{ deploymentInfo?: { status?: string } }>('GetDeployment', new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo?.status ?? 'Unknown';
       const now = this.deps.clock();
       if (status !== last) {
@@ -495,7 +444,7 @@ class Release {
       }
       if (!(ACTIVE_STATUSES as readonly string[]).includes(status)) return;
       if (now >= deadline) {
-        throw new Abort({ kind: 'timeout' }, `timed out waiting for the active deployment ${id} (still ${status}); nothing was created`, 'Timeout');
+        throw new ReleaseAbort({ kind: 'timeout' }, `timed out waiting for the active deployment ${id} (still ${status}); nothing was created`, 'Timeout');
       }
       await this.pause(Math.min(this.pollDelay(now, 0, lastChangeAt), Math.max(1, deadline - now)));
     }
@@ -571,7 +520,7 @@ class Release {
         } catch (err) {
           // Approved in the console (or by a retried call of ours) between the poll and the call, or it
           // ended meanwhile: the deployment goes on either way, so keep following it instead of exiting 5.
-          if (!(err instanceof Abort) || !CONTINUE_MOOT_CODES.includes(err.code)) throw err;
+          if (!(err instanceof ReleaseAbort) || !CONTINUE_MOOT_CODES.includes(err.code)) throw err;
           emit('continue', `${id} is no longer Ready (${err.code}); following it`);
         }
         continue;
@@ -587,11 +536,11 @@ class Release {
    * read it, the release keeps following the deployment's status instead of abandoning a running
    * deployment over a missing read permission.
    */
-  private async targetCall<T>(action: string, command: unknown): Promise<T | undefined> {
+  private async targetCall<T>(action: string, command: { readonly input: object }): Promise<T | undefined> {
     try {
       return await this.call<T>(action, command);
     } catch (err) {
-      if (!(err instanceof Abort)) throw err;
+      if (!(err instanceof ReleaseAbort)) throw err;
       if (TARGET_NOT_READY_CODES.includes(err.code)) return undefined;
       if (classifyAwsError({ name: err.code }).kind === 'access-denied') {
         this.targetsDenied = true;

@@ -1,0 +1,26 @@
+/**
+ * How the release unwinds: a {@link ReleaseAbort} carries the outcome (and so the exit code) from
+ * wherever the release learns it cannot go on; a {@link HardExit} is the second signal.
+ */
+import type { ReleaseOutcome } from './exit-codes';
+
+/** Ends the release with an outcome and a message (printed line by line). */
+export class ReleaseAbort extends Error {
+  constructor(
+    readonly outcome: ReleaseOutcome,
+    message: string,
+    /** Error code for the report, e.g. `AccessDeniedException` or `Timeout`. */
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = 'ReleaseAbort';
+  }
+}
+
+/** A second Ctrl-C: leave at once. */
+export class HardExit extends Error {
+  constructor() {
+    super('interrupted twice');
+    this.name = 'HardExit';
+  }
+}

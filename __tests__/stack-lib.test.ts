@@ -4,7 +4,6 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import { isCidr, parseIpv4Cidr, subnetLayout } from '../config/subnets';
 import {
   assumeRolePolicy,
@@ -20,7 +19,6 @@ import {
 import { buildAlarmDefinitions, generatedAlarmCount, MAX_DEPLOYMENT_GROUP_ALARMS } from '../config/alarms';
 import { CHECK_BUDGET_RANGE_IN_SECONDS, hookTimeoutInSeconds, LAMBDA_MAX_TIMEOUT_IN_SECONDS } from '../config/timeouts';
 import { autoReleaseCommand, autoReleaseEnvironment } from '../lib/release-env';
-import { crc32, createZip } from '../hook-build/zip';
 import { DEFAULTS, resolveEnvironment, usesPrivateSubnets } from '../config/environment';
 
 describe('subnets', () => {
@@ -169,25 +167,6 @@ describe('auto-release environment', () => {
       RELEASE_REGION: 'eu-west-1',
       AWS_REGION: 'eu-west-1',
     });
-  });
-});
-
-describe('zip', () => {
-  test('computes the IEEE CRC-32', () => {
-    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
-  });
-
-  test('stores each entry deflated with a fixed 1980-01-01 timestamp and an end record', () => {
-    const data = Buffer.from('exports.handler = async () => 1;\n');
-    const zip = createZip([{ name: 'index.js', data }]);
-    expect(zip.readUInt16LE(10)).toBe(0);
-    expect(zip.readUInt16LE(12)).toBe(33);
-    const nameLength = zip.readUInt16LE(26);
-    const compressed = zip.subarray(30 + nameLength, 30 + nameLength + zip.readUInt32LE(18));
-    expect(inflateRawSync(compressed).equals(data)).toBe(true);
-    const end = zip.subarray(zip.length - 22);
-    expect(end.readUInt32LE(0)).toBe(0x06054b50);
-    expect(end.readUInt16LE(10)).toBe(1);
   });
 });
 

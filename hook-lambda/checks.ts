@@ -3,7 +3,7 @@
  * Shared by the Lambda handler and the `hook:check` CLI, so a user tries exactly what the hook does.
  */
 import { HttpGet, HttpGetError } from './http-get';
-import { CheckOutcome, CheckRetryPolicy, DEFAULT_CHECK_RETRY_POLICY, evaluateResponse, nextDelayInMs, ObservedResponse } from './policy';
+import { CheckOutcome, CheckRetryPolicy, decideHookStatus, DEFAULT_CHECK_RETRY_POLICY, evaluateResponse, HookVerdict, nextDelayInMs, ObservedResponse, stuckVerdict } from './policy';
 import { ResolvedCheck, ResolvedHookConfig } from './resolve-config';
 
 /** One attempt, as logged. */
@@ -35,7 +35,25 @@ export interface RunChecksOptions {
   readonly deadline: number;
   /** @default DEFAULT_CHECK_RETRY_POLICY */
   readonly retryPolicy?: CheckRetryPolicy;
+  /**
+   * Where each check stood at the end of an earlier run, by check index (an ECS hook carries it from
+   * one invocation to the next). A check that already has its passes in a row makes no attempt.
+   * @default - every check starts from nothing
+   */
+  readonly resumeFrom?: readonly (CheckProgress | undefined)[];
 }
+
+/** Where one check stands, enough to go on with it later. */
+export interface CheckProgress {
+  readonly attempts: number;
+  readonly consecutivePasses: number;
+  /** Failures in a row at the end: the backoff goes on from there. */
+  readonly failuresInRow: number;
+  readonly lastFailure?: string;
+}
+
+/** A check's outcome with what a later run needs to resume it. */
+export type ResumableCheckOutcome = CheckOutcome & { readonly failuresInRow: number };
 
 async function observe(check: ResolvedCheck, timeoutInMs: number, httpGet: HttpGet): Promise<ObservedResponse> {
   try {
@@ -49,15 +67,15 @@ async function observe(check: ResolvedCheck, timeoutInMs: number, httpGet: HttpG
 async function runOneCheck(
   check: ResolvedCheck,
   requiredConsecutivePasses: number,
-  options: Required<RunChecksOptions>,
+  options: Required<Omit<RunChecksOptions, 'resumeFrom'>> & { readonly from?: CheckProgress },
   deps: CheckDeps,
-): Promise<CheckOutcome> {
+): Promise<ResumableCheckOutcome> {
   const policy = options.retryPolicy;
-  let attempts = 0;
-  let consecutivePasses = 0;
-  let failuresInRow = 0;
-  let lastFailure: string | undefined;
-  for (;;) {
+  let attempts = options.from?.attempts ?? 0;
+  let consecutivePasses = options.from?.consecutivePasses ?? 0;
+  let failuresInRow = options.from?.failuresInRow ?? 0;
+  let lastFailure = options.from?.lastFailure;
+  while (consecutivePasses < requiredConsecutivePasses) {
     const left = options.deadline - deps.now();
     if (left < policy.minAttemptTimeInMs) break;
     attempts += 1;
@@ -96,11 +114,61 @@ async function runOneCheck(
     attempts,
     consecutivePasses,
     ...(lastFailure !== undefined && consecutivePasses === 0 ? { lastFailure } : {}),
+    failuresInRow,
   };
 }
 
+/**
+ * Runs every check concurrently (they share the deadline) and returns their outcomes in configured
+ * order, each with what a later run needs to resume it.
+ */
+export function runResumableChecks(config: ResolvedHookConfig, options: RunChecksOptions, deps: CheckDeps): Promise<ResumableCheckOutcome[]> {
+  const retryPolicy = options.retryPolicy ?? DEFAULT_CHECK_RETRY_POLICY;
+  return Promise.all(
+    config.checks.map((check, i) => {
+      const from = options.resumeFrom?.[i];
+      return runOneCheck(check, config.requiredConsecutivePasses, { deadline: options.deadline, retryPolicy, ...(from ? { from } : {}) }, deps);
+    }),
+  );
+}
+
 /** Runs every check concurrently (they share the deadline) and returns their outcomes in configured order. */
-export function runChecks(config: ResolvedHookConfig, options: RunChecksOptions, deps: CheckDeps): Promise<CheckOutcome[]> {
-  const resolved: Required<RunChecksOptions> = { deadline: options.deadline, retryPolicy: options.retryPolicy ?? DEFAULT_CHECK_RETRY_POLICY };
-  return Promise.all(config.checks.map((check) => runOneCheck(check, config.requiredConsecutivePasses, resolved, deps)));
+export async function runChecks(config: ResolvedHookConfig, options: RunChecksOptions, deps: CheckDeps): Promise<CheckOutcome[]> {
+  const outcomes = await runResumableChecks(config, options, deps);
+  return outcomes.map(({ failuresInRow: _, ...outcome }) => outcome);
+}
+
+/** Grace after the deadline before {@link withinDeadline} gives up on work that ignored it. */
+export const WATCHDOG_GRACE_IN_MS = 250;
+
+/**
+ * Resolves with `work`, or with `'stuck'` when it has not settled {@link WATCHDOG_GRACE_IN_MS} after
+ * `deadline` (in `now()` units). Every request already has its own deadline; this makes sure nothing
+ * in the checks, whatever happens to a socket, can hold the hook or `hook:check` past its budget.
+ */
+export async function withinDeadline<T>(work: Promise<T>, deadline: number, now: () => number): Promise<T | 'stuck'> {
+  let watchdog: NodeJS.Timeout | undefined;
+  const stuck = new Promise<'stuck'>((resolve) => {
+    watchdog = setTimeout(() => resolve('stuck'), Math.max(0, deadline - now()) + WATCHDOG_GRACE_IN_MS);
+  });
+  try {
+    return await Promise.race([work, stuck]);
+  } finally {
+    clearTimeout(watchdog);
+  }
+}
+
+/** Options of {@link checkVerdict}. */
+export interface CheckVerdictOptions {
+  readonly checkBudgetInMs: number;
+  /** @default DEFAULT_CHECK_RETRY_POLICY */
+  readonly retryPolicy?: CheckRetryPolicy;
+}
+
+/** Runs the checks within the budget (watchdog included) and decides the verdict: what the CodeDeploy hook and `hook:check` report. */
+export async function checkVerdict(config: ResolvedHookConfig, options: CheckVerdictOptions, deps: CheckDeps): Promise<HookVerdict> {
+  const deadline = deps.now() + options.checkBudgetInMs;
+  const outcomes = await withinDeadline(runChecks(config, { deadline, ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}) }, deps), deadline, deps.now);
+  if (outcomes === 'stuck') return stuckVerdict(options.checkBudgetInMs);
+  return decideHookStatus(outcomes, { requiredConsecutivePasses: config.requiredConsecutivePasses, checkBudgetInMs: options.checkBudgetInMs });
 }

@@ -8,9 +8,9 @@
  */
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { runChecks } from './checks';
+import { checkVerdict } from './checks';
 import { HttpGet, httpGet as defaultHttpGet } from './http-get';
-import { CheckRetryPolicy, computeTimeBudget, decideHookStatus, HookStatus, HookVerdict } from './policy';
+import { CheckRetryPolicy, computeTimeBudget, HookStatus, HookVerdict } from './policy';
 import { CodeDeploySender, reportHookStatus } from './report';
 import { HookConfigError, HookEnvironment, loadHookConfig, ResolvedHookConfig } from './resolve-config';
 
@@ -73,8 +73,6 @@ export class HookReportError extends Error {
 
 /** Remaining time assumed when the caller passes no Lambda context (an in-process stand-in). */
 const FALLBACK_REMAINING_TIME_IN_MS = 300_000;
-/** Grace after the check budget before the watchdog declares the checks stuck. */
-const WATCHDOG_GRACE_IN_MS = 250;
 
 /** Returns the event's ids, or a message saying what is wrong with it. */
 export function parseHookEvent(event: unknown): HookEvent | { problem: string } {
@@ -106,27 +104,12 @@ function remainingTime(context: Partial<HookContext> | undefined): number {
   }
 }
 
-async function decide(config: ResolvedHookConfig, checkBudgetInMs: number, deps: HookDeps): Promise<HookVerdict> {
-  const start = deps.now();
-  const outcomes = runChecks(
+function decide(config: ResolvedHookConfig, checkBudgetInMs: number, deps: HookDeps): Promise<HookVerdict> {
+  return checkVerdict(
     config,
-    { deadline: start + checkBudgetInMs, ...(deps.checkRetryPolicy ? { retryPolicy: deps.checkRetryPolicy } : {}) },
+    { checkBudgetInMs, ...(deps.checkRetryPolicy ? { retryPolicy: deps.checkRetryPolicy } : {}) },
     { httpGet: deps.httpGet, now: deps.now, sleep: deps.sleep, onAttempt: (r) => deps.log({ level: 'info', ...r }) },
-  ).then((o) => decideHookStatus(o, { requiredConsecutivePasses: config.requiredConsecutivePasses, checkBudgetInMs }));
-  // Belt and braces: every request already has its own deadline, but nothing in the checks may keep
-  // the hook from reporting, whatever happens to a socket.
-  let watchdog: NodeJS.Timeout | undefined;
-  const stuck = new Promise<HookVerdict>((resolve) => {
-    watchdog = setTimeout(
-      () => resolve({ status: 'Failed', reason: `checks did not finish within the ${(checkBudgetInMs / 1000).toFixed(1)} s check budget` }),
-      checkBudgetInMs + WATCHDOG_GRACE_IN_MS,
-    );
-  });
-  try {
-    return await Promise.race([outcomes, stuck]);
-  } finally {
-    clearTimeout(watchdog);
-  }
+  );
 }
 
 /**

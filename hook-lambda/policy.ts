@@ -147,6 +147,11 @@ export function decideHookStatus(outcomes: readonly CheckOutcome[], policy: Verd
   return { status: 'Failed', reason: detail };
 }
 
+/** The verdict when the checks did not settle by the watchdog (a socket that ignored its deadline). */
+export function stuckVerdict(checkBudgetInMs: number): HookVerdict {
+  return { status: 'Failed', reason: `checks did not finish within the ${(checkBudgetInMs / 1000).toFixed(1)} s check budget` };
+}
+
 /** How a failed `PutLifecycleEventHookExecutionStatus` call is handled. */
 export type ReportErrorKind = 'already-completed' | 'transient' | 'permanent';
 

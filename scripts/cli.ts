@@ -68,6 +68,12 @@ export interface FlagSpec {
   readonly max?: number;
   /** Must be a whole number (a `number` flag). @default false */
   readonly integer?: boolean;
+  /**
+   * Whether a `list` flag's values are split on commas. Off for values that may contain commas
+   * themselves (an HTTP header such as `Accept: a, b`): then each occurrence is one value.
+   * @default true
+   */
+  readonly splitOnCommas?: boolean;
 }
 
 /** A program's declaration: everything `--help` shows. */
@@ -136,7 +142,7 @@ function convert(flag: FlagSpec, raw: string | boolean | (string | boolean)[], f
       return value;
     }
     case 'list': {
-      const parts = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
+      const parts = (Array.isArray(raw) ? raw : [raw]).flatMap((v) => (flag.splitOnCommas === false ? [String(v)] : String(v).split(','))).map((s) => s.trim()).filter((s) => s.length > 0);
       const bad = flag.choices ? parts.filter((p) => !flag.choices!.includes(p)) : [];
       if (bad.length > 0) {
         problems.push(`${from} must be one or more of ${flag.choices!.join(', ')}; received ${shown(bad.join(','))}`);

@@ -1,54 +1,72 @@
 /**
  * `npm run hook:check -- --url http://localhost:8080 [--path /health ...]`: runs the traffic hook's
- * checks (the same module the Lambda uses) against any URL, prints every attempt and the verdict.
- * No CodeDeploy involved. Exit code 0 = the hook would report Succeeded, 1 = Failed, 2 = bad input.
+ * checks (the same module and verdict the Lambda uses) against any URL, prints every attempt and the
+ * verdict. No CodeDeploy or ECS involved. On the shared shell (scripts/cli.ts): each flag is declared
+ * once in {@link HOOK_CHECK_PROGRAM}, which gives the parser, `--help` and docs/hook.md's flag table.
+ *
+ * Every wait is bounded: requests are cut to the budget, no backoff starts past it, and a watchdog
+ * ends the checks {@link WATCHDOG_GRACE_IN_MS} after the budget whatever a socket does.
  */
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
+import { AttemptRecord, checkVerdict, WATCHDOG_GRACE_IN_MS } from '../hook-lambda/checks';
 import { HealthCheckSpec, HookConfig } from '../hook-lambda/config';
-import { AttemptRecord, runChecks } from '../hook-lambda/checks';
 import { HttpGet, httpGet as defaultHttpGet } from '../hook-lambda/http-get';
-import { CheckRetryPolicy, decideHookStatus, HookVerdict } from '../hook-lambda/policy';
-import { HookConfigError, resolveHookConfig, ResolvedHookConfig } from '../hook-lambda/resolve-config';
+import { CheckRetryPolicy, HookVerdict } from '../hook-lambda/policy';
+import {
+  DEFAULT_CHECK,
+  DEFAULT_CHECK_BUDGET_IN_SECONDS,
+  DEFAULT_REQUIRED_CONSECUTIVE_PASSES,
+  HOOK_CONFIG_LIMITS,
+  HookConfigError,
+  resolveHookConfig,
+  ResolvedHookConfig,
+} from '../hook-lambda/resolve-config';
+import { ParsedCommandLine, ProgramIo, ProgramSpec, runProgram, UsageError } from './cli';
 
-/** Default check budget of the CLI: shorter than the Lambda's 240 s, a person is waiting. */
+/** Default check budget of the CLI: shorter than the Lambda's default, a person is waiting. */
 export const CLI_DEFAULT_BUDGET_IN_SECONDS = 30;
 
-export const USAGE = `Usage: npm run hook:check -- --url <base-url> [options]
+/** Exit codes of `hook:check` (usage 2 and internal error 70 come from the shared shell). */
+export const HOOK_CHECK_EXIT = { succeeded: 0, failed: 1 } as const;
 
-Runs the traffic hook's health checks against <base-url> exactly as the Lambda does
-(retries with backoff until each check passes N times in a row or the budget runs out),
-prints each attempt and the verdict. Nothing is reported to CodeDeploy.
+/** The program: every flag declared once. Ranges are those the hook's own validation enforces. */
+export const HOOK_CHECK_PROGRAM: ProgramSpec = {
+  name: 'hook:check',
+  command: 'npm run hook:check --',
+  summary:
+    "Runs the traffic hook's health checks against a base URL exactly as the Lambda does (retries with backoff until each " +
+    'check passes N times in a row or the budget runs out), prints each attempt and the verdict. Nothing is reported to CodeDeploy or ECS. ' +
+    'Redirects are not followed: a 301 is the status observed.',
+  flags: [
+    { name: 'url', type: 'string', valueName: '<base-url>', help: 'Base URL of the test route, e.g. http://localhost:8080 (required).' },
+    { name: 'path', type: 'list', splitOnCommas: false, valueName: '<path>', default: [DEFAULT_CHECK.path], help: 'Path to check; repeat the flag for several checks, each with the options below.' },
+    { name: 'expect-status', type: 'string', valueName: '<status>', default: String(DEFAULT_CHECK.expectedStatus), help: 'Expected status: a code, a list or a range, e.g. 200, "200,204" or 200-299.' },
+    { name: 'body-contains', type: 'string', valueName: '<text>', help: 'Text the body must contain (the body is not inspected without it).' },
+    { name: 'header', type: 'list', splitOnCommas: false, valueName: "'Name: value'", help: "Request header, repeatable, e.g. 'Host: app.example.com'." },
+    { name: 'timeout-in-ms', type: 'number', valueName: '<ms>', default: DEFAULT_CHECK.timeoutInMs, help: `Time for one request, connect, headers and body (1–${HOOK_CONFIG_LIMITS.maxTimeoutInMs}).` },
+    { name: 'passes', type: 'number', valueName: '<n>', default: DEFAULT_REQUIRED_CONSECUTIVE_PASSES, help: `Passes in a row each check needs (1–${HOOK_CONFIG_LIMITS.maxRequiredConsecutivePasses}).` },
+    {
+      name: 'budget-in-seconds',
+      type: 'number',
+      valueName: '<seconds>',
+      default: CLI_DEFAULT_BUDGET_IN_SECONDS,
+      help: `Time allowed for all checks (above 0, at most ${HOOK_CONFIG_LIMITS.maxCheckBudgetInSeconds}; the Lambda's default is ${DEFAULT_CHECK_BUDGET_IN_SECONDS}, here a person is waiting).`,
+    },
+    { name: 'json', type: 'boolean', help: "Print the Lambda's JSON log lines instead of text." },
+  ],
+  exitCodes: [
+    { code: HOOK_CHECK_EXIT.succeeded, meaning: 'the checks passed: the hook would report Succeeded' },
+    { code: HOOK_CHECK_EXIT.failed, meaning: 'the checks failed: the hook would report Failed' },
+  ],
+};
 
-Options:
-  --url <url>                 Base URL, e.g. http://localhost:8080 (required)
-  --path <path>               Path to check, repeatable (default: /)
-  --expect-status <status>    200, "200,204" or "200-299" (default: 200)
-  --body-contains <text>      Text the body must contain
-  --header 'Name: value'      Request header, repeatable (e.g. 'Host: app.example.com')
-  --timeout-in-ms <ms>        Time for one request, headers and body (default: 3000)
-  --passes <n>                Consecutive passes each check needs (default: 2)
-  --budget-in-seconds <s>     Time allowed for all checks (default: ${CLI_DEFAULT_BUDGET_IN_SECONDS})
-  --json                      Print the Lambda's JSON log lines instead of text
-  --help                      Show this help
-
-Redirects are not followed: a 301 is the status observed.
-Exit codes: 0 checks passed, 1 checks failed, 2 bad input.`;
-
-/** Bad command line; the message is printed without a stack trace. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-/** Parsed command line. */
+/** What to run. */
 export interface HookCheckInput {
   readonly config: ResolvedHookConfig;
   readonly json: boolean;
 }
 
+/** Validation problems name the hook's config fields; the user typed flags. */
 const FIELD_TO_FLAG: ReadonlyArray<readonly [RegExp, string]> = [
   [/^testBaseUrl\b/, '--url'],
   [/^checks\[\d+\]\.path\b/, '--path'],
@@ -66,67 +84,49 @@ function toFlagMessage(problem: string): string {
   return problem;
 }
 
-function parseNumberFlag(flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number, received ${JSON.stringify(text)}`);
-  return n;
-}
-
-function parseHeader(text: string): [string, string] {
-  const i = text.indexOf(':');
-  if (i <= 0) throw new UsageError(`--header must look like 'Name: value', received ${JSON.stringify(text)}`);
-  return [text.slice(0, i).trim(), text.slice(i + 1).trim()];
-}
-
-/** Parses the command line; returns `'help'` for --help. Throws {@link UsageError} on bad input. */
-export function parseHookCheckArgs(argv: readonly string[]): HookCheckInput | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        url: { type: 'string' },
-        path: { type: 'string', multiple: true },
-        'expect-status': { type: 'string' },
-        'body-contains': { type: 'string' },
-        header: { type: 'string', multiple: true },
-        'timeout-in-ms': { type: 'string' },
-        passes: { type: 'string' },
-        'budget-in-seconds': { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
+function parseHeaders(values: readonly string[], problems: string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const text of values) {
+    const i = text.indexOf(':');
+    if (i <= 0) problems.push(`--header must look like 'Name: value', received ${JSON.stringify(text)}`);
+    else headers[text.slice(0, i).trim()] = text.slice(i + 1).trim();
   }
-  if (values.help) return 'help';
-  if (values.url === undefined) throw new UsageError('--url is required, e.g. --url http://localhost:8080');
-  const headers = values.header ? Object.fromEntries(values.header.map(parseHeader)) : undefined;
-  const timeoutInMs = parseNumberFlag('--timeout-in-ms', values['timeout-in-ms']);
+  return headers;
+}
+
+/**
+ * Turns the parsed flags into a validated configuration. Pure. Throws {@link UsageError} with every
+ * problem at once (each naming the flag, the value and what is allowed).
+ */
+export function toHookCheckInput(parsed: ParsedCommandLine): HookCheckInput {
+  const v = parsed.values;
+  const problems: string[] = [];
+  const url = v.url as string | undefined;
+  if (url === undefined) problems.push('--url is required: the base URL of the test route, e.g. --url http://localhost:8080');
+  const headers = parseHeaders((v.header as readonly string[] | undefined) ?? [], problems);
   const spec = (path: string): HealthCheckSpec => ({
     path,
-    ...(values['expect-status'] !== undefined ? { expectedStatus: values['expect-status'] } : {}),
-    ...(values['body-contains'] !== undefined ? { bodyContains: values['body-contains'] } : {}),
-    ...(headers ? { headers } : {}),
-    ...(timeoutInMs !== undefined ? { timeoutInMs } : {}),
+    expectedStatus: v['expect-status'] as string,
+    timeoutInMs: v['timeout-in-ms'] as number,
+    ...(v['body-contains'] !== undefined ? { bodyContains: v['body-contains'] as string } : {}),
+    ...(Object.keys(headers).length > 0 ? { headers } : {}),
   });
-  const passes = parseNumberFlag('--passes', values.passes);
   const config: HookConfig = {
-    testBaseUrl: values.url,
-    checks: (values.path ?? ['/']).map(spec),
-    checkBudgetInSeconds: parseNumberFlag('--budget-in-seconds', values['budget-in-seconds']) ?? CLI_DEFAULT_BUDGET_IN_SECONDS,
-    ...(passes !== undefined ? { requiredConsecutivePasses: passes } : {}),
+    testBaseUrl: url ?? 'http://missing.invalid',
+    checks: (v.path as readonly string[]).map(spec),
+    requiredConsecutivePasses: v.passes as number,
+    checkBudgetInSeconds: v['budget-in-seconds'] as number,
   };
+  let resolved: ResolvedHookConfig | undefined;
   try {
-    return { config: resolveHookConfig(config), json: values.json ?? false };
+    resolved = resolveHookConfig(config);
   } catch (err) {
-    if (err instanceof HookConfigError) throw new UsageError([...new Set(err.problems.map(toFlagMessage))].join('\n'));
-    throw err;
+    if (!(err instanceof HookConfigError)) throw err;
+    problems.push(...err.problems.map(toFlagMessage));
   }
+  const unique = [...new Set(problems)];
+  if (unique.length > 0 || resolved === undefined) throw new UsageError(unique.join('; '), unique);
+  return { config: resolved, json: v.json === true };
 }
 
 /** I/O of {@link run}. */
@@ -146,20 +146,13 @@ export function formatAttempt(r: AttemptRecord): string {
   return `${r.check}  #${r.attempt}  ${r.url}  ${status}  ${r.latencyMs} ms  ${result}`;
 }
 
-/** Runs the checks and prints attempts and verdict; returns the verdict. */
+/** Runs the checks and prints attempts and verdict; returns the verdict. Ends within the budget plus the watchdog's grace. */
 export async function run(input: HookCheckInput, deps: HookCheckDeps): Promise<HookVerdict> {
-  const checkBudgetInMs = Math.round(input.config.checkBudgetInSeconds * 1000);
-  const outcomes = await runChecks(
+  const verdict = await checkVerdict(
     input.config,
-    { deadline: deps.now() + checkBudgetInMs, ...(deps.retryPolicy ? { retryPolicy: deps.retryPolicy } : {}) },
-    {
-      httpGet: deps.httpGet,
-      now: deps.now,
-      sleep: deps.sleep,
-      onAttempt: (r) => deps.print(input.json ? JSON.stringify({ level: 'info', ...r }) : formatAttempt(r)),
-    },
+    { checkBudgetInMs: Math.round(input.config.checkBudgetInSeconds * 1000), ...(deps.retryPolicy ? { retryPolicy: deps.retryPolicy } : {}) },
+    { httpGet: deps.httpGet, now: deps.now, sleep: deps.sleep, onAttempt: (r) => deps.print(input.json ? JSON.stringify({ level: 'info', ...r }) : formatAttempt(r)) },
   );
-  const verdict = decideHookStatus(outcomes, { requiredConsecutivePasses: input.config.requiredConsecutivePasses, checkBudgetInMs });
   deps.print(
     input.json
       ? JSON.stringify({ level: verdict.status === 'Succeeded' ? 'info' : 'warn', event: 'hook.verdict', ...verdict })
@@ -168,36 +161,19 @@ export async function run(input: HookCheckInput, deps: HookCheckDeps): Promise<H
   return verdict;
 }
 
-/** Entry point: parses `argv`, runs, returns the exit code (0 pass, 1 fail, 2 bad input). */
-export async function main(argv: readonly string[], deps: HookCheckDeps, printError: (line: string) => void): Promise<number> {
-  let input: HookCheckInput | 'help';
-  try {
-    input = parseHookCheckArgs(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    printError(`hook:check: ${err.message}\nRun with --help for usage.`);
-    return 2;
-  }
-  if (input === 'help') {
-    deps.print(USAGE);
-    return 0;
-  }
-  const verdict = await run(input, deps);
-  return verdict.status === 'Succeeded' ? 0 : 1;
+/** The program's body on the shared shell: returns 0 when the checks pass, 1 when they fail. */
+export async function main(parsed: ParsedCommandLine, io: ProgramIo, deps: Partial<HookCheckDeps> = {}): Promise<number> {
+  const input = toHookCheckInput(parsed);
+  const verdict = await run(input, {
+    httpGet: deps.httpGet ?? defaultHttpGet,
+    now: deps.now ?? Date.now,
+    sleep: deps.sleep ?? ((ms) => sleepFor(ms).then(() => undefined)),
+    print: deps.print ?? ((line) => io.stdout(`${line}\n`)),
+    ...(deps.retryPolicy ? { retryPolicy: deps.retryPolicy } : {}),
+  });
+  return verdict.status === 'Succeeded' ? HOOK_CHECK_EXIT.succeeded : HOOK_CHECK_EXIT.failed;
 }
 
 if (require.main === module) {
-  main(
-    process.argv.slice(2),
-    { httpGet: defaultHttpGet, now: Date.now, sleep: (ms) => sleepFor(ms).then(() => undefined), print: (l) => console.log(l) },
-    (l) => console.error(l),
-  ).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err) => {
-      console.error(`hook:check: ${err instanceof Error ? err.message : String(err)}`);
-      process.exitCode = 1;
-    },
-  );
+  void runProgram(HOOK_CHECK_PROGRAM, (parsed, io) => main(parsed, io));
 }

@@ -5,6 +5,7 @@
  */
 import type { EcsHookEvent } from '../lib/appspec';
 import type { HealthCheckSpec } from '../hook-lambda/config';
+import { DEFAULT_PORTS, OPTIONS } from './options';
 
 /** A new VPC created by the stack. */
 export interface NewVpcConfig {
@@ -415,43 +416,60 @@ export interface ResolvedEnvironment {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-/** Defaults of every optional setting, in one place (the configuration reference quotes them). */
+/**
+ * Defaults of every optional setting, grouped as the configuration is: a view of config/options.ts
+ * (the one table of defaults and ranges), kept for callers that want a whole section at once.
+ */
 export const DEFAULTS = {
-  project: 'bluegreen',
-  network: { mode: 'new', cidrBlock: '10.0.0.0/16', availabilityZoneCount: 2, natGatewayCount: 0 },
+  project: OPTIONS.project.default,
+  network: {
+    mode: 'new',
+    cidrBlock: OPTIONS['network.cidrBlock'].default,
+    availabilityZoneCount: OPTIONS['network.availabilityZoneCount'].default,
+    natGatewayCount: OPTIONS['network.natGatewayCount'].default,
+  },
   service: {
-    containerName: 'app',
-    containerPort: 80,
-    cpu: 256,
-    memoryInMiB: 512,
-    desiredCount: 2,
-    logRetentionInDays: 30,
-    containerInsights: false,
-    healthCheckGracePeriodInSeconds: 30,
+    containerName: OPTIONS['service.containerName'].default,
+    containerPort: OPTIONS['service.containerPort'].default,
+    cpu: OPTIONS['service.cpu'].default,
+    memoryInMiB: OPTIONS['service.memoryInMiB'].default,
+    desiredCount: OPTIONS['service.desiredCount'].default,
+    logRetentionInDays: OPTIONS['service.logRetentionInDays'].default,
+    containerInsights: OPTIONS['service.containerInsights'].default,
+    healthCheckGracePeriodInSeconds: OPTIONS['service.healthCheckGracePeriodInSeconds'].default,
   },
   loadBalancer: {
-    httpPort: 80,
-    httpsPort: 443,
-    sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
-    allowedCidrs: ['0.0.0.0/0'],
-    deregistrationDelayInSeconds: 30,
-    idleTimeoutInSeconds: 60,
+    httpPort: DEFAULT_PORTS.http,
+    httpsPort: DEFAULT_PORTS.https,
+    sslPolicy: OPTIONS['loadBalancer.sslPolicy'].default,
+    allowedCidrs: OPTIONS['loadBalancer.allowedCidrs'].default,
+    deregistrationDelayInSeconds: OPTIONS['loadBalancer.deregistrationDelayInSeconds'].default,
+    idleTimeoutInSeconds: OPTIONS['loadBalancer.idleTimeoutInSeconds'].default,
     healthCheck: {
-      path: '/',
-      matcher: '200',
-      intervalInSeconds: 5,
-      timeoutInSeconds: 4,
-      healthyThreshold: 2,
-      unhealthyThreshold: 2,
+      path: OPTIONS['loadBalancer.healthCheck.path'].default,
+      matcher: OPTIONS['loadBalancer.healthCheck.matcher'].default,
+      intervalInSeconds: OPTIONS['loadBalancer.healthCheck.intervalInSeconds'].default,
+      timeoutInSeconds: OPTIONS['loadBalancer.healthCheck.timeoutInSeconds'].default,
+      healthyThreshold: OPTIONS['loadBalancer.healthCheck.healthyThreshold'].default,
+      unhealthyThreshold: OPTIONS['loadBalancer.healthCheck.unhealthyThreshold'].default,
     },
   },
-  testListener: { port: 8080, allowPublicAccess: false },
+  testListener: { port: OPTIONS['testListener.port'].default, allowPublicAccess: OPTIONS['testListener.allowPublicAccess'].default },
   deployment: {
-    trafficRouting: { type: 'predefined', name: 'CodeDeployDefault.ECSAllAtOnce' },
-    terminationWaitTimeInMinutes: 5,
+    trafficRouting: OPTIONS['deployment.trafficRouting'].default,
+    terminationWaitTimeInMinutes: OPTIONS['deployment.terminationWaitTimeInMinutes'].default,
   },
-  alarms: { enabled: true, target5xxThreshold: 5, periodInSeconds: 60, evaluationPeriods: 1 },
-  hook: { lifecycleEvents: ['BeforeAllowTraffic'], checkBudgetInSeconds: 240, logRetentionInDays: 30 },
+  alarms: {
+    enabled: OPTIONS['alarms.enabled'].default,
+    target5xxThreshold: OPTIONS['alarms.target5xxThreshold'].default,
+    periodInSeconds: OPTIONS['alarms.periodInSeconds'].default,
+    evaluationPeriods: OPTIONS['alarms.evaluationPeriods'].default,
+  },
+  hook: {
+    lifecycleEvents: OPTIONS['hook.lifecycleEvents'].default,
+    checkBudgetInSeconds: OPTIONS['hook.checkBudgetInSeconds'].default,
+    logRetentionInDays: OPTIONS['hook.logRetentionInDays'].default,
+  },
 } as const;
 
 /**
@@ -476,7 +494,7 @@ export function resolveEnvironment(config: EnvironmentConfig): ResolvedEnvironme
     region: config.region,
     network:
       network.mode === 'existing'
-        ? { ...network, publicSubnetIds: list(network.publicSubnetIds, []), privateSubnetIds: list(network.privateSubnetIds, []) }
+        ? { ...network, publicSubnetIds: list(network.publicSubnetIds, []), privateSubnetIds: list(network.privateSubnetIds, OPTIONS['network.privateSubnetIds'].default) }
         : {
             mode: 'new',
             cidrBlock: network.cidrBlock ?? DEFAULTS.network.cidrBlock,
@@ -490,7 +508,7 @@ export function resolveEnvironment(config: EnvironmentConfig): ResolvedEnvironme
       cpu: service.cpu ?? DEFAULTS.service.cpu,
       memoryInMiB: service.memoryInMiB ?? DEFAULTS.service.memoryInMiB,
       desiredCount: service.desiredCount ?? DEFAULTS.service.desiredCount,
-      environment: { ...(service.environment ?? {}) },
+      environment: { ...(service.environment ?? OPTIONS['service.environment'].default) },
       logRetentionInDays: service.logRetentionInDays ?? DEFAULTS.service.logRetentionInDays,
       containerInsights: service.containerInsights ?? DEFAULTS.service.containerInsights,
       healthCheckGracePeriodInSeconds: service.healthCheckGracePeriodInSeconds ?? DEFAULTS.service.healthCheckGracePeriodInSeconds,
@@ -506,7 +524,7 @@ export function resolveEnvironment(config: EnvironmentConfig): ResolvedEnvironme
     },
     testListener: {
       port: test.port ?? DEFAULTS.testListener.port,
-      allowedCidrs: list(test.allowedCidrs, []),
+      allowedCidrs: list(test.allowedCidrs, OPTIONS['testListener.allowedCidrs'].default),
       allowPublicAccess: test.allowPublicAccess ?? DEFAULTS.testListener.allowPublicAccess,
     },
     deployment: {
@@ -519,7 +537,7 @@ export function resolveEnvironment(config: EnvironmentConfig): ResolvedEnvironme
       target5xxThreshold: alarms.target5xxThreshold ?? DEFAULTS.alarms.target5xxThreshold,
       periodInSeconds: alarms.periodInSeconds ?? DEFAULTS.alarms.periodInSeconds,
       evaluationPeriods: alarms.evaluationPeriods ?? DEFAULTS.alarms.evaluationPeriods,
-      additionalAlarmNames: list(alarms.additionalAlarmNames, []),
+      additionalAlarmNames: list(alarms.additionalAlarmNames, OPTIONS['alarms.additionalAlarmNames'].default),
     },
     hook: {
       lifecycleEvents: list(hook.lifecycleEvents, DEFAULTS.hook.lifecycleEvents),
@@ -528,9 +546,9 @@ export function resolveEnvironment(config: EnvironmentConfig): ResolvedEnvironme
       checkBudgetInSeconds: hook.checkBudgetInSeconds ?? DEFAULTS.hook.checkBudgetInSeconds,
       logRetentionInDays: hook.logRetentionInDays ?? DEFAULTS.hook.logRetentionInDays,
     },
-    autoRelease: config.autoRelease ?? false,
-    state: config.state ? { ...config.state } : { backend: 'local' },
-    tags: { ...(config.tags ?? {}) },
+    autoRelease: config.autoRelease ?? OPTIONS.autoRelease.default,
+    state: config.state ? { ...config.state } : { ...OPTIONS.state.default },
+    tags: { ...(config.tags ?? OPTIONS.tags.default) },
   };
 }
 

@@ -1,9 +1,10 @@
 /**
  * Pure timing rules of the hook Lambda. No cdktf imports.
  */
+import { CHECK_BUDGET_IN_SECONDS } from '../hook-lambda/config';
 
-/** Longest timeout Lambda allows. */
-export const LAMBDA_MAX_TIMEOUT_IN_SECONDS = 900;
+/** Longest timeout Lambda allows: the hook's own maximum check budget (hook-lambda/config.ts). */
+export const LAMBDA_MAX_TIMEOUT_IN_SECONDS = CHECK_BUDGET_IN_SECONDS.max;
 
 /**
  * Time the Lambda keeps beyond the hook's check budget: the hook must still report its verdict to
@@ -11,7 +12,11 @@ export const LAMBDA_MAX_TIMEOUT_IN_SECONDS = 900;
  */
 export const HOOK_REPORT_MARGIN_IN_SECONDS = 60;
 
-/** Smallest and largest check budget the stack accepts, so the Lambda timeout stays within Lambda's limit. */
+/**
+ * Smallest and largest check budget the stack accepts. The stack's maximum is the hook's (Lambda's
+ * 900 s) minus the report margin, because the function's timeout is budget + margin and must stay
+ * within Lambda's limit.
+ */
 export const CHECK_BUDGET_RANGE_IN_SECONDS = {
   min: 10,
   max: LAMBDA_MAX_TIMEOUT_IN_SECONDS - HOOK_REPORT_MARGIN_IN_SECONDS,

@@ -13,7 +13,7 @@ import {
   type ResolvedEnvironment,
 } from './environment';
 import { isCidr, parseIpv4Cidr } from './subnets';
-import { CHECK_BUDGET_RANGE_IN_SECONDS } from './timeouts';
+import { rangeOf, type RangedOptionPath } from './options';
 import { validateHookConfig } from '../hook-lambda/resolve-config';
 import { generatedAlarmCount, MAX_DEPLOYMENT_GROUP_ALARMS } from './alarms';
 
@@ -108,6 +108,12 @@ class Problems {
     return false;
   }
 
+  /** Checks an integer option against its range in config/options.ts; `field` names it as the user wrote it. */
+  option(option: RangedOptionPath, value: unknown, field: string = option): boolean {
+    const { min, max } = rangeOf(option);
+    return this.intRange(field, value, min, max);
+  }
+
   name(field: string, value: unknown): void {
     if (typeof value === 'string' && NAME.test(value)) return;
     this.add(`${field} must be 1-32 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen, got ${show(value)}`);
@@ -190,13 +196,15 @@ function validateNetwork(env: ResolvedEnvironment, p: Problems): void {
     const parsed = parseIpv4Cidr(n.cidrBlock);
     // Subnets are 4 bits smaller than the VPC, and AWS asks for load balancer subnets of /27 or larger
     // (with 8 free addresses, shared here with NAT gateways and tasks): the VPC may be /23 at most.
-    if (!parsed || parsed.prefixLength < 16 || parsed.prefixLength > 23) {
-      p.add(`network.cidrBlock must be an IPv4 CIDR block from /16 to /23 (its subnets, 4 bits smaller, must be /27 or larger for the load balancer), got ${show(n.cidrBlock)}`);
+    const prefix = rangeOf('network.cidrBlock.prefixLength');
+    if (!parsed || parsed.prefixLength < prefix.min || parsed.prefixLength > prefix.max) {
+      p.add(`network.cidrBlock must be an IPv4 CIDR block from /${prefix.min} to /${prefix.max} (its subnets, 4 bits smaller, must be /27 or larger for the load balancer), got ${show(n.cidrBlock)}`);
     }
-    if (p.intRange('network.availabilityZoneCount', n.availabilityZoneCount, 2, 6)) {
-      p.intRange('network.natGatewayCount', n.natGatewayCount, 0, n.availabilityZoneCount);
+    if (p.option('network.availabilityZoneCount', n.availabilityZoneCount)) {
+      // One NAT gateway per zone at most.
+      p.intRange('network.natGatewayCount', n.natGatewayCount, rangeOf('network.natGatewayCount').min, n.availabilityZoneCount);
     } else {
-      p.intRange('network.natGatewayCount', n.natGatewayCount, 0, 6);
+      p.option('network.natGatewayCount', n.natGatewayCount);
     }
   } else {
     if (typeof n.vpcId !== 'string' || !VPC_ID.test(n.vpcId)) p.add(`network.vpcId must be a VPC id such as vpc-0123456789abcdef0, got ${show(n.vpcId)}`);
@@ -226,14 +234,14 @@ function validateService(env: ResolvedEnvironment, p: Problems): void {
   if (typeof s.containerName !== 'string' || !CONTAINER_NAME.test(s.containerName)) {
     p.add(`service.containerName must be 1-255 letters, digits, hyphens or underscores, got ${show(s.containerName)}`);
   }
-  p.intRange('service.containerPort', s.containerPort, 1, 65535);
+  p.option('service.containerPort', s.containerPort);
   const memories = FARGATE_MEMORY_BY_CPU[s.cpu as number];
   if (!isInt(s.cpu) || memories === undefined) {
     p.add(`service.cpu must be one of ${Object.keys(FARGATE_MEMORY_BY_CPU).join(', ')} (Fargate CPU units), got ${show(s.cpu)}`);
   } else if (!memories.includes(s.memoryInMiB)) {
     p.add(`service.memoryInMiB must be one of ${describeMemories(memories)} with service.cpu ${s.cpu} (Fargate), got ${show(s.memoryInMiB)}`);
   }
-  p.intRange('service.desiredCount', s.desiredCount, 0, 1000);
+  p.option('service.desiredCount', s.desiredCount);
   if (s.environment === null || typeof s.environment !== 'object') {
     p.add(`service.environment must be an object of name: value strings, got ${show(s.environment)}`);
   } else {
@@ -244,7 +252,7 @@ function validateService(env: ResolvedEnvironment, p: Problems): void {
   }
   p.retention('service.logRetentionInDays', s.logRetentionInDays);
   if (typeof s.containerInsights !== 'boolean') p.add(`service.containerInsights must be true or false, got ${show(s.containerInsights)}`);
-  p.intRange('service.healthCheckGracePeriodInSeconds', s.healthCheckGracePeriodInSeconds, 0, 2147483647);
+  p.option('service.healthCheckGracePeriodInSeconds', s.healthCheckGracePeriodInSeconds);
 }
 
 function describeMemories(values: readonly number[]): string {
@@ -261,7 +269,7 @@ function validateLoadBalancer(env: ResolvedEnvironment, p: Problems): void {
     // apply. An invalid region is reported on its own.
     p.add(`loadBalancer.certificateArn must be a certificate in the environment's region (${env.region}): a load balancer only uses ACM certificates of its own region, got ${show(lb.certificateArn)}`);
   }
-  if (p.intRange('loadBalancer.productionPort', lb.productionPort, 1, 65535) && lb.certificateArn !== undefined && lb.productionPort === 80) {
+  if (p.option('loadBalancer.productionPort', lb.productionPort) && lb.certificateArn !== undefined && lb.productionPort === 80) {
     p.add(`loadBalancer.productionPort must not be 80 with a certificate (port 80 redirects to HTTPS), got 80`);
   }
   if (typeof lb.sslPolicy !== 'string' || !SSL_POLICY.test(lb.sslPolicy)) {
@@ -275,19 +283,19 @@ function validateLoadBalancer(env: ResolvedEnvironment, p: Problems): void {
   if (typeof hc.matcher !== 'string' || !MATCHER.test(hc.matcher) || hc.matcher.split(/[,-]/).some((c) => Number(c) < 200 || Number(c) > 499)) {
     p.add(`loadBalancer.healthCheck.matcher must be HTTP codes from 200 to 499 such as "200", "200,204" or "200-299", got ${show(hc.matcher)}`);
   }
-  const intervalOk = p.intRange('loadBalancer.healthCheck.intervalInSeconds', hc.intervalInSeconds, 5, 300);
-  if (p.intRange('loadBalancer.healthCheck.timeoutInSeconds', hc.timeoutInSeconds, 2, 120) && intervalOk && hc.timeoutInSeconds >= hc.intervalInSeconds) {
+  const intervalOk = p.option('loadBalancer.healthCheck.intervalInSeconds', hc.intervalInSeconds);
+  if (p.option('loadBalancer.healthCheck.timeoutInSeconds', hc.timeoutInSeconds) && intervalOk && hc.timeoutInSeconds >= hc.intervalInSeconds) {
     p.add(`loadBalancer.healthCheck.timeoutInSeconds must be less than loadBalancer.healthCheck.intervalInSeconds (${hc.intervalInSeconds}), got ${hc.timeoutInSeconds}`);
   }
-  p.intRange('loadBalancer.healthCheck.healthyThreshold', hc.healthyThreshold, 2, 10);
-  p.intRange('loadBalancer.healthCheck.unhealthyThreshold', hc.unhealthyThreshold, 2, 10);
-  p.intRange('loadBalancer.deregistrationDelayInSeconds', lb.deregistrationDelayInSeconds, 0, 3600);
-  p.intRange('loadBalancer.idleTimeoutInSeconds', lb.idleTimeoutInSeconds, 1, 4000);
+  p.option('loadBalancer.healthCheck.healthyThreshold', hc.healthyThreshold);
+  p.option('loadBalancer.healthCheck.unhealthyThreshold', hc.unhealthyThreshold);
+  p.option('loadBalancer.deregistrationDelayInSeconds', lb.deregistrationDelayInSeconds);
+  p.option('loadBalancer.idleTimeoutInSeconds', lb.idleTimeoutInSeconds);
 }
 
 function validateTestListener(env: ResolvedEnvironment, p: Problems, networkModeValid: boolean): void {
   const t = env.testListener;
-  if (p.intRange('testListener.port', t.port, 1, 65535)) {
+  if (p.option('testListener.port', t.port)) {
     if (t.port === env.loadBalancer.productionPort) {
       p.add(`testListener.port must differ from loadBalancer.productionPort (${env.loadBalancer.productionPort}), got ${t.port}`);
     } else if (env.loadBalancer.certificateArn !== undefined && t.port === 80) {
@@ -326,24 +334,25 @@ function validateDeployment(env: ResolvedEnvironment, p: Problems): void {
       p.add(`deployment.trafficRouting.name must be one of ${PREDEFINED_ECS_DEPLOYMENT_CONFIGS.join(', ')}, got ${show(routing.name)}`);
     }
   } else if (routing.type === 'canary' || routing.type === 'linear') {
-    p.intRange('deployment.trafficRouting.percentage', routing.percentage, 1, 99);
-    p.intRange('deployment.trafficRouting.intervalInMinutes', routing.intervalInMinutes, 1, 2880);
+    p.option('deployment.trafficRouting.percentage', routing.percentage);
+    p.option('deployment.trafficRouting.intervalInMinutes', routing.intervalInMinutes);
   } else {
     p.add(`deployment.trafficRouting.type must be "predefined", "canary" or "linear", got ${show(routing.type)}`);
   }
-  p.intRange('deployment.terminationWaitTimeInMinutes', d.terminationWaitTimeInMinutes, 0, 2880);
-  if (d.manualApprovalWaitInMinutes !== undefined) p.intRange('deployment.manualApprovalWaitInMinutes', d.manualApprovalWaitInMinutes, 1, 2880);
+  p.option('deployment.terminationWaitTimeInMinutes', d.terminationWaitTimeInMinutes);
+  if (d.manualApprovalWaitInMinutes !== undefined) p.option('deployment.manualApprovalWaitInMinutes', d.manualApprovalWaitInMinutes);
 }
 
 function validateAlarms(env: ResolvedEnvironment, p: Problems): void {
   const a = env.alarms;
   if (typeof a.enabled !== 'boolean') p.add(`alarms.enabled must be true or false, got ${show(a.enabled)}`);
-  p.intRange('alarms.target5xxThreshold', a.target5xxThreshold, 1, 1000000);
+  p.option('alarms.target5xxThreshold', a.target5xxThreshold);
   const period = a.periodInSeconds;
-  if (!isInt(period) || !(period === 10 || period === 30 || (period >= 60 && period <= 86400 && period % 60 === 0))) {
-    p.add(`alarms.periodInSeconds must be 10, 30 or a multiple of 60 up to 86400, got ${show(period)}`);
+  const periods = rangeOf('alarms.periodInSeconds');
+  if (!isInt(period) || !(period === 10 || period === 30 || (period >= 60 && period <= periods.max && period % 60 === 0))) {
+    p.add(`alarms.periodInSeconds must be 10, 30 or a multiple of 60 up to ${periods.max}, got ${show(period)}`);
   }
-  p.intRange('alarms.evaluationPeriods', a.evaluationPeriods, 1, 100);
+  p.option('alarms.evaluationPeriods', a.evaluationPeriods);
   a.additionalAlarmNames.forEach((name, i) => {
     if (typeof name !== 'string' || name.length < 1 || name.length > 255) p.add(`alarms.additionalAlarmNames[${i}] must be an alarm name of 1-255 characters, got ${show(name)}`);
   });
@@ -380,7 +389,7 @@ function validateHook(env: ResolvedEnvironment, p: Problems): void {
     ...(h.requiredConsecutivePasses !== undefined ? { requiredConsecutivePasses: h.requiredConsecutivePasses } : {}),
   });
   hookProblems.forEach((problem) => p.add(`hook.${problem}`));
-  p.intRange('hook.checkBudgetInSeconds', h.checkBudgetInSeconds, CHECK_BUDGET_RANGE_IN_SECONDS.min, CHECK_BUDGET_RANGE_IN_SECONDS.max);
+  p.option('hook.checkBudgetInSeconds', h.checkBudgetInSeconds);
   p.retention('hook.logRetentionInDays', h.logRetentionInDays);
 }
 

@@ -50,11 +50,21 @@ export interface HookConfig {
    */
   readonly requiredConsecutivePasses?: number;
   /**
-   * Upper bound of the time spent checking, whatever time the Lambda has left.
-   * @default 240
+   * Upper bound of the time spent checking, whatever time the Lambda has left (at most
+   * {@link CHECK_BUDGET_IN_SECONDS}.max).
+   * @default 240 ({@link CHECK_BUDGET_IN_SECONDS}.default)
    */
   readonly checkBudgetInSeconds?: number;
 }
+
+/**
+ * The check budget's default and maximum, in seconds: the one source for the hook and the stack. The
+ * maximum is Lambda's longest timeout (900 s, https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html),
+ * which is all the hook can use. The stack accepts less (config/timeouts.ts: 900 - 60 = 840) because it
+ * sets the function's timeout to the budget plus the time the hook needs to report its verdict to
+ * CodeDeploy after the last check, and that sum must stay within the same 900 s.
+ */
+export const CHECK_BUDGET_IN_SECONDS = { default: 240, max: 900 } as const;
 
 /** Environment variable names of the hook's configuration. */
 export const HOOK_ENV = {

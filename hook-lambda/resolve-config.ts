@@ -3,7 +3,7 @@
  * `toHookEnvironment`) or from a `HookConfig` object (the `hook:check` CLI), into a fully resolved,
  * typed object. Pure: no I/O, never mutates its input.
  */
-import { HOOK_ENV, HealthCheckSpec, HookConfig } from './config';
+import { CHECK_BUDGET_IN_SECONDS, HOOK_ENV, HealthCheckSpec, HookConfig } from './config';
 
 /** Default check when none is configured: `GET /` expecting 200. */
 export const DEFAULT_CHECK: Readonly<Required<Pick<HealthCheckSpec, 'path' | 'expectedStatus' | 'timeoutInMs'>>> = {
@@ -14,13 +14,13 @@ export const DEFAULT_CHECK: Readonly<Required<Pick<HealthCheckSpec, 'path' | 'ex
 /** Default of `HookConfig.requiredConsecutivePasses`. */
 export const DEFAULT_REQUIRED_CONSECUTIVE_PASSES = 2;
 /** Default of `HookConfig.checkBudgetInSeconds`. */
-export const DEFAULT_CHECK_BUDGET_IN_SECONDS = 240;
+export const DEFAULT_CHECK_BUDGET_IN_SECONDS = CHECK_BUDGET_IN_SECONDS.default;
 
 /** Limits enforced by validation (a Lambda runs at most 900 s). */
 export const HOOK_CONFIG_LIMITS = {
   maxChecks: 20,
   maxRequiredConsecutivePasses: 20,
-  maxCheckBudgetInSeconds: 900,
+  maxCheckBudgetInSeconds: CHECK_BUDGET_IN_SECONDS.max,
   maxTimeoutInMs: 60_000,
 } as const;
 

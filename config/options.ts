@@ -1,0 +1,133 @@
+/**
+ * Every environment option's default and allowed range, in ONE table. `resolveEnvironment` fills
+ * defaults from it, `validateEnvironment` checks ranges against it, and a test
+ * (`__tests__/validation-options-doc.test.ts`) fails when docs/configuration.md or the JSDoc of
+ * config/environment.ts says something else. Pure: no cdktf imports, no I/O.
+ *
+ * Keys are the option's path as users write it and as validation messages name it
+ * (`service.desiredCount`). Rules that need more than a range (Fargate CPU/memory pairs, CloudWatch's
+ * retention days, the alarm period's steps) stay in config/validation.ts; their defaults still live here.
+ */
+import { CHECK_BUDGET_IN_SECONDS } from '../hook-lambda/config';
+import { DEFAULT_REQUIRED_CONSECUTIVE_PASSES, HOOK_CONFIG_LIMITS } from '../hook-lambda/resolve-config';
+import { CHECK_BUDGET_RANGE_IN_SECONDS } from './timeouts';
+
+/** One option: its default and, for integers, the inclusive range allowed. */
+export interface OptionRule {
+  /**
+   * Value used when the option is not set.
+   * @default - none: the option is required, or unset means "off" (e.g. `certificateArn`)
+   */
+  readonly default?: unknown;
+  /**
+   * How docs/configuration.md writes the default, when it is not the value itself (a default that
+   * depends on another option, or one the hook applies).
+   * @default - the default value, formatted as TypeScript
+   */
+  readonly documentedDefault?: string;
+  /**
+   * Smallest integer allowed.
+   * @default - not an integer option
+   */
+  readonly min?: number;
+  /**
+   * Largest integer allowed.
+   * @default - not an integer option
+   */
+  readonly max?: number;
+  /**
+   * Where the limit comes from, when AWS sets it.
+   * @default - a choice of this project
+   */
+  readonly source?: string;
+}
+
+/** HTTP and HTTPS ports: the production listener's default without and with a certificate. */
+export const DEFAULT_PORTS = { http: 80, https: 443 } as const;
+
+/** The table. */
+export const OPTIONS = {
+  project: { default: 'bluegreen' },
+
+  'network.cidrBlock': { default: '10.0.0.0/16' },
+  // Subnets are 4 bits smaller than the VPC and AWS wants load balancer subnets of /27 or larger:
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#subnets-load-balancer
+  'network.cidrBlock.prefixLength': { min: 16, max: 23, source: 'ALB subnets must be /27 or larger (Elastic Load Balancing user guide, "Subnets for your load balancer")' },
+  'network.availabilityZoneCount': { default: 2, min: 2, max: 6 },
+  // The upper bound is also availabilityZoneCount (one gateway per zone at most).
+  'network.natGatewayCount': { default: 0, min: 0, max: 6 },
+  'network.privateSubnetIds': { default: [] },
+
+  'service.containerName': { default: 'app' },
+  'service.containerPort': { default: 80, min: 1, max: 65535 },
+  'service.cpu': { default: 256, source: 'Fargate task CPU values (Amazon ECS developer guide, "Task CPU and memory")' },
+  'service.memoryInMiB': { default: 512, source: 'Fargate task CPU and memory combinations (Amazon ECS developer guide)' },
+  'service.desiredCount': { default: 2, min: 0, max: 1000 },
+  'service.environment': { default: {} },
+  'service.logRetentionInDays': { default: 30, source: 'PutRetentionPolicy retentionInDays values (CloudWatch Logs API reference)' },
+  'service.containerInsights': { default: false },
+  'service.healthCheckGracePeriodInSeconds': { default: 30, min: 0, max: 2147483647, source: 'CreateService healthCheckGracePeriodSeconds (Amazon ECS API reference)' },
+
+  'loadBalancer.productionPort': { documentedDefault: '`443` with a certificate, else `80`', min: 1, max: 65535 },
+  'loadBalancer.sslPolicy': { default: 'ELBSecurityPolicy-TLS13-1-2-2021-06' },
+  'loadBalancer.allowedCidrs': { default: ['0.0.0.0/0'] },
+  'loadBalancer.deregistrationDelayInSeconds': { default: 30, min: 0, max: 3600, source: 'deregistration_delay.timeout_seconds (ELB target group attributes)' },
+  'loadBalancer.idleTimeoutInSeconds': { default: 60, min: 1, max: 4000, source: 'idle_timeout.timeout_seconds (ELB load balancer attributes)' },
+  'loadBalancer.healthCheck.path': { default: '/' },
+  'loadBalancer.healthCheck.matcher': { default: '200' },
+  'loadBalancer.healthCheck.intervalInSeconds': { default: 5, min: 5, max: 300, source: 'HealthCheckIntervalSeconds (ELB CreateTargetGroup)' },
+  'loadBalancer.healthCheck.timeoutInSeconds': { default: 4, min: 2, max: 120, source: 'HealthCheckTimeoutSeconds (ELB CreateTargetGroup)' },
+  'loadBalancer.healthCheck.healthyThreshold': { default: 2, min: 2, max: 10, source: 'HealthyThresholdCount (ELB CreateTargetGroup)' },
+  'loadBalancer.healthCheck.unhealthyThreshold': { default: 2, min: 2, max: 10, source: 'UnhealthyThresholdCount (ELB CreateTargetGroup)' },
+
+  'testListener.port': { default: 8080, min: 1, max: 65535 },
+  'testListener.allowedCidrs': { default: [] },
+  'testListener.allowPublicAccess': { default: false },
+
+  'deployment.trafficRouting': { default: { type: 'predefined', name: 'CodeDeployDefault.ECSAllAtOnce' } },
+  'deployment.trafficRouting.percentage': { min: 1, max: 99, source: 'TimeBasedCanary/TimeBasedLinear percentage (CodeDeploy API reference)' },
+  'deployment.trafficRouting.intervalInMinutes': { min: 1, max: 2880 },
+  'deployment.terminationWaitTimeInMinutes': { default: 5, min: 0, max: 2880, source: 'BlueInstanceTerminationOption terminationWaitTimeInMinutes (CodeDeploy API reference: at most 2880)' },
+  'deployment.manualApprovalWaitInMinutes': { documentedDefault: 'none', min: 1, max: 2880, source: 'DeploymentReadyOption waitTimeInMinutes (CodeDeploy API reference)' },
+
+  'alarms.enabled': { default: true },
+  'alarms.target5xxThreshold': { default: 5, min: 1, max: 1000000 },
+  // Also: 10, 30 or a multiple of 60 (CloudWatch PutMetricAlarm Period).
+  'alarms.periodInSeconds': { default: 60, min: 10, max: 86400, source: 'PutMetricAlarm Period (CloudWatch API reference)' },
+  'alarms.evaluationPeriods': { default: 1, min: 1, max: 100 },
+  'alarms.additionalAlarmNames': { default: [] },
+
+  'hook.lifecycleEvents': { default: ['BeforeAllowTraffic'] },
+  'hook.requiredConsecutivePasses': {
+    documentedDefault: `the hook's default (${DEFAULT_REQUIRED_CONSECUTIVE_PASSES})`,
+    min: 1,
+    max: HOOK_CONFIG_LIMITS.maxRequiredConsecutivePasses,
+  },
+  'hook.checkBudgetInSeconds': { default: CHECK_BUDGET_IN_SECONDS.default, min: CHECK_BUDGET_RANGE_IN_SECONDS.min, max: CHECK_BUDGET_RANGE_IN_SECONDS.max },
+  'hook.logRetentionInDays': { default: 30 },
+
+  autoRelease: { default: false },
+  state: { default: { backend: 'local' } },
+  tags: { default: {} },
+} as const satisfies Readonly<Record<string, OptionRule>>;
+
+/** Path of an option in {@link OPTIONS}. */
+export type OptionPath = keyof typeof OPTIONS;
+
+/** An option whose rule has an integer range. */
+export type RangedOptionPath = { [K in OptionPath]: (typeof OPTIONS)[K] extends { readonly min: number; readonly max: number } ? K : never }[OptionPath];
+
+/** An option whose rule has a default value. */
+export type DefaultedOptionPath = { [K in OptionPath]: (typeof OPTIONS)[K] extends { readonly default: unknown } ? K : never }[OptionPath];
+
+/** The default of an option; arrays and objects are fresh copies, so callers may keep them. */
+export function defaultOf<K extends DefaultedOptionPath>(path: K): (typeof OPTIONS)[K]['default'] {
+  const value = (OPTIONS[path] as OptionRule).default;
+  return (value !== null && typeof value === 'object' ? structuredClone(value) : value) as (typeof OPTIONS)[K]['default'];
+}
+
+/** The inclusive integer range of an option. */
+export function rangeOf(path: RangedOptionPath): { readonly min: number; readonly max: number } {
+  const rule = OPTIONS[path] as OptionRule;
+  return { min: rule.min!, max: rule.max! };
+}

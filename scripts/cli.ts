@@ -345,8 +345,22 @@ export function processIo(): ProgramIo {
     env: process.env,
     stdout: quietOnClosedPipe(process.stdout),
     stderr: quietOnClosedPipe(process.stderr),
-    exit: (code) => process.exit(code),
+    exit: exitAfterFlush,
   };
+}
+
+/**
+ * Exits once stdout and stderr have handed every queued byte to the OS. `process.exit` right after a
+ * large write to a pipe whose reader is slower (`| less`, a CI log collector) would drop all but the
+ * first pipe buffer (64 KiB on Linux). A closed pipe does not hold the exit up.
+ */
+function exitAfterFlush(code: number): void {
+  process.exitCode = code;
+  const streams = [process.stdout, process.stderr].filter((stream) => !stream.destroyed && stream.writableLength > 0);
+  let pending = streams.length;
+  if (pending === 0) process.exit(code);
+  // An empty write's callback runs after every write queued before it, or with an error once the pipe is closed.
+  for (const stream of streams) stream.write('', () => --pending === 0 && process.exit(code));
 }
 
 /**

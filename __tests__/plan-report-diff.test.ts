@@ -1,5 +1,5 @@
 import { diffAttributes, lineDiff, type PlanChange } from '../plan-report';
-import { withContext } from '../plan-report/diff';
+import { MAX_LINE_DIFF_EDITS, withContext } from '../plan-report/diff';
 
 function update(before: unknown, after: unknown, masks: Partial<PlanChange> = {}): PlanChange {
   return { actions: ['update'], before, after, after_unknown: {}, before_sensitive: {}, after_sensitive: {}, ...masks };
@@ -121,6 +121,54 @@ describe('line diff', () => {
       { op: ' ', text: 'line 11' },
       { op: ' ', text: 'line 12' },
       { op: ' ', text: '... (7 unchanged lines)' },
+    ]);
+  });
+
+  /** Length of the longest common subsequence: the oracle for a minimal line diff. */
+  function lcsLength(a: readonly string[], b: readonly string[]): number {
+    const row = new Array<number>(b.length + 1).fill(0);
+    for (const x of a) {
+      let diagonal = 0;
+      b.forEach((y, j) => {
+        const above = row[j + 1]!;
+        row[j + 1] = x === y ? diagonal + 1 : Math.max(row[j + 1]!, row[j]!);
+        diagonal = above;
+      });
+    }
+    return row[b.length]!;
+  }
+
+  test('property: the diff rebuilds both sides and keeps the most lines in common', () => {
+    let seed = 7;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return Math.floor((seed / 2147483648) * n);
+    };
+    for (let round = 0; round < 200; round++) {
+      const a = Array.from({ length: random(12) }, () => 'abcd'[random(4)]!);
+      const b = Array.from({ length: random(12) }, () => 'abcd'[random(4)]!);
+      const lines = lineDiff(a.join('\n'), b.join('\n'));
+      const side = (ops: string) => lines.filter((l) => ops.includes(l.op)).map((l) => l.text);
+      // ('' joins to '', the empty text: no lines at all.)
+      expect(side(' -').join('\n')).toBe(a.join('\n'));
+      expect(side(' +').join('\n')).toBe(b.join('\n'));
+      if (a.join('') !== '' && b.join('') !== '') expect(side(' ').length).toBe(lcsLength(a, b));
+    }
+  });
+
+  test(`a rewrite of more than ${MAX_LINE_DIFF_EDITS} lines is shown as all removed, then all added`, () => {
+    const before = Array.from({ length: MAX_LINE_DIFF_EDITS }, (_, i) => `old ${i}`).join('\n');
+    const after = Array.from({ length: MAX_LINE_DIFF_EDITS }, (_, i) => `new ${i}`).join('\n');
+    const lines = lineDiff(before, after);
+    expect(lines.map((l) => l.op).join('')).toBe('-'.repeat(MAX_LINE_DIFF_EDITS) + '+'.repeat(MAX_LINE_DIFF_EDITS));
+  });
+
+  test('one changed line in a 50,000-line document is still one removal and one addition', () => {
+    const before = Array.from({ length: 50_000 }, (_, i) => `line ${i}`).join('\n');
+    const lines = lineDiff(before, before.replace('line 25000\n', 'line 25000 changed\n'));
+    expect(lines.filter((l) => l.op !== ' ')).toEqual([
+      { op: '-', text: 'line 25000' },
+      { op: '+', text: 'line 25000 changed' },
     ]);
   });
 });

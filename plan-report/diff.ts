@@ -2,6 +2,7 @@
  * Attribute-level diff of one resource change: only the attributes that change, with sensitive values
  * masked and unknown values marked, plus a line diff for long values (policies, container definitions).
  */
+import { diffArrays } from 'diff';
 import type { PlanChange } from './types';
 
 /** One side of an attribute change. */
@@ -191,60 +192,22 @@ export interface DiffLine {
   readonly text: string;
 }
 
-/** Above this many line pairs the LCS table is too big: show all removed then all added lines. */
-const MAX_LCS_CELLS = 4_000_000;
+/**
+ * Edits beyond which the line diff gives up and shows every removed line, then every added line.
+ * jsdiff's Myers diff costs about (lines × edits): this bound keeps a rewritten 10,000-line document
+ * to milliseconds, deterministically (unlike a time limit, which would differ between machines).
+ */
+export const MAX_LINE_DIFF_EDITS = 1000;
 
-/** Line diff (longest common subsequence) of two texts. */
+/** Line diff of two texts (jsdiff's Myers diff over the lines: the fewest removed and added lines). */
 export function lineDiff(before: string, after: string): DiffLine[] {
-  const allBefore = before === '' ? [] : before.split('\n');
-  const allAfter = after === '' ? [] : after.split('\n');
-  // Common head and tail lines need no LCS: most edits touch a few lines of a long document.
-  let head = 0;
-  while (head < allBefore.length && head < allAfter.length && allBefore[head] === allAfter[head]) head += 1;
-  let tail = 0;
-  while (
-    tail < allBefore.length - head &&
-    tail < allAfter.length - head &&
-    allBefore[allBefore.length - 1 - tail] === allAfter[allAfter.length - 1 - tail]
-  ) {
-    tail += 1;
-  }
-  const same = (lines: readonly string[]): DiffLine[] => lines.map((text) => ({ op: ' ' as const, text }));
-  const middle = lcsDiff(allBefore.slice(head, allBefore.length - tail), allAfter.slice(head, allAfter.length - tail));
-  return [...same(allBefore.slice(0, head)), ...middle, ...same(allBefore.slice(allBefore.length - tail))];
-}
-
-function lcsDiff(a: readonly string[], b: readonly string[]): DiffLine[] {
-  if (a.length * b.length > MAX_LCS_CELLS) {
+  const a = before === '' ? [] : before.split('\n');
+  const b = after === '' ? [] : after.split('\n');
+  const parts = diffArrays(a, b, { maxEditLength: MAX_LINE_DIFF_EDITS });
+  if (parts === undefined) {
     return [...a.map((text) => ({ op: '-' as const, text })), ...b.map((text) => ({ op: '+' as const, text }))];
   }
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const lcs = new Uint32Array(rows * cols);
-  for (let i = a.length - 1; i >= 0; i -= 1) {
-    for (let j = b.length - 1; j >= 0; j -= 1) {
-      lcs[i * cols + j] = a[i] === b[j] ? lcs[(i + 1) * cols + j + 1] + 1 : Math.max(lcs[(i + 1) * cols + j], lcs[i * cols + j + 1]);
-    }
-  }
-  const out: DiffLine[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
-      out.push({ op: ' ', text: a[i] });
-      i += 1;
-      j += 1;
-    } else if (lcs[(i + 1) * cols + j] >= lcs[i * cols + j + 1]) {
-      out.push({ op: '-', text: a[i] });
-      i += 1;
-    } else {
-      out.push({ op: '+', text: b[j] });
-      j += 1;
-    }
-  }
-  while (i < a.length) out.push({ op: '-', text: a[i++] });
-  while (j < b.length) out.push({ op: '+', text: b[j++] });
-  return out;
+  return parts.flatMap((part) => part.value.map((text) => ({ op: part.added ? ('+' as const) : part.removed ? ('-' as const) : (' ' as const), text })));
 }
 
 /**

@@ -3,7 +3,7 @@
  * and the docs table; every program answers --help/--version with 0, usage errors with 2 and
  * internal errors with 70.
  */
-import { EXIT_INTERNAL, EXIT_USAGE, flagTable, helpText, parseCommandLine, runProgram, UsageError, type ProgramIo, type ProgramSpec } from '../scripts/cli';
+import { convertFlagValue, EXIT_INTERNAL, EXIT_USAGE, flagTable, helpText, parseCommandLine, runProgram, UsageError, type ProgramIo, type ProgramSpec } from '../scripts/cli';
 
 const spec: ProgramSpec = {
   name: 'demo-cli',
@@ -54,6 +54,18 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(spec, ['--stack'], {})).toEqual({ kind: 'usage-error', problems: ['--stack needs a value (<name>)'] });
   });
 
+  it('reports every flag-level problem at once, not only the first', () => {
+    expect(parseCommandLine(spec, ['--json=yes', '--stak', '--format', '--bogus', 'f.json', '--stack'], {})).toEqual({
+      kind: 'usage-error',
+      problems: [
+        '--json takes no value',
+        expect.stringMatching(/^unknown flag --stak; flags are --stack, /),
+        '--format needs a value (<value>)',
+        '--stack needs a value (<name>)',
+      ],
+    });
+  });
+
   it('splits and concatenates list flags', () => {
     const r = parseCommandLine(spec, ['--port', '80,443', '--port', '8080'], {});
     expect(r.kind === 'run' && r.parsed.values.port).toEqual(['80', '443', '8080']);
@@ -61,6 +73,12 @@ describe('parseCommandLine', () => {
 
   it('rejects more positionals than declared', () => {
     expect(parseCommandLine(spec, ['a', 'b'], {})).toEqual({ kind: 'usage-error', problems: ['too many arguments ("a" "b"); expected <file>'] });
+  });
+
+  it('checks a value the program read itself with the flag\'s own declaration and message', () => {
+    const problems: string[] = [];
+    expect(convertFlagValue(spec.flags[1]!, '61', 'output "timeout" of the stack', problems)).toBeUndefined();
+    expect(problems).toEqual(['output "timeout" of the stack must be a whole number from 1 to 60; received "61"']);
   });
 
   it('answers --help and --version before any other problem', () => {
@@ -107,6 +125,13 @@ describe('runProgram', () => {
     await runProgram(spec, () => 0, t.value);
     expect(t.codes).toEqual([EXIT_USAGE]);
     expect(t.err.join('')).toBe('demo-cli: --format must be one of text, markdown; received "x"\nrun \'npm run demo-cli -- --help\' for usage\n');
+  });
+
+  it('runs the program\'s afterUsageError step after printing a usage error', async () => {
+    const t = io(['--format', 'x']);
+    await runProgram(spec, () => 0, t.value, { afterUsageError: (problems, o) => o.stdout(`${JSON.stringify({ problems })}\n`) });
+    expect(t.codes).toEqual([EXIT_USAGE]);
+    expect(t.out).toEqual(['{"problems":["--format must be one of text, markdown; received \\"x\\""]}\n']);
   });
 
   it('exits 2 when the program throws a UsageError', async () => {

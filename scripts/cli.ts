@@ -119,7 +119,11 @@ export function allFlags(spec: ProgramSpec): FlagSpec[] {
   return [...own, HELP, VERSION];
 }
 
-function convert(flag: FlagSpec, raw: string | boolean | (string | boolean)[], from: string, problems: string[]): ParsedCommandLine['values'][string] {
+/**
+ * Checks and converts one raw value of a flag (from the command line, its environment variable, or a
+ * place the program reads itself, such as a stack output), pushing a problem named after `from`.
+ */
+export function convertFlagValue(flag: FlagSpec, raw: string | boolean | (string | boolean)[], from: string, problems: string[]): ParsedCommandLine['values'][string] {
   const shown = (v: unknown): string => JSON.stringify(v);
   switch (flag.type) {
     case 'boolean': {
@@ -179,7 +183,7 @@ export function parseCommandLine(spec: ProgramSpec, argv: readonly string[], env
   try {
     tokens = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true, tokens: true });
   } catch (err) {
-    return { kind: 'usage-error', problems: [usageProblem(err as Error, flags)] };
+    return { kind: 'usage-error', problems: tokenProblems(argv, options, flags, err as Error) };
   }
   const problems: string[] = [];
   const values: Record<string, ParsedCommandLine['values'][string]> = {};
@@ -189,10 +193,10 @@ export function parseCommandLine(spec: ProgramSpec, argv: readonly string[], env
     const raw = (tokens.values as Record<string, string | boolean | (string | boolean)[] | undefined>)[f.name];
     const envValue = f.env !== undefined ? env[f.env] : undefined;
     if (raw !== undefined) {
-      values[f.name] = convert(f, raw, `--${f.name}`, problems);
+      values[f.name] = convertFlagValue(f, raw, `--${f.name}`, problems);
       sources[f.name] = 'flag';
     } else if (envValue !== undefined && envValue.trim() !== '') {
-      values[f.name] = convert(f, envValue, `${f.env} (for --${f.name})`, problems);
+      values[f.name] = convertFlagValue(f, envValue, `${f.env} (for --${f.name})`, problems);
       sources[f.name] = 'env';
     } else if (f.default !== undefined) {
       values[f.name] = f.default;
@@ -210,6 +214,25 @@ export function parseCommandLine(spec: ProgramSpec, argv: readonly string[], env
   }
   if (problems.length > 0) return { kind: 'usage-error', problems };
   return { kind: 'run', parsed: { values, sources, positionals } };
+}
+
+/**
+ * Every flag-level problem of argv, not only the first one strict parsing stops at: the lenient parse
+ * tokenizes everything, and each token is checked as the strict parse would.
+ */
+function tokenProblems(argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>, flags: readonly FlagSpec[], first: Error): string[] {
+  const problems: string[] = [];
+  const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    const known = flags.find((f) => f.name === t.name);
+    if (!known) problems.push(`unknown flag ${t.rawName}; flags are ${flags.map((f) => `--${f.name}`).join(', ')}`);
+    else if (known.type === 'boolean' && t.inlineValue) problems.push(`${t.rawName} takes no value`);
+    else if (known.type !== 'boolean' && (t.value === undefined || (!t.inlineValue && t.value.startsWith('-') && t.value.length > 1))) {
+      problems.push(`${t.rawName} needs a value (${known.valueName ?? '<value>'})`);
+    }
+  }
+  return problems.length > 0 ? problems : [usageProblem(first, flags)];
 }
 
 function usageProblem(err: Error, flags: readonly FlagSpec[]): string {
@@ -349,6 +372,16 @@ export function processIo(): ProgramIo {
   };
 }
 
+/** Optional steps of {@link runProgram}. */
+export interface ProgramHooks {
+  /**
+   * Runs after a usage error was printed (before exit 2): e.g. a program that promises one JSON
+   * document on stdout whatever happens prints it here.
+   * @default - nothing
+   */
+  readonly afterUsageError?: (problems: readonly string[], io: ProgramIo) => void;
+}
+
 /**
  * Exits once stdout and stderr have handed every queued byte to the OS. `process.exit` right after a
  * large write to a pipe whose reader is slower (`| less`, a CI log collector) would drop all but the
@@ -367,7 +400,7 @@ function exitAfterFlush(code: number): void {
  * Runs a program: parses, answers `--help`/`--version`, reports usage errors (exit 2) and internal
  * errors (exit {@link EXIT_INTERNAL}), otherwise exits with the code `main` resolves to.
  */
-export async function runProgram(spec: ProgramSpec, main: (parsed: ParsedCommandLine, io: ProgramIo) => Promise<number> | number, io: ProgramIo = processIo()): Promise<number> {
+export async function runProgram(spec: ProgramSpec, main: (parsed: ParsedCommandLine, io: ProgramIo) => Promise<number> | number, io: ProgramIo = processIo(), hooks: ProgramHooks = {}): Promise<number> {
   const outcome = parseCommandLine(spec, io.argv, io.env);
   let code: number;
   if (outcome.kind === 'help') {
@@ -377,12 +410,12 @@ export async function runProgram(spec: ProgramSpec, main: (parsed: ParsedCommand
     io.stdout(`${spec.name} ${packageVersion()}\n`);
     code = EXIT_OK;
   } else if (outcome.kind === 'usage-error') {
-    code = usageError(spec, outcome.problems, io);
+    code = usageError(spec, outcome.problems, io, hooks);
   } else {
     try {
       code = await main(outcome.parsed, io);
     } catch (err) {
-      if (err instanceof UsageError) code = usageError(spec, err.problems, io);
+      if (err instanceof UsageError) code = usageError(spec, err.problems, io, hooks);
       else {
         io.stderr(`${spec.name}: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
         code = EXIT_INTERNAL;
@@ -393,8 +426,9 @@ export async function runProgram(spec: ProgramSpec, main: (parsed: ParsedCommand
   return code;
 }
 
-function usageError(spec: ProgramSpec, problems: readonly string[], io: ProgramIo): number {
+function usageError(spec: ProgramSpec, problems: readonly string[], io: ProgramIo, hooks: ProgramHooks): number {
   io.stderr(problems.map((p) => `${spec.name}: ${p}\n`).join(''));
   io.stderr(`run '${spec.command} --help' for usage\n`);
+  hooks.afterUsageError?.(problems, io);
   return EXIT_USAGE;
 }

@@ -26,14 +26,23 @@ export function describeWithTool(
   versionArgs: readonly string[] = ['--version'],
 ): void {
   const version = toolVersion(command, versionArgs);
-  if (version !== undefined) {
+  describeWhen(title, version !== undefined ? undefined : { need: command, reason: `${command} is not on PATH (or does not run)` }, body);
+}
+
+/**
+ * `describe` that runs `body` unless `missing` says what the machine lacks (a tool, a native module
+ * without a prebuilt binary for this Node): then it skips with the printed reason, or fails when
+ * {@link REQUIRE_TOOLS_ENV} is set. The one place that decides skip or fail, for every kind of need.
+ */
+export function describeWhen(title: string, missing: { readonly need: string; readonly reason: string } | undefined, body: () => void): void {
+  if (missing === undefined) {
     describe(title, body);
     return;
   }
-  const reason = `${command} is not on PATH (or does not run), so "${title}" cannot run`;
+  const reason = `${missing.reason}, so "${title}" cannot run`;
   if (process.env[REQUIRE_TOOLS_ENV] === '1') {
     describe(title, () => {
-      test(`needs ${command}`, () => {
+      test(`needs ${missing.need}`, () => {
         throw new Error(`${reason}; ${REQUIRE_TOOLS_ENV}=1 requires it`);
       });
     });

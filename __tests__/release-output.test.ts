@@ -1,5 +1,5 @@
 import { classifyAwsError, describeAwsError } from '../release/aws-errors';
-import { formatElapsed, formatPercent, plainDisplay, plainTimestamp, progressBar, statusBlock, ttyDisplay } from '../release/display';
+import { captureProcessWarnings, fitToWidth, formatElapsed, formatPercent, LiveArea, plainDisplay, plainTimestamp, progressBar, statusBlock, ttyDisplay, WarningEmitter, warningLine } from '../release/display';
 import { exitCodeFor } from '../release/exit-codes';
 import { githubOutputLines, ReleaseReport, stepSummaryMarkdown } from '../release/report';
 import { consoleUrl, lambdaLogGroup } from '../release/request';
@@ -73,20 +73,80 @@ describe('plain display', () => {
 });
 
 describe('tty display', () => {
-  test('redraws the status block in place under the permanent lines', () => {
+  /** A live area that keeps what log-update would be asked to draw. */
+  function fakeLiveArea(): LiveArea & { frames: string[]; calls: string[] } {
+    const frames: string[] = [];
+    const calls: string[] = [];
+    return {
+      frames,
+      calls,
+      render: (text) => (frames.push(text), calls.push('render')),
+      clear: () => void calls.push('clear'),
+      done: () => void calls.push('done'),
+    };
+  }
+
+  test('permanent lines go above the block (cleared, written, redrawn); in-progress noise stays in the block', () => {
     let text = '';
     let now = 0;
-    const d = ttyDisplay({ write: (t) => void (text += t) }, () => now);
+    const live = fakeLiveArea();
+    const d = ttyDisplay({ write: (t) => void (text += t), columns: 80 }, () => now, { live, colors: false });
     const progress = progressFrom({ deploymentId: 'd-1', status: 'InProgress' }, { ecsTarget: { lifecycleEvents: [{ lifecycleEventName: 'BeforeInstall', status: 'InProgress' }], taskSetsInfo: [{ taskSetLabel: 'Blue', trafficWeight: 100 }, { taskSetLabel: 'Green', trafficWeight: 0 }] } });
     d.progress({ label: 'd-1', progress, fraction: 0.5, startedAtInMs: 0 });
     now = 65000;
     d.tick();
-    expect(text).toContain('\x1b[3A\x1b[0J'); // moved up over the 3-line block and cleared it
-    expect(text).toContain('01:05');
-    d.line('lifecycle', 'BeforeInstall InProgress'); // in-progress noise stays in the block
-    expect(text).not.toContain('lifecycle BeforeInstall InProgress');
+    expect(live.frames[live.frames.length - 1]).toContain('01:05');
+    d.line('lifecycle', 'BeforeInstall InProgress');
+    expect(text).toBe('');
+    live.calls.length = 0;
     d.line('lifecycle', 'BeforeInstall Succeeded');
-    expect(text).toContain('lifecycle BeforeInstall Succeeded');
+    expect(text).toBe('00:01:05 lifecycle BeforeInstall Succeeded\n');
+    expect(live.calls).toEqual(['clear', 'render']);
+    d.close();
+    expect(live.calls.slice(-2)).toEqual(['render', 'done']);
+    d.line('result', 'Succeeded d-1 exit 0');
+    expect(live.calls.slice(-1)).toEqual(['clear']); // nothing is redrawn after close
+  });
+
+  test('the block fits any width: no line reaches the last column; the bar shrinks, then gives way', () => {
+    const progress = progressFrom({ deploymentId: 'd-ABCDEF123', status: 'InProgress' }, { ecsTarget: { lifecycleEvents: [{ lifecycleEventName: 'AfterAllowTestTraffic', status: 'InProgress' }], taskSetsInfo: [{ taskSetLabel: 'Blue', trafficWeight: 87.5 }, { taskSetLabel: 'Green', trafficWeight: 12.5 }] } });
+    for (const label of ['d-ABCDEF123', 'rollback d-ABCDEF123']) {
+      for (let columns = 1; columns <= 120; columns++) {
+        const lines = statusBlock({ label, progress: { ...progress, terminationWaitStarted: true }, fraction: 0.58, startedAtInMs: 0 }, 151_000, columns);
+        for (const l of lines) expect([...l].length).toBeLessThanOrEqual(Math.max(1, columns - 1));
+        if (columns >= 60) expect(lines[0]).toMatch(/^\S+( \S+)? InProgress {2}[█░]{8,24}  58% {2}02:31$/);
+      }
+    }
+    expect(statusBlock({ label: 'd-ABCDEF123', progress, fraction: 0.58, startedAtInMs: 0 }, 151_000, 40)[0]).toBe('d-ABCDEF123 InProgress  58%  02:31');
+    expect(statusBlock({ label: 'rollback d-ABCDEF123', progress, fraction: 0.58, startedAtInMs: 0 }, 151_000, 40)[0]).toBe('rollback d-ABCDEF123 InProgress  02:31');
+    expect(fitToWidth('abcdef', 4)).toBe('abc…');
+    expect(fitToWidth('abc', 3)).toBe('abc');
+  });
+
+  test('process warnings: one line each, delivered to the display, Node\'s printer given back', () => {
+    const listeners = new Map<string, ((w: Error) => void)[]>([['warning', []]]);
+    const printed: string[] = [];
+    const printer = (w: Error): void => void printed.push(w.message);
+    listeners.get('warning')!.push(printer);
+    const proc = {
+      on: (_: string, l: (w: Error) => void) => (listeners.get('warning')!.push(l), proc),
+      off: (_: string, l: (w: Error) => void) => (listeners.get('warning')!.splice(listeners.get('warning')!.indexOf(l), 1), proc),
+      listeners: () => [...listeners.get('warning')!],
+    };
+    const emit = (w: Error): void => listeners.get('warning')!.forEach((l) => l(w));
+    const capture = captureProcessWarnings(proc as unknown as WarningEmitter);
+    const sdk = Object.assign(new Error('NodeVersionSupportWarning: The AWS SDK for JavaScript (v3)\nversions published after …\n\nMore information can be found at: https://a.co/c895JFp'), { name: 'Warning' });
+    emit(sdk); // before anyone listens: kept
+    const lines: string[] = [];
+    const unsubscribe = capture.subscribe((t) => lines.push(t));
+    emit(Object.assign(new Error('two\nlines'), { name: 'DeprecationWarning' }));
+    expect(lines).toEqual(['NodeVersionSupportWarning: The AWS SDK for JavaScript (v3) versions published after … More information can be found at: https://a.co/c895JFp', 'DeprecationWarning: two lines']);
+    expect(printed).toEqual([]);
+    unsubscribe();
+    capture.release();
+    emit(new Error('after'));
+    expect(printed).toEqual(['after']);
+    expect(warningLine(Object.assign(new Error('x'), { name: 'TestWarning' }))).toBe('TestWarning: x');
   });
 
   test('status block: bar, percent, elapsed, current event and traffic', () => {

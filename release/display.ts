@@ -1,8 +1,19 @@
 /**
  * Human progress on stderr. Plain mode (CI, pipes, NO_COLOR): one timestamped line per change, in the
- * stable formats of docs/release.md. TTY mode: the same facts, with a redrawn status block (progress
- * bar, elapsed time, current event, traffic split) under the permanent lines.
+ * stable formats of docs/release.md. TTY mode: the same facts, with a status block (progress bar,
+ * elapsed time, current event, traffic split) redrawn in place under the permanent lines.
+ *
+ * The status block is laid out for the terminal's width (read at every redraw, so a resize applies at
+ * the next second) and drawn with `log-update`, which erases exactly the rows it drew, returns to the
+ * first column (a `^C` echoed by the terminal leaves nothing behind) and clips to the terminal's height.
+ * Why a library: redrawing in place is terminal plumbing, not what this project is for, and log-update
+ * is the one ora/listr use. It is ESM-only, so it is loaded only when a terminal display is made
+ * (tsx loads it; jest unit tests inject a {@link LiveArea} instead and the pseudo-terminal test in
+ * `__tests__/release-live-display.test.ts` runs the real one). Colours come from `picocolors`:
+ * CommonJS, no dependencies, and `createColors(enabled)` lets the display decide from stderr (the
+ * stream it draws on) rather than from stdout, which `--json > file` redirects.
  */
+import { createColors } from 'picocolors';
 import { ECS_LIFECYCLE_EVENTS, Progress } from './progress';
 
 /** Where text goes. */
@@ -66,43 +77,108 @@ export function progressBar(fraction: number, width = 24): string {
   return `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
 }
 
-const COLORS = { green: '\x1b[32m', red: '\x1b[31m', yellow: '\x1b[33m', dim: '\x1b[2m', bold: '\x1b[1m', reset: '\x1b[0m' };
+/** A sink that is a terminal: its size when known (columns and rows, read at every redraw). */
+export interface TerminalSink extends TextSink {
+  readonly columns?: number;
+  readonly rows?: number;
+}
 
-/** Lines of the redrawn status block (exported for tests). */
-export function statusBlock(view: ProgressView, nowInMs: number): string[] {
+/** The region redrawn in place under the permanent lines. */
+export interface LiveArea {
+  /** Replaces what the area shows with `text` (lines separated by `\n`). */
+  render(text: string): void;
+  /** Erases the area (the cursor is then where the area began). */
+  clear(): void;
+  /** Leaves what the area shows as it is; the next render starts below it. */
+  done(): void;
+}
+
+/** Width assumed when the terminal does not say (a stream without `columns`). */
+export const DEFAULT_COLUMNS = 80;
+/** Cells of the progress bar on a wide terminal, and the fewest worth drawing on a narrow one. */
+export const BAR_CELLS = { max: 24, min: 8 } as const;
+
+/** `text` cut to `width` cells, ending in `…` when cut (the block's text is single-width). */
+export function fitToWidth(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  return width <= 0 ? '' : `${chars.slice(0, width - 1).join('')}…`;
+}
+
+/**
+ * Lines of the status block for a terminal of `columns` (exported for tests). Every line fits in
+ * `columns - 1` cells, so no line wraps and the last column stays free (some terminals scroll when it
+ * is written). The bar shrinks with the width and is left out below {@link BAR_CELLS}.min cells.
+ */
+export function statusBlock(view: ProgressView, nowInMs: number, columns = DEFAULT_COLUMNS): string[] {
+  const width = Math.max(1, columns - 1);
   const p = view.progress;
   const current =
     [...p.lifecycleEvents].reverse().find((e) => e.status === 'InProgress') ??
     p.lifecycleEvents.find((e) => e.status === 'Pending');
   const done = p.lifecycleEvents.filter((e) => e.status === 'Succeeded').length;
+  const head = `${view.label} ${p.status}`;
+  const percent = `${String(Math.round(view.fraction * 100)).padStart(3)}%`;
+  const elapsed = formatElapsed(nowInMs - view.startedAtInMs);
+  // What gives way on a narrow terminal: the bar first (shrinking, then gone), then the percentage.
+  const barCells = Math.min(BAR_CELLS.max, width - `${head}   ${percent}  ${elapsed}`.length);
+  const first =
+    barCells >= BAR_CELLS.min
+      ? `${head}  ${progressBar(view.fraction, barCells)} ${percent}  ${elapsed}`
+      : `${head} ${percent}  ${elapsed}`.length <= width
+        ? `${head} ${percent}  ${elapsed}`
+        : `${head}  ${elapsed}`;
   const lines = [
-    `${COLORS.bold}${view.label}${COLORS.reset} ${p.status}  ${progressBar(view.fraction)} ${String(Math.round(view.fraction * 100)).padStart(3)}%  ${formatElapsed(nowInMs - view.startedAtInMs)}`,
+    first,
     `  events ${done}/${Math.max(ECS_LIFECYCLE_EVENTS.length, p.lifecycleEvents.length)}${current ? `  now: ${current.name} ${current.status}` : ''}${p.terminationWaitStarted && !p.terminal ? '  termination wait' : ''}`,
   ];
   if (p.traffic) lines.push(`  traffic blue ${formatPercent(p.traffic.bluePercent)}% green ${formatPercent(p.traffic.greenPercent)}%`);
-  return lines;
+  return lines.map((l) => fitToWidth(l, width));
+}
+
+/** The real {@link LiveArea}: log-update on the terminal sink (loaded here: it is ESM-only). */
+export function logUpdateArea(sink: TerminalSink): LiveArea {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createLogUpdate } = require('log-update') as typeof import('log-update');
+  const stream = {
+    write: (text: string): boolean => (sink.write(text), true),
+    get columns(): number {
+      return sink.columns ?? DEFAULT_COLUMNS;
+    },
+    get rows(): number | undefined {
+      return sink.rows;
+    },
+    isTTY: true,
+  };
+  const log = createLogUpdate(stream as unknown as NodeJS.WriteStream);
+  return { render: (text) => log(text), clear: () => log.clear(), done: () => log.done() };
+}
+
+/** Options of {@link ttyDisplay}. */
+export interface TtyDisplayOptions {
+  /** @default log-update on `sink` ({@link logUpdateArea}) */
+  readonly live?: LiveArea;
+  /** @default true (the TTY display is only chosen when colour is allowed: see docs/release.md) */
+  readonly colors?: boolean;
 }
 
 /** The TTY display: permanent lines above a status block that is redrawn in place. */
-export function ttyDisplay(sink: TextSink, clock: () => number): Display {
+export function ttyDisplay(sink: TerminalSink, clock: () => number, options: TtyDisplayOptions = {}): Display {
+  const live = options.live ?? logUpdateArea(sink);
+  const c = createColors(options.colors ?? true);
   let view: ProgressView | undefined;
-  let drawn = 0;
-  const clear = (): void => {
-    if (drawn > 0) sink.write(`\x1b[${drawn}A\x1b[0J`);
-    drawn = 0;
-  };
   const draw = (): void => {
     if (!view) return;
-    const lines = statusBlock(view, clock());
-    sink.write(`${lines.join('\n')}\n`);
-    drawn = lines.length;
+    const [first = '', ...rest] = statusBlock(view, clock(), sink.columns ?? DEFAULT_COLUMNS);
+    const label = first.startsWith(view.label) ? view.label : '';
+    live.render([`${c.bold(label)}${first.slice(label.length)}`, ...rest].join('\n'));
   };
-  const colorFor = (kind: string, text: string): string => {
-    if (kind === 'error' || kind === 'failed' || /Failed|Stopped|timed out/.test(text)) return COLORS.red;
-    if (kind === 'interrupted' || kind === 'warning' || kind === 'throttled' || kind === 'rollback') return COLORS.yellow;
-    if (/Succeeded/.test(text)) return COLORS.green;
-    if (kind === 'hook' || kind === 'console') return COLORS.dim;
-    return '';
+  const colorFor = (kind: string, text: string): ((s: string) => string) => {
+    if (kind === 'error' || kind === 'failed' || /Failed|Stopped|timed out/.test(text)) return c.red;
+    if (kind === 'interrupted' || kind === 'warning' || kind === 'throttled' || kind === 'rollback') return c.yellow;
+    if (/Succeeded/.test(text)) return c.green;
+    if (kind === 'hook' || kind === 'console') return c.dim;
+    return (s) => s;
   };
   return {
     line(kind, text) {
@@ -110,27 +186,70 @@ export function ttyDisplay(sink: TextSink, clock: () => number): Display {
       if (kind === 'traffic' || kind === 'status' || (kind === 'lifecycle' && /InProgress|Pending/.test(text))) {
         return;
       }
-      clear();
-      const c = colorFor(kind, text);
-      sink.write(`${COLORS.dim}${new Date(clock()).toISOString().slice(11, 19)}${COLORS.reset} ${c}${kind} ${text}${c ? COLORS.reset : ''}\n`);
+      // Written past log-update so the terminal wraps a long line softly (a URL stays one line to copy).
+      live.clear();
+      sink.write(`${c.dim(new Date(clock()).toISOString().slice(11, 19))} ${colorFor(kind, text)(`${kind} ${text}`)}\n`);
       draw();
     },
     progress(next) {
       view = next;
-      clear();
       draw();
     },
-    tick() {
-      if (!view) return;
-      clear();
-      draw();
-    },
+    tick: draw,
     close() {
-      // Leave the last state visible, drawn once more as plain text.
-      clear();
+      // Leave the last state visible; what follows is written below it.
       draw();
+      live.done();
       view = undefined;
-      drawn = 0;
+    },
+  };
+}
+
+/** Delivers process warnings to whoever subscribes (the release's display), one line each. */
+export interface WarningSource {
+  /** Registers a listener (warnings emitted before it are delivered at once); returns its removal. */
+  subscribe(listener: (text: string) => void): () => void;
+}
+
+/** A warning as one line: `<Type>: <message>` with its line breaks folded into spaces. */
+export function warningLine(warning: Error): string {
+  const message = warning.message.replace(/\s*\n\s*/g, ' ').trim();
+  // The AWS SDK emits a plain 'Warning' whose message starts with its own name (NodeVersionSupportWarning: …).
+  return warning.name === 'Warning' && /^\w+Warning:/.test(message) ? message : `${warning.name}: ${message}`;
+}
+
+/** The parts of `process` that emit warnings. */
+export type WarningEmitter = Pick<NodeJS.Process, 'on' | 'off' | 'listeners'>;
+
+/**
+ * Takes the process's warnings (`process.emitWarning`, e.g. the AWS SDK's 8-line
+ * NodeVersionSupportWarning on Node 20) away from Node's default printer, which writes them into the
+ * middle of the live display, and delivers each as one line to the subscriber. Warnings before the
+ * first subscriber are kept for it. `release()` gives the printer back.
+ */
+export function captureProcessWarnings(proc: WarningEmitter = process): WarningSource & { release(): void } {
+  const printers = proc.listeners('warning') as ((w: Error) => void)[];
+  for (const p of printers) proc.off('warning', p);
+  const early: Error[] = [];
+  let listener: ((text: string) => void) | undefined;
+  const onWarning = (w: Error): void => {
+    if (listener) listener(warningLine(w));
+    else early.push(w);
+  };
+  proc.on('warning', onWarning);
+  return {
+    subscribe(next) {
+      listener = next;
+      for (const w of early.splice(0)) next(warningLine(w));
+      return () => {
+        if (listener === next) listener = undefined;
+      };
+    },
+    release() {
+      proc.off('warning', onWarning);
+      for (const p of printers) proc.on('warning', p);
+      // Nobody saw these: print them the ordinary way.
+      for (const w of early.splice(0)) for (const p of printers) p(w);
     },
   };
 }

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
-import { plainDisplay } from './display';
+import { captureProcessWarnings, plainDisplay } from './display';
 import { EXIT_CODES } from './exit-codes';
 import { helpText } from './help';
 import { parseReleaseInput, ParseIo } from './input';
@@ -63,7 +63,16 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
   const io: ParseIo = { readFile: (p) => readFileSync(p, 'utf8'), gitCommit: () => gitCommitDescription() };
   const parsed = parseReleaseInput(argv, env, io);
   const stdout = { write: (t: string) => void process.stdout.write(t) };
-  const stderr = { write: (t: string) => void process.stderr.write(t) };
+  // The terminal's size is read at every redraw of the live display (a resize applies at the next one).
+  const stderr = {
+    write: (t: string) => void process.stderr.write(t),
+    get columns() {
+      return process.stderr.columns;
+    },
+    get rows() {
+      return process.stderr.rows;
+    },
+  };
   if (parsed.kind === 'help') {
     stdout.write(helpText());
     return EXIT_CODES.success;
@@ -96,6 +105,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
     return EXIT_CODES.invalidInput;
   }
   const input = parsed.input;
+  // Before the client exists: the AWS SDK warns about the Node version when it is created.
+  const warnings = captureProcessWarnings();
   // A dry run gets no client at all: it cannot call AWS even by mistake, and needs no credentials.
   // Only pass the endpoint when given: otherwise the SDK's AWS_ENDPOINT_URL_CODEDEPLOY etc. apply.
   const codedeploy = input.dryRun
@@ -112,11 +123,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       sleep: timers.sleep,
       output: { stdout, stderr, isTTY: process.stderr.isTTY === true },
       signals: processSignals,
+      warnings,
       appendFile: (path, text) => appendFileSync(path, text),
     });
     return result.exitCode;
   } finally {
     timers.clear();
+    warnings.release();
     codedeploy?.destroy();
   }
 }

@@ -20,7 +20,7 @@ import { ECS_HOOK_EVENTS, EcsHookEvent, renderAppSpecYaml } from '../lib/appspec
 import { HardExit, ReleaseAbort } from './abort';
 import { CodeDeployCalls } from './aws-calls';
 import { classifyAwsError, type CodeDeploySender } from './aws-errors';
-import { Display, plainDisplay, TextSink, ttyDisplay } from './display';
+import { Display, plainDisplay, TextSink, ttyDisplay, WarningSource } from './display';
 import { EXIT_CODES, exitCodeFor, ReleaseOutcome } from './exit-codes';
 import type { ReleaseInput } from './input';
 import { expectedChangeAt, nextPollDelay, ShiftSchedule } from './poll';
@@ -55,6 +55,8 @@ export interface ReleaseDeps {
   readonly output: ReleaseOutputs;
   /** @default - no signal handling */
   readonly signals?: SignalSource;
+  /** Process warnings, shown as `warning` lines. @default - not captured */
+  readonly warnings?: WarningSource;
   /** @default Math.random */
   readonly random?: () => number;
   /** Appends to a file (GitHub step summary and outputs). @default - nothing is written */
@@ -129,6 +131,7 @@ class Release {
 
   async run(): Promise<ReleaseResult> {
     const unsubscribe = this.deps.signals?.subscribe((signal) => this.onSignal(signal)) ?? (() => undefined);
+    const unsubscribeWarnings = this.deps.warnings?.subscribe((text) => this.display.line('warning', text));
     let outcome: ReleaseOutcome;
     try {
       outcome = await this.main();
@@ -148,6 +151,7 @@ class Release {
       }
     } finally {
       unsubscribe();
+      unsubscribeWarnings?.();
     }
     const exitCode = exitCodeFor(outcome);
     const report = this.report(outcome, exitCode);

@@ -1,0 +1,116 @@
+/**
+ * The live display as a person sees it: the real release CLI in a 40-column pseudo-terminal against
+ * the CodeDeploy stand-in, every byte rendered by a terminal emulator. Whatever happens (a redraw
+ * every second, a process warning in the middle, Ctrl-C) the screen must hold the permanent lines
+ * and ONE status block, nothing else.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CodeDeployStandIn, startCodeDeployStandIn } from '../test-support/codedeploy';
+import { isolatedAwsEnv, removeIsolatedAwsHomes, REPO_ROOT } from '../test-support/codedeploy/release-process';
+import { describeWithPty, PtyRun, runInPty, ScreenLine } from '../test-support/pty';
+
+jest.setTimeout(60_000);
+
+const COLUMNS = 40;
+const STATUSES = 'Created|Queued|InProgress|Ready|Succeeded|Failed|Stopped';
+/** The first line of the status block: `[rollback ]d-… <status> …`. */
+const STATUS_LINE = new RegExp(`^(rollback )?d-[A-Z0-9]+ (${STATUSES})\\b`);
+/** A permanent line: `HH:MM:SS <keyword> …`. */
+const PERMANENT_LINE = /^\d\d:\d\d:\d\d [a-z-]+( |$)/;
+const BLOCK_DETAIL = /^ {2}(events \d+\/\d+|traffic blue )/;
+
+let standIn: CodeDeployStandIn;
+let dir: string;
+let warningPreload: string;
+const runs: PtyRun[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'live-display-'));
+  // A process warning of several lines in the middle of the display: the kind of the AWS SDK's
+  // 8-line NodeVersionSupportWarning, emitted on every Node version so the test means the same everywhere.
+  warningPreload = join(dir, 'warn.cjs');
+  // (Main thread only: a preload also runs in tsx's loader thread, whose warnings Node prints itself.)
+  writeFileSync(
+    warningPreload,
+    "if (require('node:worker_threads').isMainThread) setTimeout(() => process.emitWarning('first line of a test warning\\nsecond line\\nthird line', 'TestWarning'), 1500).unref();\n",
+  );
+  standIn = await startCodeDeployStandIn({
+    msPerMinute: 100,
+    eventDurationInMs: 150,
+    groups: [
+      // Linear 10% a minute (1 s of shifting) and a 30-minute termination wait (3 s): ~6 s, several redraws.
+      { applicationName: 'app', deploymentGroupName: 'live', deploymentConfigName: 'CodeDeployDefault.ECSLinear10PercentEvery1Minutes', terminationWaitTimeInMinutes: 30 },
+      { applicationName: 'app', deploymentGroupName: 'ctrl-c', deploymentConfigName: 'CodeDeployDefault.ECSLinear10PercentEvery3Minutes', terminationWaitTimeInMinutes: 30 },
+    ],
+  });
+});
+
+afterEach(() => {
+  for (const r of runs.splice(0)) r.kill();
+});
+
+afterAll(async () => {
+  await standIn?.settle(30_000);
+  await standIn?.close();
+  removeIsolatedAwsHomes();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function startInPty(group: string): PtyRun {
+  const args = [
+    '--require', warningPreload,
+    '--import', 'tsx', join(REPO_ROOT, 'scripts', 'release.ts'),
+    '--application', 'app', '--deployment-group', group, '--region', 'us-east-1',
+    '--task-definition-arn', 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:3',
+    '--container-name', 'web', '--container-port', '8080',
+    '--endpoint-url', standIn.endpoint,
+    '--poll-min-interval-in-ms', '200', '--poll-max-interval-in-ms', '300',
+  ];
+  // A terminal's environment: no CI, no NO_COLOR, and no switch that hides the SDK's own Node warning.
+  const env = { PATH: process.env.PATH ?? '', HOME: dir, TERM: 'xterm-256color', ...isolatedAwsEnv() };
+  const run = runInPty(process.execPath, args, { cols: COLUMNS, rows: 30, cwd: REPO_ROOT, env });
+  runs.push(run);
+  return run;
+}
+
+/** Every line on screen is a permanent line or part of the one status block; returns the block's first line. */
+function expectOnlyPermanentLinesAndOneBlock(screen: readonly ScreenLine[], output: string): string {
+  const context = `screen:\n${screen.map((l) => `|${l.text}`).join('\n')}\n\nraw output: ${JSON.stringify(output.slice(-3000))}`;
+  const strays = screen.filter((l) => l.text.trim() !== '' && !PERMANENT_LINE.test(l.text) && !STATUS_LINE.test(l.text) && !BLOCK_DETAIL.test(l.text));
+  if (strays.length > 0) throw new Error(`stray lines ${JSON.stringify(strays.map((l) => l.text))}\n${context}`);
+  const blocks = screen.filter((l) => STATUS_LINE.test(l.text));
+  if (blocks.length !== 1) throw new Error(`${blocks.length} copies of the status line\n${context}`);
+  // The block is laid out for the width: none of its lines needs a second row.
+  const block = screen.slice(screen.indexOf(blocks[0]!)).filter((l) => STATUS_LINE.test(l.text) || BLOCK_DETAIL.test(l.text));
+  for (const l of block) if (l.rows !== 1) throw new Error(`status block line wraps: ${JSON.stringify(l.text)}\n${context}`);
+  return blocks[0]!.text;
+}
+
+describeWithPty(`live display in a ${COLUMNS}-column terminal`, () => {
+  test('a whole release: one status block redrawn in place, a process warning as one line, the result last', async () => {
+    const run = startInPty('live');
+    const { exitCode } = await run.exited;
+    const screen = await run.screen();
+    expect(exitCode).toBe(0);
+    const status = expectOnlyPermanentLinesAndOneBlock(screen, run.output());
+    expect(status).toMatch(/ Succeeded /);
+    // The warning keeps its information on one permanent line.
+    expect(screen.filter((l) => /TestWarning/.test(l.text)).map((l) => l.text)).toEqual([expect.stringMatching(/^\d\d:\d\d:\d\d warning TestWarning: first line of a test warning second line third line$/)]);
+    expect(screen[screen.length - 1]!.text).toMatch(/^\d\d:\d\d:\d\d result Succeeded d-[A-Z0-9]+ exit 0$/);
+  });
+
+  test('Ctrl-C mid-shift: the stop and its rollback are shown with no fragment of the old block left behind', async () => {
+    const run = startInPty('ctrl-c');
+    await run.waitForOutput(/traffic blue [1-9]\d?% green [1-9]\d?%/);
+    run.type('\x03');
+    const { exitCode } = await run.exited;
+    const screen = await run.screen();
+    expect(exitCode).toBe(130);
+    expectOnlyPermanentLinesAndOneBlock(screen, run.output());
+    const texts = screen.map((l) => l.text);
+    expect(texts.some((t) => / interrupted SIGINT received/.test(t))).toBe(true);
+    expect(texts[texts.length - 1]).toMatch(/ result Stopped d-[A-Z0-9]+ exit 130$/);
+  });
+});

@@ -106,11 +106,10 @@ class Parser {
     }
     if (!['=', '!=', '<', '>', '<=', '>='].includes(op)) throw new FilterPatternError(`unknown operator '${op}'`);
     const raw = this.take();
-    if (raw.startsWith('"')) return { kind: 'cmp', path, op, value: JSON.parse(raw) as string };
     const n = Number(raw);
-    if (raw !== '' && Number.isFinite(n)) return { kind: 'cmp', path, op, value: n };
+    if (!raw.startsWith('"') && raw !== '' && Number.isFinite(n)) return { kind: 'cmp', path, op, value: n };
     if (op !== '=' && op !== '!=') throw new FilterPatternError(`'${op}' compares numbers, got '${raw}'`);
-    return { kind: 'cmp', path, op, value: raw };
+    return { kind: 'cmp', path, op, value: raw.startsWith('"') ? (JSON.parse(raw) as string) : raw };
   }
 }
 

@@ -269,7 +269,7 @@ describe('gathering with mocked clients', () => {
     expect(ecs.commandCalls(DescribeTasksCommand)[0]!.args[0].input).toEqual({ cluster: 'bluegreen-dev', tasks: ['arn:aws:ecs:us-east-1:1:task/bluegreen-dev/t1'] });
     expect(elbv2.commandCalls(DescribeTargetHealthCommand)[0]!.args[0].input).toEqual({ TargetGroupArn: 'arn:tg/web-green/1' });
     // Every call carried an abort signal.
-    expect(ecs.commandCalls(DescribeServicesCommand)[0]!.args[1]).toMatchObject({ abortSignal: expect.any(AbortSignal) });
+    expect((ecs.commandCalls(DescribeServicesCommand)[0]!.args as unknown[])[1]).toMatchObject({ abortSignal: expect.any(AbortSignal) });
   });
 
   test('a target the release already read is not read again', async () => {

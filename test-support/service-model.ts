@@ -24,6 +24,8 @@ interface Shape {
   readonly enum?: readonly string[];
   readonly exception?: boolean;
   readonly error?: { readonly code?: string };
+  /** A free-form JSON document (e.g. ECS's `HookDetails`): any value conforms. */
+  readonly document?: boolean;
 }
 
 /** The parts of a botocore model the checks read. */
@@ -49,6 +51,7 @@ export function conformToShape(model: ServiceModel, shapeName: string, value: un
   const shape = model.shapes[shapeName];
   if (!shape) return [`${path}: unknown shape ${shapeName}`];
   if (value === null || value === undefined) return [`${path}: null`];
+  if (shape.document) return [];
   const recurse = (s: string, v: unknown, p: string): string[] => conformToShape(model, s, v, p, timestamps);
   switch (shape.type) {
     case 'structure': {

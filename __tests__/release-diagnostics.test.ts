@@ -125,7 +125,7 @@ function diagnostics(overrides: Partial<Diagnostics> = {}): Diagnostics {
     trigger: 'failed',
     gatheredAt: '2026-11-26T03:05:00.000Z',
     durationInMs: 800,
-    hook: { status: 'gathered', logGroupName: '/aws/lambda/hook', verdicts: [] },
+    hook: { status: 'gathered', logGroupName: '/aws/lambda/hook', verdictExpected: true, verdicts: [] },
     ecs: { status: 'gathered', clusterName: 'c', serviceName: 'web', greenTaskSetId: TASK_SET, events: [], stoppedTasks: [] },
     targets: { status: 'gathered', targetGroupName: 'web-green', targets: [{ id: '10.0.1.23', port: 8080, state: 'healthy' }] },
     ...overrides,
@@ -140,6 +140,7 @@ describe('what the terminal shows', () => {
       hook: {
         status: 'gathered',
         logGroupName: '/aws/lambda/hook',
+        verdictExpected: true,
         verdicts: [
           { time: 't1', status: 'Succeeded', reason: 'all 1 checks passed' },
           { time: 't2', status: 'Failed', reason: 'GET /health: status 503 (expected 200), 5 attempts' },
@@ -147,6 +148,12 @@ describe('what the terminal shows', () => {
       },
     });
     expect(texts(d)).toEqual(['diagnosis hook Failed: GET /health: status 503 (expected 200), 5 attempts']);
+  });
+
+  test('no verdict line: said when a hook event failed, not when the failure lies elsewhere', () => {
+    const hook = { status: 'gathered' as const, logGroupName: 'g', verdicts: [], note: `no hook.verdict line for ${ID} in g` };
+    expect(texts(diagnostics({ hook: { ...hook, verdictExpected: true } }))).toEqual([`diagnosis hook log: no hook.verdict line for ${ID} in g`]);
+    expect(texts(diagnostics({ hook: { ...hook, verdictExpected: false } }))).toEqual([]);
   });
 
   test('tasks stopped: reason, stop code and exit codes, one line per kind of stop', () => {
@@ -186,7 +193,7 @@ describe('what the terminal shows', () => {
 
   test('permission denied on a diagnostic call: one line per part, naming the permission', () => {
     const d = diagnostics({
-      hook: { status: 'skipped', logGroupName: '/aws/lambda/hook', verdicts: [], note: failureNote('logs:FilterLogEvents', denied('logs:FilterLogEvents')) },
+      hook: { status: 'skipped', logGroupName: '/aws/lambda/hook', verdictExpected: true, verdicts: [], note: failureNote('logs:FilterLogEvents', denied('logs:FilterLogEvents')) },
       ecs: { status: 'skipped', events: [], stoppedTasks: [], note: failureNote('ecs:DescribeServices', denied('ecs:DescribeServices')) },
       targets: { status: 'failed', targetGroupName: 'web-green', targets: [], note: 'elasticloadbalancing:DescribeTargetHealth gave no answer within 3000 ms' },
     });
@@ -199,7 +206,7 @@ describe('what the terminal shows', () => {
 
   test('long texts are cut to one line of at most 300 characters', () => {
     const reason = `first\nsecond ${'x'.repeat(400)}`;
-    const [line] = diagnosisLines(diagnostics({ hook: { status: 'gathered', logGroupName: 'g', verdicts: [{ time: 't', status: 'Failed', reason }] } }));
+    const [line] = diagnosisLines(diagnostics({ hook: { status: 'gathered', logGroupName: 'g', verdictExpected: true, verdicts: [{ time: 't', status: 'Failed', reason }] } }));
     expect(line!.text).not.toContain('\n');
     expect(line!.text.length).toBe(300);
     expect(line!.text.endsWith('…')).toBe(true);
@@ -207,7 +214,7 @@ describe('what the terminal shows', () => {
 
   test('the step summary carries everything, with table cells escaped', () => {
     const d = diagnostics({
-      hook: { status: 'gathered', logGroupName: '/aws/lambda/hook', verdicts: [{ time: 't', status: 'Failed', reason: 'a | b', lifecycleEventHookExecutionId: 'exec-1' }] },
+      hook: { status: 'gathered', logGroupName: '/aws/lambda/hook', verdictExpected: true, verdicts: [{ time: 't', status: 'Failed', reason: 'a | b', lifecycleEventHookExecutionId: 'exec-1' }] },
       ecs: { ...diagnostics().ecs, events: [{ time: 't', message: 'ok event' }], stoppedTasks: [{ taskArn: 'arn:x/task/c/t1', stopCode: 'EssentialContainerExited', stoppedReason: 'exited', containers: [{ name: 'web', exitCode: 2 }] }], note: 'one note' },
     });
     const md = diagnosticsMarkdown(d);
@@ -260,7 +267,7 @@ describe('gathering with mocked clients', () => {
 
   test('every part, with the requests the release documents', async () => {
     const d = await gatherDiagnostics(request, deps());
-    expect(d.hook).toEqual({ status: 'gathered', logGroupName: '/aws/lambda/hook', verdicts: [expect.objectContaining({ status: 'Failed', reason: 'GET /health: status 503 (expected 200), 5 attempts' })] });
+    expect(d.hook).toEqual({ status: 'gathered', logGroupName: '/aws/lambda/hook', verdictExpected: true, verdicts: [expect.objectContaining({ status: 'Failed', reason: 'GET /health: status 503 (expected 200), 5 attempts' })] });
     expect(d.ecs).toMatchObject({ status: 'gathered', clusterName: 'bluegreen-dev', serviceName: 'web', greenTaskSetId: TASK_SET, events: [{ message: '(service web) (task t1) failed container health checks.' }], stoppedTasks: [{ stopCode: 'EssentialContainerExited', containers: [{ name: 'web', exitCode: 1 }] }] });
     expect(d.ecs.note).toBeUndefined();
     expect(d.targets).toEqual({ status: 'gathered', targetGroupName: 'web-green', targetGroupArn: 'arn:tg/web-green/1', targets: [{ id: '10.0.1.23', port: 8080, state: 'unhealthy', reason: 'Target.FailedHealthChecks', description: 'Health checks failed' }] });

@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { createDiagnosticsClients, DEFAULT_DIAGNOSTICS_BUDGET, gatherDiagnostics, type Diagnostics, type DiagnosticsRequest } from './diagnostics';
 import { captureProcessWarnings, plainDisplay } from './display';
 import { EXIT_CODES } from './exit-codes';
 import { helpText } from './help';
@@ -56,6 +57,16 @@ function timerSleep(): { sleep(ms: number): Promise<void>; clear(): void } {
       timers.clear();
     },
   };
+}
+
+/** Gathers the failure diagnostics with clients made for it (only a failed release needs them). */
+async function diagnoseWithNewClients(request: DiagnosticsRequest, region: string, codedeploy: CodeDeploySender, sleep: (ms: number) => Promise<void>): Promise<Diagnostics> {
+  const clients = createDiagnosticsClients(region, DEFAULT_DIAGNOSTICS_BUDGET);
+  try {
+    return await gatherDiagnostics(request, { ...clients, codedeploy, clock: Date.now, sleep, budget: DEFAULT_DIAGNOSTICS_BUDGET });
+  } finally {
+    clients.destroy();
+  }
 }
 
 /** Runs the CLI and returns the exit code. */
@@ -125,6 +136,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Pro
       signals: processSignals,
       warnings,
       appendFile: (path, text) => appendFileSync(path, text),
+      ...(codedeploy ? { diagnose: (request: DiagnosticsRequest) => diagnoseWithNewClients(request, input.region, codedeploy, timers.sleep) } : {}),
     });
     return result.exitCode;
   } finally {

@@ -2,6 +2,8 @@
  * The release's end-of-run report: the `--json` document, the GitHub step summary and GITHUB_OUTPUT
  * lines. Pure functions of the final state.
  */
+import { diagnosticsMarkdown } from './diagnostics/render';
+import type { Diagnostics } from './diagnostics/types';
 import type { LifecycleEventProgress } from './progress';
 
 /** The single JSON document `--json` prints (contract: docs/release.md). */
@@ -20,6 +22,8 @@ export interface ReleaseReport {
   readonly rollbackStatus?: string;
   readonly until?: string;
   readonly error?: { readonly code: string; readonly message: string };
+  /** What explains a failure, rollback or timeout (docs/release.md, "Failure diagnostics"). */
+  readonly diagnostics?: Diagnostics;
 }
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -49,6 +53,7 @@ export function stepSummaryMarkdown(report: ReleaseReport): string {
       if (e.diagnostics?.message) lines.push(`| ↳ ${cell(e.diagnostics.errorCode ?? '')} | ${cell(e.diagnostics.message)} | | |`);
     }
   }
+  if (report.diagnostics) lines.push('', diagnosticsMarkdown(report.diagnostics).trimEnd());
   return `${lines.join('\n')}\n\n`;
 }
 

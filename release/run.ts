@@ -28,6 +28,7 @@ import { ACTIVE_STATUSES, Progress, progressChanges, progressFraction, progressF
 import { ReleaseReport, writeGithubFiles } from './report';
 import { buildCreateDeploymentRequest, consoleUrl, lambdaLogGroup } from './request';
 import { computeTimeout, TimeoutBreakdown } from './timeout';
+import { diagnosisLines, diagnosticsRequestFor, type Diagnostics, type DiagnosticsRequest, type DiagnosticsTrigger } from './diagnostics';
 import { formatPercent } from './display';
 
 export type { CodeDeploySender };
@@ -61,6 +62,8 @@ export interface ReleaseDeps {
   readonly random?: () => number;
   /** Appends to a file (GitHub step summary and outputs). @default - nothing is written */
   readonly appendFile?: (path: string, text: string) => void;
+  /** Gathers what explains a failure, rollback or timeout (release/diagnostics; bounded, never throws). @default - nothing gathered */
+  readonly diagnose?: (request: DiagnosticsRequest) => Promise<Diagnostics>;
 }
 
 /** What {@link run} returns. */
@@ -104,6 +107,7 @@ class Release {
   private reachedStage: string | undefined;
   private targetsDenied = false;
   private followingRollback = false;
+  private diagnostics: Diagnostics | undefined;
 
   constructor(
     private readonly input: ReleaseInput,
@@ -217,6 +221,7 @@ class Release {
       ...(this.reachedStage ? { until: this.reachedStage } : {}),
       ...(outcome.kind === 'dry-run' ? { request: buildCreateDeploymentRequest(this.input) } : {}),
       ...(this.error ? { error: this.error } : {}),
+      ...(this.diagnostics ? { diagnostics: this.diagnostics } : {}),
     };
   }
 
@@ -251,6 +256,7 @@ class Release {
     if (end.kind === 'timeout') return this.onTimeout(id, end.progress, timeoutInMinutes);
     if (end.progress.status === 'Succeeded') return { kind: 'succeeded' };
     this.reportFailure(end.progress);
+    await this.diagnose(end.progress.status === 'Stopped' ? 'stopped' : 'failed', end.progress);
     await this.followRollback(id, end.progress, timeoutInMinutes);
     return { kind: 'failed', status: end.progress.status };
   }
@@ -574,6 +580,23 @@ class Release {
     if (hook && (hookEventFailed || this.targetsDenied)) this.display.line('hook', `${hook} logs ${this.input.hookLogGroupName ?? lambdaLogGroup(hook)}`);
   }
 
+  /** Shows the few lines that explain the failure; `--json` and the step summary get all of it. */
+  private async diagnose(trigger: DiagnosticsTrigger, p: Progress): Promise<void> {
+    const i = this.input;
+    if (!this.deps.diagnose || !this.deploymentId) return;
+    const request = diagnosticsRequestFor({
+      deploymentId: this.deploymentId,
+      trigger,
+      lifecycleEvents: p.lifecycleEvents,
+      revision: i.revision,
+      ...(p.createdAt ? { createdAt: p.createdAt } : {}),
+      ...(i.hookFunctionName ? { hookFunctionName: i.hookFunctionName } : {}),
+      ...(i.hookLogGroupName ? { hookLogGroupName: i.hookLogGroupName } : {}),
+    });
+    this.diagnostics = await this.guard(this.deps.diagnose(request));
+    for (const l of diagnosisLines(this.diagnostics)) this.display.line(l.kind, l.text);
+  }
+
   /** Finds the rollback deployment CodeDeploy started for `id` and follows it to its end. */
   private async followRollback(id: string, last: Progress, timeoutInMinutes: number): Promise<void> {
     let rollbackId = last.rollbackDeploymentId;
@@ -605,6 +628,7 @@ class Release {
     const message = `timed out after ${timeoutInMinutes} min; deployment ${id} is ${state}`;
     this.display.line('timeout', message);
     this.error = { code: 'Timeout', message };
+    await this.diagnose('timeout', p);
     if (!this.input.stopOnTimeout) {
       this.display.line('timeout', `${id} left running (--stop-on-timeout stops it); follow it with --follow ${id} or at ${consoleUrl(this.input.region, id)}`);
       return { kind: 'timeout' };

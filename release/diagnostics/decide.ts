@@ -7,8 +7,12 @@ import type { DeploymentTarget } from '@aws-sdk/client-codedeploy';
 import type { FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import type { ServiceEvent, Task } from '@aws-sdk/client-ecs';
 import type { TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ECS_HOOK_EVENTS, type EcsHookEvent } from '../../lib/appspec';
 import { classifyAwsError } from '../aws-errors';
-import type { HookVerdictLine, ServiceEventLine, StoppedTask, TargetHealthLine } from './types';
+import type { ReleaseRevision } from '../input';
+import { lambdaLogGroup } from '../request';
+import type { DiagnosticsRequest } from './gather';
+import type { DiagnosticsTrigger, HookVerdictLine, ServiceEventLine, StoppedTask, TargetHealthLine } from './types';
 
 /** What CodeDeploy's ECS target says about where green runs. */
 export interface EcsTargetFacts {
@@ -181,4 +185,37 @@ export function failureNote(action: string, err: unknown, timedOutAfterInMs?: nu
     return `${denied} denied (${c.code}); grant "${denied}" to see this`;
   }
   return `${action} failed (${c.code}: ${c.message.split('\n')[0]})`;
+}
+
+/** What the release knows when it asks for diagnostics. */
+export interface ReleaseFailureFacts {
+  readonly deploymentId: string;
+  readonly trigger: DiagnosticsTrigger;
+  /** When the deployment was created (ISO 8601). @default - unknown */
+  readonly createdAt?: string;
+  readonly lifecycleEvents: readonly { readonly name: string; readonly status: string }[];
+  /** @default - no hook */
+  readonly hookFunctionName?: string;
+  /** @default `/aws/lambda/<hook function>` */
+  readonly hookLogGroupName?: string;
+  readonly revision: ReleaseRevision;
+}
+
+/**
+ * The gathering request for a failed, stopped or timed-out deployment. A verdict line is expected when
+ * a lifecycle event that runs the hook failed: the AppSpec names those events (inline revision); with
+ * an S3 revision any hookable event may have.
+ */
+export function diagnosticsRequestFor(facts: ReleaseFailureFacts): DiagnosticsRequest {
+  const r = facts.revision;
+  const runsHook = (event: string): boolean =>
+    r.type === 'inline' ? Boolean(r.appSpec.hooks?.[event as EcsHookEvent]) : (ECS_HOOK_EVENTS as readonly string[]).includes(event);
+  const hook = facts.hookFunctionName;
+  return {
+    deploymentId: facts.deploymentId,
+    trigger: facts.trigger,
+    ...(facts.createdAt ? { createdAt: facts.createdAt } : {}),
+    ...(hook ? { hookLogGroupName: facts.hookLogGroupName ?? lambdaLogGroup(hook) } : {}),
+    expectHookVerdict: Boolean(hook) && facts.lifecycleEvents.some((e) => e.status === 'Failed' && runsHook(e.name)),
+  };
 }

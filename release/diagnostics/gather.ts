@@ -169,8 +169,8 @@ async function readTarget(request: DiagnosticsRequest, deps: DiagnosticsDeps, ca
 
 async function gatherHook(request: DiagnosticsRequest, deps: DiagnosticsDeps, caller: Caller, createdAtInMs: number): Promise<HookDiagnostics> {
   const logGroupName = request.hookLogGroupName;
-  if (!logGroupName) return { status: 'skipped', note: 'no hook function in the inputs', logGroupName: '', verdicts: [] };
-  const base = { logGroupName };
+  const base = { logGroupName: logGroupName ?? '', verdictExpected: request.expectHookVerdict };
+  if (!logGroupName) return { ...base, status: 'skipped', note: 'no hook function in the inputs', verdicts: [] };
   try {
     for (;;) {
       const query = hookLogQuery({ logGroup: logGroupName, deploymentId: request.deploymentId, createdAtInMs, nowInMs: deps.clock() });
@@ -211,27 +211,29 @@ async function gatherEcs(read: TargetRead, deps: DiagnosticsDeps, caller: Caller
   if (!cluster || !service) {
     return { ...base, status: read.denied ? 'skipped' : 'failed', note: read.note ?? 'the deployment target names no ECS service', events: [], stoppedTasks: [] };
   }
-  const notes: string[] = [];
-  const denied: boolean[] = [];
-  const failed = (action: string) => (err: unknown): undefined => {
-    notes.push(noteOf(action, err));
-    denied.push(permissionError(err));
-    return undefined;
-  };
+  // Each call's outcome in a fixed order, so the note reads the same whichever answer came first.
+  type Outcome<T> = { value?: T; note?: string; denied?: boolean };
+  const settle = <T>(p: Promise<T>, action: string): Promise<Outcome<T>> =>
+    p.then(
+      (value) => ({ value }),
+      (err: unknown) => ({ note: noteOf(action, err), denied: permissionError(err) }),
+    );
+  let missing: string | undefined;
   const [events, stopped] = await Promise.all([
-    caller
-      .send<{ services?: Service[]; failures?: { reason?: string }[] }>(deps.ecs, new DescribeServicesCommand({ cluster, services: [service] }))
-      .then((a) => {
+    settle(
+      caller.send<{ services?: Service[]; failures?: { reason?: string }[] }>(deps.ecs, new DescribeServicesCommand({ cluster, services: [service] })).then((a) => {
         const found = a.services?.find((s) => s.serviceName === service) ?? a.services?.[0];
-        if (!found) notes.push(`service ${service} not found in cluster ${cluster}${a.failures?.[0]?.reason ? ` (${a.failures[0].reason})` : ''}`);
+        if (!found) missing = `service ${service} not found in cluster ${cluster}${a.failures?.[0]?.reason ? ` (${a.failures[0].reason})` : ''}`;
         return serviceEventsSince(found?.events ?? [], createdAtInMs);
-      }, failed('ecs:DescribeServices')),
-    greenTaskSetId ? readStoppedTasks(cluster, greenTaskSetId, deps, caller).catch(failed('ecs:ListTasks')) : Promise.resolve([]),
+      }),
+      'ecs:DescribeServices',
+    ),
+    greenTaskSetId ? settle(readStoppedTasks(cluster, greenTaskSetId, deps, caller), 'ecs:ListTasks') : Promise.resolve<Outcome<StoppedTask[]>>({ note: 'green task set unknown: stopped tasks not looked up' }),
   ]);
-  if (!greenTaskSetId) notes.push('green task set unknown: stopped tasks not looked up');
-  const nothing = events === undefined && stopped === undefined;
-  const status = !nothing ? 'gathered' : denied.every(Boolean) ? 'skipped' : 'failed';
-  return { ...base, status, ...(notes.length > 0 ? { note: notes.join('; ') } : {}), events: events ?? [], stoppedTasks: stopped ?? [] };
+  const notes = [events.note, missing, stopped.note].filter((n): n is string => n !== undefined);
+  const nothing = events.value === undefined && stopped.value === undefined;
+  const status = !nothing ? 'gathered' : events.denied && (stopped.denied || !greenTaskSetId) ? 'skipped' : 'failed';
+  return { ...base, status, ...(notes.length > 0 ? { note: notes.join('; ') } : {}), events: events.value ?? [], stoppedTasks: stopped.value ?? [] };
 }
 
 /** Green's stopped tasks: its tasks carry the task set's id as `startedBy`. */

@@ -77,7 +77,8 @@ export function diagnosisLines(d: Diagnostics): DiagnosisLine[] {
   const lines: string[] = [];
   const failedVerdicts = d.hook.verdicts.filter((v) => v.status !== 'Succeeded');
   for (const v of failedVerdicts.slice(-TERMINAL_LIMITS.verdicts)) lines.push(`hook ${v.status}: ${v.reason}`);
-  if (d.hook.verdicts.length === 0) lines.push(...noteLine('hook log', d.hook));
+  // A missing verdict explains something only when a hook event failed; a skipped part always says why.
+  if (d.hook.status !== 'gathered' || (d.hook.verdictExpected && d.hook.verdicts.length === 0)) lines.push(...noteLine('hook log', d.hook));
   lines.push(...stoppedTaskLines(d.ecs.stoppedTasks));
   const problems = d.ecs.events.filter((e) => PROBLEM_EVENT.test(e.message));
   for (const e of problems.slice(-TERMINAL_LIMITS.serviceEvents)) lines.push(`ecs-event ${e.time.slice(11, 19)} ${e.message}`);

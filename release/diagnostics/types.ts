@@ -35,6 +35,8 @@ export interface HookVerdictLine {
 /** The hook's verdicts for this deployment, from its CloudWatch log group. */
 export interface HookDiagnostics extends DiagnosticsPart {
   readonly logGroupName: string;
+  /** A lifecycle event that runs the hook failed, so a verdict line was searched for until found or out of time. */
+  readonly verdictExpected: boolean;
   /** Oldest first. */
   readonly verdicts: readonly HookVerdictLine[];
 }

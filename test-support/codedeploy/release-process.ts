@@ -87,6 +87,9 @@ export function writeOutputsFile(dir: string, stackName: string, values: StackOu
   return file;
 }
 
+/** Port 9 (discard) on the loopback: nothing listens there, so a call to it is refused at once. */
+export const CLOSED_LOCAL_ENDPOINT = 'http://127.0.0.1:9';
+
 /** Starts `scripts/release.ts` with `args`; `env` is added to a clean base (PATH, isolated AWS config). */
 export function startRelease(args: readonly string[], env: Readonly<Record<string, string>> = {}): RunningRelease {
   const startedAt = Date.now();
@@ -94,7 +97,9 @@ export function startRelease(args: readonly string[], env: Readonly<Record<strin
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'release.ts'), ...args], {
     cwd: REPO_ROOT,
     // The SDK's Node 20 support warning would only add noise to the stderr the tests read.
-    env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...isolatedAwsEnv(), ...env },
+    // AWS_ENDPOINT_URL: a service the test gives no stand-in (the failure diagnostics' Logs, ECS, ELBv2)
+    // meets a closed local port, never AWS; a test's AWS_ENDPOINT_URL_<SERVICE> takes precedence.
+    env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', AWS_ENDPOINT_URL: CLOSED_LOCAL_ENDPOINT, ...isolatedAwsEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so a signal reaches it the way a terminal's Ctrl-C does.
     detached: true,

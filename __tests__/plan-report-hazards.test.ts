@@ -220,6 +220,60 @@ describe('IAM wildcards', () => {
   });
 });
 
+describe('IAM grants are judged by what they cover, not by a literal "*"', () => {
+  /** iam-scoped-added.json with its new statement replaced by `statement`. */
+  function withStatement(statement: object): any {
+    const plan = raw('iam-scoped-added.json');
+    const change = plan.resource_changes[0].change;
+    const document = JSON.parse(change.after.policy);
+    document.Statement[2] = { Sid: 'New', Effect: 'Allow', ...statement };
+    change.after.policy = JSON.stringify(document);
+    return plan;
+  }
+  const verdict = (statement: object): string => hazardsOf(withStatement(statement)).map((f) => `${f.severity} ${f.id}`).join(', ') || 'none';
+
+  test.each([
+    [{ Action: '*', Resource: '*' }, 'blocking iam-wildcard'],
+    [{ Action: '*:*', Resource: 'arn:aws:s3:::bg-dev-artifacts-111122223333/*' }, 'blocking iam-wildcard'],
+    [{ Action: '**', Resource: '*' }, 'blocking iam-wildcard'],
+    [{ Action: 'iam:*', Resource: '*' }, 'blocking iam-wildcard'],
+    [{ Action: 'IAM:Put*', Resource: '*' }, 'blocking iam-wildcard'],
+    [{ Action: 'iam:*Policy*', Resource: '*' }, 'blocking iam-wildcard'],
+    [{ Action: 'iam:Pass?ole', Resource: '*' }, 'blocking iam-wildcard'],
+    [{ Action: 'iam:PassRole', Resource: '*' }, 'blocking iam-wildcard'],
+    [{ Action: 'iam:PassRole', Resource: 'arn:aws:iam::111122223333:role/*' }, 'blocking iam-wildcard'],
+    [{ Action: 'sts:AssumeRole', Resource: '*' }, 'blocking iam-wildcard'],
+    [{ NotAction: 's3:*', Resource: '*' }, 'blocking iam-wildcard'],
+    [{ NotAction: ['iam:*', 'sts:*'], Resource: '*' }, 'blocking iam-wildcard'],
+    [{ Action: '*', NotResource: 'arn:aws:s3:::secrets/*' }, 'blocking iam-wildcard'],
+    [{ Action: 'iam:*', NotResource: 'arn:aws:iam::111122223333:role/admin' }, 'blocking iam-wildcard'],
+    [{ Action: 'iam:*', Resource: 'arn:aws:iam::111122223333:role/bg-dev-task' }, 'warning iam-wildcard'],
+    [{ Action: 'iam:Get*', Resource: '*' }, 'warning iam-wildcard'],
+    [{ Action: 's3:*', Resource: 'arn:aws:s3:::bg-dev-artifacts-111122223333/*' }, 'warning iam-wildcard'],
+    [{ Action: 's3:GetObject', Resource: 'arn:aws:s3:::*' }, 'warning iam-wildcard'],
+    [{ Action: 's3:GetObject', Resource: 'arn:aws:s3:::*/*' }, 'warning iam-wildcard'],
+    [{ Action: 'logs:PutLogEvents', Resource: 'arn:aws:logs:us-east-1:111122223333:log-group:*' }, 'warning iam-wildcard'],
+    [{ Action: 'dynamodb:GetItem', Resource: 'arn:aws:dynamodb:*:*:table/*' }, 'warning iam-wildcard'],
+    [{ Action: 's3:GetObject', NotResource: 'arn:aws:s3:::secrets/*' }, 'warning iam-wildcard'],
+    [{ NotAction: 'iam:*', Resource: 'arn:aws:s3:::bg-dev-artifacts-111122223333/*' }, 'warning iam-wildcard'],
+    [{ Action: 's3:GetObject', Resource: 'arn:aws:s3:::bg-dev-artifacts-111122223333/*' }, 'none'],
+    [{ Action: 'iam:PassRole', Resource: 'arn:aws:iam::111122223333:role/bg-dev-task' }, 'none'],
+    [{ Action: 'iam:PassRole', Resource: 'arn:aws:iam::111122223333:role/bg-dev-*' }, 'none'],
+    [{ Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:us-east-1:111122223333:function:CodeDeployHook_*' }, 'none'],
+  ])('%j: %s', (statement, expected) => {
+    expect(verdict(statement)).toBe(expected);
+  });
+
+  test('the same grants in a Deny statement are not hazards', () => {
+    expect(verdict({ Effect: 'Deny', Action: 'iam:*', Resource: '*' })).toBe('none');
+    expect(verdict({ Effect: 'Deny', NotAction: 's3:*', Resource: '*' })).toBe('none');
+  });
+
+  test('the message names the grant as written', () => {
+    expect(hazardsOf(withStatement({ Action: 'iam:*', Resource: '*' }))[0]!.message).toContain('newly grants iam:* on *');
+  });
+});
+
 describe('security group rules open to the internet', () => {
   test('opening the test listener port 8080 to 0.0.0.0/0 is blocking', () => {
     expect(hazardsOf(raw('sg-test-port-opened.json'))).toEqual([
@@ -294,6 +348,150 @@ describe('security group rules open to the internet', () => {
     const change = plan.resource_changes[2].change;
     change.actions = ['update'];
     change.before = { ...change.after, description: 'old description' };
+    expect(hazardsOf(plan)).toEqual([]);
+  });
+});
+
+describe('security group exposure is judged by the union of the ranges, not how they are written', () => {
+  const HALVES = 'sg-test-port-opened-halves.json';
+  const rules = (plan: any): any[] => plan.resource_changes.filter((r: any) => r.type === 'aws_vpc_security_group_ingress_rule');
+
+  test('two rules opening the test port to 0.0.0.0/1 and 128.0.0.0/1 are blocking, naming both', () => {
+    const found = hazardsOf(raw(HALVES));
+    expect(found).toEqual([
+      expect.objectContaining({ id: 'world-open-port', severity: 'blocking', address: 'aws_vpc_security_group_ingress_rule.test_from_lower_half' }),
+    ]);
+    expect(found[0]!.message).toContain('port 8080 (tcp) to all public IPv4 addresses');
+    expect(found[0]!.message).toContain('0.0.0.0/1 in aws_vpc_security_group_ingress_rule.test_from_lower_half, 128.0.0.0/1 in aws_vpc_security_group_ingress_rule.test_from_upper_half');
+  });
+
+  test('the same two rules on private halves (10.0.0.0/9, 10.128.0.0/9) are not a hazard', () => {
+    const plan = raw(HALVES);
+    rules(plan)[0].change.after.cidr_ipv4 = '10.0.0.0/9';
+    rules(plan)[1].change.after.cidr_ipv4 = '10.128.0.0/9';
+    expect(hazardsOf(plan)).toEqual([]);
+  });
+
+  test('one rule of the pair alone is broad (a warning), not world-open', () => {
+    const plan = raw(HALVES);
+    plan.resource_changes = plan.resource_changes.filter((r: any) => r.name !== 'test_from_upper_half');
+    expect(hazardsOf(plan)).toEqual([
+      expect.objectContaining({ id: 'broad-open-port', severity: 'warning', message: expect.stringContaining('port 8080 (tcp) to 56.5% of public IPv4 (2,092,957,696 addresses) [0.0.0.0/1]') }),
+    ]);
+  });
+
+  test('the IPv6 halves ::/1 and 8000::/1 are blocking', () => {
+    const plan = raw(HALVES);
+    rules(plan).forEach((rule: any, i: number) => Object.assign(rule.change.after, { cidr_ipv4: null, cidr_ipv6: ['::/1', '8000::/1'][i] }));
+    expect(hazardsOf(plan)).toEqual([expect.objectContaining({ id: 'world-open-port', message: expect.stringContaining('all public IPv6 addresses [::/1 in') })]);
+  });
+
+  test('2000::/3 alone is all of public IPv6', () => {
+    const plan = raw('sg-test-port-opened.json');
+    Object.assign(plan.resource_changes[2].change.after, { cidr_ipv4: null, cidr_ipv6: '2000::/3' });
+    expect(hazardsOf(plan)).toEqual([expect.objectContaining({ id: 'world-open-port', message: expect.stringContaining('all public IPv6 addresses [2000::/3]') })]);
+  });
+
+  const groupWith = (ingress: object[]): any => {
+    const plan = raw('sg-production-port-opened.json');
+    plan.resource_changes[2] = {
+      address: 'aws_security_group.alb',
+      mode: 'managed',
+      type: 'aws_security_group',
+      name: 'alb',
+      change: { actions: ['create'], before: null, after: { name: 'bg-dev-alb', ingress, egress: [] }, after_unknown: { id: true } },
+    };
+    return plan;
+  };
+
+  test('one rule with several CIDRs that together cover IPv4 is blocking', () => {
+    const plan = groupWith([{ from_port: 8080, to_port: 8080, protocol: 'tcp', cidr_blocks: ['128.0.0.0/1', '0.0.0.0/2', '64.0.0.0/2'], ipv6_cidr_blocks: [] }]);
+    expect(hazardsOf(plan)).toEqual([expect.objectContaining({ id: 'world-open-port', address: 'aws_security_group.alb', message: expect.stringContaining('[128.0.0.0/1, 0.0.0.0/2, 64.0.0.0/2]') })]);
+  });
+
+  test('two ingress blocks of one group, each with one half, are blocking; so is an all-protocol block with a tcp block', () => {
+    const half = (cidr: string, protocol = 'tcp') => ({ from_port: 8080, to_port: 8080, protocol, cidr_blocks: [cidr], ipv6_cidr_blocks: [] });
+    expect(hazardsOf(groupWith([half('0.0.0.0/1'), half('128.0.0.0/1')]))).toEqual([expect.objectContaining({ id: 'world-open-port' })]);
+    const all = { from_port: 0, to_port: 0, protocol: '-1', cidr_blocks: ['128.0.0.0/1'], ipv6_cidr_blocks: [] };
+    expect(hazardsOf(groupWith([half('0.0.0.0/1'), all]))).toEqual([
+      expect.objectContaining({ id: 'world-open-port', message: expect.stringContaining('ports 8080 (tcp), 0-65535 (all) to all public IPv4 addresses') }),
+      // every other port of the all-protocol block: only the upper half
+      expect.objectContaining({ id: 'broad-open-port', message: expect.stringContaining('port 0-65535 (all) to 43.5% of public IPv4 (1,609,300,992 addresses) [128.0.0.0/1]') }),
+    ]);
+  });
+
+  test('halves on different ports or protocols do not add up', () => {
+    const rule = (cidr: string, port: number, protocol: string) => ({ from_port: port, to_port: port, protocol, cidr_blocks: [cidr], ipv6_cidr_blocks: [] });
+    const ids = (plan: any) => hazardsOf(plan).map((f) => f.id);
+    expect(ids(groupWith([rule('0.0.0.0/1', 8080, 'tcp'), rule('128.0.0.0/1', 8081, 'tcp')]))).toEqual(['broad-open-port', 'broad-open-port']);
+    expect(ids(groupWith([rule('0.0.0.0/1', 8080, 'tcp'), rule('128.0.0.0/1', 8080, 'udp')]))).toEqual(['broad-open-port', 'broad-open-port']);
+  });
+
+  test('a port range is judged port by port: halves overlapping on 8080-8090 and 8085-9000 are world-open on 8085-8090', () => {
+    const rule = (cidr: string, from: number, to: number) => ({ from_port: from, to_port: to, protocol: 'tcp', cidr_blocks: [cidr], ipv6_cidr_blocks: [] });
+    const found = hazardsOf(groupWith([rule('0.0.0.0/1', 8080, 8090), rule('128.0.0.0/1', 8085, 9000)]));
+    expect(found.filter((f) => f.id === 'world-open-port')).toEqual([expect.objectContaining({ message: expect.stringContaining('ports 8080-8090 (tcp), 8085-9000 (tcp)') })]);
+  });
+
+  test('the production port opened by two halves is not a hazard', () => {
+    const plan = raw(HALVES);
+    rules(plan).forEach((rule: any) => Object.assign(rule.change.after, { from_port: 80, to_port: 80 }));
+    expect(hazardsOf(plan)).toEqual([]);
+  });
+
+  test('adding the second half to an existing first half is blocking, on the new rule', () => {
+    const plan = raw(HALVES);
+    const [lower] = rules(plan);
+    lower.change.actions = ['no-op'];
+    lower.change.before = lower.change.after;
+    expect(hazardsOf(plan)).toEqual([expect.objectContaining({ id: 'world-open-port', address: 'aws_vpc_security_group_ingress_rule.test_from_upper_half' })]);
+  });
+
+  test('halves that were both open before the plan are not reported again; removing one is not a hazard', () => {
+    const plan = raw(HALVES);
+    for (const rule of rules(plan)) {
+      rule.change.actions = ['no-op'];
+      rule.change.before = rule.change.after;
+    }
+    expect(hazardsOf(plan)).toEqual([]);
+    const [, upper] = rules(plan);
+    upper.change.actions = ['delete'];
+    upper.change.after = null;
+    expect(hazardsOf(plan)).toEqual([]);
+  });
+
+  test('replacing 0.0.0.0/0 with its two halves (a rename) is not reported as new', () => {
+    const plan = raw(HALVES);
+    plan.resource_changes.push({
+      address: 'aws_vpc_security_group_ingress_rule.old',
+      mode: 'managed',
+      type: 'aws_vpc_security_group_ingress_rule',
+      name: 'old',
+      change: { actions: ['delete'], before: { ...rules(plan)[0].change.after, cidr_ipv4: '0.0.0.0/0' }, after: null },
+    });
+    expect(hazardsOf(plan)).toEqual([]);
+  });
+
+  test.each([
+    ['8.0.0.0/7', 'broad-open-port'],
+    ['8.0.0.0/8', undefined],
+    ['10.0.0.0/7', undefined],
+    ['192.168.0.0/16', undefined],
+    ['100.64.0.0/10', undefined],
+  ])('a single test-port range %s: %s', (cidr, id) => {
+    const plan = raw('sg-test-port-opened.json');
+    plan.resource_changes[2].change.after.cidr_ipv4 = cidr;
+    expect(hazardsOf(plan).map((f) => f.id)).toEqual(id === undefined ? [] : [id]);
+  });
+
+  test('sixteen /12s of public space together are broad even though each is narrower than /8', () => {
+    const plan = groupWith([{ from_port: 8080, to_port: 8080, protocol: 'tcp', cidr_blocks: Array.from({ length: 17 }, (_, i) => `${20 + Math.floor(i / 16)}.${(i % 16) * 16}.0.0/12`), ipv6_cidr_blocks: [] }]);
+    expect(hazardsOf(plan)).toEqual([expect.objectContaining({ id: 'broad-open-port' })]);
+  });
+
+  test('a CIDR that is not one is left to Terraform, not a crash', () => {
+    const plan = raw('sg-test-port-opened.json');
+    plan.resource_changes[2].change.after.cidr_ipv4 = 'not-a-cidr';
     expect(hazardsOf(plan)).toEqual([]);
   });
 });

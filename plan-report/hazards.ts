@@ -5,14 +5,8 @@
  */
 import { containsTrue, sameValue } from './diff';
 import { parsePolicyDocument, wildcardGrants, type WildcardGrant } from './iam';
-import {
-  ingressOpenings,
-  isWorld,
-  nonProductionPorts,
-  openingKey,
-  productionPorts,
-  SECURITY_GROUP_TYPES,
-} from './network';
+import { exposureFindings } from './exposure';
+import { productionPorts } from './network';
 import { changeKind, compareText } from './summarize';
 import { SEVERITIES, type Finding, type Plan, type ResourceChange, type Severity } from './types';
 
@@ -255,28 +249,6 @@ function iamFindings(resource: ResourceChange): Finding[] {
   return out;
 }
 
-function worldOpenFindings(resource: ResourceChange, production: readonly number[]): Finding[] {
-  if (!SECURITY_GROUP_TYPES.includes(resource.type)) return [];
-  const kind = changeKind(resource.change.actions);
-  if (kind !== 'create' && kind !== 'update' && kind !== 'replace') return [];
-  const existing = new Set(ingressOpenings(resource.type, resource.change.before).map(openingKey));
-  const found = new Map<string, string>();
-  for (const opening of ingressOpenings(resource.type, resource.change.after)) {
-    if (!isWorld(opening.cidr) || existing.has(openingKey(opening))) continue;
-    const ports = nonProductionPorts(opening, production);
-    if (ports !== undefined) found.set(`${ports}|${opening.cidr}`, `port ${ports} (${opening.protocol}) to ${opening.cidr}`);
-  }
-  if (found.size === 0) return [];
-  return [
-    {
-      id: 'world-open-port',
-      severity: 'blocking',
-      address: resource.address,
-      message: `Opens ${[...found.values()].join(' and ')}, which is not a production listener port (${production.join(', ')}): the test listener (the untested green version) or the tasks become reachable from the whole internet.`,
-    },
-  ];
-}
-
 function deploymentGroupFindings(resource: ResourceChange): Finding[] {
   if (resource.type !== 'aws_codedeploy_deployment_group' || changeKind(resource.change.actions) !== 'update') return [];
   return [
@@ -297,7 +269,7 @@ export function severityRank(severity: Severity): number {
 /** All hazards of a plan, most severe first, then by address. */
 export function findHazards(plan: Plan, options: HazardOptions = {}): Finding[] {
   const production = productionPorts(plan, options.productionPorts).ports;
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...exposureFindings(plan, production)];
   for (const resource of plan.resource_changes) {
     if (resource.mode !== 'managed') continue;
     findings.push(
@@ -305,7 +277,6 @@ export function findHazards(plan: Plan, options: HazardOptions = {}): Finding[] 
       ...dataFindings(resource),
       ...ownedAttributeFindings(resource),
       ...iamFindings(resource),
-      ...worldOpenFindings(resource, production),
       ...deploymentGroupFindings(resource),
     );
   }

@@ -32,14 +32,63 @@ export function parsePolicyDocument(text: unknown): Record<string, unknown>[] | 
   return statements.filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null && !Array.isArray(s));
 }
 
-/** `*`, `*:*`: every action of every service. */
-function isEveryAction(action: string): boolean {
-  return action === '*' || action === '*:*';
+/**
+ * True when an IAM action pattern matches `action` (IAM's own rule: `*` any run of characters, `?` one
+ * character, case-insensitive; IAM User Guide, "IAM JSON policy elements: Action").
+ */
+export function actionMatches(pattern: string, action: string): boolean {
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${source}$`, 'i').test(action);
 }
 
-/** `*`, or an ARN whose resource part is only `*` (every resource of a service, e.g. `arn:aws:s3:::*`). */
-function isEveryResource(resource: string): boolean {
-  return resource === '*' || /^arn:[^:]*:[^:]*:[^:]*:[^:]*:\*$/.test(resource);
+/** Every action of every service: `*`, `*:*`, `**:**`… (a service part and an action part of only `*`). */
+export function isEveryAction(pattern: string): boolean {
+  return /^\*+$/.test(pattern) || /^\*+:\*+$/.test(pattern);
+}
+
+/**
+ * IAM actions that let whoever holds them on every resource give themselves any other permission:
+ * write any policy, attach any managed policy, make any role assumable, or pass any role to a service
+ * that runs code (IAM User Guide, "Actions defined by AWS Identity and Access Management" and
+ * "Granting a user permissions to pass a role to an AWS service"). A grant covering one of them is as
+ * serious as `*`.
+ */
+export const ESCALATION_ACTIONS: readonly string[] = [
+  'iam:AttachGroupPolicy',
+  'iam:AttachRolePolicy',
+  'iam:AttachUserPolicy',
+  'iam:CreateAccessKey',
+  'iam:CreateLoginProfile',
+  'iam:CreatePolicyVersion',
+  'iam:PassRole',
+  'iam:PutGroupPolicy',
+  'iam:PutRolePolicy',
+  'iam:PutUserPolicy',
+  'iam:SetDefaultPolicyVersion',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:UpdateLoginProfile',
+  'iam:AddUserToGroup',
+  'sts:AssumeRole',
+];
+
+/**
+ * Every resource, or every resource of a kind: `*`, and ARNs whose resource part is only a wildcard
+ * after an optional type (`arn:aws:s3:::*`, `arn:aws:iam::123456789012:role/*`,
+ * `arn:aws:lambda:us-east-1:123456789012:function:*`), whatever the partition, region and account.
+ */
+export function isEveryResource(resource: string): boolean {
+  if (/^\*+$/.test(resource)) return true;
+  const match = /^arn:[^:]*:([^:]*):[^:]*:[^:]*:(.*)$/.exec(resource);
+  if (match === null) return false;
+  // S3 ARNs have no resource type: `arn:aws:s3:::bucket/*` is one bucket's objects, `*/*` every object.
+  if (match[1]!.toLowerCase() === 's3') return /^\*+(\/\*+)?$/.test(match[2]!);
+  return /^([A-Za-z0-9_.-]+[/:])?\*+$/.test(match[2]!);
+}
+
+/** The escalation actions the statement's actions (or everything but its NotAction) cover. */
+function escalations(actions: readonly string[], notActions: readonly string[] | undefined): string[] {
+  if (notActions !== undefined) return ESCALATION_ACTIONS.filter((action) => !notActions.some((pattern) => actionMatches(pattern, action)));
+  return ESCALATION_ACTIONS.filter((action) => actions.some((pattern) => actionMatches(pattern, action)));
 }
 
 function principalWildcards(principal: unknown): string[] {
@@ -51,9 +100,12 @@ function principalWildcards(principal: unknown): string[] {
 }
 
 /**
- * The wildcard grants of a policy document: Allow statements whose action contains `*` or uses
- * `NotAction`, whose resource is every resource or uses `NotResource`, or whose principal is anyone.
- * Deny statements are ignored: a wildcard in a Deny only takes permissions away.
+ * The wildcard grants of a policy document, judged by what they cover: Allow statements whose action
+ * is a pattern (`s3:*`, `ecs:Describe*`) or a `NotAction`, whose resource is every resource (of a
+ * kind) or a `NotResource`, or whose principal is anyone. Blocking when the grant covers every action,
+ * every action but a few on every resource, or an {@link ESCALATION_ACTIONS} action on every resource
+ * (`iam:*`, `iam:Put*`, `NotAction: s3:*`); a warning otherwise. Deny statements are ignored: a
+ * wildcard in a Deny only takes permissions away.
  */
 export function wildcardGrants(statements: readonly Record<string, unknown>[]): WildcardGrant[] {
   const grants = new Map<string, Severity>();
@@ -65,21 +117,25 @@ export function wildcardGrants(statements: readonly Record<string, unknown>[]): 
     if (statement.Effect !== 'Allow') continue;
     const actions = asList(statement.Action);
     const resources = asList(statement.Resource);
+    const notActions = statement.NotAction !== undefined ? asList(statement.NotAction) : undefined;
     const conditional = statement.Condition !== undefined;
     // Pairs, not single items: a new statement on "*" must be told apart from an existing one.
     const resourceList = resources.length > 0 ? resources : ['(no Resource: resource policy)'];
+    const everywhere = statement.NotResource !== undefined || resources.some(isEveryResource);
+    const escalating = everywhere && escalations(actions, notActions).length > 0;
     for (const action of actions) {
       for (const resource of resourceList) {
-        if (action.includes('*') || isEveryResource(resource)) {
-          add(`${action} on ${resource}`, isEveryAction(action) ? 'blocking' : 'warning');
-        }
+        if (!action.includes('*') && !action.includes('?') && !isEveryResource(resource)) continue;
+        const blocking = isEveryAction(action) || (isEveryResource(resource) && escalations([action], undefined).length > 0);
+        add(`${action} on ${resource}`, blocking ? 'blocking' : 'warning');
       }
     }
-    if (statement.NotAction !== undefined) {
-      add(`every action except ${asList(statement.NotAction).join(', ')} on ${resourceList.join(', ')}`, 'warning');
+    if (notActions !== undefined) {
+      add(`every action except ${notActions.join(', ')} on ${resourceList.join(', ')}`, everywhere || escalating ? 'blocking' : 'warning');
     }
     if (statement.NotResource !== undefined) {
-      add(`${actions.join(', ') || 'NotAction'} on every resource except ${asList(statement.NotResource).join(', ')}`, 'warning');
+      const blocking = actions.some(isEveryAction) || escalating;
+      add(`${actions.join(', ') || 'NotAction'} on every resource except ${asList(statement.NotResource).join(', ')}`, blocking ? 'blocking' : 'warning');
     }
     for (const principal of principalWildcards(statement.Principal)) {
       add(

@@ -14,4 +14,5 @@ export { buildReport, markerId, type Report, type ReportOptions } from './report
 export { renderMarkdown, markerComment, DEFAULT_MAX_MARKDOWN_CHARS } from './render-markdown';
 export { renderText } from './render-text';
 export { changeKind, summarizePlan, summaryLine } from './summarize';
+export { HAZARDS, SEVERITIES } from './types';
 export type { Finding, HazardId, Plan, PlanChange, ResourceChange, Severity } from './types';

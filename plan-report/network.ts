@@ -1,11 +1,10 @@
 /**
  * Load balancer listeners and security group openings as the hazard checks see them: which ports are
- * the production listener's, and which ingress rules open a port to the whole internet.
+ * the production listener's, and which ports ingress rules open to which CIDRs (exposure.ts judges them).
  */
 import type { Plan, ResourceChange } from './types';
 
 const LISTENER_TYPES = ['aws_lb_listener', 'aws_alb_listener'];
-const WORLD_CIDRS = ['0.0.0.0/0', '::/0'];
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -179,19 +178,6 @@ export function ingressOpenings(type: string, values: unknown): Opening[] {
 
 /** Security group resource types whose ingress rules are checked. */
 export const SECURITY_GROUP_TYPES = ['aws_security_group', 'aws_security_group_rule', 'aws_vpc_security_group_ingress_rule'];
-
-/** True when the CIDR is the whole IPv4 or IPv6 internet. */
-export function isWorld(cidr: string): boolean {
-  return WORLD_CIDRS.includes(cidr);
-}
-
-/** Ports in the opening's range that are not production ports, summarized for a message ("8080", "0-65535"). */
-export function nonProductionPorts(opening: Opening, production: readonly number[]): string | undefined {
-  const { fromPort, toPort } = opening;
-  if (fromPort === toPort) return production.includes(fromPort) ? undefined : String(fromPort);
-  const inside = production.filter((p) => p >= fromPort && p <= toPort).length;
-  return inside === toPort - fromPort + 1 ? undefined : `${fromPort}-${toPort}`;
-}
 
 /** Text that identifies an opening, for comparing before and after. */
 export function openingKey(opening: Opening): string {

@@ -61,17 +61,25 @@ export interface Plan {
 export const SEVERITIES = ['info', 'warning', 'blocking'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
+/**
+ * Every hazard check: its stable id and the severities it can report. docs/plan-review.md lists the
+ * same ids with the same severities (a test ties the two together).
+ */
+export const HAZARDS = {
+  'bluegreen-resource-replaced': ['blocking'],
+  'bluegreen-resource-deleted': ['blocking'],
+  'data-resource-deleted': ['warning', 'blocking'],
+  'codedeploy-owned-attribute': ['blocking'],
+  'iam-wildcard': ['warning', 'blocking'],
+  'iam-wildcard-principal': ['warning', 'blocking'],
+  'iam-policy-unknown': ['info'],
+  'world-open-port': ['blocking'],
+  'broad-open-port': ['warning'],
+  'deployment-group-changed': ['info'],
+} as const satisfies Readonly<Record<string, readonly Severity[]>>;
+
 /** Stable identifiers of the hazard checks (documented in docs/plan-review.md). */
-export type HazardId =
-  | 'bluegreen-resource-replaced'
-  | 'bluegreen-resource-deleted'
-  | 'data-resource-deleted'
-  | 'codedeploy-owned-attribute'
-  | 'iam-wildcard'
-  | 'iam-wildcard-principal'
-  | 'iam-policy-unknown'
-  | 'world-open-port'
-  | 'deployment-group-changed';
+export type HazardId = keyof typeof HAZARDS;
 
 /** One hazard found in a plan. */
 export interface Finding {

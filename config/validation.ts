@@ -16,6 +16,7 @@ import { isCidr, parseIpv4Cidr } from './subnets';
 import { rangeOf, type RangedOptionPath } from './options';
 import { validateHookConfig } from '../hook-lambda/resolve-config';
 import { generatedAlarmCount, MAX_DEPLOYMENT_GROUP_ALARMS } from './alarms';
+import { AWS_REGION_PATTERN } from '../lib/aws-region';
 
 /** Memory sizes (MiB) Fargate accepts for each CPU size. */
 export const FARGATE_MEMORY_BY_CPU: Readonly<Record<number, readonly number[]>> = {
@@ -61,8 +62,7 @@ function range(from: number, to: number, step: number): number[] {
 const show = (value: unknown): string => (value === undefined ? 'undefined' : JSON.stringify(value));
 
 const NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
-/** Syntax of an AWS region code such as eu-west-1. */
-export const AWS_REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+export { AWS_REGION_PATTERN };
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z]{2}(-[a-z]+)+-\d{1,2}:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;

@@ -19,7 +19,11 @@ export interface AutoReleaseInputs {
   readonly hookLifecycleEvents: readonly string[];
 }
 
-/** Environment variable names the release CLI reads (its contract with the auto-release). */
+/**
+ * Every environment variable the release CLI reads in place of a flag (release/flags.ts declares each
+ * flag with its variable from here), and so the contract with the stack's auto-release, which sets
+ * the first ten. Part of the public API: pipelines set these names.
+ */
 export const RELEASE_ENV = {
   stack: 'RELEASE_STACK',
   application: 'RELEASE_APPLICATION',
@@ -31,6 +35,19 @@ export const RELEASE_ENV = {
   hookEvents: 'RELEASE_HOOK_EVENTS',
   hookLogGroup: 'RELEASE_HOOK_LOG_GROUP',
   region: 'RELEASE_REGION',
+  outputsFile: 'RELEASE_OUTPUTS_FILE',
+  revision: 'RELEASE_REVISION',
+  appSpecBucket: 'RELEASE_APPSPEC_BUCKET',
+  appSpecKey: 'RELEASE_APPSPEC_KEY',
+  appSpecVersion: 'RELEASE_APPSPEC_VERSION',
+  deploymentConfig: 'RELEASE_DEPLOYMENT_CONFIG',
+  description: 'RELEASE_DESCRIPTION',
+  timeoutInMinutes: 'RELEASE_TIMEOUT_IN_MINUTES',
+  until: 'RELEASE_UNTIL',
+  follow: 'RELEASE_FOLLOW',
+  endpointUrl: 'RELEASE_ENDPOINT_URL',
+  pollMinIntervalInMs: 'RELEASE_POLL_MIN_INTERVAL_IN_MS',
+  pollMaxIntervalInMs: 'RELEASE_POLL_MAX_INTERVAL_IN_MS',
 } as const;
 
 /** The command the provisioner runs (from the project root). */

@@ -109,10 +109,24 @@ describe('release CLI as a child process', () => {
   test('--help documents the flags, exit codes and IAM permissions, exit 0', async () => {
     const r = await cli(['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('--outputs-file <value>');
-    expect(r.stdout).toContain('--until <value>');
+    expect(r.stdout).toContain('--outputs-file <path>');
+    expect(r.stdout).toContain('--until <stage>');
     expect(r.stdout).toMatch(/Exit codes:[\s\S]*130/);
     expect(r.stdout).toContain('codedeploy:CreateDeployment');
+  });
+
+  test('--version prints the version, exit 0', async () => {
+    const r = await cli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^release \d+\.\d+\.\d+/);
+  });
+
+  test('an unknown flag is a usage error (exit 2) in the shared shape; --json still prints one document', async () => {
+    const r = await cli(['--json', '--outputs-flie', 'x.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^release: unknown flag --outputs-flie; flags are --outputs-file, /m);
+    expect(r.stderr).toContain("run 'npm run release -- --help' for usage");
+    expect(JSON.parse(r.stdout)).toMatchObject({ deploymentId: null, exitCode: 2, error: { code: 'InvalidInput' } });
   });
 
   test('--dry-run with an outputs file prints the request and AppSpec and exits 0 without calling AWS', async () => {

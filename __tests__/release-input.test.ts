@@ -196,15 +196,15 @@ describe('parseReleaseInput', () => {
         io(cdktfFile),
       ),
     );
+    // The command line is checked first (scripts/cli.ts, every problem at once), then the values resolved.
     expect(errs).toEqual([
-      'AWS region (--region) must look like us-east-1, got "mars"',
-      'revision type (--revision) must be inline or s3, got "zip"',
-      expect.stringMatching(/^stage \(--until\) must be one of install, test-traffic, ready, traffic-shifted, BeforeInstall, .*, got "halfway"$/),
+      '--container-port must be a whole number from 1 to 65535; received "70000"',
+      '--hook-events must be one or more of BeforeInstall, AfterInstall, AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic; received "Install"',
+      '--revision must be one of inline, s3; received "zip"',
+      expect.stringMatching(/^--until must be one of install, test-traffic, ready, traffic-shifted, BeforeInstall, .*; received "halfway"$/),
     ]);
-    const errs2 = errors(parseReleaseInput(['--outputs-file', 'outputs.json', '--container-port', '70000', '--hook-events', 'AfterInstall,Install'], {}, io(cdktfFile)));
-    expect(errs2).toEqual([
-      'container port (--container-port) must be an integer from 1 to 65535, got "70000"',
-      'hook lifecycle event "Install" (--hook-events) is not allowed; allowed: BeforeInstall, AfterInstall, AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic',
+    expect(errors(parseReleaseInput(['--outputs-file', 'outputs.json', '--region', 'mars'], {}, io(cdktfFile)))).toEqual([
+      '--region must be an AWS region code such as us-east-1; received "mars"',
     ]);
   });
 
@@ -249,7 +249,7 @@ describe('parseReleaseInput', () => {
   test('--follow takes a deployment id and excludes creating options', () => {
     expect(ok(parseReleaseInput(['--outputs-file', 'outputs.json', '--follow', 'd-ABCDEF123'], {}, io(cdktfFile))).followDeploymentId).toBe('d-ABCDEF123');
     expect(errors(parseReleaseInput(['--outputs-file', 'outputs.json', '--follow', 'ABC', '--dry-run', '--stop-active'], {}, io(cdktfFile)))).toEqual([
-      'deployment id to follow (--follow) must look like d-ABCDEFGH1, got "ABC"',
+      '--follow must be a deployment id such as d-ABCDEFGH1; received "ABC"',
       '--dry-run does not apply to --follow (it follows a deployment that already exists)',
       '--stop-active does not apply to --follow (it follows a deployment that already exists)',
     ]);
@@ -257,7 +257,30 @@ describe('parseReleaseInput', () => {
 
   test('unknown arguments and flags without values are errors; --json is remembered for the error document', () => {
     const result = parseReleaseInput(['--outputs-file', 'outputs.json', '--json', '--frobnicate', '--stack'], {}, io(cdktfFile));
-    expect(result).toEqual({ kind: 'error', json: true, errors: ['unknown argument "--frobnicate"; see --help', '--stack needs a value'] });
+    expect(result).toEqual({ kind: 'error', json: true, errors: [expect.stringMatching(/^unknown flag --frobnicate; flags are --outputs-file, --stack, /), '--stack needs a value (<name>)'] });
+  });
+
+  test('--version is answered like --help', () => {
+    expect(parseReleaseInput(['--version', '--bogus'], {}, io())).toEqual({ kind: 'version' });
+  });
+
+  test('a stack output is checked against the same declaration as its flag, naming the output and the file', () => {
+    const files = { 'o.json': { s: { ...devOutputs, ecs_container_port: 70000, hook_lifecycle_events: 'AfterInstall,Install' } } };
+    expect(errors(parseReleaseInput(['--outputs-file', 'o.json'], {}, io(files)))).toEqual([
+      'output "ecs_container_port" in stack "s" of o.json must be a whole number from 1 to 65535; received "70000"',
+      'output "hook_lifecycle_events" in stack "s" of o.json must be one or more of BeforeInstall, AfterInstall, AfterAllowTestTraffic, BeforeAllowTraffic, AfterAllowTraffic; received "Install"',
+    ]);
+  });
+
+  test('the result says where each value of the revision came from', () => {
+    const result = parseReleaseInput(['--outputs-file', 'outputs.json', '--task-definition-arn', TASK_DEF], { RELEASE_CONTAINER_NAME: 'web' }, io(cdktfFile));
+    expect(result.kind === 'ok' && result.sources).toEqual({
+      taskDefinitionArn: '--task-definition-arn',
+      containerName: 'RELEASE_CONTAINER_NAME (for --container-name)',
+      containerPort: 'output "ecs_container_port" in stack "bluegreen-dev" of outputs.json',
+      hookFunction: 'output "hook_function_name" in stack "bluegreen-dev" of outputs.json',
+      hookEvents: 'output "hook_lifecycle_events" in stack "bluegreen-dev" of outputs.json',
+    });
   });
 
   test('--help wins over everything else', () => {

@@ -1,18 +1,20 @@
 /**
- * The process shell of `npm run release`: reads argv/env/files, builds the CodeDeploy client, wires
- * signals and timers, and exits with the release's exit code. Everything it calls is testable
- * without it.
+ * The process shell of `npm run release`: resolves the input (files, git), builds the CodeDeploy
+ * client, wires signals and timers, and returns the release's exit code. The shared shell
+ * (scripts/cli.ts) parses the command line, answers --help/--version and reports usage errors;
+ * everything this calls is testable without it.
  */
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { type ParsedCommandLine, type ProgramIo, UsageError } from '../scripts/cli';
+import type { CodeDeploySender } from './aws-errors';
 import { createDiagnosticsClients, DEFAULT_DIAGNOSTICS_BUDGET, gatherDiagnostics, type Diagnostics, type DiagnosticsRequest } from './diagnostics';
-import { captureProcessWarnings, plainDisplay } from './display';
+import { captureProcessWarnings, plainDisplay, type TerminalSink, type TextSink } from './display';
 import { EXIT_CODES } from './exit-codes';
-import { helpText } from './help';
-import { parseReleaseInput, ParseIo } from './input';
-import { ReleaseReport, writeGithubFiles } from './report';
-import { CodeDeploySender, run, SignalSource } from './run';
+import { type ParseIo, resolveReleaseInput } from './input';
+import { type ReleaseReport, writeGithubFiles } from './report';
+import { run, type SignalSource } from './run';
 
 /** `<short sha> <subject>` of HEAD, or undefined outside a git checkout. */
 export function gitCommitDescription(cwd = process.cwd()): string | undefined {
@@ -69,70 +71,69 @@ async function diagnoseWithNewClients(request: DiagnosticsRequest, region: strin
   }
 }
 
-/** Runs the CLI and returns the exit code. */
-export async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const io: ParseIo = { readFile: (p) => readFileSync(p, 'utf8'), gitCommit: () => gitCommitDescription() };
-  const parsed = parseReleaseInput(argv, env, io);
-  const stdout = { write: (t: string) => void process.stdout.write(t) };
-  // The terminal's size is read at every redraw of the live display (a resize applies at the next one).
-  const stderr = {
-    write: (t: string) => void process.stderr.write(t),
+/** The program's writers; the terminal's size is read at every redraw of the live display (a resize applies at the next one). */
+const sinks = (io: ProgramIo): { stdout: TextSink; stderr: TerminalSink } => ({
+  stdout: { write: io.stdout },
+  stderr: {
+    write: io.stderr,
     get columns() {
       return process.stderr.columns;
     },
     get rows() {
       return process.stderr.rows;
     },
+  },
+});
+
+/**
+ * After bad input (exit 2): the GitHub step summary/outputs, the `result` line, and with `--json` the
+ * one JSON document the release promises whatever happens.
+ */
+export function reportInvalidInput(problems: readonly string[], io: ProgramIo): void {
+  const now = new Date().toISOString();
+  const report: ReleaseReport = {
+    deploymentId: null,
+    status: null,
+    exitCode: EXIT_CODES.invalidInput,
+    applicationName: null,
+    deploymentGroupName: null,
+    startedAt: now,
+    endedAt: now,
+    durationInSeconds: 0,
+    lifecycleEvents: [],
+    error: { code: 'InvalidInput', message: problems.join('; ') },
   };
-  if (parsed.kind === 'help') {
-    stdout.write(helpText());
-    return EXIT_CODES.success;
-  }
-  if (parsed.kind === 'error') {
-    for (const e of parsed.errors) stderr.write(`release: ${e}\n`);
-    stderr.write('release: see --help (or docs/release.md) for every flag and variable\n');
-    const now = new Date().toISOString();
-    const report: ReleaseReport = {
-      deploymentId: null,
-      status: null,
-      exitCode: EXIT_CODES.invalidInput,
-      applicationName: null,
-      deploymentGroupName: null,
-      startedAt: now,
-      endedAt: now,
-      durationInSeconds: 0,
-      lifecycleEvents: [],
-      error: { code: 'InvalidInput', message: parsed.errors.join('; ') },
-    };
-    const display = plainDisplay(stderr, Date.now);
-    const files = {
-      appendFile: (path: string, text: string) => appendFileSync(path, text),
-      ...(env.GITHUB_STEP_SUMMARY ? { stepSummaryPath: env.GITHUB_STEP_SUMMARY } : {}),
-      ...(env.GITHUB_OUTPUT ? { outputPath: env.GITHUB_OUTPUT } : {}),
-    };
-    for (const warning of writeGithubFiles(report, files)) display.line('warning', warning);
-    display.line('result', `NotStarted - exit ${EXIT_CODES.invalidInput}`);
-    if (parsed.json) stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    return EXIT_CODES.invalidInput;
-  }
-  const input = parsed.input;
+  const { stdout, stderr } = sinks(io);
+  const display = plainDisplay(stderr, Date.now);
+  const files = {
+    appendFile: (path: string, text: string) => appendFileSync(path, text),
+    ...(io.env.GITHUB_STEP_SUMMARY ? { stepSummaryPath: io.env.GITHUB_STEP_SUMMARY } : {}),
+    ...(io.env.GITHUB_OUTPUT ? { outputPath: io.env.GITHUB_OUTPUT } : {}),
+  };
+  for (const warning of writeGithubFiles(report, files)) display.line('warning', warning);
+  display.line('result', `NotStarted - exit ${EXIT_CODES.invalidInput}`);
+  if (io.argv.includes('--json')) stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+/** The program body of `npm run release` on the shared shell: resolves the input, runs the release, returns the exit code. */
+export async function releaseMain(parsed: ParsedCommandLine, io: ProgramIo): Promise<number> {
+  const fileIo: ParseIo = { readFile: (p) => readFileSync(p, 'utf8'), gitCommit: () => gitCommitDescription() };
+  const resolved = resolveReleaseInput(parsed, io.env, fileIo);
+  if (resolved.kind === 'error') throw new UsageError(resolved.errors[0] ?? 'invalid input', resolved.errors);
+  const input = resolved.input;
   // Before the client exists: the AWS SDK warns about the Node version when it is created.
   const warnings = captureProcessWarnings();
   // A dry run gets no client at all: it cannot call AWS even by mistake, and needs no credentials.
   // Only pass the endpoint when given: otherwise the SDK's AWS_ENDPOINT_URL_CODEDEPLOY etc. apply.
-  const codedeploy = input.dryRun
-    ? undefined
-    : new CodeDeployClient({ region: input.region, ...(input.endpointUrl ? { endpoint: input.endpointUrl } : {}) });
-  const noCalls: CodeDeploySender = {
-    send: () => Promise.reject(new Error('a dry run calls nothing')),
-  };
+  const codedeploy = input.dryRun ? undefined : new CodeDeployClient({ region: input.region, ...(input.endpointUrl ? { endpoint: input.endpointUrl } : {}) });
+  const noCalls: CodeDeploySender = { send: () => Promise.reject(new Error('a dry run calls nothing')) };
   const timers = timerSleep();
   try {
     const result = await run(input, {
       codedeploy: codedeploy ?? noCalls,
       clock: Date.now,
       sleep: timers.sleep,
-      output: { stdout, stderr, isTTY: process.stderr.isTTY === true },
+      output: { ...sinks(io), isTTY: process.stderr.isTTY === true },
       signals: processSignals,
       warnings,
       appendFile: (path, text) => appendFileSync(path, text),

@@ -48,3 +48,32 @@ export function selectStackOutputs(doc: unknown, fileName: string, stack: string
   }
   return { outputs: doc[chosen] as Record<string, unknown>, where: `stack ${JSON.stringify(chosen)} of ${fileName}` };
 }
+
+/**
+ * Reads, parses and selects the stack's outputs from the outputs file (when one is given).
+ * @param from where the file name came from, for messages (`--outputs-file` or `RELEASE_OUTPUTS_FILE`)
+ * @returns the outputs and where they came from, or the one problem that made the file unusable
+ */
+export function loadStackOutputs(
+  file: string | undefined,
+  from: string,
+  stack: string | undefined,
+  readFile: (path: string) => string,
+): { readonly outputs: StackOutputs; readonly where?: string; readonly unusableFile?: string; readonly problem?: string } {
+  if (file === undefined) return { outputs: {} };
+  let text: string;
+  try {
+    text = readFile(file);
+  } catch (err) {
+    return { outputs: {}, unusableFile: file, problem: `cannot read the outputs file ${file} (from ${from}): ${(err as Error).message}` };
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    return { outputs: {}, unusableFile: file, problem: `the outputs file ${file} is not valid JSON: ${(err as Error).message}` };
+  }
+  const selected = selectStackOutputs(doc, file, stack);
+  if ('error' in selected) return { outputs: {}, unusableFile: file, problem: selected.error };
+  return { outputs: selected.outputs, where: selected.where };
+}

@@ -1,8 +1,10 @@
 /**
  * `npm run release`: starts a CodeDeploy ECS blue/green deployment and follows it (docs/release.md).
- * Thin entry point; the logic lives in release/.
+ * Thin entry point on the shared shell; the logic lives in release/.
  */
-import { main } from '../release/main';
+import { EXIT_INTERNAL, processIo, runProgram } from './cli';
+import { RELEASE_PROGRAM } from '../release/flags';
+import { releaseMain, reportInvalidInput } from '../release/main';
 
 if (require.main === module) {
   let settled = false;
@@ -10,20 +12,9 @@ if (require.main === module) {
   process.on('beforeExit', () => {
     if (!settled) {
       process.stderr.write('release: internal error: the release ended without a result\n');
-      process.exit(5);
+      process.exit(EXIT_INTERNAL);
     }
   });
-  main(process.argv.slice(2), process.env).then(
-    (code) => {
-      settled = true;
-      process.exitCode = code;
-      // A second Ctrl-C may leave an SDK request in flight; do not wait for it.
-      if (code === 130) process.exit(code);
-    },
-    (err: unknown) => {
-      settled = true;
-      process.stderr.write(`release: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(5);
-    },
-  );
+  const io = processIo();
+  void runProgram(RELEASE_PROGRAM, releaseMain, { ...io, exit: (code) => ((settled = true), io.exit(code)) }, { afterUsageError: reportInvalidInput });
 }

@@ -10,21 +10,61 @@ import { FORCE_NEW } from './provider-facts';
 /** Environment variable naming a drift file: a JSON array of {@link DriftPatch}. */
 export const DRIFT_FILE_ENV = 'OFFLINE_TF_DRIFT_FILE';
 
-/** The fake AWS account every ARN is issued in. */
+/** The fake AWS account every ARN is issued in, unless {@link ACCOUNT_ID_ENV} names another. */
 export const FAKE_ACCOUNT_ID = '123456789012';
+
+/**
+ * Environment variable of the provider process: the 12-digit account its fake ARNs and ids use
+ * (e.g. `000000000000`, which no real account has, for values a person will read).
+ */
+export const ACCOUNT_ID_ENV = 'OFFLINE_TF_ACCOUNT_ID';
+
+/**
+ * Environment variable of the provider process: a word put into the names the provider makes up
+ * (load balancer DNS names, buckets named from a prefix), e.g. `offline`, so nobody mistakes them
+ * for real ones.
+ */
+export const NAME_MARK_ENV = 'OFFLINE_TF_NAME_MARK';
 
 /** Provider-level settings that shape planned and applied values. */
 export interface ProviderSettings {
   readonly region: string;
   readonly defaultTags: { readonly [key: string]: string };
+  /** The fake account of ARNs and ids. */
+  readonly accountId: string;
+  /** Word put into made-up names (see {@link NAME_MARK_ENV}). @default - none */
+  readonly nameMark?: string;
 }
 
 /** Settings when the provider configuration gives none. */
-export const DEFAULT_SETTINGS: ProviderSettings = { region: 'us-east-1', defaultTags: {} };
+export const DEFAULT_SETTINGS: ProviderSettings = { region: 'us-east-1', defaultTags: {}, accountId: FAKE_ACCOUNT_ID };
 
-/** Reads region and default_tags out of a decoded provider configuration. */
-export function providerSettings(config: Value): ProviderSettings {
-  if (!isObject(config)) return DEFAULT_SETTINGS;
+/**
+ * The account id named by {@link ACCOUNT_ID_ENV} in `env`, or {@link FAKE_ACCOUNT_ID}.
+ * @throws when the variable is set but is not 12 digits
+ */
+export function accountIdFrom(env: Readonly<Record<string, string | undefined>>): string {
+  const value = env[ACCOUNT_ID_ENV];
+  if (value === undefined || value === '') return FAKE_ACCOUNT_ID;
+  if (!/^\d{12}$/.test(value)) throw new Error(`${ACCOUNT_ID_ENV} must be 12 digits (an AWS account id); received ${JSON.stringify(value)}`);
+  return value;
+}
+
+/**
+ * The provider-process settings of `env`: {@link ACCOUNT_ID_ENV} and {@link NAME_MARK_ENV}.
+ * @throws when the account is not 12 digits or the mark is not lowercase letters and digits (1–16)
+ */
+export function processSettings(env: Readonly<Record<string, string | undefined>>): ProviderSettings {
+  const mark = env[NAME_MARK_ENV];
+  if (mark !== undefined && mark !== '' && !/^[a-z0-9]{1,16}$/.test(mark)) {
+    throw new Error(`${NAME_MARK_ENV} must be 1 to 16 lowercase letters or digits (it goes into DNS and bucket names); received ${JSON.stringify(mark)}`);
+  }
+  return { ...DEFAULT_SETTINGS, accountId: accountIdFrom(env), ...(mark ? { nameMark: mark } : {}) };
+}
+
+/** Reads region and default_tags out of a decoded provider configuration; account and mark come from `base`. */
+export function providerSettings(config: Value, base: ProviderSettings = DEFAULT_SETTINGS): ProviderSettings {
+  if (!isObject(config)) return base;
   const region = typeof config.region === 'string' && config.region ? config.region : DEFAULT_SETTINGS.region;
   const defaultTags: Record<string, string> = {};
   const dt = config.default_tags;
@@ -33,7 +73,7 @@ export function providerSettings(config: Value): ProviderSettings {
       for (const [k, v] of Object.entries(block.tags)) if (typeof v === 'string') defaultTags[k] = v;
     }
   }
-  return { region, defaultTags };
+  return { region, defaultTags, accountId: base.accountId, ...(base.nameMark ? { nameMark: base.nameMark } : {}) };
 }
 
 type Obj = { [key: string]: Value };
@@ -146,9 +186,12 @@ function lastSegment(v: Value | undefined): string | undefined {
  * Well-formed values for the computed attributes of the types our stacks use. Deterministic: the
  * same configuration always gets the same ids and ARNs.
  */
-function knownFakes(type: string, obj: Obj, region: string): Obj {
-  const acct = FAKE_ACCOUNT_ID;
-  const name = identity(type, obj);
+function knownFakes(type: string, obj: Obj, settings: ProviderSettings): Obj {
+  const { region, accountId: acct, nameMark } = settings;
+  const mark = nameMark ? `${nameMark}-` : '';
+  // A bucket named from a prefix: Terraform appends a unique suffix (26 characters) to the prefix.
+  const prefixed = str(obj.bucket_prefix) && !str(obj.bucket) ? `${str(obj.bucket_prefix)}${mark}${hex(JSON.stringify(obj.bucket_prefix), 26 - mark.length)}` : undefined;
+  const name = prefixed ?? identity(type, obj);
   const seed = `${type}/${name}/${JSON.stringify(obj.vpc_id ?? null)}`;
   const arn = (service: string, resource: string, regional = true): string => `arn:aws:${service}:${regional ? region : ''}:${acct}:${resource}`;
   const elb = (resource: string): string => arn('elasticloadbalancing', resource);
@@ -173,7 +216,7 @@ function knownFakes(type: string, obj: Obj, region: string): Obj {
         arn: elb(`loadbalancer/${suffix}`),
         arn_suffix: suffix,
         id: elb(`loadbalancer/${suffix}`),
-        dns_name: `${obj.internal === true ? 'internal-' : ''}${name}-${parseInt(hex(seed, 8), 16) % 1000000000}.${region}.elb.amazonaws.com`,
+        dns_name: `${obj.internal === true ? 'internal-' : ''}${name}-${mark}${parseInt(hex(seed, 8), 16) % 1000000000}.${region}.elb.amazonaws.com`,
         zone_id: 'Z35SXDOTRQ7X7K',
         vpc_id: `vpc-${hex(`vpc/${seed}`, 17)}`,
       };
@@ -274,8 +317,8 @@ function uuid(seed: string): string {
 }
 
 /** A plausible value of `type` for a computed attribute nothing more specific is known about. */
-function genericFake(name: string, type: CtyType, seed: string): Value {
-  if (type === 'string') return /account_id|owner_id$/.test(name) ? FAKE_ACCOUNT_ID : `${name.replace(/_/g, '-')}-${hex(`${seed}/${name}`, 8)}`;
+function genericFake(name: string, type: CtyType, seed: string, acct: string): Value {
+  if (type === 'string') return /account_id|owner_id$/.test(name) ? acct : `${name.replace(/_/g, '-')}-${hex(`${seed}/${name}`, 8)}`;
   if (type === 'number') return 0;
   if (type === 'bool') return false;
   if (type === 'dynamic') return null;
@@ -284,15 +327,15 @@ function genericFake(name: string, type: CtyType, seed: string): Value {
   return [];
 }
 
-function resolveUnknowns(block: SchemaBlock, obj: Obj, fakes: Obj, seed: string): Obj {
+function resolveUnknowns(block: SchemaBlock, obj: Obj, fakes: Obj, seed: string, acct: string): Obj {
   const out: Obj = { ...obj };
   for (const [name, a] of Object.entries(block.attributes)) {
-    if (out[name] instanceof Unknown) out[name] = name in fakes ? conform(fakes[name], a.type) : genericFake(name, a.type, seed);
+    if (out[name] instanceof Unknown) out[name] = name in fakes ? conform(fakes[name], a.type) : genericFake(name, a.type, seed, acct);
   }
   for (const [name, nb] of Object.entries(block.blocks)) {
     const v = out[name];
-    if (nb.nesting === 'single' && isObject(v)) out[name] = resolveUnknowns(nb.block, v, {}, `${seed}/${name}`);
-    if (Array.isArray(v)) out[name] = v.map((el, i) => (isObject(el) ? resolveUnknowns(nb.block, el, {}, `${seed}/${name}/${i}`) : el));
+    if (nb.nesting === 'single' && isObject(v)) out[name] = resolveUnknowns(nb.block, v, {}, `${seed}/${name}`, acct);
+    if (Array.isArray(v)) out[name] = v.map((el, i) => (isObject(el) ? resolveUnknowns(nb.block, el, {}, `${seed}/${name}/${i}`, acct) : el));
   }
   return out;
 }
@@ -300,8 +343,8 @@ function resolveUnknowns(block: SchemaBlock, obj: Obj, fakes: Obj, seed: string)
 /** Applies a planned change: the planned state with every unknown replaced by a fake value. */
 export function applyResource(type: string, schema: SchemaBlock, planned: Value, settings: ProviderSettings): Value {
   if (!isObject(planned)) return null;
-  const fakes = knownFakes(type, planned, settings.region);
-  return resolveUnknowns(schema, planned, fakes, `${type}/${identity(type, planned)}`);
+  const fakes = knownFakes(type, planned, settings);
+  return resolveUnknowns(schema, planned, fakes, `${type}/${identity(type, planned)}`, settings.accountId);
 }
 
 /** One drift patch: in state of `type` whose attributes equal `match`, overwrite `set`. */
@@ -363,7 +406,7 @@ export function readDataSource(type: string, schema: SchemaBlock, config: Value,
       Object.assign(known, { id: region, name: region, region, description: 'Offline stand-in region', endpoint: `ec2.${region}.amazonaws.com` });
       break;
     case 'aws_caller_identity':
-      Object.assign(known, { id: FAKE_ACCOUNT_ID, account_id: FAKE_ACCOUNT_ID, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:user/offline-terraform`, user_id: 'AIDAOFFLINESTANDIN0001' });
+      Object.assign(known, { id: settings.accountId, account_id: settings.accountId, arn: `arn:aws:iam::${settings.accountId}:user/offline-terraform`, user_id: 'AIDAOFFLINESTANDIN0001' });
       break;
     case 'aws_partition':
       Object.assign(known, { id: 'aws', partition: 'aws', dns_suffix: 'amazonaws.com', reverse_dns_prefix: 'com.amazonaws' });
@@ -384,7 +427,7 @@ export function readDataSource(type: string, schema: SchemaBlock, config: Value,
   const out: Obj = conformBlock(cfg, schema) as Obj;
   for (const [name, a] of Object.entries(schema.attributes)) {
     if (!a.computed || (out[name] !== null && out[name] !== undefined)) continue;
-    out[name] = name in known ? conform(known[name], a.type) : genericFake(name, a.type, `${type}/${JSON.stringify(cfg)}`);
+    out[name] = name in known ? conform(known[name], a.type) : genericFake(name, a.type, `${type}/${JSON.stringify(cfg)}`, settings.accountId);
   }
   return out;
 }

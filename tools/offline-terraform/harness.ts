@@ -1,17 +1,22 @@
 /**
  * Runs the real Terraform CLI offline against the stand-in provider: writes a private CLI
- * configuration (dev_overrides for hashicorp/aws and hashicorp/null) into a temporary home, the
- * bundled provider program and its schemas next to it, and runs terraform with that environment.
- * Nothing here reads or writes the user's own Terraform configuration or touches the network.
+ * configuration (a filesystem mirror holding hashicorp/aws and hashicorp/null) into a temporary home,
+ * the provider's schemas next to it, and runs terraform with that environment. The provider program
+ * is one cached bundle (provider-bundle.ts). Terraform either starts it for each command as it starts
+ * a real provider, or reattaches to processes the harness started once (shared-providers.ts).
+ * Nothing here reads or writes the user's own Terraform configuration or touches the network, and
+ * nothing here knows the app: callers hand in Terraform JSON configurations.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildProviderSchemas, defaultCacheDir, PROVIDER_PACKAGES, typesUsed } from './schema';
 import type { ProviderName } from './schema';
 import { DRIFT_FILE_ENV } from './behaviour';
 import type { DriftPatch } from './behaviour';
+import { providerBundle } from './provider-bundle';
+import { schemaFile, startSharedProviders, type SharedProviders } from './shared-providers';
 
 /** The parts of a Terraform JSON configuration the harness looks at. */
 export interface TerraformJson {
@@ -19,6 +24,14 @@ export interface TerraformJson {
   readonly resource?: { readonly [type: string]: unknown };
   readonly data?: { readonly [type: string]: unknown };
   readonly [key: string]: unknown;
+}
+
+/** Thrown by {@link OfflineTerraform.run} when the terraform executable cannot be started. */
+export class TerraformNotFoundError extends Error {
+  constructor(readonly binary: string, cause: string) {
+    super(`cannot run ${JSON.stringify(binary)} (${cause}): install Terraform 1.x and put it on PATH (https://developer.hashicorp.com/terraform/install)`);
+    this.name = 'TerraformNotFoundError';
+  }
 }
 
 /** Result of one terraform command. */
@@ -31,7 +44,10 @@ export interface TerraformResult {
 
 /** Options for {@link createOfflineTerraform}. */
 export interface OfflineTerraformOptions {
-  /** Every configuration this instance will run; the provider serves exactly the types they use. */
+  /**
+   * Configurations this instance will run; the provider serves exactly the types they use. More can
+   * be added later with {@link OfflineTerraform.serve} (e.g. once a synth has written them).
+   */
   readonly configs: readonly TerraformJson[];
   /**
    * Where reconstructed schemas are cached.
@@ -59,8 +75,17 @@ export interface PlanJson {
 
 /** Options of {@link OfflineTerraform.run}. */
 export interface RunOptions {
-  /** Drift patches the provider applies when Terraform reads resources (plays an outside change). */
+  /**
+   * Drift patches the provider applies when Terraform reads resources (plays an outside change).
+   * Not with `providers` (give shared providers their drift when starting them).
+   */
   readonly drift?: readonly DriftPatch[];
+  /**
+   * Shared provider processes to reattach to (from {@link OfflineTerraform.startProviders}) instead of
+   * letting Terraform start the provider for each phase of the command.
+   * @default - Terraform starts the provider, as it starts a real one
+   */
+  readonly providers?: SharedProviders;
   /**
    * Gives up after this long.
    * @default 120000
@@ -86,20 +111,6 @@ function makeCertificate(dir: string): void {
     { encoding: 'utf8' },
   );
   if (result.status !== 0) throw new Error(`openssl could not create the provider's certificate: ${result.stderr || result.error?.message}`);
-}
-
-function bundleProvider(outfile: string): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const esbuild = require('esbuild') as typeof import('esbuild');
-  esbuild.buildSync({
-    entryPoints: [path.join(__dirname, 'provider-server.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile,
-    logLevel: 'silent',
-  });
 }
 
 /** The CLI configuration text: a filesystem mirror holding our two providers, nothing else. */
@@ -172,13 +183,68 @@ export function offlineTerraformEnv(inherited: NodeJS.ProcessEnv, home: string):
 export class OfflineTerraform {
   /** Environment for terraform commands (CLI config, no checkpoint, automation mode). */
   readonly env: NodeJS.ProcessEnv;
+  private readonly types = { resources: new Set<string>(), dataSources: new Set<string>() };
+  private readonly configs: TerraformJson[] = [];
+  private readonly shared = new Set<SharedProviders>();
+  private hasCertificate = false;
 
   constructor(
-    /** Temporary directory holding the CLI config, provider program, schemas and certificate. */
+    /** Temporary directory holding the CLI config, provider mirror, schemas and certificate. */
     readonly home: string,
     private readonly terraformBinary: string,
+    /** The provider bundle (provider-bundle.ts). */
+    readonly providerJs: string,
+    private readonly cacheDir: string,
   ) {
     this.env = offlineTerraformEnv(process.env, home);
+  }
+
+  /**
+   * Adds configurations: the provider then serves the types they use too, and the mirror offers the
+   * provider versions they pin. Safe while shared providers run (they read the schemas again).
+   */
+  serve(configs: readonly TerraformJson[]): void {
+    for (const c of configs) {
+      this.configs.push(c);
+      const used = typesUsed(c);
+      used.resources.forEach((t) => this.types.resources.add(t));
+      used.dataSources.forEach((t) => this.types.dataSources.add(t));
+    }
+    const wanted = { resources: [...this.types.resources].sort(), dataSources: [...this.types.dataSources].sort() };
+    // Unpacked filesystem-mirror layout: <mirror>/<host>/<namespace>/<type>/<version>/<os_arch>/terraform-provider-<type>_v<version>
+    const mirror = path.join(this.home, 'mirror');
+    for (const p of PROVIDERS) {
+      // Through a temporary name: a shared provider may read the file at any moment.
+      const file = schemaFile(this.home, p);
+      writeFileSync(`${file}.tmp`, JSON.stringify(buildProviderSchemas(p, wanted, this.cacheDir)));
+      renameSync(`${file}.tmp`, file);
+      const script = `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(this.providerJs)} ${p} ${JSON.stringify(this.home)}\n`;
+      for (const version of mirrorVersions(p, this.configs)) {
+        const dir = path.join(mirror, 'registry.terraform.io', 'hashicorp', p, version, terraformPlatform());
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(path.join(dir, `terraform-provider-${p}_v${version}`), script, { mode: 0o755 });
+      }
+    }
+    writeFileSync(path.join(this.home, 'terraform.rc'), cliConfig(mirror));
+  }
+
+  /**
+   * Starts one process per provider that commands given `{ providers }` reattach to, and resolves when
+   * they answer. They may start before {@link serve} has been given any configuration. Stopped by
+   * {@link dispose} (or their own `stop`). See shared-providers.ts for what may share one set.
+   */
+  async startProviders(options: { readonly drift?: readonly DriftPatch[]; readonly accountId?: string } = {}): Promise<SharedProviders> {
+    let driftFile: string | undefined;
+    if (options.drift) {
+      driftFile = path.join(this.home, `drift-shared-${Date.now()}-${Math.random().toString(16).slice(2, 8)}.json`);
+      writeFileSync(driftFile, JSON.stringify(options.drift));
+    }
+    for (const p of PROVIDERS) {
+      if (!existsSync(schemaFile(this.home, p))) this.serve([]);
+    }
+    const providers = await startSharedProviders({ home: this.home, bundle: this.providerJs, providers: PROVIDERS, driftFile, accountId: options.accountId });
+    this.shared.add(providers);
+    return providers;
   }
 
   /**
@@ -204,6 +270,14 @@ export class OfflineTerraform {
   /** Runs `terraform <args>` in `cwd`. Never throws for a non-zero exit; check `code`. */
   run(cwd: string, args: readonly string[], options: RunOptions = {}): Promise<TerraformResult> {
     const env = { ...this.env };
+    if (options.providers) {
+      if (options.drift) return Promise.reject(new Error('drift with shared providers: give the drift to startProviders'));
+      env.TF_REATTACH_PROVIDERS = options.providers.reattach;
+    } else if (!this.hasCertificate) {
+      // Only a provider Terraform starts itself speaks AutoMTLS.
+      makeCertificate(this.home);
+      this.hasCertificate = true;
+    }
     if (options.drift) {
       const driftFile = path.join(cwd, `.drift-${Date.now()}-${Math.random().toString(16).slice(2)}.json`);
       writeFileSync(driftFile, JSON.stringify(options.drift));
@@ -217,9 +291,9 @@ export class OfflineTerraform {
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
       const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutInMs ?? 120000);
-      child.on('error', (err) => {
+      child.on('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(err);
+        reject(err.code === 'ENOENT' || err.code === 'EACCES' ? new TerraformNotFoundError(this.terraformBinary, err.code) : err);
       });
       child.on('close', (code) => {
         clearTimeout(timer);
@@ -259,8 +333,10 @@ export class OfflineTerraform {
     return { code: result.code, output: result.stdout, json };
   }
 
-  /** Removes the temporary home and every work dir in it. */
+  /** Stops shared providers and removes the temporary home and every work dir in it. */
   dispose(): void {
+    for (const p of this.shared) void p.stop();
+    this.shared.clear();
     rmSync(this.home, { recursive: true, force: true });
   }
 }
@@ -275,34 +351,17 @@ export function withLocalBackend(config: TerraformJson): TerraformJson {
   return { ...config, terraform };
 }
 
-/** Sets up the private Terraform environment for the given configurations. */
+/**
+ * Sets up the private Terraform environment for the given configurations: a temporary home, the
+ * provider bundle (from the cache when its sources are unchanged), the schemas and the mirror.
+ */
 export function createOfflineTerraform(options: OfflineTerraformOptions): OfflineTerraform {
   const home = mkdtempSync(path.join(os.tmpdir(), 'offline-terraform-'));
   try {
-    const types = { resources: new Set<string>(), dataSources: new Set<string>() };
-    for (const c of options.configs) {
-      const used = typesUsed(c);
-      used.resources.forEach((t) => types.resources.add(t));
-      used.dataSources.forEach((t) => types.dataSources.add(t));
-    }
-    const wanted = { resources: [...types.resources], dataSources: [...types.dataSources] };
     const cacheDir = options.cacheDir ?? defaultCacheDir();
-    const providerJs = path.join(home, 'provider.js');
-    bundleProvider(providerJs);
-    makeCertificate(home);
-    // Unpacked filesystem-mirror layout: <mirror>/<host>/<namespace>/<type>/<version>/<os_arch>/terraform-provider-<type>_v<version>
-    const mirror = path.join(home, 'mirror');
-    for (const p of PROVIDERS) {
-      writeFileSync(path.join(home, `schema-${p}.json`), JSON.stringify(buildProviderSchemas(p, wanted, cacheDir)));
-      const script = `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(providerJs)} ${p} ${JSON.stringify(home)}\n`;
-      for (const version of mirrorVersions(p, options.configs)) {
-        const dir = path.join(mirror, 'registry.terraform.io', 'hashicorp', p, version, terraformPlatform());
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(path.join(dir, `terraform-provider-${p}_v${version}`), script, { mode: 0o755 });
-      }
-    }
-    writeFileSync(path.join(home, 'terraform.rc'), cliConfig(mirror));
-    return new OfflineTerraform(home, options.terraformBinary ?? 'terraform');
+    const tf = new OfflineTerraform(home, options.terraformBinary ?? 'terraform', providerBundle(cacheDir).file, cacheDir);
+    tf.serve(options.configs);
+    return tf;
   } catch (err) {
     rmSync(home, { recursive: true, force: true });
     throw err;

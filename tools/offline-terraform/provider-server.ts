@@ -1,26 +1,30 @@
 /**
  * The stand-in provider process Terraform starts as `hashicorp/aws` or `hashicorp/null`:
- * a tfplugin6 gRPC server on a unix socket with go-plugin's handshake line and AutoMTLS.
+ * a tfplugin6 gRPC server on a unix socket with go-plugin's handshake line.
  *
- * Usage (from the wrapper script the harness writes): `node provider.js <aws|null> <home dir>`,
- * where the home dir holds `schema-<provider>.json`, `server.key` and `server.crt`.
- * `OFFLINE_TF_DRIFT_FILE` may name a JSON array of drift patches (see behaviour.ts) applied on read.
+ * Usage: `node provider.js <aws|null> <home dir>`, where the home dir holds `schema-<provider>.json`
+ * (read when the first call needs it, and again whenever it is rewritten), plus `server.key` and
+ * `server.crt` when Terraform starts the process itself and asks for AutoMTLS (`PLUGIN_CLIENT_CERT`).
+ * Without that variable it serves plain gRPC on a socket in a private (0700) directory: the way the
+ * harness starts one shared process that several Terraform commands reattach to
+ * (`TF_REATTACH_PROVIDERS`). With `OFFLINE_TF_EXIT_WITH_STDIN=1` it exits when its stdin closes, so a
+ * shared process never outlives the harness that started it.
+ * `OFFLINE_TF_DRIFT_FILE` may name a JSON array of drift patches (see behaviour.ts) applied on read;
+ * `OFFLINE_TF_ACCOUNT_ID` and `OFFLINE_TF_NAME_MARK` shape the fake values (see behaviour.ts).
  */
 import * as grpc from '@grpc/grpc-js';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { applyResource, DEFAULT_SETTINGS, DRIFT_FILE_ENV, planResource, providerSettings, readDataSource, readResource } from './behaviour';
+import { applyResource, DEFAULT_SETTINGS, processSettings, DRIFT_FILE_ENV, planResource, providerSettings, readDataSource, readResource } from './behaviour';
 import type { DriftPatch, ProviderSettings } from './behaviour';
 import { conformBlock, decodeMsgpack, encodeMsgpack } from './cty';
 import type { SchemaBlock, Value } from './cty';
+import { EXIT_WITH_STDIN_ENV, handshakeLine, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE } from './handshake';
 import * as msg from './messages';
 import type { Diagnostic, DynamicValueIn } from './messages';
 import type { ProviderSchemas } from './schema';
 
-/** go-plugin's magic cookie for Terraform providers (public, part of the plugin handshake). */
-const MAGIC_COOKIE_KEY = 'TF_PLUGIN_MAGIC_COOKIE';
-const MAGIC_COOKIE_VALUE = 'd602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2';
 
 
 function decodeValue(v: DynamicValueIn | undefined): Value {
@@ -38,23 +42,38 @@ function loadDrift(): DriftPatch[] {
   return parsed as DriftPatch[];
 }
 
+/**
+ * The schemas of `file`, read again whenever the file changes: a shared provider may start before
+ * the harness knows which types the configurations use.
+ */
+export function schemaFileLoader(file: string): () => ProviderSchemas {
+  let loaded: { stamp: string; schemas: ProviderSchemas } | undefined;
+  return () => {
+    const st = statSync(file);
+    const stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
+    if (loaded?.stamp !== stamp) loaded = { stamp, schemas: JSON.parse(readFileSync(file, 'utf8')) as ProviderSchemas };
+    return loaded.schemas;
+  };
+}
+
 /** Handles one RPC: request bytes in, response bytes out. */
-export function createHandlers(schemas: ProviderSchemas): Record<string, (req: Buffer) => Buffer> {
-  let settings: ProviderSettings = DEFAULT_SETTINGS;
+export function createHandlers(source: ProviderSchemas | (() => ProviderSchemas), baseSettings: ProviderSettings = DEFAULT_SETTINGS): Record<string, (req: Buffer) => Buffer> {
+  const load = typeof source === 'function' ? source : () => source;
+  let settings: ProviderSettings = baseSettings;
   const resourceSchema = (t: string): SchemaBlock => {
-    const s = schemas.resources[t];
+    const s = load().resources[t];
     if (!s) throw new Error(`the offline stand-in has no schema for resource type ${t}`);
     return s;
   };
   const noDiags: Diagnostic[] = [];
   return {
-    GetMetadata: () => msg.encodeGetMetadataResponse(Object.keys(schemas.resources), Object.keys(schemas.dataSources)),
-    GetProviderSchema: () => msg.encodeGetProviderSchemaResponse(schemas),
+    GetMetadata: () => msg.encodeGetMetadataResponse(Object.keys(load().resources), Object.keys(load().dataSources)),
+    GetProviderSchema: () => msg.encodeGetProviderSchemaResponse(load()),
     ValidateProviderConfig: () => msg.encodeDiagnosticsOnly(2, noDiags),
     ValidateResourceConfig: () => msg.encodeDiagnosticsOnly(1, noDiags),
     ValidateDataResourceConfig: () => msg.encodeDiagnosticsOnly(1, noDiags),
     ConfigureProvider: (buf) => {
-      settings = providerSettings(decodeValue(msg.decodeRequest('ConfigureProvider', buf).config));
+      settings = providerSettings(decodeValue(msg.decodeRequest('ConfigureProvider', buf).config), baseSettings);
       return msg.encodeDiagnosticsOnly(1, noDiags);
     },
     UpgradeResourceState: (buf) => {
@@ -86,7 +105,7 @@ export function createHandlers(schemas: ProviderSchemas): Record<string, (req: B
     },
     ReadDataSource: (buf) => {
       const req = msg.decodeRequest('ReadDataSource', buf);
-      const schema = schemas.dataSources[req.typeName];
+      const schema = load().dataSources[req.typeName];
       if (!schema) throw new Error(`the offline stand-in has no schema for data source ${req.typeName}`);
       const state = readDataSource(req.typeName, schema, decodeValue(req.config), settings);
       return msg.encodeReadDataSourceResponse(encodeMsgpack(state), noDiags);
@@ -138,12 +157,12 @@ export function main(): void {
     process.stderr.write('usage: provider.js <aws|null> <home dir>\n');
     process.exit(1);
   }
-  const schemas = JSON.parse(readFileSync(path.join(home, `schema-${provider}.json`), 'utf8')) as ProviderSchemas;
+  const baseSettings = processSettings(process.env);
   const clientCert = process.env.PLUGIN_CLIENT_CERT;
-  const serverCert = readFileSync(path.join(home, 'server.crt'));
-  const serverKey = readFileSync(path.join(home, 'server.key'));
+  // AutoMTLS only when Terraform started us and asks for it: a reattached process has no certificate.
+  const serverCert = clientCert ? readFileSync(path.join(home, 'server.crt')) : undefined;
   const credentials = clientCert
-    ? grpc.ServerCredentials.createSsl(Buffer.from(clientCert), [{ private_key: serverKey, cert_chain: serverCert }], true)
+    ? grpc.ServerCredentials.createSsl(Buffer.from(clientCert), [{ private_key: readFileSync(path.join(home, 'server.key')), cert_chain: serverCert! }], true)
     : grpc.ServerCredentials.createInsecure();
 
   const socketDir = mkdtempSync(path.join(os.tmpdir(), 'otf-'));
@@ -154,7 +173,7 @@ export function main(): void {
     rmSync(socketDir, { recursive: true, force: true });
     process.exit(0);
   };
-  const providerService = unaryService('tfplugin6.Provider', createHandlers(schemas));
+  const providerService = unaryService('tfplugin6.Provider', createHandlers(schemaFileLoader(path.join(home, `schema-${provider}.json`)), baseSettings));
   server.addService(providerService.definition, providerService.implementation);
   // go-plugin asks the plugin to exit through its controller service; answering promptly saves
   // Terraform a two-second wait before it kills the process.
@@ -166,6 +185,9 @@ export function main(): void {
   });
   server.addService(controller.definition, controller.implementation);
   process.on('SIGTERM', shutdown);
+  if (process.env[EXIT_WITH_STDIN_ENV] === '1') {
+    process.stdin.on('end', shutdown).on('error', shutdown).resume();
+  }
   process.on('SIGINT', () => undefined); // Terraform forwards Ctrl-C; it stops us through Shutdown.
 
   server.bindAsync(`unix://${socket}`, credentials, (err) => {
@@ -173,12 +195,12 @@ export function main(): void {
       process.stderr.write(`offline provider: cannot listen on ${socket}: ${err.message}\n`);
       process.exit(1);
     }
-    const der = serverCert
+    const der = (serverCert ?? Buffer.alloc(0))
       .toString('utf8')
       .replace(/-----(BEGIN|END) CERTIFICATE-----/g, '')
       .replace(/\s+/g, '');
     const certField = clientCert ? der.replace(/=+$/, '') : '';
-    process.stdout.write(`1|6|unix|${socket}|grpc|${certField}\n`);
+    process.stdout.write(handshakeLine(socket, certField));
   });
 }
 

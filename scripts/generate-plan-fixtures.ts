@@ -13,7 +13,8 @@ import * as path from 'node:path';
 import { codeDeployReleaseDrift, withoutIgnoreChanges } from '../tools/offline-terraform/codedeploy-drift';
 import { createOfflineTerraform, readStackConfig } from '../tools/offline-terraform/harness';
 import type { PlanJson, TerraformJson } from '../tools/offline-terraform/harness';
-import { listStacks, PROJECT_ROOT } from '../tools/offline-terraform/stacks';
+import { listStacks } from '../tools/offline-terraform/stacks';
+import { PROJECT_ROOT } from './offline-stacks';
 
 const OUT_DIR = path.join(PROJECT_ROOT, '__tests__', 'fixtures', 'plans', 'generated');
 

@@ -1,79 +1,113 @@
 /**
- * `npm run validate`: synthesizes the app, then runs the real `terraform init` + `terraform validate`
- * on every stack, offline, against the stand-in provider (tools/offline-terraform).
- *
- *   npm run validate                       # synth, then validate every stack
- *   npm run validate -- --skip-synth       # validate what is already in cdktf.out/stacks
- *   npm run validate -- --stack bluegreen-dev
- *
- * Exit codes: 0 every stack is valid; 1 a stack is invalid (or synth/terraform failed); 2 usage error.
+ * `npm run validate`: synthesizes the stacks the app declares, then runs the real `terraform validate`
+ * on each of them, in parallel, offline against the stand-in provider (tools/offline-terraform).
+ * A stack directory in cdktf.out that the app does not declare (an environment since deleted) is
+ * named and left out. See docs/offline-terraform.md.
  */
 import * as path from 'node:path';
-import { createOfflineTerraform, readStackConfig } from '../tools/offline-terraform/harness';
-import { listStacks, runCommandLine, STACKS_DIR, synthApp, terraformErrors } from '../tools/offline-terraform/stacks';
+import { createOfflineTerraform, readStackConfig, type OfflineTerraform } from '../tools/offline-terraform/harness';
+import type { SharedProviders } from '../tools/offline-terraform/shared-providers';
+import { listStacks, terraformErrors } from '../tools/offline-terraform/stacks';
+import { runProgram, UsageError, type ParsedCommandLine, type ProgramIo, type ProgramSpec } from './cli';
+import { declaredStacks, selectStacks, synthesizeWhile, withTerraform, type DeclaredStack } from './offline-stacks';
 
-/** Parsed command line. */
+export const VALIDATE_PROGRAM: ProgramSpec = {
+  name: 'validate',
+  command: 'npm run validate --',
+  summary:
+    'Synthesizes the stacks the app declares (stacks/environments.ts), then runs the real `terraform validate` on each, in parallel, offline: Terraform reaches a local stand-in provider built from the schemas in @cdktf/provider-aws. Proves that Terraform accepts the configuration, not that AWS will. Needs terraform (1.x) on PATH; no network, no AWS credentials.',
+  flags: [
+    { name: 'stack', type: 'list', valueName: '<name>[,<name>]', help: 'Validate only these stacks (repeat or comma-separate). Default: every stack the app declares.' },
+    { name: 'skip-synth', type: 'boolean', help: 'Validate what is already in cdktf.out/stacks instead of synthesizing first.' },
+  ],
+  exitCodes: [
+    { code: 0, meaning: 'every stack is valid' },
+    { code: 1, meaning: 'a stack is invalid, not synthesized, or the synth or terraform failed' },
+    { code: 2, meaning: 'bad input: unknown flag or stack' },
+  ],
+};
+
+/** What `validate` does. */
 export interface ValidateInput {
   readonly skipSynth: boolean;
-  /** Stack names to validate; empty means all. */
+  /** Stack names to validate; empty means every declared stack. */
   readonly stacks: readonly string[];
 }
 
-/** Parses argv (after the script name). Throws with a usage message on bad input. */
-export function parseValidateArgs(argv: readonly string[]): ValidateInput {
-  const stacks: string[] = [];
-  let skipSynth = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--skip-synth') skipSynth = true;
-    else if (a === '--stack' && argv[i + 1]) stacks.push(...argv[++i]!.split(',').filter(Boolean));
-    else throw new Error(`unknown argument ${JSON.stringify(a)}; usage: npm run validate -- [--skip-synth] [--stack <name>[,<name>]]`);
-  }
-  return { skipSynth, stacks };
+/**
+ * The input from a parsed command line.
+ * @throws UsageError naming every --stack the app does not declare
+ */
+export function validateInput(parsed: ParsedCommandLine): ValidateInput {
+  const stacks = (parsed.values.stack as readonly string[] | undefined) ?? [];
+  const selected = selectStacks(declaredStacks(), stacks);
+  if ('problems' in selected) throw new UsageError(selected.problems[0]!, selected.problems.map((p) => `--stack ${p}`));
+  return { skipSynth: parsed.values['skip-synth'] === true, stacks };
 }
 
-/** Validates the stacks; returns the exit code. */
-export async function run(input: ValidateInput, log: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
-  if (!input.skipSynth && synthApp() !== 0) {
-    log('synth failed; nothing validated');
-    return 1;
-  }
-  const all = listStacks();
-  const unknown = input.stacks.filter((s) => !all.includes(s));
-  if (unknown.length > 0) {
-    log(`no synthesized stack ${unknown.map((s) => JSON.stringify(s)).join(', ')} in ${path.relative(process.cwd(), STACKS_DIR)}; stacks: ${all.join(', ') || '(none)'}`);
-    return 2;
-  }
-  const stacks = input.stacks.length > 0 ? [...input.stacks] : all;
-  if (stacks.length === 0) {
-    log(`no stacks in ${STACKS_DIR}; run npm run synth`);
-    return 1;
-  }
-  const dirs = stacks.map((s) => path.join(STACKS_DIR, s));
-  const tf = createOfflineTerraform({ configs: dirs.map(readStackConfig) });
-  let failed = 0;
+/** Outcome of one stack. */
+interface StackResult {
+  readonly stack: string;
+  readonly ok: boolean;
+  readonly seconds: string;
+  readonly errors?: string;
+}
+
+async function validateOne(tf: OfflineTerraform, providers: SharedProviders, dir: string, stack: string): Promise<StackResult> {
+  const started = Date.now();
+  // No `terraform init`: providers reached through TF_REATTACH_PROVIDERS are not installed.
+  const ws = tf.workspace(dir, stack);
+  const result = await tf.run(ws, ['validate', '-no-color'], { providers });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  return result.code === 0 ? { stack, ok: true, seconds } : { stack, ok: false, seconds, errors: terraformErrors(`${result.stdout}\n${result.stderr}`) };
+}
+
+/** Lines naming stack directories the app does not declare (left from a deleted environment). */
+export function staleStackNotes(present: readonly string[], declared: readonly DeclaredStack[], dir: string): string[] {
+  const known = new Set(declared.map((d) => d.stack));
+  return present
+    .filter((s) => !known.has(s))
+    .map((s) => `note  ${path.join(path.relative(process.cwd(), dir) || '.', s)} is not a stack of the app (stacks/environments.ts): not validated`);
+}
+
+/** Validates the stacks; returns the exit code. `log` receives one line at a time. */
+export async function validate(input: ValidateInput, log: (line: string) => void): Promise<number> {
+  const declared = declaredStacks();
+  const selected = selectStacks(declared, input.stacks);
+  if ('problems' in selected) throw new UsageError(selected.problems[0]!, selected.problems.map((p) => `--stack ${p}`));
+  // The provider starts while the app synthesizes: its start-up is off the critical path.
+  const tf = createOfflineTerraform({ configs: [] });
   try {
-    for (const [i, stack] of stacks.entries()) {
-      const started = Date.now();
-      const ws = tf.workspace(dirs[i]!, stack);
-      const init = await tf.run(ws, ['init', '-input=false', '-no-color', '-backend=false']);
-      const result = init.code === 0 ? await tf.run(ws, ['validate', '-no-color']) : init;
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      if (result.code === 0) {
-        log(`ok    ${stack}: terraform validate passed (${seconds} s)`);
-      } else {
-        failed++;
-        log(`FAIL  ${stack}: terraform ${init.code === 0 ? 'validate' : 'init'} failed (${seconds} s)`);
-        log(terraformErrors(`${result.stdout}\n${result.stderr}`).replace(/^/gm, '      '));
-      }
+    const synth = await synthesizeWhile(selected.stacks, input.skipSynth, () => tf.startProviders());
+    if (!synth.ok) {
+      synth.problems.forEach((p) => log(`FAIL  ${p}`));
+      return 1;
     }
+    staleStackNotes(listStacks(synth.dir), declared, synth.dir).forEach((l) => log(l));
+    tf.serve(selected.stacks.map((s) => readStackConfig(path.join(synth.dir, s.stack))));
+    const results = await Promise.all(selected.stacks.map((s) => validateOne(tf, synth.started, path.join(synth.dir, s.stack), s.stack)));
+    for (const r of results) {
+      log(r.ok ? `ok    ${r.stack}: terraform validate passed (${r.seconds} s)` : `FAIL  ${r.stack}: terraform validate failed (${r.seconds} s)`);
+      if (r.errors) log(r.errors.replace(/^/gm, '      '));
+    }
+    const valid = results.filter((r) => r.ok).length;
+    log(`${valid}/${results.length} stacks valid (offline stand-in provider: proves Terraform accepts the configuration, not that AWS will)`);
+    return valid === results.length ? 0 : 1;
   } finally {
     tf.dispose();
   }
-  log(`${stacks.length - failed}/${stacks.length} stacks valid (offline stand-in provider: proves Terraform accepts the configuration, not that AWS will)`);
-  return failed > 0 ? 1 : 0;
 }
 
-if (require.main === module) {
-  runCommandLine('validate', parseValidateArgs, (input) => run(input));
+/** Entry point: `npm run validate -- …`. */
+export function main(io?: ProgramIo): Promise<number> {
+  return runProgram(
+    VALIDATE_PROGRAM,
+    (parsed, pio) => {
+      const log = (line: string): void => pio.stdout(`${line}\n`);
+      return withTerraform(log, () => validate(validateInput(parsed), log));
+    },
+    io,
+  );
 }
+
+if (require.main === module) void main();

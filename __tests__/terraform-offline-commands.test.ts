@@ -1,0 +1,126 @@
+/**
+ * `npm run validate` and `npm run plan:offline` end to end (real entry points, real synth, real
+ * terraform against the stand-in provider), each in its own CDKTF_OUTDIR; and the provider bundle's
+ * content-hash cache.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { declaredStacks } from '../scripts/offline-stacks';
+import { describeWithTool } from '../test-support/require-tool';
+import { bundleKey, packageDirOf, providerBundle } from '../tools/offline-terraform/provider-bundle';
+import { listStacks } from '../tools/offline-terraform/stacks';
+
+const ROOT = path.join(__dirname, '..');
+const DECLARED = declaredStacks();
+
+function runScript(file: string, args: string[], outdir: string) {
+  return spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', file), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CDKTF_OUTDIR: outdir },
+    encoding: 'utf8',
+    timeout: 120000,
+  });
+}
+
+describe('the provider bundle cache', () => {
+  let cacheDir: string;
+  beforeAll(() => {
+    cacheDir = mkdtempSync(path.join(os.tmpdir(), 'bundle-cache-'));
+  });
+  afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+  test('is built once, then reused while its inputs are unchanged', () => {
+    const first = providerBundle(cacheDir);
+    expect(first.cached).toBe(false);
+    expect(readFileSync(first.file, 'utf8')).toContain('tfplugin6.Provider');
+    const second = providerBundle(cacheDir);
+    expect(second).toEqual({ file: first.file, cached: true });
+  });
+
+  test('a changed input (content or package version) changes the key and rebuilds', () => {
+    const manifestFile = path.join(cacheDir, 'provider-bundle.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { key: string; sources: string[]; packages: string[] };
+    expect(manifest.sources).toContain('provider-server.ts');
+    expect(manifest.packages.some((p) => p.endsWith('node_modules/@grpc/grpc-js'))).toBe(true);
+    // An input that is ours to change: a copy of a source the manifest lists.
+    const extra = path.join(cacheDir, 'extra-input.ts');
+    writeFileSync(extra, 'export const a = 1;\n');
+    const toolsDir = path.join(ROOT, 'tools', 'offline-terraform');
+    const sources = [...manifest.sources, path.relative(toolsDir, extra)];
+    const esbuildVersion = (require('esbuild') as { version: string }).version;
+    const key = bundleKey(sources, manifest.packages, esbuildVersion)!;
+    writeFileSync(manifestFile, JSON.stringify({ ...manifest, key, sources }));
+    expect(providerBundle(cacheDir).cached).toBe(true);
+    writeFileSync(extra, 'export const a = 2;\n');
+    expect(bundleKey(sources, manifest.packages, esbuildVersion)).not.toBe(key);
+    expect(providerBundle(cacheDir).cached).toBe(false);
+    expect(bundleKey(manifest.sources, manifest.packages, '0.0.0-other')).not.toBe(manifest.key);
+    expect(bundleKey([...manifest.sources, 'gone.ts'], manifest.packages, esbuildVersion)).toBeUndefined();
+  });
+
+  test('finds the package directory of a node_modules input, scoped or not', () => {
+    expect(packageDirOf('../../node_modules/@grpc/grpc-js/build/src/server.js')).toBe('../../node_modules/@grpc/grpc-js');
+    expect(packageDirOf('../../node_modules/a/node_modules/b/index.js')).toBe('../../node_modules/a/node_modules/b');
+    expect(packageDirOf('provider-server.ts')).toBeUndefined();
+  });
+});
+
+describeWithTool('npm run validate and plan:offline (real terraform, offline)', 'terraform', () => {
+  let outdir: string;
+  beforeEach(() => {
+    outdir = mkdtempSync(path.join(os.tmpdir(), 'offline-cmd-'));
+  });
+  afterEach(() => rmSync(outdir, { recursive: true, force: true }));
+
+  test('validates the stacks the app declares, not a stale stack of a deleted environment (named in a note)', () => {
+    // What an environment deleted from stacks/environments.ts leaves in cdktf.out: a valid stack.
+    const stale = path.join(outdir, 'stacks', 'bluegreen-deleted');
+    mkdirSync(stale, { recursive: true });
+    writeFileSync(path.join(stale, 'cdk.tf.json'), JSON.stringify({ output: { x: { value: 1 } } }));
+    const r = runScript('validate.ts', [], outdir);
+    expect(r.stderr).not.toMatch(/internal error/);
+    for (const d of DECLARED) expect(r.stdout).toContain(`ok    ${d.stack}: terraform validate passed`);
+    expect(r.stdout).toContain(`${DECLARED.length}/${DECLARED.length} stacks valid`);
+    expect(r.stdout).toMatch(/^note {2}\S*bluegreen-deleted is not a stack of the app/m);
+    expect(r.stdout).not.toContain('ok    bluegreen-deleted');
+    expect(r.status).toBe(0);
+    // The list the commands and workflows use is the list the synth writes.
+    expect(listStacks(path.join(outdir, 'stacks')).filter((s) => s !== 'bluegreen-deleted')).toEqual(DECLARED.map((d) => d.stack).sort());
+  }, 120000);
+
+  test("an invalid stack fails with Terraform's own error; the others are still validated", () => {
+    const [broken, ...others] = DECLARED;
+    for (const d of DECLARED) {
+      mkdirSync(path.join(outdir, 'stacks', d.stack), { recursive: true });
+      const config = d === broken ? { output: { x: { value: '${aws_lb.nope.arn}' } } } : { output: { x: { value: 1 } } };
+      writeFileSync(path.join(outdir, 'stacks', d.stack, 'cdk.tf.json'), JSON.stringify(config));
+    }
+    const r = runScript('validate.ts', ['--skip-synth'], outdir);
+    expect(r.stdout).toContain(`FAIL  ${broken!.stack}: terraform validate failed`);
+    expect(r.stdout).toMatch(/Error: Reference to undeclared resource/);
+    for (const d of others) expect(r.stdout).toContain(`ok    ${d.stack}`);
+    expect(r.stdout).toContain(`${others.length}/${DECLARED.length} stacks valid`);
+    expect(r.status).toBe(1);
+  }, 60000);
+
+  test('--skip-synth with a declared stack missing fails, naming it', () => {
+    const r = runScript('validate.ts', ['--skip-synth', '--stack', DECLARED[0]!.stack], outdir);
+    expect(r.stdout).toContain(`FAIL  ${DECLARED[0]!.stack} is not synthesized`);
+    expect(r.status).toBe(1);
+  }, 30000);
+
+  test('plan:offline -- <stack> synthesizes only that stack and writes its plan JSON', () => {
+    const [first, ...rest] = DECLARED;
+    const out = path.join(outdir, 'plan.json');
+    const r = runScript('plan-offline.ts', [first!.stack, '--out', out], outdir);
+    expect(r.stderr).toMatch(new RegExp(`${first!.stack}: Plan: \\d+ to add, 0 to change, 0 to destroy`));
+    expect(r.status).toBe(0);
+    const plan = JSON.parse(readFileSync(out, 'utf8')) as { format_version: string; resource_changes: { change: { actions: string[] } }[] };
+    expect(plan.format_version).toMatch(/^1\./);
+    expect(plan.resource_changes.length).toBeGreaterThan(10);
+    expect(new Set(plan.resource_changes.map((c) => c.change.actions.join()))).toEqual(new Set(['create']));
+    for (const other of rest) expect(existsSync(path.join(outdir, 'stacks', other.stack))).toBe(false);
+  }, 120000);
+});

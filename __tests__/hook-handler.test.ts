@@ -6,7 +6,7 @@ import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { toHookEnvironment, HookConfig } from '../hook-lambda/config';
-import { createHandler, HookReportError, HookResult, MalformedHookEventError } from '../hook-lambda/index';
+import { createHandler, HookReportError, HookResult } from '../hook-lambda/index';
 import { AwsJsonError, AwsJsonServer, startAwsJsonServer } from '../test-support/aws-json-server';
 
 const PUT = 'PutLifecycleEventHookExecutionStatus';
@@ -281,10 +281,16 @@ describe('hook handler: configuration, event and code errors', () => {
     expect(reports()).toHaveLength(1);
   });
 
-  test('throws without reporting when the event has no hook execution id', async () => {
-    await expect(handlerFor({ checks: [{ path: '/ok' }] })({ DeploymentId: 'd-1' }, contextWithDeadline(3000))).rejects.toThrow(MalformedHookEventError);
+  test('answers Failed, logged and without a report, when the event has no hook execution id (never throws)', async () => {
+    const result = await handlerFor({ checks: [{ path: '/ok' }] })({ DeploymentId: 'd-1' }, contextWithDeadline(3000));
+    expect(result).toEqual({
+      status: 'Failed',
+      reason: 'malformed CodeDeploy lifecycle event: DeploymentId and LifecycleEventHookExecutionId must be non-empty strings, received {"DeploymentId":"d-1"}',
+      report: 'not-reported',
+      reportAttempts: 0,
+    });
     expect(reports()).toHaveLength(0);
-    expect(logs).toEqual([expect.objectContaining({ level: 'error', event: 'hook.malformed-event' })]);
+    expect(logs).toEqual([expect.objectContaining({ level: 'error', event: 'hook.malformed-event', contract: 'codedeploy' })]);
   });
 
   test('reports Failed when the hook code itself throws', async () => {

@@ -1,52 +1,38 @@
 /**
- * The traffic hook Lambda. CodeDeploy invokes it at `BeforeAllowTraffic` (and where configured at
- * `AfterAllowTestTraffic` / `AfterAllowTraffic`) with `{ DeploymentId, LifecycleEventHookExecutionId }`.
- * It checks green through the test listener and reports Succeeded or Failed, exactly once, on every path.
+ * The traffic hook Lambda, on both contracts (events.ts tells them apart):
  *
- * Lambda handler: `index.handler` (bundled by `bundleHook`). Tests and the CodeDeploy stand-in build
- * their own handler with {@link createHandler} to inject a client, environment, clock or log.
+ * - **CodeDeploy** invokes it at `BeforeAllowTraffic` (and where configured at `AfterAllowTestTraffic` /
+ *   `AfterAllowTraffic`) with `{ DeploymentId, LifecycleEventHookExecutionId }`; it checks green through
+ *   the test listener and reports Succeeded or Failed with `PutLifecycleEventHookExecutionStatus`,
+ *   exactly once, on every path (codedeploy-hook.ts).
+ * - **ECS** (native blue/green, linear, canary) invokes it at the configured lifecycle stages (e.g.
+ *   `POST_TEST_TRAFFIC_SHIFT`); it runs the same checks through the test listener rule and returns
+ *   `{ hookStatus: SUCCEEDED | FAILED | IN_PROGRESS }`, IN_PROGRESS with a `callBackDelay` and its
+ *   progress in `hookDetails` while the checks need longer than one short invocation (ecs-hook.ts).
+ *
+ * A malformed event of either kind is logged (`hook.malformed-event`) and answered Failed / FAILED;
+ * the handler never crashes on an event.
+ *
+ * Lambda handler: `index.handler` (bundled by `bundleHook`). Tests and the stand-ins build their own
+ * handler with {@link createHandler} to inject a client, environment, clock or log.
  */
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { checkVerdict } from './checks';
-import { HttpGet, httpGet as defaultHttpGet } from './http-get';
-import { CheckRetryPolicy, computeTimeBudget, HookStatus, HookVerdict } from './policy';
-import { CodeDeploySender, reportHookStatus } from './report';
+import type { CodeDeploySender } from './aws-errors';
+import { HookResult, runCodeDeployHook } from './codedeploy-hook';
+import { runEcsHook } from './ecs-hook';
+import { classifyHookEvent, CodeDeployHookEvent, EcsHookResponse } from './events';
+import { httpGet as defaultHttpGet } from './http-get';
+import { HookContext, HookDeps, jsonLineLog, remainingTime, withSafeLog } from './invocation';
 import { HookConfigError, HookEnvironment, loadHookConfig, ResolvedHookConfig } from './resolve-config';
 
-/** The CodeDeploy lifecycle hook event. */
-export interface HookEvent {
-  readonly DeploymentId: string;
-  readonly LifecycleEventHookExecutionId: string;
-}
+export { HookReportError, type HookResult } from './codedeploy-hook';
+export type { EcsHookOutcome } from './ecs-hook';
+export { classifyHookEvent, type ClassifiedHookEvent, type CodeDeployHookEvent, type EcsHookEvent, type EcsHookResponse } from './events';
+export { jsonLineLog, type HookContext, type HookDeps, type HookLog } from './invocation';
 
-/** The part of the Lambda context the hook uses. */
-export interface HookContext {
-  getRemainingTimeInMillis(): number;
-}
-
-/** What an invocation did; CodeDeploy ignores it, tests and the stand-in read it. */
-export interface HookResult {
-  readonly status: HookStatus;
-  readonly reason: string;
-  /** `reported` or `already-completed` (an invocation whose report gave up throws instead). */
-  readonly report: 'reported' | 'already-completed';
-  readonly reportAttempts: number;
-}
-
-/** A structured log sink; the default writes one JSON line per entry to stdout. */
-export type HookLog = (entry: Readonly<Record<string, unknown>>) => void;
-
-/** Everything the shell does I/O with. */
-export interface HookDeps {
-  readonly codedeploy: CodeDeploySender;
-  readonly httpGet: HttpGet;
-  readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly log: HookLog;
-  /** Check retry policy; tests shorten it. @default DEFAULT_CHECK_RETRY_POLICY */
-  readonly checkRetryPolicy?: CheckRetryPolicy;
-}
+/** The CodeDeploy lifecycle hook event (kept under its first name). */
+export type HookEvent = CodeDeployHookEvent;
 
 /** Input of {@link run}: the raw event, the context and the configuration (or why it is invalid). */
 export interface HookInput {
@@ -55,120 +41,26 @@ export interface HookInput {
   readonly config: ResolvedHookConfig | HookConfigError;
 }
 
-/** Thrown when the event has no deployment or hook execution id: there is nothing to report to. */
-export class MalformedHookEventError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MalformedHookEventError';
-  }
-}
-
-/** Thrown when the verdict could not be reported (permanent error, or no time left for retries). */
-export class HookReportError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'HookReportError';
-  }
-}
-
-/** Remaining time assumed when the caller passes no Lambda context (an in-process stand-in). */
-const FALLBACK_REMAINING_TIME_IN_MS = 300_000;
-
-/** Returns the event's ids, or a message saying what is wrong with it. */
-export function parseHookEvent(event: unknown): HookEvent | { problem: string } {
-  const e = event as Record<string, unknown> | null | undefined;
-  const ok = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
-  if (typeof e !== 'object' || e === null || !ok(e.DeploymentId) || !ok(e.LifecycleEventHookExecutionId)) {
-    let shown: string;
-    try {
-      shown = JSON.stringify(event)?.slice(0, 300) ?? String(event);
-    } catch {
-      shown = String(event);
-    }
-    return {
-      problem: `malformed CodeDeploy lifecycle event: DeploymentId and LifecycleEventHookExecutionId must be non-empty strings, received ${shown}`,
-    };
-  }
-  return { DeploymentId: e.DeploymentId as string, LifecycleEventHookExecutionId: e.LifecycleEventHookExecutionId as string };
-}
-
-function remainingTime(context: Partial<HookContext> | undefined): number {
-  try {
-    const fn = context?.getRemainingTimeInMillis;
-    if (typeof fn !== 'function') return FALLBACK_REMAINING_TIME_IN_MS;
-    const value = fn.call(context);
-    return Number.isFinite(value) ? value : FALLBACK_REMAINING_TIME_IN_MS;
-  } catch {
-    // Nothing about the context may keep the hook from reporting.
-    return FALLBACK_REMAINING_TIME_IN_MS;
-  }
-}
-
-function decide(config: ResolvedHookConfig, checkBudgetInMs: number, deps: HookDeps): Promise<HookVerdict> {
-  return checkVerdict(
-    config,
-    { checkBudgetInMs, ...(deps.checkRetryPolicy ? { retryPolicy: deps.checkRetryPolicy } : {}) },
-    { httpGet: deps.httpGet, now: deps.now, sleep: deps.sleep, onAttempt: (r) => deps.log({ level: 'info', ...r }) },
-  );
-}
+/** What one invocation returns: the CodeDeploy result, or the answer ECS reads. */
+export type HookInvocationResult = HookResult | EcsHookResponse;
 
 /**
- * One invocation: validates the event (throws when there is nothing to report to), decides the verdict
- * (invalid configuration and any exception mean Failed), then reports it exactly once.
+ * One invocation of either contract. A malformed CodeDeploy event answers Failed without a report
+ * (there is nothing to report to); a malformed ECS event, or one of neither contract, answers FAILED
+ * (an ECS deployment rolls back; CodeDeploy ignores return values).
  */
-export async function run(input: HookInput, rawDeps: HookDeps): Promise<HookResult> {
-  // A log sink that throws must not keep the hook from reporting.
-  const deps: HookDeps = {
-    ...rawDeps,
-    log: (entry) => {
-      try {
-        rawDeps.log(entry);
-      } catch {
-        // Nothing better to do with a broken log sink.
-      }
-    },
-  };
-  const start = deps.now();
+export async function run(input: HookInput, rawDeps: HookDeps): Promise<HookInvocationResult> {
+  const deps = withSafeLog(rawDeps);
   const remaining = remainingTime(input.context);
-  const parsed = parseHookEvent(input.event);
-  if ('problem' in parsed) {
-    deps.log({ level: 'error', event: 'hook.malformed-event', error: parsed.problem });
-    throw new MalformedHookEventError(parsed.problem);
+  const classified = classifyHookEvent(input.event);
+  if ('problem' in classified) {
+    deps.log({ level: 'error', event: 'hook.malformed-event', contract: classified.contract, error: classified.problem });
+    if (classified.contract === 'codedeploy') return { status: 'Failed', reason: classified.problem, report: 'not-reported', reportAttempts: 0 };
+    return { hookStatus: 'FAILED' };
   }
-  const ids = { deploymentId: parsed.DeploymentId, lifecycleEventHookExecutionId: parsed.LifecycleEventHookExecutionId };
-  const config = input.config;
-  const budget = computeTimeBudget(remaining, config instanceof HookConfigError ? 0 : config.checkBudgetInSeconds);
-  deps.log({ level: 'info', event: 'hook.start', ...ids, remainingTimeInMs: remaining, ...budget });
-
-  let verdict: HookVerdict;
-  if (config instanceof HookConfigError) {
-    deps.log({ level: 'error', event: 'hook.config-error', problems: config.problems });
-    verdict = { status: 'Failed', reason: config.message };
-  } else {
-    try {
-      verdict = await decide(config, budget.checkBudgetInMs, deps);
-    } catch (err) {
-      const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      deps.log({ level: 'error', event: 'hook.internal-error', error: message });
-      verdict = { status: 'Failed', reason: `internal error in the hook: ${message}` };
-    }
-  }
-  deps.log({ level: verdict.status === 'Succeeded' ? 'info' : 'warn', event: 'hook.verdict', ...ids, status: verdict.status, reason: verdict.reason });
-
-  const report = await reportHookStatus(
-    { ...ids, status: verdict.status, deadline: start + budget.reportDeadlineInMs },
-    { codedeploy: deps.codedeploy, now: deps.now, sleep: deps.sleep, onAttempt: (r) => deps.log({ level: r.outcome === 'reported' || r.outcome === 'already-completed' ? 'info' : 'warn', ...r }) },
-  );
-  if (report.outcome === 'gave-up') {
-    throw new HookReportError(`could not report ${verdict.status} to CodeDeploy after ${report.attempts} attempt(s): ${report.error}`);
-  }
-  return { status: verdict.status, reason: verdict.reason, report: report.outcome, reportAttempts: report.attempts };
+  if (classified.contract === 'codedeploy') return runCodeDeployHook(classified.event, input.config, remaining, deps);
+  return (await runEcsHook(classified.event, input.config, remaining, deps)).response;
 }
-
-/** Writes one JSON line; Lambda sends stdout to CloudWatch Logs. */
-export const jsonLineLog: HookLog = (entry) => {
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
-};
 
 /**
  * Creates the CodeDeploy client: the default credential, region and endpoint chain (so
@@ -188,8 +80,17 @@ export interface CreateHandlerOptions extends Partial<HookDeps> {
   readonly env?: HookEnvironment;
 }
 
-/** A Lambda handler. */
-export type HookHandler = (event: unknown, context?: Partial<HookContext>) => Promise<HookResult>;
+/** A Lambda handler: a CodeDeploy event gets a {@link HookResult}, anything else the ECS answer or a result. */
+export interface HookHandler {
+  (event: CodeDeployHookEvent, context?: Partial<HookContext>): Promise<HookResult>;
+  (event: unknown, context?: Partial<HookContext>): Promise<HookInvocationResult>;
+}
+
+/** A CodeDeploySender that creates the real client on its first use (ECS invocations never use it). */
+function lazyCodeDeploy(): CodeDeploySender {
+  let client: CodeDeployClient | undefined;
+  return { send: (command, options) => (client ??= createCodeDeployClient()).send(command as never, options) };
+}
 
 /**
  * Builds a handler. The configuration is parsed once (on the first invocation, so the environment may
@@ -197,8 +98,8 @@ export type HookHandler = (event: unknown, context?: Partial<HookContext>) => Pr
  */
 export function createHandler(options: CreateHandlerOptions = {}): HookHandler {
   let config: ResolvedHookConfig | HookConfigError | undefined;
-  let codedeploy: CodeDeploySender | undefined = options.codedeploy;
-  return async (event, context) => {
+  const codedeploy: CodeDeploySender = options.codedeploy ?? lazyCodeDeploy();
+  const handle = async (event: unknown, context?: Partial<HookContext>): Promise<HookInvocationResult> => {
     if (config === undefined) {
       try {
         config = loadHookConfig(options.env ?? process.env);
@@ -206,7 +107,6 @@ export function createHandler(options: CreateHandlerOptions = {}): HookHandler {
         config = err instanceof HookConfigError ? err : new HookConfigError([String((err as Error)?.message ?? err)]);
       }
     }
-    codedeploy ??= createCodeDeployClient();
     return run(
       { event, context, config },
       {
@@ -219,6 +119,7 @@ export function createHandler(options: CreateHandlerOptions = {}): HookHandler {
       },
     );
   };
+  return handle as HookHandler;
 }
 
 /** The Lambda entry point (`index.handler`). */

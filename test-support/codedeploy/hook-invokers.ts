@@ -46,7 +46,10 @@ export interface HookRuntimeOptions {
 
 /** A warm child process running the hook. */
 export interface HookRuntime {
+  /** Invokes the function as CodeDeploy does (the answer is not used). */
   readonly invoker: HookInvoker;
+  /** Invokes the function with any event and resolves with what it returned (as ECS reads a hook's answer). */
+  readonly invoke: (functionName: string, event: unknown) => Promise<unknown>;
   /** Lines the function printed (stdout and stderr), e.g. its structured JSON logs. */
   readonly logs: string[];
   close(): Promise<void>;
@@ -96,14 +99,16 @@ export async function startHookRuntime(options: HookRuntimeOptions): Promise<Hoo
     for (const p of pending.values()) p.reject(new Error('hook runtime exited'));
     pending.clear();
   });
-  const invoker: HookInvoker = (functionName, event) =>
+  const invoke = (functionName: string, event: unknown): Promise<unknown> =>
     new Promise((resolve, reject) => {
       const id = next++;
       pending.set(id, { resolve, reject });
       child.send({ id, functionName, event, timeoutInMs });
     });
+  const invoker: HookInvoker = (functionName, event) => invoke(functionName, event);
   return {
     invoker,
+    invoke,
     logs,
     close: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,0 +1,109 @@
+/**
+ * The real hook bundle on the ECS contract, end to end: the ECS stand-in invokes the esbuild bundle
+ * (what the stack deploys) in a warm child process at POST_TEST_TRAFFIC_SHIFT; the hook checks a real
+ * local "green" and answers with hookStatus, IN_PROGRESS carrying its progress while green is not ready.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleHook } from '../hook-build/bundle';
+import { toHookEnvironment } from '../hook-lambda/config';
+import { ECS_PROGRESS_KEY } from '../hook-lambda/ecs-policy';
+import { GreenApp, HookRuntime, startGreenApp, startHookRuntime } from '../test-support/codedeploy';
+import { awsJsonCall } from '../test-support/aws-json-client';
+import { ECS_TARGET_PREFIX, EcsStandIn, startEcsStandIn } from '../test-support/ecs';
+
+let dir: string;
+let green: GreenApp;
+let hook: HookRuntime;
+let ecs: EcsStandIn;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'standin-ecs-hook-'));
+  const bundle = bundleHook({ outDir: join(dir, 'hook') });
+  green = await startGreenApp();
+  // A 2 s Lambda timeout and a 5 s check budget: a green that is not ready takes several invocations.
+  hook = await startHookRuntime({
+    modulePath: bundle.file,
+    env: toHookEnvironment({ testBaseUrl: green.url, checks: [{ path: '/health', bodyContains: 'green ok' }], checkBudgetInSeconds: 5 }),
+    timeoutInMs: 2000,
+  });
+  ecs = await startEcsStandIn({
+    msPerMinute: 600, // callBackDelay seconds pass at 10 ms each
+    stepInMs: 10,
+    services: [
+      {
+        serviceName: 'web',
+        deploymentConfiguration: {
+          strategy: 'CANARY',
+          bakeTimeInMinutes: 0,
+          canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 1 },
+          lifecycleHooks: [{ hookTargetArn: 'arn:aws:lambda:us-east-1:123456789012:function:web-hook', roleArn: 'arn:aws:iam::123456789012:role/ecs-hooks', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT'] }],
+        },
+      },
+    ],
+    hookInvoker: (name, event) => hook.invoke(name, event),
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await ecs?.close();
+  await hook?.close();
+  await green?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+afterEach(() => ecs.settle());
+
+async function deploy(taskDefinition: string): Promise<string> {
+  const answer = await awsJsonCall(ecs.endpoint, ECS_TARGET_PREFIX, 'UpdateService', { cluster: 'bluegreen-cluster', service: 'web', taskDefinition });
+  return answer.service.currentServiceDeployment as string;
+}
+
+const finished = (arn: string) => () => ['SUCCESSFUL', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED', 'STOPPED'].includes(ecs.deployments().find((d) => d.serviceDeploymentArn === arn)!.status);
+
+test('a healthy green: SUCCEEDED at POST_TEST_TRAFFIC_SHIFT and at each production step, and the deployment succeeds', async () => {
+  green.setHealth('healthy');
+  const arn = await deploy('web:2');
+  await ecs.waitUntil(finished(arn), 'the deployment to end', 20_000);
+  const d = ecs.deployments().find((x) => x.serviceDeploymentArn === arn)!;
+  expect(d.status).toBe('SUCCESSFUL');
+  expect(d.hooks.map((h) => [h.stage, h.result])).toEqual([
+    ['POST_TEST_TRAFFIC_SHIFT', 'SUCCEEDED'],
+    ['PRODUCTION_TRAFFIC_SHIFT', 'SUCCEEDED'],
+    ['PRODUCTION_TRAFFIC_SHIFT', 'SUCCEEDED'],
+  ]);
+  expect(green.requests.length).toBeGreaterThanOrEqual(6);
+});
+
+test('green unhealthy, then ready: IN_PROGRESS re-invocations carry the progress until SUCCEEDED', async () => {
+  green.setHealth('unhealthy');
+  const arn = await deploy('web:3');
+  await ecs.waitUntil(() => (ecs.deployments().find((x) => x.serviceDeploymentArn === arn)?.hooks.length ?? 0) >= 2, 'a second invocation', 20_000);
+  green.setHealth('healthy');
+  await ecs.waitUntil(finished(arn), 'the deployment to end', 20_000);
+  const d = ecs.deployments().find((x) => x.serviceDeploymentArn === arn)!;
+  expect(d.status).toBe('SUCCESSFUL');
+  const postTest = d.hooks.filter((h) => h.stage === 'POST_TEST_TRAFFIC_SHIFT');
+  expect(postTest.slice(0, -1).every((h) => h.result === 'IN_PROGRESS')).toBe(true);
+  expect(postTest[postTest.length - 1]!.result).toBe('SUCCEEDED');
+  expect(postTest[1]!.hookDetails).toMatchObject({ [ECS_PROGRESS_KEY]: { invocations: 1 } });
+});
+
+test('green never ready: FAILED once the 5 s budget is spent, and ECS rolls back (the rollback re-invocation answers SUCCEEDED)', async () => {
+  green.setHealth('unhealthy');
+  const started = Date.now();
+  const arn = await deploy('web:4');
+  await ecs.waitUntil(finished(arn), 'the deployment to end', 30_000);
+  const d = ecs.deployments().find((x) => x.serviceDeploymentArn === arn)!;
+  expect(d.status).toBe('ROLLBACK_SUCCESSFUL');
+  expect(d.rollbackReason).toMatch(/web-hook returned FAILED at POST_TEST_TRAFFIC_SHIFT/);
+  const results = d.hooks.map((h) => h.result);
+  expect(results.filter((r) => r === 'IN_PROGRESS').length).toBeGreaterThanOrEqual(2);
+  expect(results[results.length - 1]).toBe('FAILED');
+  // The budget is the hook's own wall clock (the stand-in's compressed callBackDelay does not shorten it):
+  // FAILED comes once less than a one-second wait plus an attempt is left of it.
+  expect(Date.now() - started).toBeGreaterThanOrEqual(5000 - 1050);
+  const verdicts = hook.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'hook.verdict' && l.hookStatus === 'FAILED');
+  expect(verdicts[verdicts.length - 1]!.reason).toMatch(/^GET \/health: did not pass 2 times in a row within the 5\.0 s check budget/);
+}, 40_000);

@@ -12,7 +12,10 @@ import { validateWorkflow } from '@action-validator/core';
 import { parse } from 'yaml';
 import { markerComment, markerId } from '../plan-report';
 import { selectStackOutputs } from '../release/outputs-file';
-import { ENVIRONMENTS } from '../stacks/environments';
+import { declaredStacks } from '../scripts/offline-stacks';
+
+/** The stacks the app declares, as the workflows' stacks jobs list them. */
+const DECLARED = declaredStacks();
 
 const ROOT = path.join(__dirname, '..');
 const WORKFLOW_DIR = path.join(ROOT, '.github', 'workflows');
@@ -37,7 +40,8 @@ interface Job {
   readonly if?: string;
   readonly environment?: unknown;
   readonly concurrency?: { group: string; 'cancel-in-progress': boolean };
-  readonly strategy?: { matrix: Record<string, unknown> };
+  readonly strategy?: { matrix: Record<string, unknown>; readonly 'max-parallel'?: number; readonly 'fail-fast'?: boolean };
+  readonly outputs?: Record<string, string>;
   readonly env?: Record<string, string>;
   readonly with?: Record<string, unknown>;
   readonly defaults?: { readonly run?: { readonly shell?: string } };
@@ -203,6 +207,10 @@ describe.each(FILES)('%s', (file) => {
     }
   });
 
+  test('names no stack of the app: the stacks jobs list them, so adding an environment changes only the app', () => {
+    for (const d of DECLARED) expect(text(file)).not.toContain(d.stack);
+  });
+
   test('npm scripts the workflow runs exist in package.json', () => {
     const scripts = Object.keys((JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
     const used = [...text(file).matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((m) => m[1]);
@@ -221,12 +229,29 @@ describe('pull-request workflow', () => {
   test('checks first: npm ci from the lockfile, type check, test, synth', () => {
     const runs = (workflow.jobs.check.steps ?? []).map((s) => s.run).filter((r): r is string => r !== undefined);
     expect(runs).toEqual([expect.stringMatching(/^npm ci\b/), 'npm run typecheck', 'npm test', 'npm run synth']);
-    expect(plan.needs).toBe('check');
+    expect(plan.needs).toContain('check');
   });
 
-  test('plans every example environment stack in a matrix', () => {
-    expect(plan.strategy?.matrix.stack).toEqual(ENVIRONMENTS.map((e) => `bluegreen-${e.name}`));
+  test('plans every stack the app declares: a matrix over what the stacks job lists, synthesizing only that stack', () => {
+    expect(plan.needs).toEqual(['check', 'stacks']);
+    expect(plan.strategy?.matrix).toEqual({ include: '${{ fromJSON(needs.stacks.outputs.stacks) }}' });
+    expect(workflow.jobs.stacks!.outputs).toEqual({ stacks: '${{ steps.list.outputs.stacks }}' });
+    expect(plan.env?.ENVIRONMENTS).toBe('${{ matrix.environment }}');
   });
+
+  test('the stacks job lists the stacks the app declares as one JSON line (the step, run in this checkout)', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'workflow-stacks-'));
+    try {
+      const out = path.join(dir, 'output');
+      writeFileSync(out, '');
+      const result = runStep(step(workflow.jobs.stacks!, 'List the stacks'), ROOT, { GITHUB_OUTPUT: out });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      expect(JSON.parse(outputs(out).stacks!)).toEqual(DECLARED);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30000);
 
   test('plans with init, plan -out and show -json in the stack directory', () => {
     expect(plan.env?.STACK_DIR).toBe('cdktf.out/stacks/${{ matrix.stack }}');
@@ -239,7 +264,7 @@ describe('pull-request workflow', () => {
 
   test('the comment marker is the one the reporter writes for the stack', () => {
     const marker = step(plan, 'Sticky plan comment').env?.MARKER ?? '';
-    for (const stack of ENVIRONMENTS.map((e) => `bluegreen-${e.name}`)) {
+    for (const stack of DECLARED.map((d) => d.stack)) {
       expect(marker.replace('${{ matrix.stack }}', stack)).toBe(markerComment(markerId(stack)));
     }
     expect(step(plan, 'Plan report').run).toContain('--marker "$STACK"');
@@ -402,14 +427,53 @@ describe('release workflows', () => {
 
   test('run on pushes to main and on manual dispatch with an environment and an image tag', () => {
     expect(caller.on.push.branches).toEqual(['main']);
-    expect(caller.on.workflow_dispatch.inputs.environment.options).toEqual(ENVIRONMENTS.map((e) => e.name));
+    expect(caller.on.workflow_dispatch.inputs.environment).toMatchObject({ type: 'string', required: true });
     expect(Object.keys(caller.on.workflow_dispatch.inputs)).toEqual(['environment', 'image-tag']);
   });
 
-  test('prod is released only after dev on a push', () => {
-    expect(caller.jobs.prod.needs).toBe('dev');
-    expect(caller.jobs.prod.if).toContain("needs.dev.result == 'success'");
-    for (const job of Object.values(caller.jobs)) expect(job.uses).toBe('./.github/workflows/release-stack.yml');
+  test('releases the listed stacks one at a time, in order, a failure cancelling the ones after it', () => {
+    const job = caller.jobs.release!;
+    expect(job.needs).toBe('stacks');
+    expect(job.uses).toBe('./.github/workflows/release-stack.yml');
+    expect(job.strategy).toEqual({ 'max-parallel': 1, 'fail-fast': true, matrix: { include: '${{ fromJSON(needs.stacks.outputs.stacks) }}' } });
+    expect(job.with).toEqual({ environment: '${{ matrix.environment }}', stack: '${{ matrix.stack }}', 'image-tag': "${{ inputs.image-tag || '' }}" });
+    expect(Object.keys(caller.jobs).sort()).toEqual(['release', 'stacks']);
+  });
+
+  describe('the stacks job (its step, run in this checkout)', () => {
+    const list = step(caller.jobs.stacks!, 'List the stacks');
+    function listStacks(environment: string) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'workflow-release-stacks-'));
+      try {
+        const out = path.join(dir, 'output');
+        writeFileSync(out, '');
+        const result = runStep(list, ROOT, { GITHUB_OUTPUT: out, ENVIRONMENT: environment });
+        return { ...result, stacks: outputs(out).stacks };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+
+    test('lists every stack on a push (no environment input)', () => {
+      expect(list.env?.ENVIRONMENT).toBe("${{ inputs.environment || '' }}");
+      const r = listStacks('');
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stacks!)).toEqual(DECLARED);
+    }, 30000);
+
+    test('lists only the dispatched environment', () => {
+      const last = DECLARED[DECLARED.length - 1]!;
+      const r = listStacks(last.environment);
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stacks!)).toEqual([last]);
+    }, 30000);
+
+    test('fails on an environment the app does not declare, naming the ones it does', () => {
+      const r = listStacks('staging-typo');
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`"staging-typo" is not an environment of the app; its environments are ${DECLARED.map((d) => d.environment).join(', ')}`);
+      expect(r.stacks).toBeUndefined();
+    }, 30000);
   });
 
   test('one release per environment at a time, never cancelled, in a protected GitHub environment', () => {
@@ -425,7 +489,9 @@ describe('release workflows', () => {
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(release.env?.IMAGE_TAG).toBe('${{ inputs.image-tag || github.sha }}');
     expect(step(release, 'Release (CodeDeploy blue/green)').run).toBe('npm run --silent release -- --stack "$STACK" --outputs-file outputs.json --json > release.json');
-    expect(release.env?.STACK).toBe('bluegreen-${{ inputs.environment }}');
+    expect(release.env?.STACK).toBe('${{ inputs.stack }}');
+    expect(release.env?.STACK_DIR).toBe('cdktf.out/stacks/${{ inputs.stack }}');
+    expect(release.env?.ENVIRONMENTS).toBe('${{ inputs.environment }}');
   });
 
   test('the synth step puts the state in the bucket of vars.TF_STATE_BUCKET (BLUEGREEN_STATE_BUCKET)', () => {

@@ -7,8 +7,6 @@
  * config/state-backend.ts). Invalid configuration prints every problem (no stack trace) and exits 1
  * before anything is written.
  */
-// First: turns source maps off for a faster synth (see stacks/synth-process.ts).
-import './stacks/synth-process';
 import { App } from 'cdktf';
 import type { EnvironmentConfig } from './config/environment';
 import { EnvironmentConfigError, validateEnvironment } from './config/validation';
@@ -16,6 +14,7 @@ import { bundleHookCached, HookBundleError } from './hook-build/bundle';
 import { resolveStateBackend, stateBackendVariableProblems, type StateBackendVariables } from './config/state-backend';
 import { BlueGreenStack } from './stacks/bluegreen-stack';
 import { ENVIRONMENTS } from './stacks/environments';
+import { applySynthSpeedSettings } from './stacks/synth-process';
 
 /** Exit code for invalid configuration or a hook that cannot be bundled. */
 export const EXIT_INVALID = 1;
@@ -57,8 +56,13 @@ export interface SynthesizeOptions {
   readonly variables?: StateBackendVariables;
 }
 
-/** Validates every environment first (all problems at once), then builds and synthesizes the app. */
+/**
+ * Validates every environment first (all problems at once), then builds and synthesizes the app.
+ * Applies the synth speed settings first (source maps off unless BLUEGREEN_SOURCE_MAPS=1; see
+ * stacks/synth-process.ts), whoever calls it.
+ */
 export function synthesize(environments: readonly EnvironmentConfig[], options: SynthesizeOptions = {}): App {
+  applySynthSpeedSettings();
   const variables = options.variables ?? process.env;
   const stateProblems = stateBackendVariableProblems(variables);
   const problems = [

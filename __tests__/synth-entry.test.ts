@@ -1,0 +1,219 @@
+/**
+ * The precompiled synth entry (build/synth-entry.js, run by scripts/synth.js = `npm run synth`):
+ * same output as `node --import tsx main.ts`, and never stale: every kind of source change is
+ * picked up by the next synth, in a temporary copy of the project.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { copyProject, PROJECT_ROOT, type ProjectCopy } from '../test-support/project-copy';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const synthEntry = require('../build/synth-entry.js') as typeof import('../build/synth-entry.js');
+
+const REBUILD = /^synth: rebuilding the synth entry: (.*)$/m;
+
+/** Every file under `dir`, by relative path, with its content. */
+function tree(dir: string, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) Object.assign(out, tree(dir, rel));
+    else out[rel] = readFileSync(join(dir, rel), 'latin1');
+  }
+  return out;
+}
+
+describe('npm run synth', () => {
+  test('runs the precompiled entry, and so do cdktf synth, validate and plan:offline (cdktf.json app)', () => {
+    const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'));
+    const cdktf = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdktf.json'), 'utf8'));
+    expect(pkg.scripts.synth).toBe('node scripts/synth.js');
+    expect(cdktf.app).toBe(pkg.scripts.synth);
+  });
+});
+
+describe('the synth entry in a copy of the project', () => {
+  let copy: ProjectCopy;
+  const synth = (env: NodeJS.ProcessEnv = {}) => copy.run(process.execPath, ['scripts/synth.js'], { env: { BLUEGREEN_SYNTH_VERBOSE: '1', ENVIRONMENTS: 'dev', ...env } });
+  const devStack = () => JSON.parse(copy.read('cdktf.out/stacks/bluegreen-dev/cdk.tf.json'));
+
+  beforeAll(() => {
+    copy = copyProject('synth-entry-');
+  });
+  afterAll(() => copy?.remove());
+
+  test('the first synth builds the entry and writes exactly what tsx main.ts writes', () => {
+    const first = synth({ ENVIRONMENTS: '', CDKTF_OUTDIR: join(copy.root, 'out-entry') });
+    expect(first.stderr).toMatch(REBUILD);
+    expect(first.stderr.match(REBUILD)![1]).toBe('no synth entry has been built yet');
+    expect(first.status).toBe(0);
+    const viaTsx = copy.run(process.execPath, ['--import', 'tsx', 'main.ts'], { env: { CDKTF_OUTDIR: join(copy.root, 'out-tsx') } });
+    expect(viaTsx.status).toBe(0);
+    expect(first.stdout.replace('out-entry', 'out-tsx')).toBe(viaTsx.stdout);
+    const entryFiles = tree(join(copy.root, 'out-entry'));
+    expect(Object.keys(entryFiles)).toEqual(expect.arrayContaining(['stacks/bluegreen-dev/cdk.tf.json', 'stacks/bluegreen-prod/cdk.tf.json']));
+    expect(entryFiles).toEqual(tree(join(copy.root, 'out-tsx')));
+  }, 120000);
+
+  test('the next synth reuses it', () => {
+    const again = synth();
+    expect(again.status).toBe(0);
+    expect(again.stderr).not.toMatch(REBUILD);
+  });
+
+  test('an edited source is picked up by the next synth', () => {
+    copy.replace('stacks/environments.ts', "region: 'us-east-1'", "region: 'us-west-2'");
+    const result = synth();
+    expect(result.status).toBe(0);
+    expect(result.stderr.match(REBUILD)?.[1]).toBe('stacks/environments.ts changed');
+    expect(devStack().provider.aws[0].region).toBe('us-west-2');
+  });
+
+  test('a file rewritten with the same content (a new mtime) is not a change', () => {
+    const file = join(copy.root, 'constructs', 'network.ts');
+    writeFileSync(file, readFileSync(file));
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    const result = synth();
+    expect(result.status).toBe(0);
+    expect(result.stderr).not.toMatch(REBUILD);
+  });
+
+  test('an edit deep in the import graph is picked up, and so is undoing it', () => {
+    const original = copy.read('config/names.ts');
+    copy.write('config/names.ts', `${original}\nexport const EDITED_BY_TEST = 1;\n`);
+    const edited = synth();
+    expect(edited.status).toBe(0);
+    expect(edited.stderr.match(REBUILD)?.[1]).toBe('config/names.ts changed');
+    copy.write('config/names.ts', original);
+    expect(synth().stderr.match(REBUILD)?.[1]).toBe('config/names.ts changed');
+  });
+
+  test('a new file in a source directory (it may change how an import resolves) rebuilds', () => {
+    copy.write('stacks/added-by-test.ts', 'export const added = 1;\n');
+    const result = synth();
+    expect(result.status).toBe(0);
+    expect(result.stderr.match(REBUILD)?.[1]).toBe('files were added to or removed from stacks/');
+  });
+
+  test('a syntax error fails the synth with the file and line, no stack trace; undoing it synthesizes again', () => {
+    const original = copy.read('constructs/network.ts');
+    copy.write('constructs/network.ts', `${original}\nexport const = ;\n`);
+    const broken = synth();
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toMatch(/^error: could not compile main\.ts for the synth:\n {2}constructs\/network\.ts:\d+:\d+: /m);
+    expect(broken.stderr).not.toMatch(/^\s+at /m);
+    copy.write('constructs/network.ts', original);
+    const fixed = synth();
+    expect(fixed.status).toBe(0);
+    // The sources are again those of the last good build: its bundle is still the right one.
+    expect(fixed.stderr).not.toMatch(REBUILD);
+  });
+
+  test('a new directory (cdktf.out, an output folder) is not a change', () => {
+    mkdirSync(join(copy.root, 'stacks', 'new-folder'));
+    const result = synth();
+    expect(result.status).toBe(0);
+    expect(result.stderr).not.toMatch(REBUILD);
+  });
+
+  test('two synths started together after an edit both succeed with the same output', async () => {
+    copy.replace('stacks/environments.ts', "region: 'us-west-2'", "region: 'us-east-2'");
+    const start = (outdir: string) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['scripts/synth.js'], { cwd: copy.root, env: { ...copy.env, ENVIRONMENTS: 'dev', CDKTF_OUTDIR: join(copy.root, outdir) } });
+        let stderr = '';
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+    const [a, b] = await Promise.all([start('out-a'), start('out-b')]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const read = (dir: string) => JSON.parse(copy.read(`${dir}/stacks/bluegreen-dev/cdk.tf.json`));
+    expect(read('out-a').provider.aws[0].region).toBe('us-east-2');
+    expect(read('out-b')).toEqual(read('out-a'));
+  }, 60000);
+
+  test('invalid configuration exits 1 with the message, as main.ts does', () => {
+    const result = synth({ ENVIRONMENTS: 'qa' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('ENVIRONMENTS names "qa", but the environments are');
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  test('old bundles do not pile up: one per manifest, plus the V8 code cache beside it', () => {
+    const dirs = readdirSync(copy.cacheDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('tmp-'));
+    const manifests = readdirSync(copy.cacheDir).filter((n) => n.startsWith('manifest-'));
+    expect(manifests).toHaveLength(1);
+    // Unnamed bundles are kept for an hour (a concurrent synth may be loading one), then pruned.
+    expect(dirs.length).toBeGreaterThanOrEqual(1);
+    const current = synthEntry.readManifest(join(copy.cacheDir, manifests[0]!))!;
+    expect(readdirSync(join(copy.cacheDir, current.bundle.split('/')[0]!)).sort()).toEqual(['synth.js', expect.stringMatching(/^synth\.js\.v\d+.*\.v8cache$/)]);
+  });
+});
+
+describe('staleReason', () => {
+  let dir: string;
+  const manifest = () => {
+    const stat = statSync(join(dir, 'node_modules', 'pkg', 'index.js'));
+    return {
+      format: synthEntry.FORMAT,
+      entry: 'main.ts',
+      sources: { 'main.ts': '4ca0f6d1a13b2b0d0b4f3b8d0e6a9a4e4d0b1b2c3d4e5f60718293a4b5c6d7e8' },
+      packages: { 'node_modules/pkg/index.js': [stat.size, stat.mtimeMs] as [number, number] },
+      directories: { '': '' },
+      bundle: 'b/synth.js',
+    };
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'stale-reason-'));
+    mkdirSync(join(dir, 'node_modules', 'pkg'), { recursive: true });
+    mkdirSync(join(dir, 'cache', 'b'), { recursive: true });
+    writeFileSync(join(dir, 'cache', 'b', 'synth.js'), '');
+    writeFileSync(join(dir, 'node_modules', 'pkg', 'index.js'), 'module.exports = 1;\n');
+    writeFileSync(join(dir, 'main.ts'), 'export {};\n');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const fresh = () => {
+    const m = manifest();
+    const { createHash } = require('node:crypto') as typeof import('node:crypto');
+    m.sources['main.ts'] = createHash('sha256').update(readFileSync(join(dir, 'main.ts'))).digest('hex');
+    const names = ['main.ts'].join('\n');
+    m.directories[''] = createHash('sha256').update(names).digest('hex');
+    return m;
+  };
+
+  test('undefined when every recorded input is as it was', () => {
+    expect(synthEntry.staleReason(fresh(), dir, join(dir, 'cache'))).toBeUndefined();
+  });
+
+  test('no manifest, another format, a missing bundle', () => {
+    expect(synthEntry.staleReason(undefined, dir, join(dir, 'cache'))).toBe('no synth entry has been built yet');
+    expect(synthEntry.staleReason({ ...fresh(), format: -1 }, dir, join(dir, 'cache'))).toBe('the build format changed');
+    expect(synthEntry.staleReason({ ...fresh(), bundle: 'gone/synth.js' }, dir, join(dir, 'cache'))).toBe('the bundle is missing');
+  });
+
+  test('a package file of another size or modification time (an install) is a change', () => {
+    const m = fresh();
+    writeFileSync(join(dir, 'node_modules', 'pkg', 'index.js'), 'module.exports = 22;\n');
+    expect(synthEntry.staleReason(m, dir, join(dir, 'cache'))).toBe('node_modules/pkg/index.js changed');
+    const same = fresh();
+    utimesSync(join(dir, 'node_modules', 'pkg', 'index.js'), new Date(), new Date(Date.now() - 60000));
+    expect(synthEntry.staleReason(same, dir, join(dir, 'cache'))).toBe('node_modules/pkg/index.js changed');
+  });
+
+  test('a deleted source or package file, a new resolvable file; an editor swap file is no change', () => {
+    const m = fresh();
+    writeFileSync(join(dir, '.main.ts.swp'), 'x');
+    expect(synthEntry.staleReason(m, dir, join(dir, 'cache'))).toBeUndefined();
+    mkdirSync(join(dir, 'new-folder'));
+    expect(synthEntry.staleReason(m, dir, join(dir, 'cache'))).toBeUndefined();
+    writeFileSync(join(dir, 'main.js'), 'x');
+    expect(synthEntry.staleReason(m, dir, join(dir, 'cache'))).toBe('files were added to or removed from the project root');
+    rmSync(join(dir, 'main.ts'));
+    expect(synthEntry.staleReason(m, dir, join(dir, 'cache'))).toBe('main.ts is gone');
+    rmSync(join(dir, 'node_modules', 'pkg', 'index.js'));
+    expect(synthEntry.staleReason({ ...m, sources: {} }, dir, join(dir, 'cache'))).toBe('node_modules/pkg/index.js is gone');
+  });
+});

@@ -1,0 +1,492 @@
+// @ts-check
+/**
+ * The precompiled synth entry: `main.ts` and everything it imports (cdktf and the provider classes
+ * included) bundled by esbuild into one CommonJS file, so `npm run synth` runs plain JavaScript
+ * instead of starting tsx's loader and compiling ~30 TypeScript files and ~500 package files.
+ *
+ * Why a bundle: measured on a 2-core machine, `node --import tsx main.ts` spends two thirds of its
+ * second in module loading (tsx's loader thread, its hooks, V8 compiling each file); one bundled file
+ * loaded with V8's code cache synthesizes both examples in about a third of that.
+ *
+ * Never stale: the manifest beside the bundle records what went into it, and every run checks it
+ * before using the bundle (a few milliseconds):
+ * - each project file the bundle read, by sha256 of its content (an edit that restores the old
+ *   content is not a change);
+ * - each package file (node_modules) by size and modification time (an install rewrites them);
+ * - the TypeScript, JavaScript and JSON file names of every project directory it read from, so a new
+ *   file that changes how an import resolves (`./x` from `x/index.ts` to `x.ts`) is seen too;
+ * - `tsconfig.json` and `package.json`, which steer the TypeScript transform and module resolution.
+ * Anything different, missing or unreadable: the bundle is rebuilt (about half a second) before the
+ * synth runs. Builds go to a temporary directory and are published by rename, so concurrent synths
+ * (parallel test workers) never see half a bundle; the bundle holds exactly the bytes that were
+ * hashed (the plugin reads and hashes each file itself before transforming it).
+ *
+ * Each project module is transformed to CommonJS on its own (as tsx does) and keeps its own
+ * `__dirname`/`__filename` pointing at its source, so code that finds files relative to itself
+ * (hook-build/bundle.ts finds hook-lambda/) behaves exactly as under tsx.
+ *
+ * Plain JavaScript on purpose: it runs before anything is compiled. Type-checked by tsc (checkJs).
+ */
+'use strict';
+const { createHash, randomBytes } = require('node:crypto');
+const fs = require('node:fs');
+const Module = require('node:module');
+const os = require('node:os');
+const path = require('node:path');
+const vm = require('node:vm');
+
+/** The project root: the directory holding main.ts. */
+const PROJECT_ROOT = path.join(__dirname, '..');
+
+/** Default cache directory: inside node_modules, so it is never committed and `npm ci` clears it. */
+const DEFAULT_CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'bluegreen-synth');
+
+/** Environment variable naming another cache directory (tests; read-only checkouts). */
+const CACHE_DIR_ENV = 'BLUEGREEN_SYNTH_CACHE_DIR';
+
+/** Environment variable that makes the synth say whether it rebuilt the bundle, and why, on stderr. */
+const VERBOSE_ENV = 'BLUEGREEN_SYNTH_VERBOSE';
+
+/** Bump when the bundle's layout or build options change in a way the manifest would not see. */
+const FORMAT = 1;
+
+/** Node versions the bundle must run on (Node 20 here, nodejs22.x in CI images). */
+const TARGET = 'node20';
+
+/** Kept out of the bundle: esbuild finds its native binary relative to its own package. */
+const EXTERNAL = ['esbuild'];
+
+/**
+ * File names that take part in resolving an import (`./x` → x.ts, x.js, x.json…). Directories are
+ * left out: a file always wins over a directory of the same name (`x/index.ts`), so a new directory
+ * cannot change what an import that resolves today resolves to (and cdktf.out appearing after the
+ * first synth must not cost a rebuild).
+ */
+const RESOLVABLE = /\.(?:[cm]?[jt]sx?|json)$/;
+
+/**
+ * @typedef {object} SynthManifest
+ * @property {number} format {@link FORMAT} of the build that wrote it
+ * @property {string} entry entry file, relative to the project root
+ * @property {Record<string, string>} sources sha256 of each project file read, by path relative to the root
+ * @property {Record<string, [number, number]>} packages size in bytes and mtime in ms of each package file read
+ * @property {Record<string, string>} directories sha256 of the sorted resolvable names of each project directory read
+ * @property {string} bundle the bundle, relative to the cache directory
+ */
+
+/**
+ * @typedef {object} TranspiledModule
+ * @property {string} sha256 sha256 of the source it was made from
+ * @property {string} code CommonJS JavaScript
+ */
+
+/**
+ * @typedef {object} SynthEntryOptions
+ * @property {string} [root] project root (default: this checkout)
+ * @property {string} [entry] entry file relative to the root (default: `main.ts`)
+ * @property {string} [cacheDir] cache directory (default: `BLUEGREEN_SYNTH_CACHE_DIR` or `node_modules/.cache/bluegreen-synth`)
+ * @property {Map<string, TranspiledModule>} [transpiled] modules already transformed (the library build's), by absolute path; reused when their sha256 matches
+ */
+
+/** Thrown when the entry cannot be built (a syntax error, a missing import). */
+class SynthEntryBuildError extends Error {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = 'SynthEntryBuildError';
+  }
+}
+
+/** @param {Buffer | string} data */
+const sha256 = (data) => createHash('sha256').update(data).digest('hex');
+
+/** Forward slashes: manifest keys and paths written into the bundle are the same on every OS. */
+/** @param {string} p */
+const posix = (p) => p.split(path.sep).join('/');
+
+/** @param {SynthEntryOptions} options */
+function resolveOptions(options) {
+  const root = path.resolve(options.root ?? PROJECT_ROOT);
+  return {
+    root,
+    entry: options.entry ?? 'main.ts',
+    cacheDir: options.cacheDir ?? process.env[CACHE_DIR_ENV] ?? (options.root ? path.join(root, 'node_modules', '.cache', 'bluegreen-synth') : DEFAULT_CACHE_DIR),
+    transpiled: options.transpiled,
+  };
+}
+
+/**
+ * The cache directory, created if needed; a read-only project falls back to a per-user directory in
+ * the system temp directory rather than failing the synth.
+ * @param {string} preferred
+ */
+function writableCacheDir(preferred) {
+  try {
+    fs.mkdirSync(preferred, { recursive: true });
+    fs.accessSync(preferred, fs.constants.W_OK);
+    return preferred;
+  } catch {
+    const fallback = path.join(os.tmpdir(), `bluegreen-synth-${process.getuid?.() ?? 'user'}`);
+    fs.mkdirSync(fallback, { recursive: true });
+    return fallback;
+  }
+}
+
+/**
+ * Where the manifest of this root and entry lives: one per checkout, so copies of the project that
+ * share a node_modules (symlinked) do not overwrite each other's.
+ * @param {string} cacheDir @param {string} root @param {string} entry
+ */
+function manifestPath(cacheDir, root, entry) {
+  let real = root;
+  try {
+    real = fs.realpathSync(root);
+  } catch {
+    // A root that does not exist has no manifest either; the build reports it.
+  }
+  return path.join(cacheDir, `manifest-${sha256(`${real}\0${entry}`).slice(0, 16)}.json`);
+}
+
+/** @param {string} dir */
+function listingHash(dir) {
+  const names = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((d) => !d.isDirectory() && RESOLVABLE.test(d.name))
+    .map((d) => d.name)
+    .sort();
+  return sha256(names.join('\n'));
+}
+
+/** @param {string} file */
+function readManifest(file) {
+  try {
+    return /** @type {SynthManifest} */ (JSON.parse(fs.readFileSync(file, 'utf8')));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Why the bundle the manifest describes is not what the sources would build now, or undefined when
+ * it is. Pure with respect to its inputs: reads files, changes nothing.
+ * @param {SynthManifest | undefined} manifest
+ * @param {string} root
+ * @param {string} cacheDir
+ * @returns {string | undefined}
+ */
+function staleReason(manifest, root, cacheDir) {
+  if (!manifest) return 'no synth entry has been built yet';
+  if (manifest.format !== FORMAT) return 'the build format changed';
+  if (!fs.existsSync(path.join(cacheDir, manifest.bundle))) return 'the bundle is missing';
+  for (const [rel, hash] of Object.entries(manifest.sources)) {
+    let data;
+    try {
+      data = fs.readFileSync(path.join(root, rel));
+    } catch {
+      return `${rel} is gone`;
+    }
+    if (sha256(data) !== hash) return `${rel} changed`;
+  }
+  for (const [rel, [size, mtimeMs]] of Object.entries(manifest.packages)) {
+    let stat;
+    try {
+      stat = fs.statSync(path.join(root, rel));
+    } catch {
+      return `${rel} is gone`;
+    }
+    if (stat.size !== size || stat.mtimeMs !== mtimeMs) return `${rel} changed`;
+  }
+  for (const [rel, hash] of Object.entries(manifest.directories)) {
+    let now;
+    try {
+      now = listingHash(path.join(root, rel));
+    } catch {
+      return `${rel}/ is gone`;
+    }
+    if (now !== hash) return `files were added to or removed from ${rel === '' ? 'the project root' : `${rel}/`}`;
+  }
+  return undefined;
+}
+
+/**
+ * The project's TypeScript settings that change how a file is transformed (class fields, decorators,
+ * import elision), as esbuild's `tsconfigRaw`. An unreadable tsconfig.json means esbuild's defaults,
+ * as for tsx.
+ * @param {string} root
+ */
+function tsconfigRaw(root) {
+  try {
+    const { compilerOptions = {} } = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.json'), 'utf8'));
+    const keep = ['target', 'useDefineForClassFields', 'experimentalDecorators', 'verbatimModuleSyntax', 'preserveValueImports', 'importsNotUsedAsValues', 'jsx', 'jsxFactory', 'jsxFragmentFactory', 'jsxImportSource', 'alwaysStrict'];
+    return { compilerOptions: Object.fromEntries(keep.filter((k) => k in compilerOptions).map((k) => [k, compilerOptions[k]])) };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Transforms one TypeScript module to CommonJS, exactly as the library build writes it to dist/.
+ * @param {typeof import('esbuild')} esbuild
+ * @param {string} file absolute path
+ * @param {string} source its content
+ * @param {string} root project root
+ * @param {object} [extra] more transform options (e.g. a banner)
+ * @returns {Promise<string>}
+ */
+async function transpileModule(esbuild, file, source, root, extra = {}) {
+  const loader = /\.[cm]?tsx?$/.test(file) ? (file.endsWith('x') ? 'tsx' : 'ts') : 'js';
+  const result = await esbuild.transform(source, {
+    loader,
+    format: 'cjs',
+    platform: 'node',
+    target: TARGET,
+    sourcefile: posix(path.relative(root, file)),
+    tsconfigRaw: tsconfigRaw(root),
+    legalComments: 'inline',
+    logLevel: 'silent',
+    ...extra,
+  });
+  return result.code;
+}
+
+/** @param {unknown} err */
+function describeEsbuildFailure(err) {
+  const errors = /** @type {{ errors?: Array<{ text: string, location?: { file: string, line: number, column: number } | null }> }} */ (err).errors;
+  if (errors && errors.length > 0) {
+    return errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ${e.text}` : e.text)).join('\n  ');
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The bundle with the helper its module shims call: the project root, found from the bundle's own
+ * directory (`<cache>/<hash>/`) at run time so the cache may move with node_modules. Placed after
+ * esbuild's `"use strict"` prologue, which must stay first to keep the bundle strict.
+ * @param {string} code @param {string} rootFromCache
+ */
+function withRootLocator(code, rootFromCache) {
+  const locator =
+    `var __bluegreenRoot = require("path").resolve(__dirname, "..", ${JSON.stringify(posix(rootFromCache) || '.')});\n` +
+    'function __bluegreenSource(p) { return require("path").join(__bluegreenRoot, p); }\n';
+  const prologue = /^(?:#!.*\n)?(?:\s*(?:"use strict"|'use strict');?\n)?/.exec(code)?.[0] ?? '';
+  return prologue + locator + code.slice(prologue.length);
+}
+
+/**
+ * Builds the synth entry into the cache and writes its manifest. Returns the bundle's path.
+ * @param {SynthEntryOptions} [options]
+ * @returns {Promise<string>}
+ */
+async function buildSynthEntry(options = {}) {
+  const { root, entry, transpiled } = resolveOptions(options);
+  const cacheDir = writableCacheDir(resolveOptions(options).cacheDir);
+  const esbuild = /** @type {typeof import('esbuild')} */ (require(require.resolve('esbuild', { paths: [root] })));
+  const scratch = path.join(cacheDir, `tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  /** @type {Record<string, string>} */
+  const sources = {};
+  const rootPrefix = root.endsWith(path.sep) ? root : root + path.sep;
+
+  /** @type {import('esbuild').Plugin} */
+  const projectModules = {
+    name: 'bluegreen-project-modules',
+    setup(build) {
+      /** @param {string} file */
+      const inProject = (file) => file.startsWith(rootPrefix) && !file.split(path.sep).includes('node_modules');
+      build.onLoad({ filter: /\.json$/ }, (args) => {
+        if (!inProject(args.path)) return undefined;
+        const bytes = fs.readFileSync(args.path);
+        sources[posix(path.relative(root, args.path))] = sha256(bytes);
+        return { contents: bytes, loader: 'json' };
+      });
+      build.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, async (args) => {
+        if (!inProject(args.path)) return undefined;
+        const bytes = fs.readFileSync(args.path);
+        const hash = sha256(bytes);
+        const rel = posix(path.relative(root, args.path));
+        sources[rel] = hash;
+        const known = transpiled?.get(args.path);
+        let code;
+        try {
+          code = known && known.sha256 === hash ? known.code : await transpileModule(esbuild, args.path, bytes.toString('utf8'), root);
+        } catch (err) {
+          // esbuild's own messages, located in the file that does not compile (not at its importer).
+          const errors = /** @type {{ errors?: import('esbuild').PartialMessage[] }} */ (err).errors;
+          return { errors: errors && errors.length > 0 ? errors : [{ text: err instanceof Error ? err.message : String(err) }] };
+        }
+        // Each module keeps the __dirname/__filename of its source (see the file comment). The bundle
+        // is CommonJS-wrapped per module, so these `var`s are local to the module.
+        const shim = `var __filename = __bluegreenSource(${JSON.stringify(rel)}), __dirname = __bluegreenSource(${JSON.stringify(posix(path.dirname(rel)))});\n`;
+        return { contents: shim + code, loader: 'js', resolveDir: path.dirname(args.path) };
+      });
+    },
+  };
+
+  let result;
+  try {
+    result = await esbuild.build({
+      entryPoints: [path.join(root, entry)],
+      absWorkingDir: root,
+      bundle: true,
+      platform: 'node',
+      target: TARGET,
+      format: 'cjs',
+      external: EXTERNAL,
+      write: false,
+      metafile: true,
+      outfile: path.join(scratch, 'synth.js'),
+      sourcemap: false,
+      legalComments: 'none',
+      logLevel: 'silent',
+      plugins: [projectModules],
+    });
+  } catch (err) {
+    throw new SynthEntryBuildError(`could not compile ${entry} for the synth:\n  ${describeEsbuildFailure(err)}`);
+  }
+
+  /** @type {Record<string, [number, number]>} */
+  const packages = {};
+  /** @type {Record<string, string>} */
+  const directories = {};
+  for (const input of Object.keys(/** @type {import('esbuild').Metafile} */ (result.metafile).inputs)) {
+    if (/^\(?[a-z-]+\)?:/.test(input)) continue; // esbuild's virtual modules are not files
+    const abs = path.resolve(root, input);
+    const rel = posix(path.relative(root, abs));
+    if (sources[rel] === undefined) {
+      const stat = fs.statSync(abs);
+      packages[rel] = [stat.size, stat.mtimeMs];
+    } else {
+      const dir = posix(path.dirname(rel));
+      directories[dir === '.' ? '' : dir] ??= listingHash(path.dirname(abs));
+    }
+  }
+  for (const steering of ['tsconfig.json', 'package.json']) {
+    if (sources[steering] !== undefined) continue;
+    try {
+      sources[steering] = sha256(fs.readFileSync(path.join(root, steering)));
+    } catch {
+      // Absent: esbuild used its defaults; a file appearing later changes the root's listing.
+    }
+  }
+
+  const code = withRootLocator(/** @type {import('esbuild').OutputFile[]} */ (result.outputFiles)[0].text, path.relative(cacheDir, root));
+  const name = sha256(code).slice(0, 16);
+  const published = path.join(cacheDir, name);
+  try {
+    fs.mkdirSync(scratch, { recursive: true });
+    fs.writeFileSync(path.join(scratch, 'synth.js'), code);
+    if (!fs.existsSync(path.join(published, 'synth.js'))) {
+      try {
+        fs.renameSync(scratch, published);
+      } catch {
+        // Another build published the same bytes first (same content hash).
+      }
+    }
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  /** @type {SynthManifest} */
+  const manifest = { format: FORMAT, entry, sources, packages, directories, bundle: posix(path.join(name, 'synth.js')) };
+  const target = manifestPath(cacheDir, root, entry);
+  const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(manifest));
+  fs.renameSync(tmp, target);
+  pruneCache(cacheDir);
+  return path.join(cacheDir, manifest.bundle);
+}
+
+/**
+ * Removes bundles no manifest names any more, keeping recent ones (a concurrent synth may be
+ * about to load one), so editing and synthesizing all day does not fill the disk.
+ * @param {string} cacheDir
+ */
+function pruneCache(cacheDir) {
+  const HOUR_IN_MS = 3600 * 1000;
+  try {
+    const entries = fs.readdirSync(cacheDir, { withFileTypes: true });
+    const named = new Set(
+      entries
+        .filter((e) => e.isFile() && /^manifest-.*\.json$/.test(e.name))
+        .map((e) => readManifest(path.join(cacheDir, e.name))?.bundle.split('/')[0])
+        .filter(Boolean),
+    );
+    for (const e of entries) {
+      if (!e.isDirectory() || named.has(e.name)) continue;
+      const dir = path.join(cacheDir, e.name);
+      if (Date.now() - fs.statSync(dir).mtimeMs > HOUR_IN_MS) fs.rmSync(dir, { recursive: true, force: true });
+    }
+  } catch {
+    // Pruning is housekeeping: never fail a synth over it.
+  }
+}
+
+/**
+ * The path of an up-to-date synth entry: the cached one when its manifest matches the sources,
+ * otherwise a new build. `onRebuild` is told why a build was needed.
+ * @param {SynthEntryOptions & { onRebuild?: (reason: string) => void }} [options]
+ * @returns {Promise<string>}
+ */
+async function prepareSynthEntry(options = {}) {
+  const { root, entry } = resolveOptions(options);
+  const cacheDir = writableCacheDir(resolveOptions(options).cacheDir);
+  const manifest = readManifest(manifestPath(cacheDir, root, entry));
+  const reason = staleReason(manifest, root, cacheDir);
+  if (reason === undefined && manifest) return path.join(cacheDir, manifest.bundle);
+  options.onRebuild?.(reason ?? 'unknown');
+  return buildSynthEntry({ ...options, cacheDir });
+}
+
+/**
+ * Runs a bundle as the program's main module (its `require.main === module` guard is true), with
+ * V8's code cache: the first run saves the compiled code beside the bundle, later runs skip most
+ * parsing and compiling. A cache V8 rejects (another Node version) is replaced.
+ * @param {string} file the bundle
+ * @param {string} [root] where its external packages (esbuild) are resolved from
+ */
+function runSynthEntry(file, root = PROJECT_ROOT) {
+  const source = fs.readFileSync(file, 'utf8');
+  const cachePath = `${file}.${process.version}-${process.arch}.v8cache`;
+  /** @type {Buffer | undefined} */
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cachePath);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(Module.wrap(source), {
+    filename: file,
+    cachedData,
+    // @ts-ignore: Node ≥ 20.12 has the constant; older 20.x simply cannot use import() inside.
+    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const wrapper = script.runInThisContext();
+  const mod = new Module(file, undefined);
+  mod.filename = file;
+  const req = Module.createRequire(path.join(root, 'package.json'));
+  req.main = mod;
+  wrapper.call(mod.exports, mod.exports, req, mod, file, path.dirname(file));
+  if (cachedData === undefined || script.cachedDataRejected) {
+    try {
+      const tmp = `${cachePath}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, script.createCachedData());
+      fs.renameSync(tmp, cachePath);
+    } catch {
+      // A read-only cache only costs the next run its compile time.
+    }
+  }
+}
+
+module.exports = {
+  CACHE_DIR_ENV,
+  DEFAULT_CACHE_DIR,
+  FORMAT,
+  PROJECT_ROOT,
+  SynthEntryBuildError,
+  VERBOSE_ENV,
+  buildSynthEntry,
+  manifestPath,
+  prepareSynthEntry,
+  readManifest,
+  runSynthEntry,
+  staleReason,
+  transpileModule,
+};

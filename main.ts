@@ -10,7 +10,8 @@
 import { App } from 'cdktf';
 import type { EnvironmentConfig } from './config/environment';
 import { EnvironmentConfigError, validateEnvironment } from './config/validation';
-import { bundleHookCached, HookBundleError } from './hook-build/bundle';
+import { HookBundleError } from './hook-build/bundle';
+import { defaultHookBundle } from './hook-build/prebuilt';
 import { resolveStateBackend, stateBackendVariableProblems, type StateBackendVariables } from './config/state-backend';
 import { BlueGreenStack } from './stacks/bluegreen-stack';
 import { ENVIRONMENTS } from './stacks/environments';
@@ -76,7 +77,7 @@ export function synthesize(environments: readonly EnvironmentConfig[], options: 
   if (problems.length > 0) throw problems.length === 1 ? problems[0]! : new AggregateConfigError(problems);
   // Bundled once for every stack, and before the App exists: a hook that cannot be bundled stops the
   // synth before anything (even an empty output directory) is written.
-  const hookBundle = bundleHookCached();
+  const hookBundle = defaultHookBundle();
   const app = new App(options.outdir ? { outdir: options.outdir } : {});
   for (const environment of environments) {
     const backend = resolveStateBackend(variables, environment);

@@ -30,6 +30,8 @@ describe('npm run synth', () => {
     const cdktf = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdktf.json'), 'utf8'));
     expect(pkg.scripts.synth).toBe('node scripts/synth.js');
     expect(cdktf.app).toBe(pkg.scripts.synth);
+    // npm ci runs the root package's own prepare: the entry is built before the first synth.
+    expect(pkg.scripts.prepare).toBe(pkg.scripts.build);
   });
 });
 

@@ -6,7 +6,7 @@
  * stable between machines. {@link bundleHookCached} skips esbuild entirely when none of the files
  * that went into the last bundle changed (a content-hash cache), which is most synths.
  */
-import { buildSync, version as esbuildVersion, type BuildOptions } from 'esbuild';
+import type { BuildOptions } from 'esbuild';
 import { createHash, randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,6 +70,14 @@ export class HookBundleError extends Error {
   }
 }
 
+/**
+ * esbuild, loaded on first use: the built package carries its hook bundle (hook-build/prebuilt.ts)
+ * and has no esbuild, so loading this module must not need it.
+ */
+function esbuild(): typeof import('esbuild') {
+  return require('esbuild') as typeof import('esbuild');
+}
+
 /** Root of the project: paths in messages and in the cache manifest are relative to it. */
 const PROJECT_ROOT = join(__dirname, '..');
 
@@ -110,7 +118,7 @@ function assertEntryExists(entry: string): void {
 
 function build(entry: string, outfile: string, minify: boolean): Record<string, unknown> {
   try {
-    const result = buildSync({ ...buildOptions(entry, outfile, minify), metafile: true });
+    const result = esbuild().buildSync({ ...buildOptions(entry, outfile, minify), metafile: true });
     return result.metafile!.inputs;
   } catch (err) {
     const errors = (err as { errors?: Array<{ text: string; location?: { file: string; line: number } | null }> }).errors;
@@ -193,7 +201,7 @@ export function bundleHookCached(options: BundleHookCachedOptions = {}): HookBun
   const minify = options.minify ?? true;
   const cacheDir = writableCacheDir(options.cacheDir ?? DEFAULT_HOOK_CACHE_DIR);
   assertEntryExists(entry);
-  const key = sha256(JSON.stringify({ format: CACHE_FORMAT, esbuildVersion, entry: relative(PROJECT_ROOT, entry), minify, node: 'node22' }));
+  const key = sha256(JSON.stringify({ format: CACHE_FORMAT, esbuildVersion: esbuild().version, entry: relative(PROJECT_ROOT, entry), minify, node: 'node22' }));
   const manifestPath = join(cacheDir, `manifest-${key.slice(0, 16)}.json`);
 
   const manifest = readManifest(manifestPath);

@@ -4,7 +4,8 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
-import { bundleHookCached, type HookBundle } from '../hook-build/bundle';
+import type { HookBundle } from '../hook-build/bundle';
+import { defaultHookBundle } from '../hook-build/prebuilt';
 import { ECS_HOOK_EVENTS, type EcsHookEvent } from '../lib/appspec';
 import type { EnvironmentConfig, ResolvedEnvironment } from '../config/environment';
 import { usesPrivateSubnets } from '../config/environment';
@@ -28,7 +29,7 @@ export interface BlueGreenStackProps {
   readonly environment: EnvironmentConfig;
   /**
    * A bundled hook to use.
-   * @default - `hook-lambda/index.ts` bundled with esbuild (content-hash cached)
+   * @default - the package's prebuilt bundle; from the sources, `hook-lambda/index.ts` bundled with esbuild (content-hash cached)
    */
   readonly hookBundle?: HookBundle;
   /**
@@ -58,7 +59,7 @@ export class BlueGreenStack extends TerraformStack {
     // Validate before the stack construct itself exists: nothing of an invalid environment is created.
     const env = assertValidEnvironment(props.environment);
     const names = resourceNames(env.project, env.name);
-    const bundle = props.hookBundle ?? bundleHookCached();
+    const bundle = props.hookBundle ?? defaultHookBundle();
     super(scope, names.stack);
     this.environment = env;
     this.names = names;

@@ -1,0 +1,184 @@
+/**
+ * The construct library as a consumer gets it: `npm pack` in a copy of the project (which runs the
+ * package's `prepare`, the build), the tarball's contents, then the tarball installed into a temporary
+ * cdktf app written in plain JavaScript (no tsx, no ts-node) that synthesizes with it.
+ *
+ * Offline: the app's peer dependencies (an existing cdktf app has them) and the package's own
+ * dependencies are `file:` links to this checkout's node_modules, so npm needs no registry; the
+ * package itself is installed from the tarball like any other.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { OUTPUT_NAMES } from '../lib/outputs';
+import { copyProject, PROJECT_ROOT, type ProjectCopy } from '../test-support/project-copy';
+
+const NPM_TIMEOUT_IN_MS = 240000;
+
+let copy: ProjectCopy;
+let work: string;
+let tarball: string;
+let files: string[];
+let manifest: { name: string; version: string; private?: boolean; exports: Record<string, unknown>; bin: Record<string, string>; files: string[]; dependencies: Record<string, string>; peerDependencies: Record<string, string> };
+let packOutput: string;
+
+/** Every file under `dir` with its size and modification time, to see that nothing was written. */
+function fileStates(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        const s = statSync(p);
+        out[relative(dir, p)] = `${s.size}@${s.mtimeMs}`;
+      }
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+beforeAll(() => {
+  copy = copyProject('package-');
+  work = mkdtempSync(join(tmpdir(), 'package-consumer-'));
+  const pack = copy.run('npm', ['pack', '--json', '--pack-destination', work, '--no-audit', '--no-fund'], { timeoutInMs: NPM_TIMEOUT_IN_MS });
+  packOutput = `${pack.stdout}\n${pack.stderr}`;
+  if (pack.status !== 0) throw new Error(`npm pack failed (exit ${pack.status}):\n${packOutput}`);
+  const start = pack.stdout.indexOf('[');
+  const [info] = JSON.parse(pack.stdout.slice(start)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  tarball = join(work, info!.filename);
+  files = info!.files.map((f) => f.path).sort();
+  const listed = spawnSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' });
+  manifest = JSON.parse(listed.stdout);
+}, NPM_TIMEOUT_IN_MS + 10000);
+
+afterAll(() => {
+  copy?.remove();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('npm pack', () => {
+  test('ships the compiled library, its declarations, the hook bundle and the changelog', () => {
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'dist/hook-bundle/index.js']));
+    expect(files.some((f) => /^dist\/archive-[0-9a-f]{16}\/hook\.zip$/.test(f))).toBe(true);
+    // Every compiled module has its declarations.
+    for (const js of files.filter((f) => f.endsWith('.js') && f.startsWith('dist/') && !f.startsWith('dist/hook-bundle/'))) {
+      expect(files).toContain(js.replace(/\.js$/, '.d.ts'));
+    }
+  });
+
+  test('keeps tests, fixtures, sources and tooling out', () => {
+    const leaked = files.filter(
+      (f) => /(^|\/)(__tests__|fixtures|test-support|bench|tools|build|\.github|\.ci)\//.test(f) || (/\.ts$/.test(f) && !/\.d\.ts$/.test(f)) || /^(cdktf\.json|tsconfig.*\.json|jest\.config\.js)$/.test(f),
+    );
+    expect(leaked).toEqual([]);
+  });
+
+  test('the manifest: public, semver version, one entry with types, the commands', () => {
+    expect(manifest.private).toBeUndefined();
+    expect(manifest.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(manifest.exports['.']).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' });
+    for (const bin of Object.values(manifest.bin)) {
+      expect(files).toContain(bin);
+      expect(readFileSync(join(copy.root, bin), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    }
+    // What a synth needs at run time, and nothing that builds: a consumer never runs esbuild or tsx.
+    expect(Object.keys(manifest.dependencies)).not.toEqual(expect.arrayContaining(['esbuild']));
+    expect(Object.keys(manifest.dependencies)).not.toContain('tsx');
+    expect(Object.keys(manifest.peerDependencies).sort()).toEqual(['@cdktf/provider-aws', '@cdktf/provider-null', 'cdktf', 'constructs']);
+  });
+
+  test('the changelog has a section for this version', () => {
+    expect(readFileSync(join(PROJECT_ROOT, 'CHANGELOG.md'), 'utf8')).toContain(`## [${manifest.version}]`);
+  });
+
+  test('prepare (the build npm pack ran) also built the synth entry: the next synth reuses it', () => {
+    const result = copy.run(process.execPath, ['scripts/synth.js'], { env: { BLUEGREEN_SYNTH_VERBOSE: '1', ENVIRONMENTS: 'dev' } });
+    expect(result.status).toBe(0);
+    expect(result.stderr).not.toMatch(/rebuilding the synth entry/);
+  });
+});
+
+describe('a plain JavaScript cdktf app that installs the tarball', () => {
+  let app: string;
+  let packageDir: string;
+  let before: Record<string, string>;
+
+  beforeAll(() => {
+    app = join(work, 'app');
+    mkdirSync(app);
+    // The app already has the peer dependencies (as a cdktf app does); the package's own dependencies
+    // resolve to the same versions the lockfile pinned here.
+    const linked = [...Object.keys(manifest.peerDependencies), ...Object.keys(manifest.dependencies), '@types/node'];
+    const dependencies = Object.fromEntries(linked.map((name) => [name, `file:${join(PROJECT_ROOT, 'node_modules', name)}`]));
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', version: '1.0.0', private: true, dependencies }, null, 2));
+    const install = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], { cwd: app, encoding: 'utf8', timeout: NPM_TIMEOUT_IN_MS });
+    if (install.status !== 0) throw new Error(`npm install of the tarball failed (exit ${install.status}):\n${install.stdout}${install.stderr}`);
+    packageDir = join(app, 'node_modules', manifest.name);
+    before = fileStates(packageDir);
+  }, NPM_TIMEOUT_IN_MS + 10000);
+
+  test("README's example (plain JavaScript) synthesizes, and the JSON is a blue/green service", () => {
+    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Use as a library'));
+    const example = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toContain(`require('${manifest.name}')`);
+    writeFileSync(join(app, 'main.js'), example!);
+    const result = spawnSync(process.execPath, ['main.js'], { cwd: app, encoding: 'utf8', timeout: 60000, env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const stackDir = join(app, 'cdktf.out', 'stacks', 'bluegreen-dev');
+    const json = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
+    const service = Object.values(json.resource.aws_ecs_service as Record<string, { deployment_controller: { type: string } }>);
+    expect(service.map((s) => s.deployment_controller.type)).toEqual(['CODE_DEPLOY']);
+    expect(Object.keys(json.resource.aws_codedeploy_deployment_group)).toHaveLength(1);
+    expect(Object.keys(json.output)).toEqual(expect.arrayContaining(Object.values(OUTPUT_NAMES)));
+    // The hook deployed is the package's prebuilt archive, byte for byte.
+    const fn = Object.values(json.resource.aws_lambda_function as Record<string, { filename: string }>)[0]!;
+    const shipped = files.find((f) => /^dist\/archive-[0-9a-f]{16}\/hook\.zip$/.test(f))!;
+    expect(readFileSync(join(stackDir, fn.filename)).equals(readFileSync(join(packageDir, shipped)))).toBe(true);
+  }, 60000);
+
+  test('needs no esbuild or tsx, and writes nothing into node_modules', () => {
+    for (const tool of ['esbuild', 'tsx']) {
+      const probe = spawnSync(process.execPath, ['-e', `require.resolve(${JSON.stringify(tool)}, { paths: [${JSON.stringify(packageDir)}] })`], { encoding: 'utf8' });
+      expect(probe.status).not.toBe(0);
+    }
+    expect(fileStates(packageDir)).toEqual(before);
+  });
+
+  test("the declarations type-check a TypeScript consumer, and reject a wrong prop", () => {
+    writeFileSync(
+      join(app, 'check.ts'),
+      [
+        "import { App } from 'cdktf';",
+        `import { BlueGreenStack, type EnvironmentConfig } from ${JSON.stringify(manifest.name)};`,
+        "const environment: EnvironmentConfig = { name: 'demo', region: 'eu-west-1', service: { image: { external: 'nginx:stable' } } };",
+        'const stack = new BlueGreenStack(new App(), { environment });',
+        'const names: string = stack.names.stack;',
+        '// @ts-expect-error: desiredCount is a number',
+        "const wrong: EnvironmentConfig = { ...environment, service: { ...environment.service, desiredCount: 'three' } };",
+        'export { names, wrong };',
+        '',
+      ].join('\n'),
+    );
+    const tsc = join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = spawnSync(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', 'check.ts'], {
+      cwd: app,
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+    expect(`${result.stdout}${result.stderr}`).toBe('');
+    expect(result.status).toBe(0);
+  }, 60000);
+
+  test('the commands it installs run', () => {
+    for (const bin of Object.keys(manifest.bin)) {
+      const result = spawnSync(join(app, 'node_modules', '.bin', bin), ['--help'], { encoding: 'utf8', timeout: 30000 });
+      expect({ bin, status: result.status, stderr: result.stderr }).toEqual({ bin, status: 0, stderr: '' });
+      expect(result.stdout).toMatch(/--help/);
+    }
+  });
+});

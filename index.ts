@@ -1,0 +1,37 @@
+/**
+ * The package entry of `cdktf-ecs-bluegreen` (package.json `exports`): the constructs, their props and
+ * configuration types, validation, and `synthesize()` for an app that only lists environments.
+ *
+ *   const { App } = require('cdktf');
+ *   const { BlueGreenStack } = require('cdktf-ecs-bluegreen');
+ *   new BlueGreenStack(new App(), { environment: { name: 'dev', region: 'eu-west-1', ... } });
+ *
+ * Everything here is the public API of the package (semver: see CHANGELOG.md); modules not exported
+ * here are internal and may change in any release.
+ */
+export { BlueGreenStack, type BlueGreenStackProps } from './stacks/bluegreen-stack';
+export { synthesize, AggregateConfigError, selectEnvironments, type SynthesizeOptions } from './main';
+export { applySynthSpeedSettings, KEEP_SOURCE_MAPS_ENV, type SynthSpeedSettings } from './stacks/synth-process';
+export {
+  PREDEFINED_ECS_DEPLOYMENT_CONFIGS,
+  resolveEnvironment,
+  type AlarmsConfig,
+  type DeploymentConfig,
+  type EnvironmentConfig,
+  type ExistingVpcConfig,
+  type HookSettings,
+  type ImageConfig,
+  type LoadBalancerConfig,
+  type NetworkConfig,
+  type NewVpcConfig,
+  type PredefinedEcsDeploymentConfig,
+  type ResolvedEnvironment,
+  type ServiceConfig,
+  type StateConfig,
+  type TargetHealthCheckConfig,
+  type TestListenerConfig,
+  type TrafficRoutingConfig,
+} from './config/environment';
+export { assertValidEnvironment, EnvironmentConfigError, environmentWarnings, validateEnvironment } from './config/validation';
+export { OUTPUT_NAMES, SERVICES_OUTPUT, type OutputKey } from './lib/outputs';
+export { HookBundleError, type HookBundle } from './hook-build/bundle';

@@ -6,6 +6,7 @@
 import { containsTrue, sameValue } from './diff';
 import { parsePolicyDocument, wildcardGrants, type WildcardGrant } from './iam';
 import { exposureFindings } from './exposure';
+import { securitySettingFindings } from './security-settings';
 import { productionPorts } from './network';
 import { changeKind, compareText } from './summarize';
 import { SEVERITIES, type Finding, type Plan, type ResourceChange, type Severity } from './types';
@@ -278,6 +279,7 @@ export function findHazards(plan: Plan, options: HazardOptions = {}): Finding[] 
       ...ownedAttributeFindings(resource),
       ...iamFindings(resource),
       ...deploymentGroupFindings(resource),
+      ...securitySettingFindings(plan, resource),
     );
   }
   return findings.sort(

@@ -76,6 +76,15 @@ export const HAZARDS = {
   'world-open-port': ['blocking'],
   'broad-open-port': ['warning'],
   'deployment-group-changed': ['info'],
+  'deletion-protection-off': ['warning'],
+  'access-logs-off': ['warning'],
+  'flow-logs-off': ['warning'],
+  'encryption-downgraded': ['warning'],
+  's3-public-access-block-off': ['blocking'],
+  'tls-policy-downgraded': ['blocking'],
+  'ecr-scan-on-push-off': ['warning'],
+  'ecr-tags-mutable': ['warning'],
+  'drop-invalid-header-fields-off': ['warning'],
 } as const satisfies Readonly<Record<string, readonly Severity[]>>;
 
 /** Stable identifiers of the hazard checks (documented in docs/plan-review.md). */

@@ -1,20 +1,9 @@
 import { appSpecSha256, renderAppSpecJson } from '../lib/appspec';
+import { stackOutputs } from '../test-support/release-input';
 import { ParseIo, parseReleaseInput, ParseResult, ReleaseInput } from '../release/input';
 
 const TASK_DEF = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:12';
-const devOutputs = {
-  aws_region: 'eu-west-1',
-  codedeploy_application_name: 'bluegreen-dev',
-  codedeploy_deployment_group_name: 'bluegreen-dev-dg',
-  ecs_task_definition_arn: TASK_DEF,
-  ecs_container_name: 'web',
-  ecs_container_port: 8080,
-  hook_function_name: 'CodeDeployHook_bluegreen-dev',
-  hook_lifecycle_events: 'AfterAllowTestTraffic,BeforeAllowTraffic',
-  appspec_bucket_name: 'bluegreen-dev-appspec',
-  appspec_object_key: 'appspec.yaml',
-  appspec_object_version_id: 'ver-1',
-};
+const devOutputs = stackOutputs();
 
 function io(files: Record<string, unknown> = {}, commit?: string): ParseIo {
   return {

@@ -12,39 +12,16 @@ import {
 } from '@aws-sdk/client-codedeploy';
 import { mockClient } from 'aws-sdk-client-mock';
 import { appSpecSha256 } from '../lib/appspec';
-import { ReleaseInput } from '../release/input';
+import { releaseInput, TEST_TASK_DEFINITION_ARN } from '../test-support/release-input';
 import { ECS_LIFECYCLE_EVENTS } from '../release/progress';
 import { ReleaseDeps, run } from '../release/run';
 
 const cd = mockClient(CodeDeployClient);
 const T0 = Date.parse('2026-11-26T03:00:00Z');
-const TASK_DEF = 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7';
+const baseInput = releaseInput;
+const TASK_DEF = TEST_TASK_DEFINITION_ARN;
+// Written out here, not rendered: the request must carry exactly this AppSpec.
 const content = JSON.stringify({ version: '0.0', Resources: [{ TargetService: { Type: 'AWS::ECS::Service', Properties: { TaskDefinition: TASK_DEF, LoadBalancerInfo: { ContainerName: 'web', ContainerPort: 8080 } } } }], Hooks: [{ AfterAllowTestTraffic: 'CodeDeployHook_web' }] });
-
-function baseInput(overrides: Partial<ReleaseInput> = {}): ReleaseInput {
-  return {
-    region: 'us-east-1',
-    applicationName: 'app',
-    deploymentGroupName: 'group',
-    revision: {
-      type: 'inline',
-      appSpec: { taskDefinitionArn: TASK_DEF, containerName: 'web', containerPort: 8080, hooks: { AfterAllowTestTraffic: 'CodeDeployHook_web' } },
-      content,
-      sha256: appSpecSha256(content),
-    },
-    hookFunctionName: 'CodeDeployHook_web',
-    description: 'abc123 release',
-    dryRun: false,
-    activePolicy: 'fail',
-    continueWhenReady: false,
-    stopOnTimeout: false,
-    json: false,
-    pollMinIntervalInMs: 1000,
-    pollMaxIntervalInMs: 10000,
-    allowTty: false,
-    ...overrides,
-  };
-}
 
 interface Harness {
   deps: ReleaseDeps;

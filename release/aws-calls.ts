@@ -7,6 +7,7 @@
  *   connection/request timeouts and the abort signal belong there;
  * - one mapping of an error that is left over to the release's outcome ({@link abortFor}).
  */
+import { StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { classifyAwsError, type ClassifiedAwsError, type CodeDeploySender, describeAwsError } from './aws-errors';
 import { HardExit, ReleaseAbort } from './abort';
 import { nextPollDelay } from './poll';
@@ -39,14 +40,18 @@ export type RetryStep =
   | { readonly kind: 'give-up' }
   | { readonly kind: 'retry'; readonly reason: 'throttling' | 'transient'; readonly tally: RetryTally; readonly delayInMs: number };
 
+/** The back-off before retry number `n` (1-based): the poll back-off of {@link nextPollDelay} under `n` throttles in a row. */
+export function retryDelayInMs(n: number, intervals: { readonly minIntervalInMs: number; readonly maxIntervalInMs: number }, random: number): number {
+  return nextPollDelay({ nowInMs: 0, lastChangeAtInMs: 0, consecutiveThrottles: n, minIntervalInMs: intervals.minIntervalInMs, maxIntervalInMs: intervals.maxIntervalInMs, random });
+}
+
 /**
  * The release's one retry policy. Pure: `random` in [0, 1) is the jitter. The back-off is the poll
  * back-off of {@link nextPollDelay} under throttling: the fastest interval doubling per retry, capped
  * at 4× the slowest, with equal jitter.
  */
 export function decideRetry(error: ClassifiedAwsError, tally: RetryTally, policy: RetryPolicy, random: number): RetryStep {
-  const delay = (n: number): number =>
-    nextPollDelay({ nowInMs: 0, lastChangeAtInMs: 0, consecutiveThrottles: n, minIntervalInMs: policy.minIntervalInMs, maxIntervalInMs: policy.maxIntervalInMs, random });
+  const delay = (n: number): number => retryDelayInMs(n, policy, random);
   if (error.kind === 'throttling' && tally.throttles < MAX_THROTTLE_RETRIES) {
     const next = { ...tally, throttles: tally.throttles + 1 };
     return { kind: 'retry', reason: 'throttling', tally: next, delayInMs: delay(next.throttles) };
@@ -137,6 +142,16 @@ export class CodeDeployCalls {
       if (err instanceof HardExit) throw err;
       return { ok: false, error: classifyAwsError(err) };
     }
+  }
+
+  /**
+   * StopDeployment with `autoRollbackEnabled`. A deployment that ended on its own between the last
+   * poll and the stop has nothing to stop: that is not an error.
+   */
+  async stopWithRollback(deploymentId: string): Promise<void> {
+    const result = await this.callOnce('StopDeployment', new StopDeploymentCommand({ deploymentId, autoRollbackEnabled: true }));
+    if (result.ok || result.error.kind === 'already-completed') return;
+    throw this.abortFor('StopDeployment', result.error);
   }
 
   /** {@link abortFor} with this release's region. */

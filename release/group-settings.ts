@@ -1,0 +1,54 @@
+/**
+ * What the deployment group and its deployment config say about the deployment's duration: the
+ * overall timeout (release/timeout.ts computes it) and the traffic schedule the poll delay and the
+ * progress bar use. Also refuses a group that does not deploy to ECS before anything is created.
+ */
+import { GetDeploymentConfigCommand, GetDeploymentGroupCommand, type DeploymentConfigInfo, type DeploymentGroupInfo } from '@aws-sdk/client-codedeploy';
+import { ReleaseAbort } from './abort';
+import type { ReleaseContext } from './context';
+import type { ShiftSchedule } from './poll';
+import { computeTimeout } from './timeout';
+
+/** The overall timeout, and the schedule when the group and config were read. */
+export interface GroupSettings {
+  readonly timeoutInMinutes: number;
+  /** @default - unknown (`--timeout-in-minutes` given: nothing was read) */
+  readonly schedule?: ShiftSchedule;
+}
+
+/** The schedule of a deployment config's traffic routing. */
+export function shiftSchedule(config: DeploymentConfigInfo | undefined, terminationWaitInMinutes: number): ShiftSchedule {
+  const routing = config?.trafficRoutingConfig;
+  return {
+    type: routing?.type === 'TimeBasedCanary' || routing?.type === 'TimeBasedLinear' ? routing.type : 'AllAtOnce',
+    intervalInMinutes: routing?.timeBasedCanary?.canaryInterval ?? routing?.timeBasedLinear?.linearInterval ?? 0,
+    terminationWaitInMinutes,
+  };
+}
+
+/** Reads the group and its effective config (unless `--timeout-in-minutes`), printing the `timeout` line. */
+export async function readGroupSettings(ctx: ReleaseContext): Promise<GroupSettings> {
+  const { input, calls, display } = ctx;
+  if (input.timeoutInMinutes !== undefined) {
+    display.line('timeout', `${input.timeoutInMinutes} min (--timeout-in-minutes)`);
+    return { timeoutInMinutes: input.timeoutInMinutes };
+  }
+  const group = (
+    await calls.call<{ deploymentGroupInfo?: DeploymentGroupInfo }>('GetDeploymentGroup', new GetDeploymentGroupCommand({ applicationName: input.applicationName, deploymentGroupName: input.deploymentGroupName }))
+  ).deploymentGroupInfo;
+  if (group?.computePlatform && group.computePlatform !== 'ECS') {
+    throw new ReleaseAbort(
+      { kind: 'invalid-input' },
+      `deployment group ${input.deploymentGroupName} of ${input.applicationName} deploys to ${group.computePlatform}, not ECS; this release starts ECS blue/green deployments only`,
+      'NotEcs',
+    );
+  }
+  const configName = input.deploymentConfigName ?? group?.deploymentConfigName ?? 'CodeDeployDefault.ECSAllAtOnce';
+  const config = (await calls.call<{ deploymentConfigInfo?: DeploymentConfigInfo }>('GetDeploymentConfig', new GetDeploymentConfigCommand({ deploymentConfigName: configName }))).deploymentConfigInfo;
+  const t = computeTimeout(group, config);
+  display.line(
+    'timeout',
+    `${t.totalInMinutes} min (${configName}: ready wait ${t.readyWaitInMinutes} + traffic shifting ${t.trafficShiftingInMinutes} + termination wait ${t.terminationWaitInMinutes} + margin ${t.marginInMinutes})`,
+  );
+  return { timeoutInMinutes: t.totalInMinutes, schedule: shiftSchedule(config, t.terminationWaitInMinutes) };
+}

@@ -37,6 +37,7 @@ describe.each([
   ['validate.ts', ['--stack', '--skip-synth']],
   ['plan-offline.ts', ['--out', '--state', '--drift', '--skip-synth']],
   ['list-stacks.ts', ['--format', '--environment']],
+  ['apply-offline.ts', ['--out', '--fresh', '--skip-synth']],
 ])('scripts/%s', (file, flags) => {
   test('--help prints every flag and the exit codes, exit 0', () => {
     const r = runScript(file, ['--help']);
@@ -110,6 +111,17 @@ describe('npm run plan:offline arguments', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('npm run apply:offline arguments', () => {
+  test('--out takes one stack; unknown stacks are named', async () => {
+    const { main: applyMain } = await import('../scripts/apply-offline');
+    const t = fakeIo([...STACKS, 'nope', '--out', 'x.json']);
+    await applyMain(t.io);
+    expect(t.code()).toBe(2);
+    expect(t.err()).toContain('"nope" is not a stack of the app');
+    expect(t.err()).toMatch(/--out takes one stack; received \d+/);
   });
 });
 

@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { selectStackOutputs } from '../release/outputs-file';
+import { OUTPUT_NAMES } from '../lib/outputs';
 import { declaredStacks } from '../scripts/offline-stacks';
 import { describeWithTool } from '../test-support/require-tool';
 import { bundleKey, packageDirOf, providerBundle } from '../tools/offline-terraform/provider-bundle';
@@ -67,7 +69,7 @@ describe('the provider bundle cache', () => {
   });
 });
 
-describeWithTool('npm run validate and plan:offline (real terraform, offline)', 'terraform', () => {
+describeWithTool('npm run validate, plan:offline and apply:offline (real terraform, offline)', 'terraform', () => {
   let outdir: string;
   beforeEach(() => {
     outdir = mkdtempSync(path.join(os.tmpdir(), 'offline-cmd-'));
@@ -122,5 +124,34 @@ describeWithTool('npm run validate and plan:offline (real terraform, offline)', 
     expect(plan.resource_changes.length).toBeGreaterThan(10);
     expect(new Set(plan.resource_changes.map((c) => c.change.actions.join()))).toEqual(new Set(['create']));
     for (const other of rest) expect(existsSync(path.join(outdir, 'stacks', other.stack))).toBe(false);
+  }, 120000);
+
+  test('apply:offline writes terraform output -json of the stack with clearly fake values, which the release reads', () => {
+    const [first] = DECLARED;
+    const r = runScript('apply-offline.ts', [first!.stack], outdir);
+    expect(r.stdout).toMatch(new RegExp(`${first!.stack}: Apply complete! Resources: \\d+ added, 0 changed, 0 destroyed\\. \\(offline: fake ids and ARNs in account 000000000000; nothing was created in AWS\\)`));
+    expect(r.status).toBe(0);
+    const file = path.join(outdir, 'offline', first!.stack, 'outputs.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, { value: unknown; type: unknown; sensitive: unknown }>;
+    // terraform output -json: every entry has value, type and sensitive.
+    for (const [name, o] of Object.entries(doc)) expect([name, Object.keys(o).sort()]).toEqual([name, ['sensitive', 'type', 'value']]);
+    expect(String(doc.offline_notice!.value)).toMatch(/not AWS.*fake/);
+    expect(doc[OUTPUT_NAMES.taskDefinitionArn]!.value).toMatch(/^arn:aws:ecs:[a-z0-9-]+:000000000000:task-definition\/[\w-]+:1$/);
+    expect(doc[OUTPUT_NAMES.productionUrl]!.value).toMatch(/-offline-\d+\./);
+    const arns = Object.values(doc).map((o) => o.value).filter((v): v is string => typeof v === 'string' && v.startsWith('arn:'));
+    expect(arns.length).toBeGreaterThan(0);
+    for (const arn of arns) expect(arn.split(':')[4]).toBe('000000000000');
+    const loaded = selectStackOutputs(doc, 'outputs.json', first!.stack);
+    expect('outputs' in loaded && loaded.outputs[OUTPUT_NAMES.applicationName]).toBe(first!.stack);
+
+    // The docs' release command, as written, with --dry-run: it reads the file and calls nothing.
+    const release = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'release.ts'), '--outputs-file', file, '--stack', first!.stack, '--dry-run'], { cwd: ROOT, encoding: 'utf8', timeout: 60000 });
+    expect(release.stdout).toContain(String(doc[OUTPUT_NAMES.taskDefinitionArn]!.value));
+    expect(release.status).toBe(0);
+
+    // A second apply starts from the kept offline state: nothing to add.
+    const again = runScript('apply-offline.ts', [first!.stack, '--skip-synth'], outdir);
+    expect(again.stdout).toContain('Apply complete! Resources: 0 added, 0 changed, 0 destroyed.');
+    expect(again.status).toBe(0);
   }, 120000);
 });

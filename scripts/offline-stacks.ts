@@ -45,9 +45,14 @@ export function selectStacks(declared: readonly DeclaredStack[], names: readonly
   return { stacks: declared.filter((d) => names.includes(d.stack)) };
 }
 
-/** Where the app writes its stacks: cdktf's output directory (`CDKTF_OUTDIR`, default `cdktf.out`) + `stacks`. */
+/** cdktf's output directory: `CDKTF_OUTDIR`, default `cdktf.out` of the project. */
+export function outDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return path.resolve(PROJECT_ROOT, env.CDKTF_OUTDIR || 'cdktf.out');
+}
+
+/** Where the app writes its stacks: {@link outDir} + `stacks`. */
 export function stacksDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  return path.resolve(PROJECT_ROOT, env.CDKTF_OUTDIR || 'cdktf.out', 'stacks');
+  return path.join(outDir(env), 'stacks');
 }
 
 /** The command `npm run synth` runs (package.json's `synth` script), so every synth is that one. */

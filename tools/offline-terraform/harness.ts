@@ -233,7 +233,7 @@ export class OfflineTerraform {
    * they answer. They may start before {@link serve} has been given any configuration. Stopped by
    * {@link dispose} (or their own `stop`). See shared-providers.ts for what may share one set.
    */
-  async startProviders(options: { readonly drift?: readonly DriftPatch[]; readonly accountId?: string } = {}): Promise<SharedProviders> {
+  async startProviders(options: { readonly drift?: readonly DriftPatch[]; readonly accountId?: string; readonly nameMark?: string } = {}): Promise<SharedProviders> {
     let driftFile: string | undefined;
     if (options.drift) {
       driftFile = path.join(this.home, `drift-shared-${Date.now()}-${Math.random().toString(16).slice(2, 8)}.json`);
@@ -242,7 +242,7 @@ export class OfflineTerraform {
     for (const p of PROVIDERS) {
       if (!existsSync(schemaFile(this.home, p))) this.serve([]);
     }
-    const providers = await startSharedProviders({ home: this.home, bundle: this.providerJs, providers: PROVIDERS, driftFile, accountId: options.accountId });
+    const providers = await startSharedProviders({ home: this.home, bundle: this.providerJs, providers: PROVIDERS, driftFile, accountId: options.accountId, nameMark: options.nameMark });
     this.shared.add(providers);
     return providers;
   }

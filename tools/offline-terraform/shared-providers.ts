@@ -14,7 +14,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { ACCOUNT_ID_ENV, DRIFT_FILE_ENV } from './behaviour';
+import { ACCOUNT_ID_ENV, DRIFT_FILE_ENV, NAME_MARK_ENV } from './behaviour';
 import { EXIT_WITH_STDIN_ENV, MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, parseHandshake } from './handshake';
 import type { ProviderName } from './schema';
 
@@ -35,6 +35,8 @@ export interface SharedProvidersOptions {
   readonly driftFile?: string;
   /** The fake account id of ARNs and ids. @default "123456789012" */
   readonly accountId?: string;
+  /** A word put into names the provider makes up (see behaviour.ts, NAME_MARK_ENV). @default - none */
+  readonly nameMark?: string;
   /**
    * Gives up when a provider has not answered its handshake after this long.
    * @default 30000
@@ -67,7 +69,10 @@ function startOne(provider: ProviderName, options: SharedProvidersOptions, stder
   delete env.PLUGIN_CLIENT_CERT;
   delete env[DRIFT_FILE_ENV];
   if (options.driftFile) env[DRIFT_FILE_ENV] = options.driftFile;
+  delete env[ACCOUNT_ID_ENV];
+  delete env[NAME_MARK_ENV];
   if (options.accountId) env[ACCOUNT_ID_ENV] = options.accountId;
+  if (options.nameMark) env[NAME_MARK_ENV] = options.nameMark;
   const child = spawn(process.execPath, [options.bundle, provider, options.home], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString('utf8')));
   return new Promise((resolve, reject) => {

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ProgramIo } from '../scripts/cli';
+import { main as applyMain } from '../scripts/apply-offline';
 import { main as listStacksMain, stacksOfEnvironments } from '../scripts/list-stacks';
 import { declaredStacks, selectStacks } from '../scripts/offline-stacks';
 import { defaultPlanFile, main as planOfflineMain, readDrift } from '../scripts/plan-offline';
@@ -116,7 +117,6 @@ describe('npm run plan:offline arguments', () => {
 
 describe('npm run apply:offline arguments', () => {
   test('--out takes one stack; unknown stacks are named', async () => {
-    const { main: applyMain } = await import('../scripts/apply-offline');
     const t = fakeIo([...STACKS, 'nope', '--out', 'x.json']);
     await applyMain(t.io);
     expect(t.code()).toBe(2);

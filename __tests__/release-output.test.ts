@@ -1,7 +1,7 @@
 import { classifyAwsError, describeAwsError } from '../release/aws-errors';
 import { captureProcessWarnings, fitToWidth, formatElapsed, formatPercent, LiveArea, plainDisplay, plainTimestamp, progressBar, statusBlock, ttyDisplay, WarningEmitter, warningLine } from '../release/display';
 import { exitCodeFor } from '../release/exit-codes';
-import { githubOutputLines, ReleaseReport, stepSummaryMarkdown } from '../release/report';
+import { githubOutputLines, githubOutputText, ReleaseReport, stepSummaryMarkdown } from '../release/report';
 import { consoleUrl, lambdaLogGroup } from '../release/request';
 import { progressFrom } from '../release/progress';
 
@@ -176,6 +176,10 @@ describe('GitHub report', () => {
   test('GITHUB_OUTPUT lines', () => {
     expect(githubOutputLines(report)).toBe('deployment_id=d-1\nstatus=Succeeded\n');
     expect(githubOutputLines({ ...report, deploymentId: null, status: null })).toBe('deployment_id=\nstatus=\n');
+  });
+  test('GITHUB_OUTPUT: a value with a line break uses the delimiter form and cannot add outputs', () => {
+    expect(githubOutputText({ a: 'x', b: 'one\nevil=1' })).toBe('a=x\nb<<ghadelimiter_0\none\nevil=1\nghadelimiter_0\n');
+    expect(githubOutputText({ b: 'ghadelimiter_0\nz' })).toBe('b<<ghadelimiter_1\nghadelimiter_0\nz\nghadelimiter_1\n');
   });
   test('step summary: result heading, linked deployment, lifecycle table; escapes table pipes', () => {
     const md = stepSummaryMarkdown({ ...report, error: { code: 'X', message: 'a|b' } });

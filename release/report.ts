@@ -1,6 +1,11 @@
 /**
  * The release's end-of-run report: the `--json` document, the GitHub step summary and GITHUB_OUTPUT
  * lines. Pure functions of the final state.
+ *
+ * Written here rather than with @actions/core: the release runs outside GitHub Actions as often as in
+ * it, and all it needs of Actions is to append Markdown to one file and `name=value` lines to another
+ * (GitHub's documented file formats); @actions/core would add a dependency tree (its HTTP client and
+ * OIDC code) to every install for two appends.
  */
 import { diagnosticsMarkdown } from './diagnostics/render';
 import type { Diagnostics } from './diagnostics/types';
@@ -59,7 +64,23 @@ export function stepSummaryMarkdown(report: ReleaseReport): string {
 
 /** Lines for `$GITHUB_OUTPUT`. */
 export function githubOutputLines(report: ReleaseReport): string {
-  return `deployment_id=${report.deploymentId ?? ''}\nstatus=${report.status ?? ''}\n`;
+  return githubOutputText({ deployment_id: report.deploymentId ?? '', status: report.status ?? '' });
+}
+
+/**
+ * `$GITHUB_OUTPUT` text: `name=value` lines, and GitHub's delimiter form (`name<<DELIMITER`) for a
+ * value with a line break, so no value can add outputs of its own. Pure (the delimiter is the first
+ * `ghadelimiter_<n>` the value does not contain).
+ */
+export function githubOutputText(outputs: Readonly<Record<string, string>>): string {
+  return Object.entries(outputs)
+    .map(([name, value]) => {
+      if (!/[\r\n]/.test(value)) return `${name}=${value}\n`;
+      let n = 0;
+      while (value.includes(`ghadelimiter_${n}`)) n++;
+      return `${name}<<ghadelimiter_${n}\n${value}\nghadelimiter_${n}\n`;
+    })
+    .join('');
 }
 
 /** Where the GitHub Actions files go, and how to append to them. */

@@ -1,8 +1,13 @@
 /**
  * End to end: a failed release explains itself. The real release CLI (a child process) against the
  * CodeDeploy stand-in, with the real hook bundle checking a local green app and its output shipped to
- * the CloudWatch Logs stand-in as Lambda ships it, and the ELBv2 stand-in holding green's target health.
- * Every diagnostic client is found through the SDK's own endpoint variables.
+ * the CloudWatch Logs stand-in as Lambda ships it, the ECS stand-in holding the service's events and
+ * tasks, and the ELBv2 stand-in holding green's target health. Every diagnostic client is found through
+ * the SDK's own endpoint variables.
+ *
+ * The ECS stand-in emulates ECS-native deployments, not CodeDeploy's task sets: where a test needs green
+ * tasks, it plays ECS's part and starts them in the ECS stand-in with the green task set's id as
+ * `startedBy` (what ECS sets on a task set's tasks), once CodeDeploy's stand-in has made the task set.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +15,7 @@ import { join } from 'node:path';
 import { bundleHook } from '../hook-build/bundle';
 import { CodeDeployStandIn, DeploymentGroupSpec, GreenApp, HookRuntime, startCodeDeployStandIn, startGreenApp, startHookRuntime } from '../test-support/codedeploy';
 import { killRunningReleases, ReleaseExit, removeIsolatedAwsHomes, runRelease, writeOutputsFile } from '../test-support/codedeploy/release-process';
+import { EcsStandIn, startEcsStandIn } from '../test-support/ecs';
 import { Elbv2StandIn, startElbv2StandIn } from '../test-support/elbv2';
 import { LogsStandIn, shipLines, startLogsStandIn } from '../test-support/logs';
 
@@ -24,7 +30,9 @@ const GROUPS: Record<string, Omit<DeploymentGroupSpec, 'applicationName' | 'depl
   'hook-failed': { serviceName: 'hook-failed-svc' },
   'targets-unhealthy': { serviceName: 'targets-svc', deploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent5Minutes', alarms: [ALARM] },
   denied: { serviceName: 'denied-svc' },
+  'tasks-stopped': { serviceName: 'tasks-svc' },
 };
+const CLUSTER = 'bluegreen-cluster';
 
 let dir: string;
 let standIn: CodeDeployStandIn;
@@ -32,7 +40,10 @@ let green: GreenApp;
 let hook: HookRuntime;
 let logs: LogsStandIn;
 let elbv2: Elbv2StandIn;
+let ecs: EcsStandIn;
 let stopShipping: () => void;
+/** Runs when CodeDeploy invokes the hook (green's task set exists by then), before the hook itself. */
+let onHookInvoked: ((event: { DeploymentId: string }) => void) | undefined;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'e2e-diagnostics-'));
@@ -48,10 +59,15 @@ beforeAll(async () => {
     env: { AWS_ENDPOINT_URL_CODEDEPLOY: standIn.endpoint, HOOK_TEST_BASE_URL: green.url, HOOK_CHECK_BUDGET_IN_SECONDS: '2' },
     timeoutInMs: 10_000,
   });
-  standIn.model.setHookInvoker((fn, event) => (fn === HOOK_FN ? hook.invoker(fn, event) : Promise.reject(new Error(`Function not found: ${fn}`))));
+  standIn.model.setHookInvoker((fn, event) => {
+    if (fn !== HOOK_FN) return Promise.reject(new Error(`Function not found: ${fn}`));
+    onHookInvoked?.(event);
+    return hook.invoker(fn, event);
+  });
   // Searchable half a second after the hook wrote it: the release must look again for a late verdict.
   logs = await startLogsStandIn({ ingestionDelayInMs: 500 });
   stopShipping = shipLines(hook.logs, logs, LOG_GROUP, '2026/11/26/[$LATEST]0123456789abcdef');
+  ecs = await startEcsStandIn({ services: Object.values(GROUPS).map((g) => ({ serviceName: g.serviceName!, clusterName: CLUSTER })) });
   elbv2 = await startElbv2StandIn({
     targetGroups: Object.values(GROUPS).flatMap((g) => [
       { name: `${g.serviceName}-blue`, port: 8080, targets: [{ id: '10.0.1.10', state: 'healthy' }] },
@@ -68,6 +84,8 @@ afterEach(async () => {
     standIn.faults.clear();
     logs.faults.clear();
     elbv2.faults.clear();
+    ecs.faults.clear();
+    onHookInvoked = undefined;
     green.setHealth('healthy');
   }
   expect(leftRunning).toBe(0);
@@ -81,6 +99,7 @@ afterAll(async () => {
   await standIn?.close();
   await logs?.close();
   await elbv2?.close();
+  await ecs?.close();
   rmSync(dir, { recursive: true, force: true });
   removeIsolatedAwsHomes();
 });
@@ -103,7 +122,26 @@ const ENV = (): Record<string, string> => ({
   AWS_ENDPOINT_URL_CODEDEPLOY: standIn.endpoint,
   AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logs.endpoint,
   AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: elbv2.endpoint,
+  AWS_ENDPOINT_URL_ECS: ecs.endpoint,
 });
+
+/** Green's task set id, read from CodeDeploy's stand-in as the release reads it (GetDeploymentTarget). */
+function greenTaskSetId(deploymentId: string, serviceName: string): string {
+  const { deploymentTarget } = standIn.model.getDeploymentTarget({ deploymentId, targetId: `${CLUSTER}:${serviceName}` }) as { deploymentTarget: { ecsTarget: { taskSetsInfo: { identifer: string; taskSetLabel: string }[] } } };
+  return deploymentTarget.ecsTarget.taskSetsInfo.find((t) => t.taskSetLabel === 'Green')!.identifer;
+}
+
+/** Plays ECS running green's task set: `count` tasks started by it, each stopped with `failure`. */
+function stopGreenTasks(serviceName: string, taskSetId: string, count: number, failure: { stopCode: 'EssentialContainerExited' | 'TaskFailedToStart'; stoppedReason: string; exitCode?: number }): void {
+  const service = ecs.service(serviceName);
+  ecs.simulation.launchRunning(service, service.current, count, taskSetId);
+  const now = Date.now();
+  for (const t of service.tasks.filter((x) => x.startedBy === taskSetId)) {
+    Object.assign(t, { desiredStatus: 'STOPPED', lastStatus: 'STOPPED', stoppingAt: now, stoppedAt: now, stopCode: failure.stopCode, stoppedReason: failure.stoppedReason });
+    for (const c of t.containers) Object.assign(c, { lastStatus: 'STOPPED', ...(failure.exitCode !== undefined ? { exitCode: failure.exitCode } : {}) });
+    ecs.simulation.addEvent(service, `(task ${t.arn.split('/').pop()}) failed container health checks.`);
+  }
+}
 
 function expectExit(r: ReleaseExit, code: number): void {
   if (r.code !== code) throw new Error(`expected exit ${code}, got ${r.code} (signal ${r.signal}); stderr:\n${r.stderr}\nstdout:\n${r.stdout}`);
@@ -138,6 +176,8 @@ test('hook failed: the verdict line from the hook\'s log group, searched again u
   expect(doc.diagnostics.targets).toMatchObject({ status: 'gathered', targetGroupName: 'hook-failed-svc-green' });
   expect(lines.some((l) => l.startsWith('diagnosis targets'))).toBe(false);
   expect(doc.diagnostics.durationInMs).toBeLessThan(10_000);
+  // The service's events before the deployment are not part of it.
+  expect(doc.diagnostics.ecs).toMatchObject({ status: 'gathered', clusterName: CLUSTER, serviceName: 'hook-failed-svc', events: [], stoppedTasks: [] });
   const md = readFileSync(summary, 'utf8');
   expect(md).toContain('#### Diagnostics (failed');
   expect(md).toMatch(/\| Failed \| .*503/);
@@ -166,15 +206,41 @@ test('permission denied on the diagnostic calls: one line each naming the permis
   green.setHealth('unhealthy');
   logs.faults.deny('FilterLogEvents');
   elbv2.faults.deny('DescribeTargetGroups');
+  ecs.faults.deny('DescribeServices');
+  ecs.faults.deny('ListTasks');
   const r = await runRelease(releaseArgs('denied', '--json'), ENV());
   expectExit(r, 1);
   const lines = diagnosis(r);
   expect(lines).toContain('diagnosis skipped hook log: logs:FilterLogEvents denied (AccessDeniedException); grant "logs:FilterLogEvents" to see this');
   expect(lines).toContain('diagnosis skipped targets: elasticloadbalancing:DescribeTargetGroups denied (AccessDenied); grant "elasticloadbalancing:DescribeTargetGroups" to see this');
+  expect(lines).toContain('diagnosis skipped ecs: ecs:DescribeServices denied (AccessDeniedException); grant "ecs:DescribeServices" to see this; ecs:ListTasks denied (AccessDeniedException); grant "ecs:ListTasks" to see this');
   // Denied is not retried.
   expect(logs.faults.injected.FilterLogEvents).toBe(1);
+  expect(ecs.faults.injected).toEqual({ DescribeServices: 1, ListTasks: 1 });
   expect(elbv2.faults.injected.DescribeTargetGroups).toBe(1);
   const id = userDeployment('denied').deploymentId;
   expect(progress(r).at(-1)).toBe(`result Failed ${id} exit 1`);
-  expect(JSON.parse(r.stdout)).toMatchObject({ exitCode: 1, status: 'Failed', diagnostics: { hook: { status: 'skipped' }, targets: { status: 'skipped' } } });
+  expect(JSON.parse(r.stdout)).toMatchObject({ exitCode: 1, status: 'Failed', diagnostics: { hook: { status: 'skipped' }, ecs: { status: 'skipped' }, targets: { status: 'skipped' } } });
+});
+
+test('tasks stopped: the stopped reason and the container exit code of green\'s tasks, and the service events since the deployment', async () => {
+  green.setHealth('unhealthy');
+  let taskSetId = '';
+  onHookInvoked = (event) => {
+    taskSetId = greenTaskSetId(event.DeploymentId, 'tasks-svc');
+    stopGreenTasks('tasks-svc', taskSetId, 2, { stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', exitCode: 137 });
+  };
+  const r = await runRelease(releaseArgs('tasks-stopped', '--json'), ENV());
+  expectExit(r, 1);
+  expect(taskSetId).toMatch(/^ecs-svc\/\d+$/);
+  const lines = diagnosis(r);
+  expect(lines).toContainEqual(expect.stringMatching(/^diagnosis task \w+ stopped: Essential container in task exited \(EssentialContainerExited\); app exit 137 \(and 1 more like it\)$/));
+  expect(lines.filter((l) => /^diagnosis ecs-event \d\d:\d\d:\d\d \(service tasks-svc\) \(task \w+\) failed container health checks\.$/.test(l))).toHaveLength(2);
+  const listTasks = ecs.calls.filter((c) => c.operation === 'ListTasks');
+  expect(listTasks.at(-1)!.input).toEqual({ cluster: CLUSTER, startedBy: taskSetId, desiredStatus: 'STOPPED', maxResults: 100 });
+  const doc = JSON.parse(r.stdout);
+  expect(doc.diagnostics.ecs).toMatchObject({ status: 'gathered', greenTaskSetId: taskSetId });
+  expect(doc.diagnostics.ecs.stoppedTasks).toHaveLength(2);
+  expect(doc.diagnostics.ecs.stoppedTasks[0]).toMatchObject({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', containers: [{ name: 'app', exitCode: 137 }] });
+  expect(doc.diagnostics.ecs.events).toHaveLength(2);
 });

@@ -8,11 +8,16 @@ import { CodeDeployClient, GetDeploymentTargetCommand, ListDeploymentTargetsComm
 import { DescribeServicesCommand, DescribeTasksCommand, ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
+import { readFileSync } from 'node:fs';
+import { RELEASE_PROGRAM } from '../release/flags';
+import { helpText } from '../scripts/cli';
+import { join } from 'node:path';
 import {
   Diagnostics,
   diagnosisLines,
   diagnosticsMarkdown,
   DiagnosticsDeps,
+  DIAGNOSTICS_IAM_ACTIONS,
   ecsTargetFacts,
   failureNote,
   gatherDiagnostics,
@@ -277,6 +282,19 @@ describe('gathering with mocked clients', () => {
     expect(elbv2.commandCalls(DescribeTargetHealthCommand)[0]!.args[0].input).toEqual({ TargetGroupArn: 'arn:tg/web-green/1' });
     // Every call carried an abort signal.
     expect((ecs.commandCalls(DescribeServicesCommand)[0]!.args as unknown[])[1]).toMatchObject({ abortSignal: expect.any(AbortSignal) });
+  });
+
+  test('the calls made are exactly the IAM actions docs/release.md lists for the diagnostics', async () => {
+    await gatherDiagnostics(request, deps());
+    const prefix: Record<string, string> = { logs: 'logs', ecs: 'ecs', elbv2: 'elasticloadbalancing' };
+    const called = Object.entries({ logs, ecs, elbv2 }).flatMap(([name, m]) => m.calls().map((c) => `${prefix[name]}:${(c.args[0] as object).constructor.name.replace(/Command$/, '')}`));
+    expect([...new Set(called)].sort()).toEqual([...DIAGNOSTICS_IAM_ACTIONS].sort());
+    const docs = readFileSync(join(__dirname, '..', 'docs', 'release.md'), 'utf8');
+    const iamSection = docs.slice(docs.indexOf('## IAM permissions of the caller'));
+    const listed = [...iamSection.matchAll(/`((?:logs|ecs|elasticloadbalancing):[A-Za-z]+)`/g)].map((m) => m[1]);
+    expect([...new Set(listed)].sort()).toEqual([...DIAGNOSTICS_IAM_ACTIONS].sort());
+    const help = helpText(RELEASE_PROGRAM).replace(/\s+/g, ' ');
+    for (const action of DIAGNOSTICS_IAM_ACTIONS) expect(help).toContain(action);
   });
 
   test('a target the release already read is not read again', async () => {

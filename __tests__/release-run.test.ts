@@ -14,6 +14,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { appSpecSha256 } from '../lib/appspec';
 import { releaseInput, TEST_TASK_DEFINITION_ARN } from '../test-support/release-input';
 import { ECS_LIFECYCLE_EVENTS } from '../release/progress';
+import type { Diagnostics, DiagnosticsRequest } from '../release/diagnostics';
 import { ReleaseDeps, run } from '../release/run';
 
 const cd = mockClient(CodeDeployClient);
@@ -468,6 +469,79 @@ describe('release run', () => {
     expect(result.report.rollbackDeploymentId).toBe('d-RB');
     // Lines already printed are not repeated after the stop.
     expect(h.stderr().match(/lifecycle BeforeInstall Succeeded/g)).toHaveLength(1);
+  });
+
+  describe('failure diagnostics', () => {
+    const gathered = (request: DiagnosticsRequest): Diagnostics => ({
+      deploymentId: request.deploymentId,
+      trigger: request.trigger,
+      gatheredAt: new Date(T0).toISOString(),
+      durationInMs: 5,
+      hook: { status: 'gathered', logGroupName: request.hookLogGroupName ?? '', verdictExpected: request.expectHookVerdict, verdicts: [{ time: 't', status: 'Failed', reason: 'GET /health: status 503' }] },
+      ecs: { status: 'skipped', note: 'ecs:DescribeServices denied (AccessDeniedException); grant "ecs:DescribeServices" to see this', events: [], stoppedTasks: [] },
+      targets: { status: 'gathered', targetGroupName: 'web-green', targets: [] },
+    });
+    const withDiagnose = (h: Harness, requests: DiagnosticsRequest[]): ReleaseDeps => ({
+      ...h.deps,
+      diagnose: async (request) => {
+        requests.push(request);
+        // Gathered before the stop and the rollback: nothing was stopped yet.
+        expect(cd.commandCalls(StopDeploymentCommand)).toHaveLength(0);
+        return gathered(request);
+      },
+    });
+
+    test('a failed hook event: gathered once, expecting the verdict, shown before the rollback, in the report', async () => {
+      const h = harness();
+      noActive();
+      scriptDeployment(h, { failAt: 4, diagnostics: { errorCode: 'ScriptFailed', message: 'hook failed' } });
+      const requests: DiagnosticsRequest[] = [];
+      const result = await run(baseInput({ json: true }), withDiagnose(h, requests));
+      expect(result.exitCode).toBe(1);
+      expect(requests).toEqual([{ deploymentId: 'd-NEW', trigger: 'failed', createdAt: expect.any(String), hookLogGroupName: '/aws/lambda/CodeDeployHook_web', expectHookVerdict: true }]);
+      const err = h.stderr();
+      expect(err).toMatch(/diagnosis hook Failed: GET \/health: status 503\n.*diagnosis skipped ecs: ecs:DescribeServices denied/);
+      expect(err.indexOf('diagnosis hook')).toBeLessThan(err.indexOf('rollback d-RB started'));
+      expect(result.report.diagnostics?.trigger).toBe('failed');
+      expect(JSON.parse(h.stdout()).diagnostics.hook.verdicts).toHaveLength(1);
+    });
+
+    test('a timeout with --stop-on-timeout: gathered with trigger timeout before the stop; exit 3 unchanged', async () => {
+      const h = harness();
+      noActive();
+      scriptDeployment(h, { hang: true, stepInMs: 20000 });
+      const requests: DiagnosticsRequest[] = [];
+      const result = await run(baseInput({ timeoutInMinutes: 1, stopOnTimeout: true }), withDiagnose(h, requests));
+      expect(result.exitCode).toBe(3);
+      expect(requests.map((r) => [r.trigger, r.expectHookVerdict])).toEqual([['timeout', false]]);
+      expect(cd.commandCalls(StopDeploymentCommand)).toHaveLength(1);
+      expect(result.report.diagnostics?.trigger).toBe('timeout');
+    });
+
+    test('success and Ctrl-C gather nothing', async () => {
+      const ok = harness();
+      noActive();
+      scriptDeployment(ok);
+      const requests: DiagnosticsRequest[] = [];
+      expect((await run(baseInput(), withDiagnose(ok, requests))).exitCode).toBe(0);
+      const interrupted = harness();
+      cd.reset();
+      noActive();
+      const { createdAt } = scriptDeployment(interrupted);
+      // Ctrl-C 5 s into the deployment: stopped with rollback, which ends it Stopped.
+      const deps: ReleaseDeps = {
+        ...withDiagnose(interrupted, requests),
+        diagnose: async (r) => (requests.push(r), gathered(r)),
+        sleep: async (ms) => {
+          await interrupted.deps.sleep(ms);
+          const t = interrupted.now() - createdAt();
+          if (createdAt() > 0 && t >= 5000 && t < 5000 + ms) interrupted.signal('SIGINT');
+        },
+      };
+      expect((await run(baseInput(), deps)).exitCode).toBe(130);
+      expect(interrupted.stderr()).toMatch(/status Stopped/);
+      expect(requests).toEqual([]);
+    });
   });
 
   test('--until test-traffic exits 0 once AfterAllowTestTraffic succeeded and leaves the deployment running', async () => {

@@ -82,6 +82,9 @@ IAM permissions of the caller:
   codedeploy:GetDeploymentGroup (unless --timeout-in-minutes),
   codedeploy:StopDeployment (--stop-active, --stop-on-timeout, Ctrl-C),
   codedeploy:ContinueDeployment (--continue).
+  After a failure, read-only and optional (each missing one is skipped with a note): logs:FilterLogEvents,
+  ecs:DescribeServices, ecs:ListTasks, ecs:DescribeTasks, elasticloadbalancing:DescribeTargetGroups,
+  elasticloadbalancing:DescribeTargetHealth (the hook's verdict, stopped green tasks, target health).
   No S3 permission for --revision s3 (CodeDeploy reads the AppSpec with the group's service role)
   and no iam:PassRole.
 

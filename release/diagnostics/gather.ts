@@ -28,6 +28,19 @@ export interface DiagnosticsBudget {
 /** 3 s per call, 10 s in all (docs/release.md, "Failure diagnostics"). */
 export const DEFAULT_DIAGNOSTICS_BUDGET: DiagnosticsBudget = { perCallInMs: 3000, totalInMs: 10_000 };
 
+/**
+ * Every IAM action the diagnostics call, all read-only (docs/release.md lists exactly these; besides
+ * them only `codedeploy:ListDeploymentTargets`/`GetDeploymentTarget`, which the release needs anyway).
+ */
+export const DIAGNOSTICS_IAM_ACTIONS = [
+  'logs:FilterLogEvents',
+  'ecs:DescribeServices',
+  'ecs:ListTasks',
+  'ecs:DescribeTasks',
+  'elasticloadbalancing:DescribeTargetGroups',
+  'elasticloadbalancing:DescribeTargetHealth',
+] as const;
+
 /** FilterLogEvents pages read at most (a page may be empty while `nextToken` says the search goes on). */
 export const MAX_LOG_PAGES = 10;
 /** Pause between two searches for a verdict line that CloudWatch Logs has not ingested yet. */

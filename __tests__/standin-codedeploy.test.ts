@@ -86,14 +86,14 @@ describe('CodeDeploy stand-in over HTTP with the real SDK client', () => {
   let client: CodeDeployClient;
   let hookStatus: 'Succeeded' | 'Failed' | 'none' = 'Succeeded';
 
-  async function start(groups: Partial<DeploymentGroupSpec>[] = [{}], msPerMinute = 40): Promise<void> {
+  async function start(groups: Partial<DeploymentGroupSpec>[] = [{}], msPerMinute = 40, startDelayInMs = 100): Promise<void> {
     standIn = await startCodeDeployStandIn({
       customDeploymentConfigs: [
         { deploymentConfigName: 'Custom.ECSLinear25PercentEvery2Minutes', trafficRoutingConfig: { type: 'TimeBasedLinear', timeBasedLinear: { linearPercentage: 25, linearInterval: 2 } } },
       ],
       msPerMinute,
       eventDurationInMs: 10,
-      startDelayInMs: 100,
+      startDelayInMs,
       hookTimeoutInMinutes: 5,
       groups: groups.map((g, i) => ({ applicationName: APP, deploymentGroupName: i === 0 ? GROUP : `${GROUP}-${i}`, ...g })),
       hookInvoker: inProcessHookInvoker(reportingHook(() => client, () => hookStatus)),
@@ -126,7 +126,8 @@ describe('CodeDeploy stand-in over HTTP with the real SDK client', () => {
   });
 
   test('a deployment runs every ECS lifecycle event in order, invokes the AppSpec hook, and moves all traffic to green', async () => {
-    await start();
+    // Long enough for two round trips on a loaded machine to meet the deployment before it starts.
+    await start([{}], 40, 1500);
     const id = await create({ BeforeAllowTraffic: 'hook-fn', AfterAllowTestTraffic: 'hook-fn' });
     expect(id).toMatch(/^d-[A-Z0-9]{9}$/);
     // Until it starts, a deployment has no readable targets.

@@ -12,7 +12,8 @@
  * ```
  */
 import { AwsJsonError, AwsJsonServer, OperationHandler, RecordedCall, startAwsJsonServer } from '../aws-json-server';
-import { CodeDeployModel, CodeDeployModelOptions, DeploymentSnapshot, TERMINAL_STATUSES } from './state-machine';
+import { CodeDeployModel } from './api';
+import { CodeDeployModelOptions, DeploymentSnapshot, TERMINAL_STATUSES } from './state-machine';
 
 /** The JSON 1.1 target prefix of CodeDeploy. */
 export const CODEDEPLOY_TARGET_PREFIX = 'CodeDeploy_20141006';

@@ -1,21 +1,18 @@
 /**
- * The CodeDeploy stand-in's model of ECS blue/green deployments: deployment groups, deployments,
- * their lifecycle events, task sets and traffic weights, driven by a compressed clock.
+ * How a CodeDeploy ECS blue/green deployment unfolds in the stand-in: deployment groups, deployments,
+ * their lifecycle events, task sets and traffic weights, hooks, alarms and rollbacks, driven by a
+ * compressed clock. What CodeDeploy accepts and answers (request checks, errors, paging, response
+ * views) is in api.ts, requests.ts and views.ts; this module knows nothing about HTTP or the API's shapes.
  *
  * It is test infrastructure: it follows the documented behaviour of CodeDeploy closely enough for
  * the release CLI and the hook to be exercised against it over real HTTP, and says (in
- * docs/testing.md) where it simplifies. The HTTP layer (server.ts) turns its methods into the
- * JSON 1.1 operations; this module knows nothing about HTTP.
+ * docs/testing.md) where it simplifies.
  */
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { parse as parseYaml } from 'yaml';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ECS_HOOK_EVENTS, ECS_LIFECYCLE_EVENTS, type EcsLifecycleEvent } from '../../lib/appspec';
-import { AwsJsonError } from '../aws-json-server';
 import { EcsDeploymentConfig, PREDEFINED_ECS_CONFIGS, trafficSchedule } from './deployment-configs';
 
 export { ECS_LIFECYCLE_EVENTS, type EcsLifecycleEvent };
-
-
 
 export type DeploymentStatus = 'Created' | 'Queued' | 'InProgress' | 'Baking' | 'Ready' | 'Succeeded' | 'Failed' | 'Stopped';
 export type LifecycleEventStatus = 'Pending' | 'InProgress' | 'Succeeded' | 'Failed' | 'Skipped' | 'Unknown';
@@ -26,8 +23,9 @@ export const TERMINAL_STATUSES: readonly DeploymentStatus[] = ['Succeeded', 'Fai
 /** Statuses CodeDeploy counts as "active" (the group is busy). */
 export const ACTIVE_STATUSES: readonly DeploymentStatus[] = ['Created', 'Queued', 'InProgress', 'Baking', 'Ready'];
 
-const HOOK_EVENTS: ReadonlySet<string> = new Set(ECS_HOOK_EVENTS);
-const ACCOUNT = '123456789012';
+/** Lifecycle events that may name a hook function. */
+export const HOOK_EVENTS: ReadonlySet<string> = new Set(ECS_HOOK_EVENTS);
+export const ACCOUNT = '123456789012';
 
 /** A deployment group as a test declares it. */
 export interface DeploymentGroupSpec {
@@ -103,7 +101,7 @@ export interface HookInvocationRecord {
   invocationError?: string;
 }
 
-interface LifecycleEventState {
+export interface LifecycleEventState {
   readonly lifecycleEventName: EcsLifecycleEvent;
   status: LifecycleEventStatus;
   startTime?: number;
@@ -111,7 +109,7 @@ interface LifecycleEventState {
   diagnostics?: { errorCode: string; scriptName: string; message: string; logTail: string };
 }
 
-interface TaskSetState {
+export interface TaskSetState {
   readonly identifer: string;
   readonly label: 'Blue' | 'Green';
   readonly targetGroupName: string;
@@ -122,13 +120,13 @@ interface TaskSetState {
   trafficWeight: number;
 }
 
-interface Revision {
+export interface Revision {
   readonly revisionType: 'AppSpecContent' | 'S3';
   readonly appSpecContent?: { readonly content: string; readonly sha256?: string };
   readonly s3Location?: { readonly bucket: string; readonly key: string; readonly bundleType?: string; readonly version?: string; readonly eTag?: string };
 }
 
-interface HookExecution {
+export interface HookExecution {
   readonly id: string;
   readonly lifecycleEvent: EcsLifecycleEvent;
   done: boolean;
@@ -136,7 +134,7 @@ interface HookExecution {
 }
 
 /** The stand-in's record of one deployment. */
-interface Deployment {
+export interface Deployment {
   readonly id: string;
   readonly group: ResolvedGroup;
   readonly config: EcsDeploymentConfig;
@@ -165,7 +163,7 @@ interface Deployment {
   continueTermination?: () => void;
 }
 
-interface ResolvedGroup {
+export interface ResolvedGroup {
   readonly applicationName: string;
   readonly deploymentGroupName: string;
   readonly deploymentGroupId: string;
@@ -221,8 +219,6 @@ export interface CodeDeployModelOptions extends StandInTiming {
 /** Thrown into a deployment's runner when the deployment ended while it was waiting. */
 class Interrupted extends Error {}
 
-const epoch = (ms: number | undefined): number | undefined => (ms === undefined ? undefined : ms / 1000);
-
 function newDeploymentId(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
   return `d-${Array.from(randomBytes(9), (b) => alphabet[b % alphabet.length]).join('')}`;
@@ -232,7 +228,7 @@ function taskSetId(): string {
   return `ecs-svc/${BigInt('0x' + randomBytes(8).toString('hex')) % 10n ** 19n}`;
 }
 
-function resolveGroup(spec: DeploymentGroupSpec): ResolvedGroup {
+export function resolveGroup(spec: DeploymentGroupSpec): ResolvedGroup {
   const serviceName = spec.serviceName ?? 'bluegreen-service';
   return {
     applicationName: spec.applicationName,
@@ -250,34 +246,8 @@ function resolveGroup(spec: DeploymentGroupSpec): ResolvedGroup {
   };
 }
 
-/** Parses an ECS AppSpec (JSON or YAML) into the hook function per lifecycle event. */
-export function parseAppSpecHooks(content: string): Partial<Record<EcsLifecycleEvent, string>> {
-  let doc: unknown;
-  try {
-    doc = parseYaml(content); // YAML is a superset of JSON, so this reads both forms.
-  } catch (err) {
-    throw new AwsJsonError('InvalidRevisionException', `The AppSpec content could not be parsed: ${(err as Error).message}`);
-  }
-  const resources = (doc as { Resources?: unknown })?.Resources;
-  const target = Array.isArray(resources) ? (resources[0] as { TargetService?: { Type?: string } })?.TargetService : undefined;
-  if (!target || target.Type !== 'AWS::ECS::Service') {
-    throw new AwsJsonError('InvalidRevisionException', 'The AppSpec content must have Resources[0].TargetService of Type AWS::ECS::Service');
-  }
-  const hooks: Partial<Record<EcsLifecycleEvent, string>> = {};
-  const list = (doc as { Hooks?: unknown }).Hooks;
-  for (const entry of Array.isArray(list) ? list : []) {
-    for (const [event, fn] of Object.entries(entry as Record<string, unknown>)) {
-      if (!HOOK_EVENTS.has(event)) {
-        throw new AwsJsonError('InvalidRevisionException', `The AppSpec names a hook for ${event}, which is not an ECS lifecycle hook event`);
-      }
-      hooks[event as EcsLifecycleEvent] = String(fn);
-    }
-  }
-  return hooks;
-}
-
-/** The state of every deployment group and deployment of one stand-in. */
-export class CodeDeployModel {
+/** The deployments of one stand-in and how they unfold. */
+export class DeploymentSimulation {
   readonly msPerMinute: number;
   readonly eventDurationInMs: number;
   readonly hookTimeoutInMinutes: number;
@@ -285,14 +255,16 @@ export class CodeDeployModel {
   readonly startDelayInMs: number;
   /** Every hook invocation, in order. */
   readonly hookInvocations: HookInvocationRecord[] = [];
-  private readonly groups: ResolvedGroup[];
-  private readonly configs: Map<string, EcsDeploymentConfig>;
+  readonly groups: readonly ResolvedGroup[];
+  readonly configs: ReadonlyMap<string, EcsDeploymentConfig>;
+  readonly region: string;
   private readonly deployments = new Map<string, Deployment>();
   private readonly order: string[] = [];
   private readonly alarmStates = new Map<string, 'OK' | 'ALARM'>();
-  private readonly s3Objects = new Map<string, string>();
   private readonly alarmTriggers: { alarmName: string; greenWeightAtLeast: number }[] = [];
-  private readonly region: string;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Task set serving production per group, so the next deployment's blue is the last one's green. */
+  private readonly primaryTaskSets = new Map<ResolvedGroup, string>();
   private hookInvoker?: HookInvoker;
   private closed = false;
 
@@ -313,12 +285,6 @@ export class CodeDeployModel {
     this.hookInvoker = invoker;
   }
 
-  /** Makes an S3 AppSpec object available to `revisionType: 'S3'` deployments. */
-  putS3Object(bucket: string, key: string, content: string, version?: string): void {
-    this.s3Objects.set(`${bucket}/${key}`, content);
-    if (version) this.s3Objects.set(`${bucket}/${key}?${version}`, content);
-  }
-
   /** Sets a CloudWatch alarm's state; ALARM stops every active deployment whose group watches it. */
   setAlarmState(alarmName: string, state: 'OK' | 'ALARM'): void {
     this.alarmStates.set(alarmName, state);
@@ -335,222 +301,6 @@ export class CodeDeployModel {
     this.alarmTriggers.length = 0;
     this.alarmStates.clear();
   }
-
-  // ---- API operations (throw AwsJsonError like CodeDeploy) ----
-
-  createDeployment(input: any): { deploymentId: string } {
-    const group = this.findGroup(input.applicationName, input.deploymentGroupName);
-    const configName: string = input.deploymentConfigName ?? group.deploymentConfigName;
-    const config = this.configs.get(configName);
-    if (!config) throw new AwsJsonError('DeploymentConfigDoesNotExistException', `No deployment configuration found for name: ${configName}`);
-    const revision = input.revision as Revision | undefined;
-    if (!revision) throw new AwsJsonError('RevisionRequiredException', 'Revision must be specified.');
-    const hooks = this.hooksOfRevision(revision);
-    const active = this.activeIn(group);
-    if (active) {
-      throw new AwsJsonError(
-        'DeploymentLimitExceededException',
-        `The Deployment Group '${group.deploymentGroupName}' already has an active Deployment '${active.id}'`,
-      );
-    }
-    const rollbackOverride = input.autoRollbackConfiguration as { enabled?: boolean; events?: AutoRollbackEvent[] } | undefined;
-    const d = this.newDeployment({
-      group,
-      config,
-      revision,
-      description: input.description,
-      creator: 'user',
-      autoRollback: rollbackOverride
-        ? { enabled: Boolean(rollbackOverride.enabled), events: [...(rollbackOverride.events ?? [])] }
-        : { enabled: group.autoRollbackConfiguration.enabled, events: [...group.autoRollbackConfiguration.events] },
-      hooks,
-    });
-    void this.runDeployment(d);
-    return { deploymentId: d.id };
-  }
-
-  getDeployment(input: any): { deploymentInfo: unknown } {
-    return { deploymentInfo: this.deploymentInfo(this.findDeployment(input.deploymentId)) };
-  }
-
-  batchGetDeployments(input: any): { deploymentsInfo: unknown[] } {
-    const ids: unknown = input.deploymentIds;
-    if (!Array.isArray(ids) || ids.length === 0) throw new AwsJsonError('DeploymentIdRequiredException', 'At least one deployment ID must be specified.');
-    if (ids.length > 25) throw new AwsJsonError('BatchLimitExceededException', 'The maximum number of deployment IDs you can specify is 25.');
-    return { deploymentsInfo: ids.map((id) => this.deployments.get(String(id))).filter((d): d is Deployment => !!d).map((d) => this.deploymentInfo(d)) };
-  }
-
-  listDeployments(input: any): { deployments: string[]; nextToken?: string } {
-    let list = this.order.map((id) => this.deployments.get(id)!).reverse(); // newest first, as CodeDeploy lists them
-    if (input.applicationName !== undefined || input.deploymentGroupName !== undefined) {
-      if (input.applicationName === undefined) throw new AwsJsonError('ApplicationNameRequiredException', 'The application name must be specified.');
-      if (input.deploymentGroupName === undefined) throw new AwsJsonError('DeploymentGroupNameRequiredException', 'The deployment group name must be specified.');
-      const group = this.findGroup(input.applicationName, input.deploymentGroupName);
-      list = list.filter((d) => d.group === group);
-    }
-    const statuses: unknown = input.includeOnlyStatuses;
-    if (Array.isArray(statuses) && statuses.length > 0) {
-      for (const s of statuses) {
-        if (![...ACTIVE_STATUSES, ...TERMINAL_STATUSES].includes(s)) throw new AwsJsonError('InvalidDeploymentStatusException', `Invalid deployment status: ${s}`);
-      }
-      list = list.filter((d) => statuses.includes(d.status));
-    }
-    const range = input.createTimeRange as { start?: number; end?: number } | undefined;
-    if (range?.start !== undefined) list = list.filter((d) => d.createTime / 1000 >= range.start!);
-    if (range?.end !== undefined) list = list.filter((d) => d.createTime / 1000 <= range.end!);
-    return this.page(list.map((d) => d.id), input.nextToken);
-  }
-
-  listDeploymentTargets(input: any): { targetIds: string[] } {
-    const d = this.startedDeployment(input.deploymentId);
-    return { targetIds: [this.targetId(d)] };
-  }
-
-  getDeploymentTarget(input: any): { deploymentTarget: unknown } {
-    const d = this.startedDeployment(input.deploymentId);
-    if (!input.targetId) throw new AwsJsonError('DeploymentTargetIdRequiredException', 'A deployment target ID must be specified.');
-    if (input.targetId !== this.targetId(d)) {
-      throw new AwsJsonError('DeploymentTargetDoesNotExistException', `The deployment target ${input.targetId} does not exist in deployment ${d.id}`);
-    }
-    return { deploymentTarget: this.deploymentTarget(d) };
-  }
-
-  batchGetDeploymentTargets(input: any): { deploymentTargets: unknown[] } {
-    const d = this.startedDeployment(input.deploymentId);
-    const ids: unknown = input.targetIds;
-    if (!Array.isArray(ids) || ids.length === 0) throw new AwsJsonError('DeploymentTargetIdRequiredException', 'A deployment target ID must be specified.');
-    for (const id of ids) {
-      if (id !== this.targetId(d)) throw new AwsJsonError('DeploymentTargetDoesNotExistException', `The deployment target ${id} does not exist in deployment ${d.id}`);
-    }
-    return { deploymentTargets: ids.map(() => this.deploymentTarget(d)) };
-  }
-
-  stopDeployment(input: any): { status: 'Pending' | 'Succeeded'; statusMessage: string } {
-    const d = this.findDeployment(input.deploymentId);
-    if (this.isTerminal(d)) throw new AwsJsonError('DeploymentAlreadyCompletedException', `Deployment ${d.id} has already completed`);
-    const rollback =
-      typeof input.autoRollbackEnabled === 'boolean'
-        ? input.autoRollbackEnabled
-        : d.autoRollback.enabled && d.autoRollback.events.includes('DEPLOYMENT_STOP_ON_REQUEST');
-    // The stop takes effect shortly after the call answers, as in CodeDeploy (the answer says Pending).
-    this.later(this.eventDurationInMs, () => {
-      if (this.isTerminal(d)) return;
-      this.finish(d, { status: 'Stopped', code: 'MANUAL_STOP', message: 'The deployment was stopped by the user.', rollback: rollback && d.creator === 'user' });
-    });
-    return { status: 'Pending', statusMessage: `Stopping Pending. Stop of deployment ${d.id} initiated` };
-  }
-
-  continueDeployment(input: any): Record<string, never> {
-    const d = this.findDeployment(input.deploymentId);
-    if (this.isTerminal(d)) throw new AwsJsonError('DeploymentAlreadyCompletedException', `Deployment ${d.id} has already completed`);
-    const type = input.deploymentWaitType ?? 'READY_WAIT';
-    if (type !== 'READY_WAIT' && type !== 'TERMINATION_WAIT') throw new AwsJsonError('InvalidDeploymentWaitTypeException', `Invalid deployment wait type: ${type}`);
-    const resume = type === 'READY_WAIT' ? d.continueReady : d.continueTermination;
-    if (!resume) {
-      throw new AwsJsonError('DeploymentIsNotInReadyStateException', `Deployment ${d.id} is not waiting (${type}); its status is ${d.status}`);
-    }
-    resume();
-    return {};
-  }
-
-  getDeploymentGroup(input: any): { deploymentGroupInfo: unknown } {
-    const g = this.findGroup(input.applicationName, input.deploymentGroupName);
-    const last = (pred: (d: Deployment) => boolean) => {
-      const d = this.order.map((id) => this.deployments.get(id)!).filter((x) => x.group === g && pred(x)).pop();
-      return d ? { deploymentId: d.id, status: d.status, endTime: epoch(d.completeTime), createTime: epoch(d.createTime) } : undefined;
-    };
-    return {
-      deploymentGroupInfo: {
-        applicationName: g.applicationName,
-        deploymentGroupId: g.deploymentGroupId,
-        deploymentGroupName: g.deploymentGroupName,
-        deploymentConfigName: g.deploymentConfigName,
-        ec2TagFilters: [],
-        onPremisesInstanceTagFilters: [],
-        autoScalingGroups: [],
-        serviceRoleArn: `arn:aws:iam::${ACCOUNT}:role/${g.applicationName}-codedeploy`,
-        triggerConfigurations: [],
-        alarmConfiguration: { enabled: g.alarms.length > 0, ignorePollAlarmFailure: false, alarms: g.alarms.map((name) => ({ name })) },
-        autoRollbackConfiguration: { enabled: g.autoRollbackConfiguration.enabled, events: [...g.autoRollbackConfiguration.events] },
-        deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
-        outdatedInstancesStrategy: 'UPDATE',
-        blueGreenDeploymentConfiguration: {
-          terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: g.terminationWaitTimeInMinutes },
-          deploymentReadyOption: { ...g.deploymentReadyOption },
-        },
-        loadBalancerInfo: {
-          targetGroupPairInfoList: [
-            {
-              targetGroups: g.targetGroupNames.map((name) => ({ name })),
-              prodTrafficRoute: { listenerArns: [this.listenerArn(g, 'prod')] },
-              testTrafficRoute: { listenerArns: [this.listenerArn(g, 'test')] },
-            },
-          ],
-        },
-        ...(last(() => true) ? { lastAttemptedDeployment: last(() => true) } : {}),
-        ...(last((d) => d.status === 'Succeeded') ? { lastSuccessfulDeployment: last((d) => d.status === 'Succeeded') } : {}),
-        computePlatform: 'ECS',
-        ecsServices: [{ serviceName: g.serviceName, clusterName: g.clusterName }],
-      },
-    };
-  }
-
-  getDeploymentConfig(input: any): { deploymentConfigInfo: unknown } {
-    if (!input.deploymentConfigName) throw new AwsJsonError('DeploymentConfigNameRequiredException', 'Deployment configuration name must be specified.');
-    const config = this.configs.get(input.deploymentConfigName);
-    if (!config) throw new AwsJsonError('DeploymentConfigDoesNotExistException', `No deployment configuration found for name: ${input.deploymentConfigName}`);
-    return {
-      deploymentConfigInfo: {
-        // A stable id per name, as CodeDeploy's are.
-        deploymentConfigId: createHash('sha256').update(config.deploymentConfigName).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5'),
-        deploymentConfigName: config.deploymentConfigName,
-        createTime: 1_546_300_800,
-        computePlatform: 'ECS',
-        trafficRoutingConfig: config.trafficRoutingConfig,
-      },
-    };
-  }
-
-  getApplicationRevision(input: any): unknown {
-    if (!input.applicationName) throw new AwsJsonError('ApplicationNameRequiredException', 'The application name must be specified.');
-    if (!this.groups.some((g) => g.applicationName === input.applicationName)) {
-      throw new AwsJsonError('ApplicationDoesNotExistException', `No application found for name: ${input.applicationName}`);
-    }
-    if (!input.revision) throw new AwsJsonError('RevisionRequiredException', 'Revision must be specified.');
-    const key = JSON.stringify(input.revision);
-    const used = this.order.map((id) => this.deployments.get(id)!).filter((d) => d.group.applicationName === input.applicationName && JSON.stringify(d.revision) === key);
-    if (used.length === 0) throw new AwsJsonError('RevisionDoesNotExistException', 'No application revision found for the given revision');
-    return {
-      applicationName: input.applicationName,
-      revision: input.revision,
-      revisionInfo: {
-        description: used[used.length - 1]!.description,
-        deploymentGroups: [...new Set(used.map((d) => d.group.deploymentGroupName))],
-        firstUsedTime: epoch(used[0]!.createTime),
-        lastUsedTime: epoch(used[used.length - 1]!.createTime),
-        registerTime: epoch(used[0]!.createTime),
-      },
-    };
-  }
-
-  putLifecycleEventHookExecutionStatus(input: any): { lifecycleEventHookExecutionId: string } {
-    const d = this.findDeployment(input.deploymentId);
-    if (input.status !== 'Succeeded' && input.status !== 'Failed') {
-      throw new AwsJsonError('InvalidLifecycleEventHookExecutionStatusException', `The status ${input.status} is not allowed; use Succeeded or Failed`);
-    }
-    const execution = d.hookExecutions.get(input.lifecycleEventHookExecutionId);
-    if (!execution) {
-      throw new AwsJsonError('InvalidLifecycleEventHookExecutionIdException', `The lifecycle event hook execution ID ${input.lifecycleEventHookExecutionId} is not valid`);
-    }
-    if (execution.done || this.isTerminal(d)) {
-      throw new AwsJsonError('LifecycleEventAlreadyCompletedException', `The lifecycle event ${execution.lifecycleEvent} of deployment ${d.id} is already completed`);
-    }
-    execution.done = true;
-    execution.resolve?.(input.status);
-    return { lifecycleEventHookExecutionId: execution.id };
-  }
-
-  // ---- test API ----
 
   /** Every deployment, oldest first. */
   snapshots(): DeploymentSnapshot[] {
@@ -597,11 +347,48 @@ export class CodeDeployModel {
     this.timers.clear();
   }
 
-  // ---- internals ----
+  // ---- what the API drives ----
 
-  private readonly timers = new Set<NodeJS.Timeout>();
-  /** Task set serving production per group, so the next deployment's blue is the last one's green. */
-  private readonly primaryTaskSets = new Map<ResolvedGroup, string>();
+  /** Every deployment, oldest first. */
+  all(): Deployment[] {
+    return this.order.map((id) => this.deployments.get(id)!);
+  }
+
+  get(id: string): Deployment | undefined {
+    return this.deployments.get(id);
+  }
+
+  /** The group's deployment that is not terminal yet, if any (one per group). */
+  activeIn(group: ResolvedGroup): Deployment | undefined {
+    return [...this.deployments.values()].find((d) => d.group === group && !this.isTerminal(d));
+  }
+
+  isTerminal(d: Deployment): boolean {
+    return TERMINAL_STATUSES.includes(d.status);
+  }
+
+  /** Creates a deployment and starts running it (CreateDeployment, or a rollback). */
+  start(args: Pick<Deployment, 'group' | 'config' | 'revision' | 'description' | 'creator' | 'autoRollback' | 'hooks'>): Deployment {
+    const d = this.newDeployment(args);
+    void this.runDeployment(d);
+    return d;
+  }
+
+  /** StopDeployment: takes effect one step after the call answers, as in CodeDeploy (the answer says Pending). */
+  requestStop(d: Deployment, rollback: boolean): void {
+    this.later(this.eventDurationInMs, () => {
+      if (this.isTerminal(d)) return;
+      this.finish(d, { status: 'Stopped', code: 'MANUAL_STOP', message: 'The deployment was stopped by the user.', rollback: rollback && d.creator === 'user' });
+    });
+  }
+
+  /** The status a hook reported: ends the wait of its lifecycle event. */
+  completeHook(execution: HookExecution, status: 'Succeeded' | 'Failed'): void {
+    execution.done = true;
+    execution.resolve?.(status);
+  }
+
+  // ---- internals ----
 
   /** Real ms of one event without a hook. */
   private stepMs(): number {
@@ -615,75 +402,6 @@ export class CodeDeployModel {
       fn();
     }, ms);
     this.timers.add(t);
-  }
-
-  private page(ids: string[], nextToken: unknown): { deployments: string[]; nextToken?: string } {
-    const size = 100;
-    const start = typeof nextToken === 'string' && /^\d+$/.test(nextToken) ? Number(nextToken) : 0;
-    if (nextToken !== undefined && typeof nextToken === 'string' && !/^\d+$/.test(nextToken)) {
-      throw new AwsJsonError('InvalidNextTokenException', 'The next token was specified in an invalid format.');
-    }
-    const slice = ids.slice(start, start + size);
-    return { deployments: slice, ...(start + size < ids.length ? { nextToken: String(start + size) } : {}) };
-  }
-
-  private findGroup(applicationName: unknown, deploymentGroupName: unknown): ResolvedGroup {
-    if (!applicationName) throw new AwsJsonError('ApplicationNameRequiredException', 'The application name must be specified.');
-    if (!this.groups.some((g) => g.applicationName === applicationName)) {
-      throw new AwsJsonError('ApplicationDoesNotExistException', `No application found for name: ${applicationName}`);
-    }
-    if (!deploymentGroupName) throw new AwsJsonError('DeploymentGroupNameRequiredException', 'The deployment group name must be specified.');
-    const g = this.groups.find((x) => x.applicationName === applicationName && x.deploymentGroupName === deploymentGroupName);
-    if (!g) throw new AwsJsonError('DeploymentGroupDoesNotExistException', `No Deployment Group found for name: ${deploymentGroupName}`);
-    return g;
-  }
-
-  private findDeployment(id: unknown): Deployment {
-    if (id === undefined || id === null || id === '') throw new AwsJsonError('DeploymentIdRequiredException', 'A deployment ID must be specified.');
-    if (typeof id !== 'string' || !/^d-[A-Z0-9]{9}$/.test(id)) throw new AwsJsonError('InvalidDeploymentIdException', `Specified DeploymentId is not in the valid format: ${String(id)}`);
-    const d = this.deployments.get(id);
-    if (!d) throw new AwsJsonError('DeploymentDoesNotExistException', `The deployment ${id} could not be found`);
-    return d;
-  }
-
-  /** Deployment targets exist only once the deployment has started, as in CodeDeploy. */
-  private startedDeployment(id: unknown): Deployment {
-    const d = this.findDeployment(id);
-    if (d.status === 'Created' || d.status === 'Queued') {
-      throw new AwsJsonError('DeploymentNotStartedException', `The deployment ${d.id} has not started.`);
-    }
-    return d;
-  }
-
-  private hooksOfRevision(revision: Revision): Partial<Record<EcsLifecycleEvent, string>> {
-    if (revision.revisionType === 'AppSpecContent') {
-      const content = revision.appSpecContent?.content;
-      if (typeof content !== 'string' || content.length === 0) throw new AwsJsonError('InvalidRevisionException', 'appSpecContent.content must be specified');
-      const sha = revision.appSpecContent?.sha256;
-      if (sha !== undefined && sha !== createHash('sha256').update(content, 'utf8').digest('hex')) {
-        throw new AwsJsonError('InvalidRevisionException', 'The SHA-256 of the AppSpec content does not match appSpecContent.sha256');
-      }
-      return parseAppSpecHooks(content);
-    }
-    if (revision.revisionType === 'S3') {
-      const loc = revision.s3Location;
-      if (!loc?.bucket || !loc.key) throw new AwsJsonError('InvalidRevisionException', 's3Location.bucket and s3Location.key must be specified');
-      if (loc.bundleType !== undefined && !['YAML', 'JSON'].includes(loc.bundleType)) {
-        throw new AwsJsonError('InvalidRevisionException', `An ECS AppSpec in S3 must have bundleType YAML or JSON, got ${loc.bundleType}`);
-      }
-      const content = this.s3Objects.get(loc.version ? `${loc.bucket}/${loc.key}?${loc.version}` : `${loc.bucket}/${loc.key}`);
-      if (content === undefined) throw new AwsJsonError('RevisionDoesNotExistException', `The revision s3://${loc.bucket}/${loc.key} does not exist`);
-      return parseAppSpecHooks(content);
-    }
-    throw new AwsJsonError('InvalidRevisionException', `revisionType ${String((revision as Revision).revisionType)} is not supported for ECS (use AppSpecContent or S3)`);
-  }
-
-  private activeIn(group: ResolvedGroup): Deployment | undefined {
-    return [...this.deployments.values()].find((d) => d.group === group && !this.isTerminal(d));
-  }
-
-  private isTerminal(d: Deployment): boolean {
-    return TERMINAL_STATUSES.includes(d.status);
   }
 
   private newDeployment(args: Pick<Deployment, 'group' | 'config' | 'revision' | 'description' | 'creator' | 'autoRollback' | 'hooks'>): Deployment {
@@ -1046,80 +764,5 @@ export class CodeDeployModel {
     }
     this.setStatus(d, outcome.status);
     d.abort.abort();
-  }
-
-  private targetId(d: Deployment): string {
-    return `${d.group.clusterName}:${d.group.serviceName}`;
-  }
-
-  private listenerArn(g: ResolvedGroup, which: 'prod' | 'test'): string {
-    const id = createHash('sha256').update(`${g.serviceName}/${which}`).digest('hex');
-    return `arn:aws:elasticloadbalancing:${this.region}:${ACCOUNT}:listener/app/${g.serviceName}/${id.slice(0, 16)}/${id.slice(16, 32)}`;
-  }
-
-  private deploymentInfo(d: Deployment): Record<string, unknown> {
-    const counts = { Pending: 0, InProgress: 0, Succeeded: 0, Failed: 0, Skipped: 0, Ready: 0 };
-    if (d.targetStatus !== 'Unknown') counts[d.targetStatus] += 1;
-    const g = d.group;
-    return {
-      applicationName: g.applicationName,
-      deploymentGroupName: g.deploymentGroupName,
-      deploymentConfigName: d.config.deploymentConfigName,
-      deploymentId: d.id,
-      revision: d.revision,
-      status: d.status,
-      ...(d.errorInformation ? { errorInformation: { ...d.errorInformation } } : {}),
-      createTime: epoch(d.createTime),
-      ...(d.startTime !== undefined ? { startTime: epoch(d.startTime) } : {}),
-      ...(d.completeTime !== undefined ? { completeTime: epoch(d.completeTime) } : {}),
-      deploymentOverview: counts,
-      ...(d.description !== undefined ? { description: d.description } : {}),
-      creator: d.creator,
-      ignoreApplicationStopFailures: false,
-      autoRollbackConfiguration: { enabled: d.autoRollback.enabled, events: [...d.autoRollback.events] },
-      updateOutdatedInstancesOnly: false,
-      ...(d.rollbackInfo ? { rollbackInfo: { ...d.rollbackInfo } } : {}),
-      deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
-      instanceTerminationWaitTimeStarted: d.instanceTerminationWaitTimeStarted,
-      blueGreenDeploymentConfiguration: {
-        terminateBlueInstancesOnDeploymentSuccess: { action: 'TERMINATE', terminationWaitTimeInMinutes: g.terminationWaitTimeInMinutes },
-        deploymentReadyOption: { ...g.deploymentReadyOption },
-      },
-      loadBalancerInfo: { targetGroupPairInfoList: [{ targetGroups: g.targetGroupNames.map((name) => ({ name })) }] },
-      fileExistsBehavior: 'DISALLOW',
-      deploymentStatusMessages: [],
-      computePlatform: 'ECS',
-    };
-  }
-
-  private deploymentTarget(d: Deployment): Record<string, unknown> {
-    const g = d.group;
-    return {
-      deploymentTargetType: 'ECSTarget',
-      ecsTarget: {
-        deploymentId: d.id,
-        targetId: this.targetId(d),
-        targetArn: `arn:aws:ecs:${this.region}:${ACCOUNT}:service/${g.clusterName}/${g.serviceName}`,
-        lastUpdatedAt: epoch(d.lastUpdatedAt),
-        lifecycleEvents: d.events.map((e) => ({
-          lifecycleEventName: e.lifecycleEventName,
-          ...(e.diagnostics ? { diagnostics: { ...e.diagnostics } } : {}),
-          ...(e.startTime !== undefined ? { startTime: epoch(e.startTime) } : {}),
-          ...(e.endTime !== undefined ? { endTime: epoch(e.endTime) } : {}),
-          status: e.status,
-        })),
-        status: d.targetStatus,
-        taskSetsInfo: d.taskSets.map((t) => ({
-          identifer: t.identifer,
-          desiredCount: t.desiredCount,
-          pendingCount: t.pendingCount,
-          runningCount: t.runningCount,
-          status: t.status,
-          trafficWeight: t.trafficWeight,
-          targetGroup: { name: t.targetGroupName },
-          taskSetLabel: t.label,
-        })),
-      },
-    };
   }
 }

@@ -6,6 +6,7 @@
 import { containsTrue, sameValue } from './diff';
 import { parsePolicyDocument, wildcardGrants, type WildcardGrant } from './iam';
 import { exposureFindings } from './exposure';
+import { nativeFindings } from './native';
 import { securitySettingFindings } from './security-settings';
 import { productionPorts } from './network';
 import { changeKind, compareText } from './summarize';
@@ -270,7 +271,7 @@ export function severityRank(severity: Severity): number {
 /** All hazards of a plan, most severe first, then by address. */
 export function findHazards(plan: Plan, options: HazardOptions = {}): Finding[] {
   const production = productionPorts(plan, options.productionPorts).ports;
-  const findings: Finding[] = [...exposureFindings(plan, production)];
+  const findings: Finding[] = [...exposureFindings(plan, production), ...nativeFindings(plan)];
   for (const resource of plan.resource_changes) {
     if (resource.mode !== 'managed') continue;
     findings.push(

@@ -85,6 +85,10 @@ export const HAZARDS = {
   'ecr-scan-on-push-off': ['warning'],
   'ecr-tags-mutable': ['warning'],
   'drop-invalid-header-fields-off': ['warning'],
+  'ecs-owned-attribute': ['blocking'],
+  'ecs-listener-mixed-actions': ['blocking'],
+  'ecs-production-unguarded': ['warning'],
+  'deployment-controller-switch': ['blocking'],
 } as const satisfies Readonly<Record<string, readonly Severity[]>>;
 
 /** Stable identifiers of the hazard checks (documented in docs/plan-review.md). */

@@ -11,30 +11,23 @@
  * await standIn.close();
  * ```
  */
+import { createFaults, StandInFaults } from '../aws-faults';
 import { AwsJsonError, AwsJsonServer, OperationHandler, RecordedCall, startAwsJsonServer } from '../aws-json-server';
+import { waitUntil } from '../wait-until';
 import { CodeDeployModel } from './api';
 import { CodeDeployModelOptions, DeploymentSnapshot, TERMINAL_STATUSES } from './state-machine';
 
 /** The JSON 1.1 target prefix of CodeDeploy. */
 export const CODEDEPLOY_TARGET_PREFIX = 'CodeDeploy_20141006';
 
-/** Fault injection of one stand-in; every rule applies until {@link Faults.clear}. */
-export interface Faults {
-  /** The next `count` calls of `operation` answer `ThrottlingException` ("Rate exceeded"). */
-  throttle(operation: string, count: number): void;
-  /** Every call of `operation` answers `AccessDeniedException`, as IAM does for a missing permission. */
-  deny(operation: string): void;
-  /** Every call of `operation` (or of every operation for `'*'`) is answered `latencyInMs` later. */
-  latency(operation: string, latencyInMs: number): void;
+/** Fault injection of one stand-in: the shared request faults (aws-faults.ts) plus alarms. */
+export interface Faults extends StandInFaults {
   /**
    * The CloudWatch alarm `alarmName` goes into ALARM when a deployment's green weight reaches
    * `greenWeightAtLeast` percent (mid-shift with a canary or linear config). The group must list the alarm.
+   * {@link StandInFaults.clear} also puts every alarm back to OK.
    */
   alarmWhenGreenReaches(alarmName: string, greenWeightAtLeast: number): void;
-  /** Removes every rule, puts every alarm back to OK and resets {@link Faults.injected}. */
-  clear(): void;
-  /** Calls answered with an injected error, per operation. */
-  readonly injected: Readonly<Record<string, number>>;
 }
 
 /** Options of {@link startCodeDeployStandIn}. */
@@ -66,45 +59,24 @@ export interface CodeDeployStandIn {
 /** Starts the stand-in on 127.0.0.1 (a free port). */
 export async function startCodeDeployStandIn(options: CodeDeployStandInOptions): Promise<CodeDeployStandIn> {
   const model = new CodeDeployModel(options);
-  const throttles = new Map<string, number>();
-  const denied = new Set<string>();
-  const latencies = new Map<string, number>();
-  const injected: Record<string, number> = {};
-  const count = (op: string): void => {
-    injected[op] = (injected[op] ?? 0) + 1;
+  const request = createFaults({
+    iamPrefix: 'codedeploy',
+    accessDeniedCode: 'AccessDeniedException',
+    accessDeniedStatusCode: 400,
+    throttlingCode: 'ThrottlingException',
+    resource: 'arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:*',
+  });
+  const faults: Faults = Object.assign(request.faults, {
+    alarmWhenGreenReaches: (alarmName: string, percent: number) => model.addAlarmTrigger(alarmName, percent),
+  });
+  const clearRequestFaults = request.faults.clear;
+  faults.clear = () => {
+    clearRequestFaults();
+    model.clearAlarms();
   };
-
-  const faults: Faults = {
-    throttle: (operation, n) => throttles.set(operation, (throttles.get(operation) ?? 0) + n),
-    deny: (operation) => denied.add(operation),
-    latency: (operation, ms) => latencies.set(operation, ms),
-    alarmWhenGreenReaches: (alarmName, percent) => model.addAlarmTrigger(alarmName, percent),
-    clear: () => {
-      throttles.clear();
-      denied.clear();
-      latencies.clear();
-      model.clearAlarms();
-      for (const key of Object.keys(injected)) delete injected[key];
-    },
-    injected,
-  };
-
   const beforeHandle = async (call: RecordedCall): Promise<void> => {
-    const delay = latencies.get(call.operation) ?? latencies.get('*');
-    if (delay) await new Promise((r) => setTimeout(r, delay));
-    if (denied.has(call.operation)) {
-      count(call.operation);
-      throw new AwsJsonError(
-        'AccessDeniedException',
-        `User: arn:aws:iam::123456789012:user/ci is not authorized to perform: codedeploy:${call.operation} on resource: arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:* because no identity-based policy allows the codedeploy:${call.operation} action`,
-      );
-    }
-    const left = throttles.get(call.operation) ?? 0;
-    if (left > 0) {
-      throttles.set(call.operation, left - 1);
-      count(call.operation);
-      throw new AwsJsonError('ThrottlingException', 'Rate exceeded');
-    }
+    const fault = await request.before(call.operation);
+    if (fault) throw new AwsJsonError(fault.code, fault.message, fault.statusCode);
   };
 
   const op = (fn: (input: any) => unknown): OperationHandler => (input) => fn(input);
@@ -126,13 +98,6 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
 
   const server: AwsJsonServer = await startAwsJsonServer({ targetPrefix: CODEDEPLOY_TARGET_PREFIX, handlers, beforeHandle });
 
-  const waitUntil = async (predicate: () => boolean, what: string, timeoutInMs = 10_000): Promise<void> => {
-    const deadline = Date.now() + timeoutInMs;
-    while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutInMs} ms waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
   const explain = (s: DeploymentSnapshot): string =>
     `${s.deploymentId} (${s.creator}, ${s.status}; events ${s.events.map((e) => `${e.name}=${e.status}`).join(' ')})`;
   const assertAllTerminal = (): void => {

@@ -13,6 +13,7 @@
  */
 import { createFaults, StandInFaults } from '../aws-faults';
 import { AwsJsonError, AwsJsonServer, OperationHandler, RecordedCall, startAwsJsonServer } from '../aws-json-server';
+import { waitUntil } from '../wait-until';
 import { EcsApi } from './api';
 import { EcsSimulation, EcsTiming, LambdaInvoker, TaskFailure } from './simulation';
 import { arns, ContainerSpec, DeploymentConfiguration, DeploymentState, LifecycleStage, resolveDeploymentConfiguration, ServiceDeploymentStatus, ServiceState } from './state';
@@ -149,15 +150,6 @@ function createServices(options: EcsStandInOptions, api: EcsApi, simulation: Ecs
     simulation.services.push(service);
     simulation.launchRunning(service, service.current, service.desiredCount, 'ecs-svc/1000000000000000001');
     simulation.addEvent(service, 'has reached a steady state.');
-  }
-}
-
-/** Resolves when `predicate` holds (checked every 5 ms); rejects naming `what` after `timeoutInMs`. */
-async function waitUntil(predicate: () => boolean, what: string, timeoutInMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutInMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutInMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
   }
 }
 

@@ -4,6 +4,7 @@
  * (botocore's `ecs/2014-11-13/service-2.json`).
  */
 import { randomBytes } from 'node:crypto';
+import { ECS_HOOK_STAGES, type EcsHookStage } from '../../hook-lambda/events';
 
 export const ACCOUNT = '123456789012';
 
@@ -36,18 +37,9 @@ export type LifecycleStage =
   | 'CLEAN_UP';
 
 /** DeploymentLifecycleHookStage: where a hook may run (PRE_PRODUCTION_TRAFFIC_SHIFT is a hook stage only). */
-export type HookStage = Exclude<LifecycleStage, 'SCALE_UP' | 'BAKE_TIME' | 'CLEAN_UP'> | 'PRE_PRODUCTION_TRAFFIC_SHIFT';
+export type HookStage = EcsHookStage;
 
-export const HOOK_STAGES: readonly HookStage[] = [
-  'RECONCILE_SERVICE',
-  'PRE_SCALE_UP',
-  'POST_SCALE_UP',
-  'TEST_TRAFFIC_SHIFT',
-  'POST_TEST_TRAFFIC_SHIFT',
-  'PRE_PRODUCTION_TRAFFIC_SHIFT',
-  'PRODUCTION_TRAFFIC_SHIFT',
-  'POST_PRODUCTION_TRAFFIC_SHIFT',
-];
+export const HOOK_STAGES: readonly HookStage[] = ECS_HOOK_STAGES;
 
 export type DeploymentStrategy = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
 

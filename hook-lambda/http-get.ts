@@ -51,12 +51,48 @@ function describeNetworkError(err: unknown): HttpGetError {
   return new HttpGetError(code, message.includes(code) ? message : `${code}: ${message}`);
 }
 
+/** Reads a response's body up to `maxBodyBytes`; `settle` guards against answering twice. */
+function readResponse(
+  res: IncomingMessage,
+  maxBodyBytes: number,
+  settle: (fn: () => void) => void,
+  resolve: (response: HttpGetResponse) => void,
+  reject: (err: HttpGetError) => void,
+): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const done = (truncated: boolean): void =>
+    settle(() =>
+      resolve({
+        status: res.statusCode ?? 0,
+        ...(typeof res.headers.location === 'string' ? { location: res.headers.location } : {}),
+        body: Buffer.concat(chunks).toString('utf8'),
+        bodyTruncated: truncated,
+      }),
+    );
+  res.on('data', (chunk: Buffer) => {
+    const room = maxBodyBytes - size;
+    chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
+    size += Math.min(room, chunk.length);
+    if (size >= maxBodyBytes) {
+      done(true);
+      res.destroy();
+    }
+  });
+  res.on('end', () => done(false));
+  // Some ways a connection dies emit neither 'aborted' nor 'error'; 'close' without a complete body is one.
+  res.on('close', () => {
+    if (!res.complete) settle(() => reject(new HttpGetError('ECONNRESET', 'connection closed while reading the body')));
+  });
+  res.on('aborted', () => settle(() => reject(new HttpGetError('ECONNRESET', 'connection closed while reading the body'))));
+  res.on('error', (err) => settle(() => reject(describeNetworkError(err))));
+}
+
 /** The default {@link HttpGet}: a fresh connection per request (no keep-alive), no redirect following. */
 export const httpGet: HttpGet = (req) =>
   new Promise<HttpGetResponse>((resolve, reject) => {
     const url = new URL(req.url);
     const secure = url.protocol === 'https:';
-    const maxBodyBytes = req.maxBodyBytes ?? 1024 * 1024;
     const hostHeader = Object.entries(req.headers).find(([k]) => k.toLowerCase() === 'host')?.[1];
     const sniName = hostHeader?.replace(/:\d+$/, '');
     let settled = false;
@@ -93,33 +129,7 @@ export const httpGet: HttpGet = (req) =>
       },
       (res) => {
         response = res;
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const done = (truncated: boolean): void =>
-          settle(() =>
-            resolve({
-              status: res.statusCode ?? 0,
-              ...(typeof res.headers.location === 'string' ? { location: res.headers.location } : {}),
-              body: Buffer.concat(chunks).toString('utf8'),
-              bodyTruncated: truncated,
-            }),
-          );
-        res.on('data', (chunk: Buffer) => {
-          const room = maxBodyBytes - size;
-          chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk);
-          size += Math.min(room, chunk.length);
-          if (size >= maxBodyBytes) {
-            done(true);
-            res.destroy();
-          }
-        });
-        res.on('end', () => done(false));
-        // Some ways a connection dies emit neither 'aborted' nor 'error'; 'close' without a complete body is one.
-        res.on('close', () => {
-          if (!res.complete) settle(() => reject(new HttpGetError('ECONNRESET', 'connection closed while reading the body')));
-        });
-        res.on('aborted', () => settle(() => reject(new HttpGetError('ECONNRESET', 'connection closed while reading the body'))));
-        res.on('error', (err) => settle(() => reject(describeNetworkError(err))));
+        readResponse(res, req.maxBodyBytes ?? 1024 * 1024, settle, resolve, reject);
       },
     );
     request.on('error', (err) => settle(() => reject(describeNetworkError(err))));

@@ -4,83 +4,11 @@
  * values, and every error's `__type`, must be what the model declares for that operation. The JS
  * SDK silently drops members it does not know, so only a check like this catches a misspelt field.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { appSpecSha256, renderAppSpecJson } from '../lib/appspec';
 import { AwsJsonError } from '../test-support/aws-json-server';
 import { CodeDeployModel } from '../test-support/codedeploy';
-import { describeWithTool, toolVersion } from '../test-support/require-tool';
-
-/** Prints the directory of botocore's CodeDeploy model: pip's botocore, or the one Debian's awscli vendors. */
-const LOCATE_MODEL = [
-  '-c',
-  [
-    'import os',
-    'try:\n import botocore as b',
-    'except ImportError:\n import awscli.botocore as b',
-    "print(os.path.join(os.path.dirname(b.__file__), 'data', 'codedeploy'))",
-  ].join('\n'),
-];
-
-interface Shape {
-  readonly type: string;
-  readonly members?: Record<string, { readonly shape: string }>;
-  readonly member?: { readonly shape: string };
-  readonly value?: { readonly shape: string };
-  readonly enum?: readonly string[];
-  readonly exception?: boolean;
-}
-interface ServiceModel {
-  readonly operations: Record<string, { readonly output?: { readonly shape: string }; readonly errors?: ReadonlyArray<{ readonly shape: string }> }>;
-  readonly shapes: Record<string, Shape>;
-}
-
-function loadModel(dir: string): ServiceModel {
-  const version = readdirSync(dir).sort().pop()!;
-  const base = join(dir, version);
-  const file = readdirSync(base).find((f) => f.startsWith('service-2.json'))!;
-  const raw = readFileSync(join(base, file));
-  return JSON.parse((file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8')) as ServiceModel;
-}
-
-/** Problems of `value` against `shapeName`, as `path: problem` strings (empty when it conforms). */
-function conform(model: ServiceModel, shapeName: string, value: unknown, path: string): string[] {
-  const shape = model.shapes[shapeName];
-  if (!shape) return [`${path}: unknown shape ${shapeName}`];
-  if (value === null || value === undefined) return [`${path}: null`];
-  switch (shape.type) {
-    case 'structure': {
-      if (typeof value !== 'object' || Array.isArray(value)) return [`${path}: expected a structure (${shapeName})`];
-      return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => {
-        const member = shape.members?.[k];
-        return member ? conform(model, member.shape, v, `${path}.${k}`) : [`${path}.${k}: not a member of ${shapeName}`];
-      });
-    }
-    case 'list':
-      return Array.isArray(value) ? value.flatMap((v, i) => conform(model, shape.member!.shape, v, `${path}[${i}]`)) : [`${path}: expected a list`];
-    case 'map':
-      return typeof value === 'object' ? Object.entries(value as object).flatMap(([k, v]) => conform(model, shape.value!.shape, v, `${path}.${k}`)) : [`${path}: expected a map`];
-    case 'string':
-      if (typeof value !== 'string') return [`${path}: expected a string`];
-      return shape.enum && !shape.enum.includes(value) ? [`${path}: ${JSON.stringify(value)} is not one of ${shape.enum.join(', ')}`] : [];
-    case 'timestamp':
-      // JSON 1.1 sends timestamps as epoch seconds.
-      return typeof value === 'number' ? [] : [`${path}: expected epoch seconds, got ${JSON.stringify(value)}`];
-    case 'integer':
-    case 'long':
-      return Number.isInteger(value) ? [] : [`${path}: expected an integer`];
-    case 'double':
-    case 'float':
-      return typeof value === 'number' ? [] : [`${path}: expected a number`];
-    case 'boolean':
-      return typeof value === 'boolean' ? [] : [`${path}: expected a boolean`];
-    default:
-      return [`${path}: unchecked type ${shape.type}`];
-  }
-}
-
-const modelDir = toolVersion('python3', LOCATE_MODEL);
+import { describeWithTool } from '../test-support/require-tool';
+import { BOTOCORE_CHECK_ARGS, conformToShape as conform, loadServiceModel, ServiceModel } from '../test-support/service-model';
 
 describeWithTool(
   "the stand-in's answers conform to the AWS CLI's CodeDeploy service model",
@@ -111,7 +39,7 @@ describeWithTool(
     };
 
     beforeAll(async () => {
-      service = loadModel(modelDir!);
+      service = loadServiceModel('codedeploy');
       standIn = new CodeDeployModel({
         msPerMinute: 10,
         eventDurationInMs: 5,
@@ -259,5 +187,5 @@ describeWithTool(
       expect(service.shapes.ThrottlingException?.exception).toBe(true);
     });
   },
-  LOCATE_MODEL,
+  BOTOCORE_CHECK_ARGS,
 );

@@ -4,17 +4,27 @@
  *
  *   const { App } = require('cdktf');
  *   const { BlueGreenStack } = require('cdktf-ecs-bluegreen');
- *   new BlueGreenStack(new App(), { environment: { name: 'dev', region: 'eu-west-1', ... } });
+ *   new BlueGreenStack(new App(), 'bluegreen-dev', { environment: { name: 'dev', region: 'eu-west-1', ... } });
  *
  * Everything here is the public API of the package (semver: see CHANGELOG.md); modules not exported
  * here are internal and may change in any release.
  */
 export { BlueGreenStack, type BlueGreenStackProps } from './stacks/bluegreen-stack';
+export { BlueGreenPlatform, type BlueGreenPlatformProps } from './constructs/platform';
+export { BlueGreenService, type BlueGreenServiceProps, type ServiceOutput } from './constructs/service';
 export { synthesize, AggregateConfigError, selectEnvironments, type SynthesizeOptions } from './main';
 export { applySynthSpeedSettings, KEEP_SOURCE_MAPS_ENV, type SynthSpeedSettings } from './stacks/synth-process';
 export {
+  DEFAULT_SERVICE_NAME,
   PREDEFINED_ECS_DEPLOYMENT_CONFIGS,
   resolveEnvironment,
+  SERVICE_CONTROLLERS,
+  type QuotasConfig,
+  type ResolvedRouting,
+  type ResolvedService,
+  type ServiceController,
+  type ServiceRoutingConfig,
+  type StackServiceConfig,
   type AlarmsConfig,
   type DeploymentConfig,
   type EnvironmentConfig,

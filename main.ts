@@ -8,7 +8,8 @@
  * before anything is written.
  */
 import { App } from 'cdktf';
-import type { EnvironmentConfig } from './config/environment';
+import { DEFAULTS, type EnvironmentConfig } from './config/environment';
+import { stackName } from './config/names';
 import { EnvironmentConfigError, validateEnvironment } from './config/validation';
 import { HookBundleError } from './hook-build/bundle';
 import { defaultHookBundle } from './hook-build/prebuilt';
@@ -82,7 +83,7 @@ export function synthesize(environments: readonly EnvironmentConfig[], options: 
   for (const environment of environments) {
     const backend = resolveStateBackend(variables, environment);
     const config = backend.source === 'variables' ? { ...environment, state: backend.state } : environment;
-    new BlueGreenStack(app, { environment: config, hookBundle, onWarning: options.warn });
+    new BlueGreenStack(app, stackName(environment.project ?? DEFAULTS.project, environment.name), { environment: config, hookBundle, onWarning: options.warn });
     if (backend.notice) options.info?.(backend.notice);
   }
   app.synth();
@@ -105,7 +106,7 @@ function main(): void {
       info: (m) => process.stderr.write(`info: ${m}\n`),
       variables: process.env,
     });
-    const names = app.node.children.filter((c): c is BlueGreenStack => c instanceof BlueGreenStack).map((s) => s.names.stack);
+    const names = app.node.children.filter((c): c is BlueGreenStack => c instanceof BlueGreenStack).map((s) => s.node.id);
     process.stdout.write(`synthesized ${names.join(', ')} → ${app.outdir}/stacks/<stack>/cdk.tf.json\n`);
   } catch (err) {
     if (err instanceof EnvironmentConfigError || err instanceof AggregateConfigError || err instanceof HookBundleError) {

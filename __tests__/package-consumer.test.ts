@@ -156,7 +156,7 @@ describe('a plain JavaScript cdktf app that installs the tarball', () => {
         "import { App } from 'cdktf';",
         `import { BlueGreenStack, type EnvironmentConfig } from ${JSON.stringify(manifest.name)};`,
         "const environment: EnvironmentConfig = { name: 'demo', region: 'eu-west-1', service: { image: { external: 'nginx:stable' } } };",
-        'const stack = new BlueGreenStack(new App(), { environment });',
+        "const stack = new BlueGreenStack(new App(), 'bluegreen-demo', { environment });",
         'const names: string = stack.names.stack;',
         '// @ts-expect-error: desiredCount is a number',
         "const wrong: EnvironmentConfig = { ...environment, service: { ...environment.service, desiredCount: 'three' } };",

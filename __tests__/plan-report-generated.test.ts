@@ -73,7 +73,8 @@ describeWithTool('plan report over real plans of the example stacks (offline Ter
     const result = await report(path.join(outdir, 'stacks', 'bluegreen-prod'), 'bluegreen-prod');
     expect(lines(result.findings.filter((f) => f.severity !== 'info'))).toEqual([]);
     expect(exitCodeFor(result.findings, 'blocking')).toBe(0);
-    expect(result.productionPorts.ports).toEqual([80, 443]);
+    // The HTTPS redirect, web's 443 and api's 8443 (two services on one load balancer).
+    expect(result.productionPorts.ports).toEqual([80, 443, 8443]);
   }, 90000);
 
   test('bluegreen-prod listeners: production and test roles come from the deployment group', async () => {

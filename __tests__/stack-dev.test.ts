@@ -6,7 +6,7 @@ import { Testing } from 'cdktf';
 import { BlueGreenStack } from '../stacks/bluegreen-stack';
 import { dev } from '../stacks/environments';
 import { renderAppSpecYaml } from '../lib/appspec';
-import { OUTPUT_NAMES } from '../lib/outputs';
+import { OUTPUT_NAMES, SERVICES_OUTPUT } from '../lib/outputs';
 import { toHookEnvironment } from '../hook-lambda/config';
 import { logicalIdAt, onlyResource, refAt as refAtPath, refToOnly, resourceAt, resourcesOf } from '../test-support/stack-json';
 
@@ -18,7 +18,7 @@ let warnings: string[];
 beforeAll(() => {
   warnings = [];
   const app = Testing.app();
-  const stack = new BlueGreenStack(app, { environment: dev, onWarning: (w) => warnings.push(w) });
+  const stack = new BlueGreenStack(app, 'bluegreen-dev', { environment: dev, onWarning: (w) => warnings.push(w) });
   json = JSON.parse(Testing.synth(stack));
 });
 
@@ -301,8 +301,14 @@ describe('bluegreen-dev stack', () => {
     ]);
   });
 
-  test('declares every output of OUTPUT_NAMES at the top level, and nothing else', () => {
-    expect(Object.keys(json.output).sort()).toEqual(Object.values(OUTPUT_NAMES).sort());
+  test('declares every output of OUTPUT_NAMES at the top level (one service), and the services output', () => {
+    expect(Object.keys(json.output).sort()).toEqual([...Object.values(OUTPUT_NAMES), SERVICES_OUTPUT].sort());
+  });
+
+  test('repeats the top-level outputs in the services output, under the service name "default"', () => {
+    const services = json.output[SERVICES_OUTPUT].value;
+    expect(Object.keys(services)).toEqual(['default']);
+    expect(services.default).toEqual(Object.fromEntries(Object.values(OUTPUT_NAMES).map((name) => [name, json.output[name].value])));
   });
 
   test('outputs what the release needs with the right values', () => {

@@ -20,7 +20,7 @@ const base: EnvironmentConfig = {
 };
 
 function synth(environment: EnvironmentConfig): Json {
-  return JSON.parse(Testing.synth(new BlueGreenStack(Testing.app(), { environment })));
+  return JSON.parse(Testing.synth(new BlueGreenStack(Testing.app(), `bluegreen-${environment.name}`, { environment })));
 }
 const all = resourcesOf;
 const only = onlyResource;
@@ -189,7 +189,7 @@ describe('names', () => {
 describe('invalid environments', () => {
   test('throw EnvironmentConfigError before any stack or resource is created', () => {
     const app = Testing.app();
-    expect(() => new BlueGreenStack(app, { environment: { ...base, service: { image: { external: 'nginx' }, cpu: 100 } } })).toThrow(EnvironmentConfigError);
+    expect(() => new BlueGreenStack(app, 'bluegreen-opt', { environment: { ...base, service: { image: { external: 'nginx' }, cpu: 100 } } })).toThrow(EnvironmentConfigError);
     expect(app.node.children).toHaveLength(0);
   });
 });

@@ -11,7 +11,7 @@ import { FORCE_NEW } from '../tools/offline-terraform/provider-facts';
 function resourceTypesOfExampleStacks(): string[] {
   const types = new Set<string>();
   for (const environment of ENVIRONMENTS) {
-    const stack = new BlueGreenStack(Testing.app(), { environment });
+    const stack = new BlueGreenStack(Testing.app(), `${environment.project ?? 'bluegreen'}-${environment.name}`, { environment });
     const json = JSON.parse(Testing.synth(stack)) as { resource: Record<string, unknown> };
     Object.keys(json.resource).forEach((t) => types.add(t));
   }

@@ -100,6 +100,9 @@ function jsdocFacts(): Map<string, { defaultText?: string; range?: [number, numb
     NewVpcConfig: 'network',
     ExistingVpcConfig: 'network',
     ServiceConfig: 'service',
+    StackServiceConfig: 'service',
+    ServiceRoutingConfig: 'service.routing',
+    QuotasConfig: 'quotas',
     LoadBalancerConfig: 'loadBalancer',
     TargetHealthCheckConfig: 'loadBalancer.healthCheck',
     TestListenerConfig: 'testListener',
@@ -145,8 +148,10 @@ describe('resolveEnvironment and validateEnvironment use the table', () => {
   const minimal = { name: 'x', region: 'eu-west-1', service: { image: { external: 'nginx' } } };
 
   test('every default of the table is what resolveEnvironment fills in', () => {
-    const env = resolveEnvironment(minimal) as unknown as Record<string, unknown>;
-    const at = (path: string): unknown => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], env);
+    const env = resolveEnvironment(minimal) as unknown as Record<string, unknown> & { services: Record<string, unknown>[] };
+    // A service's options are on each resolved service: `service.cpu` is services[0].cpu.
+    const at = (path: string): unknown =>
+      (path.startsWith('service.') ? path.slice('service.'.length) : path).split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], path.startsWith('service.') ? env.services[0] : env);
     for (const [path, rule] of Object.entries(rules)) {
       if (rule.default === undefined || path === 'network.privateSubnetIds') continue;
       expect([path, at(path)]).toEqual([path, rule.default]);

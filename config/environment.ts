@@ -5,7 +5,6 @@
  */
 import type { EcsHookEvent } from '../lib/appspec';
 import type { HealthCheckSpec } from '../hook-lambda/config';
-import { DEFAULT_PORTS, OPTIONS } from './options';
 
 /** A new VPC created by the stack. */
 export interface NewVpcConfig {
@@ -87,7 +86,8 @@ export interface LoadBalancerConfig {
    */
   readonly certificateArn?: string;
   /**
-   * Port of the production listener.
+   * Port of the production listener of `service`, and the first port offered to `services` that
+   * declare none.
    * @default 443 with a certificate, 80 without
    */
   readonly productionPort?: number;
@@ -121,7 +121,8 @@ export interface LoadBalancerConfig {
 /** The test listener, through which green is checked before production traffic moves. */
 export interface TestListenerConfig {
   /**
-   * Port of the test listener; must differ from the production port (and from 80 with HTTPS).
+   * Port of the test listener of `service` (it must differ from the production port, and from 80 with
+   * HTTPS), and the first port offered to `services` that declare none.
    * @default 8080
    */
   readonly port?: number;
@@ -198,6 +199,92 @@ export interface ServiceConfig {
    * @default 30
    */
   readonly healthCheckGracePeriodInSeconds?: number;
+  /**
+   * What moves traffic from blue to green. Only `'codedeploy'` so far: a CodeDeploy deployment group
+   * whose traffic routes are listeners of their own (see {@link ServiceRoutingConfig}).
+   * @default 'codedeploy'
+   */
+  readonly controller?: ServiceController;
+  /**
+   * Load balancer, listener ports and target groups of this service.
+   * @default - the shared load balancer, allocated ports, the environment's health check
+   */
+  readonly routing?: ServiceRoutingConfig;
+  /**
+   * This service's deployment group settings, each field overriding the environment's `deployment`.
+   * @default - the environment's `deployment`
+   */
+  readonly deployment?: DeploymentConfig;
+  /**
+   * This service's rollback alarms, each field overriding the environment's `alarms`.
+   * @default - the environment's `alarms`
+   */
+  readonly alarms?: AlarmsConfig;
+  /**
+   * This service's hook, each field overriding the environment's `hook`.
+   * @default - the environment's `hook`
+   */
+  readonly hook?: HookSettings;
+  /**
+   * Start a release of this service from `terraform apply` when its task definition changes.
+   * @default - the environment's `autoRelease`
+   */
+  readonly autoRelease?: boolean;
+}
+
+/** Deployment controllers a service may use. */
+export const SERVICE_CONTROLLERS = ['codedeploy'] as const;
+
+/** A deployment controller. */
+export type ServiceController = (typeof SERVICE_CONTROLLERS)[number];
+
+/** Load balancers a service may use. */
+export const SERVICE_LOAD_BALANCERS = ['shared', 'dedicated'] as const;
+
+/**
+ * How traffic reaches a service. CodeDeploy's ECS traffic routes are listeners (a deployment group's
+ * `prodTrafficRoute` and `testTrafficRoute` each name one listener, and CodeDeploy rewrites that
+ * listener's default action), so every CodeDeploy service owns two listener ports on its load
+ * balancer. A later `controller: 'ecs'` routes by listener rules on a shared port instead and adds its
+ * own fields here (host names, paths, rule priority).
+ */
+export interface ServiceRoutingConfig {
+  /**
+   * `'shared'`: the environment's load balancer; `'dedicated'`: a load balancer of its own (its own DNS
+   * name, ports and quotas; about 16-20 USD a month more).
+   * @default 'shared'
+   */
+  readonly loadBalancer?: (typeof SERVICE_LOAD_BALANCERS)[number];
+  /**
+   * Port of the production listener (1-65535), unique on its load balancer.
+   * @default - the first free port of: `loadBalancer.productionPort`, then 8443, 8444, … (HTTPS) or 8000, 8001, … (HTTP)
+   */
+  readonly productionPort?: number;
+  /**
+   * Port of the test listener (1-65535), unique on its load balancer.
+   * @default - the first free port from `testListener.port` upwards
+   */
+  readonly testPort?: number;
+  /**
+   * Health check of the service's target groups, each field overriding `loadBalancer.healthCheck`.
+   * @default - the environment's `loadBalancer.healthCheck`
+   */
+  readonly healthCheck?: TargetHealthCheckConfig;
+  /**
+   * Deregistration delay of the service's target groups (0-3600).
+   * @default - the environment's `loadBalancer.deregistrationDelayInSeconds`
+   */
+  readonly deregistrationDelayInSeconds?: number;
+}
+
+/** The one service of a single-service environment (`service`), as environments were first written. */
+export interface StackServiceConfig extends ServiceConfig {
+  /**
+   * Name of the service in the stack outputs (`services.<name>`) and for `npm run release -- --service`.
+   * Its resources keep the stack-level names and Terraform addresses whatever the name.
+   * @default 'default'
+   */
+  readonly name?: string;
 }
 
 /** Predefined ECS deployment configurations of CodeDeploy. */
@@ -329,6 +416,20 @@ export type StateConfig =
       readonly dynamodbTable?: string;
     };
 
+/** Adjustable AWS quotas the services of an environment must fit in. */
+export interface QuotasConfig {
+  /**
+   * Listeners per Application Load Balancer (1-1000).
+   * @default 50
+   */
+  readonly listenersPerLoadBalancer?: number;
+  /**
+   * Inbound (and outbound) rules per security group, counted separately for IPv4 and IPv6 (1-1000).
+   * @default 60
+   */
+  readonly rulesPerSecurityGroup?: number;
+}
+
 /** One environment: everything one `BlueGreenStack` needs. */
 export interface EnvironmentConfig {
   /** Environment name (lowercase letters, digits, hyphens), e.g. `dev`. */
@@ -345,38 +446,55 @@ export interface EnvironmentConfig {
    * @default { mode: 'new' } (2 AZs, no NAT)
    */
   readonly network?: NetworkConfig;
-  /** The service. */
-  readonly service: ServiceConfig;
   /**
-   * Load balancer and production listener.
+   * The environment's one service, with the stack-level names (`bluegreen-dev`) and Terraform addresses
+   * single-service environments have always had. It may be combined with `services`.
+   * @default - none: give `services` instead
+   */
+  readonly service?: StackServiceConfig;
+  /**
+   * Services by name (1-32 lowercase letters, digits, hyphens), each with resources named
+   * `<project>-<environment>-<name>`, sharing the network, cluster, load balancer and CodeDeploy
+   * application. Order matters for allocated ports: a new service goes last.
+   * @default {}
+   */
+  readonly services?: Readonly<Record<string, ServiceConfig>>;
+  /**
+   * The shared load balancer, and the production listener of the first service on it.
    * @default - HTTP on port 80, open to the internet
    */
   readonly loadBalancer?: LoadBalancerConfig;
   /**
-   * Test listener.
+   * Who may reach the test listeners, and the first service's test port.
    * @default - port 8080, reachable only from the NAT gateways
    */
   readonly testListener?: TestListenerConfig;
   /**
-   * CodeDeploy deployment group.
+   * CodeDeploy deployment group of every service (a service's own `deployment` overrides it field by field).
    * @default - all at once, 5 minutes termination wait
    */
   readonly deployment?: DeploymentConfig;
   /**
-   * Rollback alarms.
+   * Rollback alarms of every service (a service's own `alarms` overrides them field by field).
    * @default - enabled
    */
   readonly alarms?: AlarmsConfig;
   /**
-   * Hook Lambda.
+   * Hook Lambda of every service (a service's own `hook` overrides it field by field).
    * @default - BeforeAllowTraffic, GET / expecting 200
    */
   readonly hook?: HookSettings;
   /**
-   * Start a release (`npm run release`) from `terraform apply` whenever the task definition changes.
+   * Start a release (`npm run release`) from `terraform apply` whenever a task definition changes
+   * (every service's default).
    * @default false
    */
   readonly autoRelease?: boolean;
+  /**
+   * AWS quotas the validation checks against, for an account where they were raised.
+   * @default - AWS's defaults: 50 listeners per load balancer, 60 rules per security group
+   */
+  readonly quotas?: QuotasConfig;
   /**
    * Terraform state. At synth, a non-empty `BLUEGREEN_STATE_BUCKET` overrides it with an S3 backend
    * (see `resolveStateBackend` in config/state-backend.ts), so CI can keep every environment's state in
@@ -391,168 +509,7 @@ export interface EnvironmentConfig {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** An environment with every default filled in. */
-export interface ResolvedEnvironment {
-  readonly name: string;
-  readonly project: string;
-  readonly region: string;
-  readonly network: Required<NewVpcConfig> | (ExistingVpcConfig & { readonly privateSubnetIds: readonly string[] });
-  readonly service: Required<ServiceConfig>;
-  readonly loadBalancer: Required<Omit<LoadBalancerConfig, 'certificateArn' | 'healthCheck'>> & {
-    readonly certificateArn: string | undefined;
-    readonly healthCheck: Required<TargetHealthCheckConfig>;
-  };
-  readonly testListener: Required<TestListenerConfig>;
-  readonly deployment: Required<Omit<DeploymentConfig, 'manualApprovalWaitInMinutes'>> & {
-    readonly manualApprovalWaitInMinutes: number | undefined;
-  };
-  readonly alarms: Required<AlarmsConfig>;
-  readonly hook: Required<Omit<HookSettings, 'checks' | 'requiredConsecutivePasses'>> & {
-    readonly checks: readonly HealthCheckSpec[] | undefined;
-    readonly requiredConsecutivePasses: number | undefined;
-  };
-  readonly autoRelease: boolean;
-  readonly state: StateConfig;
-  readonly tags: Readonly<Record<string, string>>;
-}
-
-/**
- * Defaults of every optional setting, grouped as the configuration is: a view of config/options.ts
- * (the one table of defaults and ranges), kept for callers that want a whole section at once.
- */
-export const DEFAULTS = {
-  project: OPTIONS.project.default,
-  network: {
-    mode: 'new',
-    cidrBlock: OPTIONS['network.cidrBlock'].default,
-    availabilityZoneCount: OPTIONS['network.availabilityZoneCount'].default,
-    natGatewayCount: OPTIONS['network.natGatewayCount'].default,
-  },
-  service: {
-    containerName: OPTIONS['service.containerName'].default,
-    containerPort: OPTIONS['service.containerPort'].default,
-    cpu: OPTIONS['service.cpu'].default,
-    memoryInMiB: OPTIONS['service.memoryInMiB'].default,
-    desiredCount: OPTIONS['service.desiredCount'].default,
-    logRetentionInDays: OPTIONS['service.logRetentionInDays'].default,
-    containerInsights: OPTIONS['service.containerInsights'].default,
-    healthCheckGracePeriodInSeconds: OPTIONS['service.healthCheckGracePeriodInSeconds'].default,
-  },
-  loadBalancer: {
-    httpPort: DEFAULT_PORTS.http,
-    httpsPort: DEFAULT_PORTS.https,
-    sslPolicy: OPTIONS['loadBalancer.sslPolicy'].default,
-    allowedCidrs: OPTIONS['loadBalancer.allowedCidrs'].default,
-    deregistrationDelayInSeconds: OPTIONS['loadBalancer.deregistrationDelayInSeconds'].default,
-    idleTimeoutInSeconds: OPTIONS['loadBalancer.idleTimeoutInSeconds'].default,
-    healthCheck: {
-      path: OPTIONS['loadBalancer.healthCheck.path'].default,
-      matcher: OPTIONS['loadBalancer.healthCheck.matcher'].default,
-      intervalInSeconds: OPTIONS['loadBalancer.healthCheck.intervalInSeconds'].default,
-      timeoutInSeconds: OPTIONS['loadBalancer.healthCheck.timeoutInSeconds'].default,
-      healthyThreshold: OPTIONS['loadBalancer.healthCheck.healthyThreshold'].default,
-      unhealthyThreshold: OPTIONS['loadBalancer.healthCheck.unhealthyThreshold'].default,
-    },
-  },
-  testListener: { port: OPTIONS['testListener.port'].default, allowPublicAccess: OPTIONS['testListener.allowPublicAccess'].default },
-  deployment: {
-    trafficRouting: OPTIONS['deployment.trafficRouting'].default,
-    terminationWaitTimeInMinutes: OPTIONS['deployment.terminationWaitTimeInMinutes'].default,
-  },
-  alarms: {
-    enabled: OPTIONS['alarms.enabled'].default,
-    target5xxThreshold: OPTIONS['alarms.target5xxThreshold'].default,
-    periodInSeconds: OPTIONS['alarms.periodInSeconds'].default,
-    evaluationPeriods: OPTIONS['alarms.evaluationPeriods'].default,
-  },
-  hook: {
-    lifecycleEvents: OPTIONS['hook.lifecycleEvents'].default,
-    checkBudgetInSeconds: OPTIONS['hook.checkBudgetInSeconds'].default,
-    logRetentionInDays: OPTIONS['hook.logRetentionInDays'].default,
-  },
-} as const;
-
-/**
- * Fills every default into a new object; the input is not modified. Does not validate: call
- * `validateEnvironment` on the result (it names fields as the user wrote them).
- */
-export function resolveEnvironment(config: EnvironmentConfig): ResolvedEnvironment {
-  // Lists are copied; a value that is not a list is kept as it is, for validation to report.
-  const list = <T>(value: readonly T[] | undefined, fallback: readonly T[]): T[] =>
-    (Array.isArray(value) ? [...value] : (value ?? [...fallback])) as T[];
-  const network = config.network ?? { mode: 'new' };
-  const lb = config.loadBalancer ?? {};
-  const https = lb.certificateArn !== undefined;
-  const test = config.testListener ?? {};
-  const deployment = config.deployment ?? {};
-  const alarms = config.alarms ?? {};
-  const hook = config.hook ?? {};
-  const service = config.service ?? ({} as ServiceConfig);
-  return {
-    name: config.name,
-    project: config.project ?? DEFAULTS.project,
-    region: config.region,
-    network:
-      network.mode === 'existing'
-        ? { ...network, publicSubnetIds: list(network.publicSubnetIds, []), privateSubnetIds: list(network.privateSubnetIds, OPTIONS['network.privateSubnetIds'].default) }
-        : {
-            mode: 'new',
-            cidrBlock: network.cidrBlock ?? DEFAULTS.network.cidrBlock,
-            availabilityZoneCount: network.availabilityZoneCount ?? DEFAULTS.network.availabilityZoneCount,
-            natGatewayCount: network.natGatewayCount ?? DEFAULTS.network.natGatewayCount,
-          },
-    service: {
-      image: service.image,
-      containerName: service.containerName ?? DEFAULTS.service.containerName,
-      containerPort: service.containerPort ?? DEFAULTS.service.containerPort,
-      cpu: service.cpu ?? DEFAULTS.service.cpu,
-      memoryInMiB: service.memoryInMiB ?? DEFAULTS.service.memoryInMiB,
-      desiredCount: service.desiredCount ?? DEFAULTS.service.desiredCount,
-      environment: { ...(service.environment ?? OPTIONS['service.environment'].default) },
-      logRetentionInDays: service.logRetentionInDays ?? DEFAULTS.service.logRetentionInDays,
-      containerInsights: service.containerInsights ?? DEFAULTS.service.containerInsights,
-      healthCheckGracePeriodInSeconds: service.healthCheckGracePeriodInSeconds ?? DEFAULTS.service.healthCheckGracePeriodInSeconds,
-    },
-    loadBalancer: {
-      certificateArn: lb.certificateArn,
-      productionPort: lb.productionPort ?? (https ? DEFAULTS.loadBalancer.httpsPort : DEFAULTS.loadBalancer.httpPort),
-      sslPolicy: lb.sslPolicy ?? DEFAULTS.loadBalancer.sslPolicy,
-      allowedCidrs: list(lb.allowedCidrs, DEFAULTS.loadBalancer.allowedCidrs),
-      deregistrationDelayInSeconds: lb.deregistrationDelayInSeconds ?? DEFAULTS.loadBalancer.deregistrationDelayInSeconds,
-      idleTimeoutInSeconds: lb.idleTimeoutInSeconds ?? DEFAULTS.loadBalancer.idleTimeoutInSeconds,
-      healthCheck: { ...DEFAULTS.loadBalancer.healthCheck, ...(lb.healthCheck ?? {}) },
-    },
-    testListener: {
-      port: test.port ?? DEFAULTS.testListener.port,
-      allowedCidrs: list(test.allowedCidrs, OPTIONS['testListener.allowedCidrs'].default),
-      allowPublicAccess: test.allowPublicAccess ?? DEFAULTS.testListener.allowPublicAccess,
-    },
-    deployment: {
-      trafficRouting: { ...(deployment.trafficRouting ?? DEFAULTS.deployment.trafficRouting) },
-      terminationWaitTimeInMinutes: deployment.terminationWaitTimeInMinutes ?? DEFAULTS.deployment.terminationWaitTimeInMinutes,
-      manualApprovalWaitInMinutes: deployment.manualApprovalWaitInMinutes,
-    },
-    alarms: {
-      enabled: alarms.enabled ?? DEFAULTS.alarms.enabled,
-      target5xxThreshold: alarms.target5xxThreshold ?? DEFAULTS.alarms.target5xxThreshold,
-      periodInSeconds: alarms.periodInSeconds ?? DEFAULTS.alarms.periodInSeconds,
-      evaluationPeriods: alarms.evaluationPeriods ?? DEFAULTS.alarms.evaluationPeriods,
-      additionalAlarmNames: list(alarms.additionalAlarmNames, OPTIONS['alarms.additionalAlarmNames'].default),
-    },
-    hook: {
-      lifecycleEvents: list(hook.lifecycleEvents, DEFAULTS.hook.lifecycleEvents),
-      checks: Array.isArray(hook.checks) ? hook.checks.map((c) => (c !== null && typeof c === 'object' ? { ...c } : c)) : hook.checks,
-      requiredConsecutivePasses: hook.requiredConsecutivePasses,
-      checkBudgetInSeconds: hook.checkBudgetInSeconds ?? DEFAULTS.hook.checkBudgetInSeconds,
-      logRetentionInDays: hook.logRetentionInDays ?? DEFAULTS.hook.logRetentionInDays,
-    },
-    autoRelease: config.autoRelease ?? OPTIONS.autoRelease.default,
-    state: config.state ? { ...config.state } : { ...OPTIONS.state.default },
-    tags: { ...(config.tags ?? OPTIONS.tags.default) },
-  };
-}
-
-/** True when the tasks and the hook run in private subnets behind NAT. */
-export function usesPrivateSubnets(env: ResolvedEnvironment): boolean {
-  return env.network.mode === 'new' ? env.network.natGatewayCount > 0 : env.network.privateSubnetIds.length > 0;
-}
+// Resolution (defaults filled in) lives in config/resolve.ts; re-exported here for callers that
+// import everything about an environment from one module.
+export { DEFAULT_SERVICE_NAME, DEFAULTS, resolveEnvironment, usesPrivateSubnets } from './resolve';
+export type { ResolvedEnvironment, ResolvedService, ResolvedRouting } from './resolve';

@@ -45,34 +45,48 @@ export function boundedName(base: string, maxLength: number, suffix = ''): strin
   return `${head}${hash}${suffix}`;
 }
 
-/** Names of the resources of one environment stack. */
-export interface ResourceNames {
+/** Names of the resources one environment shares between its services. */
+export interface PlatformNames {
   /** Terraform stack name, also the prefix of most resource names: `<project>-<environment>`. */
   readonly stack: string;
   readonly cluster: string;
+  /** The shared load balancer. */
+  readonly loadBalancer: string;
+  readonly loadBalancerSecurityGroup: string;
+  readonly codeDeployApplication: string;
+  readonly codeDeployRole: string;
+  readonly appSpecBucketPrefix: string;
+}
+
+/** Names of the resources of one service. */
+export interface ServiceNames {
   readonly service: string;
   readonly taskFamily: string;
-  readonly loadBalancer: string;
   readonly blueTargetGroup: string;
   readonly greenTargetGroup: string;
-  readonly codeDeployApplication: string;
   readonly deploymentGroup: string;
-  /** Base of the custom deployment config's name, when the environment defines one (see {@link trafficConfigName}). */
+  /** Base of the custom deployment config's name, when the service defines one (see {@link trafficConfigName}). */
   readonly deploymentConfig: string;
   /** Must start with `CodeDeployHook_` so `AWSCodeDeployRoleForECS(Limited)` may invoke it. */
   readonly hookFunction: string;
   readonly hookRole: string;
   readonly executionRole: string;
   readonly taskRole: string;
-  readonly codeDeployRole: string;
   readonly serviceLogGroup: string;
   readonly hookLogGroup: string;
   readonly ecrRepository: string;
-  readonly appSpecBucketPrefix: string;
   readonly appSpecObjectKey: string;
   /** Prefix of the CloudWatch alarm names. */
   readonly alarmPrefix: string;
+  readonly tasksSecurityGroup: string;
+  readonly hookSecurityGroup: string;
+  /** The service's own load balancer, when its routing asks for a dedicated one. */
+  readonly dedicatedLoadBalancer: string;
+  readonly dedicatedLoadBalancerSecurityGroup: string;
 }
+
+/** Names of the resources of a single-service environment stack (platform and its one service). */
+export type ResourceNames = PlatformNames & Omit<ServiceNames, 'tasksSecurityGroup' | 'hookSecurityGroup' | 'dedicatedLoadBalancer' | 'dedicatedLoadBalancerSecurityGroup'>;
 
 /** A custom traffic shift: what the name of its CodeDeploy deployment configuration encodes. */
 export interface TrafficShape {
@@ -99,31 +113,61 @@ export function stackName(project: string, environment: string): string {
   return `${project}-${environment}`;
 }
 
-/** Derives every resource name of an environment from its project and environment names. */
-export function resourceNames(project: string, environment: string): ResourceNames {
+/** ALB names must not start with "internal-" (AWS reserves it). */
+function loadBalancerName(base: string): string {
+  return boundedName(base.startsWith('internal-') ? `alb-${base}` : base, NAME_LIMITS.loadBalancer);
+}
+
+/** Names of what an environment's services share. */
+export function platformNames(project: string, environment: string): PlatformNames {
   const base = stackName(project, environment);
   return {
     stack: base,
     cluster: boundedName(base, NAME_LIMITS.ecsName),
+    loadBalancer: loadBalancerName(base),
+    loadBalancerSecurityGroup: `${base}-alb`,
+    codeDeployApplication: boundedName(base, NAME_LIMITS.codeDeployName),
+    codeDeployRole: boundedName(base, NAME_LIMITS.iamRole, '-codedeploy'),
+    appSpecBucketPrefix: boundedName(base, NAME_LIMITS.s3BucketPrefix, '-'),
+  };
+}
+
+/**
+ * Names of one service's resources. `service` undefined: the stack-level names of a single-service
+ * environment (`bluegreen-dev`, `bluegreen-dev-blue`), kept as they always were; otherwise names from
+ * `<project>-<environment>-<service>`, shortened with a hash where AWS limits them.
+ * @param dedicatedName name of a stack-level service's own load balancer (its `service.name`)
+ */
+export function serviceNames(project: string, environment: string, service?: string, dedicatedName: string = 'default'): ServiceNames {
+  const stack = stackName(project, environment);
+  const base = service === undefined ? stack : `${stack}-${service}`;
+  const hookFunction = boundedName(`${HOOK_FUNCTION_PREFIX}${base}`, NAME_LIMITS.lambdaFunction);
+  const dedicatedBase = service === undefined ? `${stack}-${dedicatedName}` : base;
+  return {
     service: boundedName(base, NAME_LIMITS.ecsName),
     taskFamily: boundedName(base, NAME_LIMITS.ecsName),
-    // AWS reserves ALB names starting with "internal-".
-    loadBalancer: boundedName(base.startsWith('internal-') ? `alb-${base}` : base, NAME_LIMITS.loadBalancer),
     blueTargetGroup: boundedName(base, NAME_LIMITS.targetGroup, '-blue'),
     greenTargetGroup: boundedName(base, NAME_LIMITS.targetGroup, '-green'),
-    codeDeployApplication: boundedName(base, NAME_LIMITS.codeDeployName),
     deploymentGroup: boundedName(base, NAME_LIMITS.codeDeployName),
     deploymentConfig: boundedName(base, NAME_LIMITS.codeDeployName, '-traffic'),
-    hookFunction: boundedName(`${HOOK_FUNCTION_PREFIX}${base}`, NAME_LIMITS.lambdaFunction),
+    hookFunction,
     hookRole: boundedName(base, NAME_LIMITS.iamRole, '-hook'),
     executionRole: boundedName(base, NAME_LIMITS.iamRole, '-execution'),
     taskRole: boundedName(base, NAME_LIMITS.iamRole, '-task'),
-    codeDeployRole: boundedName(base, NAME_LIMITS.iamRole, '-codedeploy'),
     serviceLogGroup: `/ecs/${base}`,
-    hookLogGroup: `/aws/lambda/${boundedName(`${HOOK_FUNCTION_PREFIX}${base}`, NAME_LIMITS.lambdaFunction)}`,
-    ecrRepository: base,
-    appSpecBucketPrefix: boundedName(base, NAME_LIMITS.s3BucketPrefix, '-'),
-    appSpecObjectKey: `${base}/appspec.yaml`,
+    hookLogGroup: `/aws/lambda/${hookFunction}`,
+    ecrRepository: boundedName(base, NAME_LIMITS.ecrRepository),
+    appSpecObjectKey: service === undefined ? `${stack}/appspec.yaml` : `${stack}/${service}/appspec.yaml`,
     alarmPrefix: base,
+    tasksSecurityGroup: `${base}-tasks`,
+    hookSecurityGroup: `${base}-hook`,
+    dedicatedLoadBalancer: loadBalancerName(dedicatedBase),
+    dedicatedLoadBalancerSecurityGroup: `${dedicatedBase}-alb`,
   };
+}
+
+/** Derives every resource name of a single-service environment from its project and environment names. */
+export function resourceNames(project: string, environment: string): ResourceNames {
+  const { tasksSecurityGroup: _t, hookSecurityGroup: _h, dedicatedLoadBalancer: _d, dedicatedLoadBalancerSecurityGroup: _s, ...service } = serviceNames(project, environment);
+  return { ...platformNames(project, environment), ...service };
 }

@@ -58,6 +58,7 @@ export const OPTIONS = {
   'network.natGatewayCount': { default: 0, min: 0, max: 6 },
   'network.privateSubnetIds': { default: [] },
 
+  'service.name': { default: 'default' },
   'service.containerName': { default: 'app' },
   'service.containerPort': { default: 80, min: 1, max: 65535 },
   'service.cpu': { default: 256, source: 'Fargate task CPU values (Amazon ECS developer guide, "Task CPU and memory")' },
@@ -67,6 +68,11 @@ export const OPTIONS = {
   'service.logRetentionInDays': { default: 30, source: 'PutRetentionPolicy retentionInDays values (CloudWatch Logs API reference)' },
   'service.containerInsights': { default: false },
   'service.healthCheckGracePeriodInSeconds': { default: 30, min: 0, max: 2147483647, source: 'CreateService healthCheckGracePeriodSeconds (Amazon ECS API reference)' },
+  'service.controller': { default: 'codedeploy' },
+  'service.routing.loadBalancer': { default: 'shared' },
+  'service.routing.productionPort': { documentedDefault: 'allocated', min: 1, max: 65535 },
+  'service.routing.testPort': { documentedDefault: 'allocated', min: 1, max: 65535 },
+  'service.routing.deregistrationDelayInSeconds': { documentedDefault: '`loadBalancer.deregistrationDelayInSeconds`', min: 0, max: 3600 },
 
   'loadBalancer.productionPort': { documentedDefault: '`443` with a certificate, else `80`', min: 1, max: 65535 },
   'loadBalancer.sslPolicy': { default: 'ELBSecurityPolicy-TLS13-1-2-2021-06' },
@@ -107,6 +113,8 @@ export const OPTIONS = {
   'hook.logRetentionInDays': { default: 30 },
 
   autoRelease: { default: false },
+  'quotas.listenersPerLoadBalancer': { default: 50, min: 1, max: 1000, source: 'Listeners per Application Load Balancer (Elastic Load Balancing quotas, adjustable)' },
+  'quotas.rulesPerSecurityGroup': { default: 60, min: 1, max: 1000, source: 'Inbound or outbound rules per security group (Amazon VPC quotas, adjustable; IPv4 and IPv6 counted separately)' },
   state: { default: { backend: 'local' } },
   tags: { default: {} },
 } as const satisfies Readonly<Record<string, OptionRule>>;

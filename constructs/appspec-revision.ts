@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
@@ -9,23 +10,17 @@ import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { renderAppSpecYaml, type AppSpecInput } from '../lib/appspec';
 import { tlsOnlyBucketPolicy } from '../config/iam-policies';
 
-/** Props of {@link AppSpecRevision}. */
-export interface AppSpecRevisionProps {
-  /** What the AppSpec says; `taskDefinitionArn` may be a Terraform reference. */
-  readonly appSpec: AppSpecInput;
-  readonly bucketPrefix: string;
-  readonly objectKey: string;
-}
-
 /**
- * The AppSpec revision in S3 (`revisionType: S3`, `bundleType: YAML`): a versioned, encrypted,
- * non-public, TLS-only bucket and the rendered `appspec.yaml` for the current task definition.
+ * The bucket of AppSpec revisions (`revisionType: S3`, `bundleType: YAML`), shared by the services of
+ * an environment: versioned, encrypted, non-public, TLS-only. Each service writes its own object
+ * ({@link AppSpecRevision}).
  */
-export class AppSpecRevision extends Construct {
+export class AppSpecBucket extends Construct {
   readonly bucket: S3Bucket;
-  readonly object: S3Object;
+  /** What must exist before an object is written: versioning (for a version id) and encryption. */
+  readonly ready: readonly ITerraformDependable[];
 
-  constructor(scope: Construct, id: string, props: AppSpecRevisionProps) {
+  constructor(scope: Construct, id: string, props: { readonly bucketPrefix: string }) {
     super(scope, id);
     this.bucket = new S3Bucket(this, 'Bucket', {
       bucketPrefix: props.bucketPrefix,
@@ -51,8 +46,26 @@ export class AppSpecRevision extends Construct {
       // S3 rejects a bucket policy while the public access block is still being applied.
       dependsOn: [publicAccess],
     });
+    this.ready = [versioning, encryption];
+  }
+}
+
+/** Props of {@link AppSpecRevision}. */
+export interface AppSpecRevisionProps {
+  /** What the AppSpec says; `taskDefinitionArn` may be a Terraform reference. */
+  readonly appSpec: AppSpecInput;
+  readonly bucket: AppSpecBucket;
+  readonly objectKey: string;
+}
+
+/** One service's rendered `appspec.yaml` for its current task definition, in the shared bucket. */
+export class AppSpecRevision extends Construct {
+  readonly object: S3Object;
+
+  constructor(scope: Construct, id: string, props: AppSpecRevisionProps) {
+    super(scope, id);
     this.object = new S3Object(this, 'AppSpec', {
-      bucket: this.bucket.id,
+      bucket: props.bucket.bucket.id,
       key: props.objectKey,
       content: renderAppSpecYaml(props.appSpec),
       contentType: 'application/yaml',
@@ -60,7 +73,7 @@ export class AppSpecRevision extends Construct {
       // stack's own inline policy read any object of the bucket): keeps a switch to Limited possible.
       tags: { UseWithCodeDeploy: 'true' },
       // Versioning first, so the object has a version id for the release to pin.
-      dependsOn: [versioning, encryption],
+      dependsOn: [...props.bucket.ready],
     });
   }
 }

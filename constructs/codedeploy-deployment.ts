@@ -5,13 +5,53 @@ import { CodedeployDeploymentGroup } from '@cdktf/provider-aws/lib/codedeploy-de
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import type { ResolvedEnvironment } from '../config/environment';
+import type { ITerraformDependable } from 'cdktf';
+import type { ResolvedDeployment } from '../config/resolve';
 import { assumeRolePolicy, codeDeployRevisionPolicy, managedPolicyArn, MANAGED_POLICIES } from '../config/iam-policies';
 import { trafficConfigName } from '../config/names';
 
+/** Props of {@link CodeDeployApplication}. */
+export interface CodeDeployApplicationProps {
+  /** ARN of the AppSpec bucket, which CodeDeploy reads revisions from. */
+  readonly appSpecBucketArn: string;
+  readonly partition: string;
+  readonly names: { readonly application: string; readonly role: string };
+}
+
+/**
+ * The CodeDeploy application (ECS) of an environment and the service role its deployment groups
+ * share: `AWSCodeDeployRoleForECS` plus reading the AppSpec revisions.
+ */
+export class CodeDeployApplication extends Construct {
+  readonly application: CodedeployApp;
+  readonly role: IamRole;
+  /** The role's policies: a deployment group must wait for them (CodeDeploy checks them at creation). */
+  readonly roleReady: readonly ITerraformDependable[];
+
+  constructor(scope: Construct, id: string, props: CodeDeployApplicationProps) {
+    super(scope, id);
+    this.application = new CodedeployApp(this, 'Application', { name: props.names.application, computePlatform: 'ECS' });
+    this.role = new IamRole(this, 'ServiceRole', {
+      name: props.names.role,
+      assumeRolePolicy: JSON.stringify(assumeRolePolicy('codedeploy.amazonaws.com')),
+    });
+    const managed = new IamRolePolicyAttachment(this, 'ServiceRoleEcsPolicy', {
+      role: this.role.name,
+      policyArn: managedPolicyArn(props.partition, MANAGED_POLICIES.codeDeployForEcs),
+    });
+    const revisions = new IamRolePolicy(this, 'ServiceRoleRevisionPolicy', {
+      role: this.role.id,
+      name: 'read-appspec-revisions',
+      policy: JSON.stringify(codeDeployRevisionPolicy({ bucketArn: props.appSpecBucketArn })),
+    });
+    this.roleReady = [managed, revisions];
+  }
+}
+
 /** Props of {@link BlueGreenDeployment}. */
 export interface BlueGreenDeploymentProps {
-  readonly deployment: ResolvedEnvironment['deployment'];
+  readonly application: CodeDeployApplication;
+  readonly deployment: ResolvedDeployment;
   readonly clusterName: string;
   readonly serviceName: string;
   readonly productionListenerArn: string;
@@ -20,15 +60,11 @@ export interface BlueGreenDeploymentProps {
   readonly greenTargetGroupName: string;
   /** Alarms that roll a deployment back (at most 10, checked by validation). */
   readonly alarmNames: readonly string[];
-  /** ARN of the AppSpec bucket, which CodeDeploy reads revisions from. */
-  readonly appSpecBucketArn: string;
-  readonly partition: string;
-  readonly names: { readonly application: string; readonly deploymentGroup: string; readonly deploymentConfig: string; readonly role: string };
+  readonly names: { readonly deploymentGroup: string; readonly deploymentConfig: string };
 }
 
-/** The CodeDeploy application, deployment group (ECS blue/green), its service role and traffic config. */
+/** One service's deployment group (ECS blue/green) and, for a custom shift, its traffic config. */
 export class BlueGreenDeployment extends Construct {
-  readonly application: CodedeployApp;
   readonly deploymentGroup: CodedeployDeploymentGroup;
   /** Name of the deployment configuration the group uses (predefined or created here). */
   readonly deploymentConfigName: string;
@@ -36,22 +72,6 @@ export class BlueGreenDeployment extends Construct {
   constructor(scope: Construct, id: string, props: BlueGreenDeploymentProps) {
     super(scope, id);
     const d = props.deployment;
-
-    this.application = new CodedeployApp(this, 'Application', { name: props.names.application, computePlatform: 'ECS' });
-
-    const role = new IamRole(this, 'ServiceRole', {
-      name: props.names.role,
-      assumeRolePolicy: JSON.stringify(assumeRolePolicy('codedeploy.amazonaws.com')),
-    });
-    const managed = new IamRolePolicyAttachment(this, 'ServiceRoleEcsPolicy', {
-      role: role.name,
-      policyArn: managedPolicyArn(props.partition, MANAGED_POLICIES.codeDeployForEcs),
-    });
-    const revisions = new IamRolePolicy(this, 'ServiceRoleRevisionPolicy', {
-      role: role.id,
-      name: 'read-appspec-revisions',
-      policy: JSON.stringify(codeDeployRevisionPolicy({ bucketArn: props.appSpecBucketArn })),
-    });
 
     const routing = d.trafficRouting;
     if (routing.type === 'predefined') {
@@ -73,9 +93,9 @@ export class BlueGreenDeployment extends Construct {
 
     const alarms = [...props.alarmNames];
     this.deploymentGroup = new CodedeployDeploymentGroup(this, 'DeploymentGroup', {
-      appName: this.application.name,
+      appName: props.application.application.name,
       deploymentGroupName: props.names.deploymentGroup,
-      serviceRoleArn: role.arn,
+      serviceRoleArn: props.application.role.arn,
       deploymentConfigName: this.deploymentConfigName,
       deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
       blueGreenDeploymentConfig: {
@@ -99,7 +119,7 @@ export class BlueGreenDeployment extends Construct {
       },
       ...(alarms.length > 0 ? { alarmConfiguration: { enabled: true, alarms } } : {}),
       // CodeDeploy checks its role's permissions when the group is created.
-      dependsOn: [managed, revisions],
+      dependsOn: [...props.application.roleReady],
     });
   }
 }

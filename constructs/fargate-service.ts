@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { EcsCluster } from '@cdktf/provider-aws/lib/ecs-cluster';
 import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -9,7 +8,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import type { ITerraformDependable } from 'cdktf';
-import type { ResolvedEnvironment } from '../config/environment';
+import type { ResolvedService } from '../config/resolve';
 import { assumeRolePolicy, executionRolePolicy } from '../config/iam-policies';
 
 /**
@@ -30,7 +29,13 @@ export interface FargateServiceProps {
   readonly subnetIds: readonly string[];
   /** Give tasks public addresses (needed without NAT to pull images and reach AWS APIs). */
   readonly assignPublicIp: boolean;
-  readonly service: ResolvedEnvironment['service'];
+  /** The service's container and task settings. */
+  readonly service: Pick<
+    ResolvedService,
+    'containerName' | 'containerPort' | 'cpu' | 'memoryInMiB' | 'desiredCount' | 'environment' | 'logRetentionInDays' | 'healthCheckGracePeriodInSeconds'
+  >;
+  /** ARN of the (shared) ECS cluster. */
+  readonly clusterArn: string;
   /** Image reference, resolved (an external reference or `<ecr url>:<tag>`). */
   readonly imageReference: string;
   /**
@@ -46,7 +51,6 @@ export interface FargateServiceProps {
   /** Listeners that must exist before the service registers targets. */
   readonly listeners: readonly ITerraformDependable[];
   readonly names: {
-    readonly cluster: string;
     readonly service: string;
     readonly taskFamily: string;
     readonly executionRole: string;
@@ -56,9 +60,8 @@ export interface FargateServiceProps {
   };
 }
 
-/** The ECS cluster, task definition, roles, log group and the CodeDeploy-controlled service. */
+/** A CodeDeploy-controlled ECS service on Fargate: task definition, roles, log group, security group. */
 export class FargateService extends Construct {
-  readonly cluster: EcsCluster;
   readonly taskDefinition: EcsTaskDefinition;
   readonly service: EcsService;
   readonly logGroup: CloudwatchLogGroup;
@@ -67,86 +70,12 @@ export class FargateService extends Construct {
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
     const s = props.service;
-
-    this.cluster = new EcsCluster(this, 'Cluster', {
-      name: props.names.cluster,
-      setting: [{ name: 'containerInsights', value: s.containerInsights ? 'enabled' : 'disabled' }],
-    });
     this.logGroup = new CloudwatchLogGroup(this, 'LogGroup', { name: props.names.logGroup, retentionInDays: s.logRetentionInDays });
-
-    const executionRole = new IamRole(this, 'ExecutionRole', {
-      name: props.names.executionRole,
-      assumeRolePolicy: JSON.stringify(assumeRolePolicy('ecs-tasks.amazonaws.com')),
-    });
-    new IamRolePolicy(this, 'ExecutionRolePolicy', {
-      role: executionRole.id,
-      name: 'pull-image-and-write-logs',
-      policy: JSON.stringify(executionRolePolicy({ logGroupArn: this.logGroup.arn, repositoryArn: props.repositoryArn })),
-    });
-    // The application's own AWS permissions go on this role (none by default).
-    const taskRole = new IamRole(this, 'TaskRole', {
-      name: props.names.taskRole,
-      assumeRolePolicy: JSON.stringify(assumeRolePolicy('ecs-tasks.amazonaws.com')),
-    });
-
-    const containerDefinitions = [
-      {
-        name: s.containerName,
-        image: props.imageReference,
-        essential: true,
-        portMappings: [{ containerPort: s.containerPort, protocol: 'tcp' }],
-        environment: Object.entries(s.environment)
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([name, value]) => ({ name, value })),
-        logConfiguration: {
-          logDriver: 'awslogs',
-          options: { 'awslogs-group': this.logGroup.name, 'awslogs-region': props.region, 'awslogs-stream-prefix': s.containerName },
-        },
-      },
-    ];
-    this.taskDefinition = new EcsTaskDefinition(this, 'TaskDefinition', {
-      family: props.names.taskFamily,
-      requiresCompatibilities: ['FARGATE'],
-      networkMode: 'awsvpc',
-      cpu: String(s.cpu),
-      memory: String(s.memoryInMiB),
-      executionRoleArn: executionRole.arn,
-      taskRoleArn: taskRole.arn,
-      containerDefinitions: JSON.stringify(containerDefinitions),
-    });
-
-    this.securityGroup = new SecurityGroup(this, 'SecurityGroup', {
-      name: props.names.securityGroup,
-      description: 'Tasks: the container port, from the load balancer only',
-      vpcId: props.vpcId,
-      tags: { Name: props.names.securityGroup },
-    });
-    new VpcSecurityGroupIngressRule(this, 'IngressFromLoadBalancer', {
-      securityGroupId: this.securityGroup.id,
-      referencedSecurityGroupId: props.loadBalancerSecurityGroupId,
-      ipProtocol: 'tcp',
-      fromPort: s.containerPort,
-      toPort: s.containerPort,
-      description: 'Container port, from the load balancer',
-    });
-    new VpcSecurityGroupEgressRule(this, 'EgressAll', {
-      securityGroupId: this.securityGroup.id,
-      ipProtocol: '-1',
-      cidrIpv4: '0.0.0.0/0',
-      description: 'Image pulls, logs and calls made by the application',
-    });
-    new VpcSecurityGroupEgressRule(this, 'LoadBalancerEgressToTasks', {
-      securityGroupId: props.loadBalancerSecurityGroupId,
-      referencedSecurityGroupId: this.securityGroup.id,
-      ipProtocol: 'tcp',
-      fromPort: s.containerPort,
-      toPort: s.containerPort,
-      description: 'Load balancer to the container port of the tasks',
-    });
-
+    this.taskDefinition = this.createTaskDefinition(props);
+    this.securityGroup = this.createSecurityGroup(props);
     this.service = new EcsService(this, 'Service', {
       name: props.names.service,
-      cluster: this.cluster.arn,
+      cluster: props.clusterArn,
       taskDefinition: this.taskDefinition.arn,
       desiredCount: s.desiredCount,
       launchType: 'FARGATE',
@@ -165,5 +94,82 @@ export class FargateService extends Construct {
       dependsOn: [...props.listeners],
       lifecycle: { ignoreChanges: CODEDEPLOY_OWNED_SERVICE_ATTRIBUTES },
     });
+  }
+
+  private createTaskDefinition(props: FargateServiceProps): EcsTaskDefinition {
+    const s = props.service;
+    const executionRole = new IamRole(this, 'ExecutionRole', {
+      name: props.names.executionRole,
+      assumeRolePolicy: JSON.stringify(assumeRolePolicy('ecs-tasks.amazonaws.com')),
+    });
+    new IamRolePolicy(this, 'ExecutionRolePolicy', {
+      role: executionRole.id,
+      name: 'pull-image-and-write-logs',
+      policy: JSON.stringify(executionRolePolicy({ logGroupArn: this.logGroup.arn, repositoryArn: props.repositoryArn })),
+    });
+    // The application's own AWS permissions go on this role (none by default).
+    const taskRole = new IamRole(this, 'TaskRole', {
+      name: props.names.taskRole,
+      assumeRolePolicy: JSON.stringify(assumeRolePolicy('ecs-tasks.amazonaws.com')),
+    });
+    const containerDefinitions = [
+      {
+        name: s.containerName,
+        image: props.imageReference,
+        essential: true,
+        portMappings: [{ containerPort: s.containerPort, protocol: 'tcp' }],
+        environment: Object.entries(s.environment)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([name, value]) => ({ name, value })),
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: { 'awslogs-group': this.logGroup.name, 'awslogs-region': props.region, 'awslogs-stream-prefix': s.containerName },
+        },
+      },
+    ];
+    return new EcsTaskDefinition(this, 'TaskDefinition', {
+      family: props.names.taskFamily,
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: String(s.cpu),
+      memory: String(s.memoryInMiB),
+      executionRoleArn: executionRole.arn,
+      taskRoleArn: taskRole.arn,
+      containerDefinitions: JSON.stringify(containerDefinitions),
+    });
+  }
+
+  /** The tasks' security group: the container port from the load balancer only; and the load balancer's way to it. */
+  private createSecurityGroup(props: FargateServiceProps): SecurityGroup {
+    const s = props.service;
+    const securityGroup = new SecurityGroup(this, 'SecurityGroup', {
+      name: props.names.securityGroup,
+      description: 'Tasks: the container port, from the load balancer only',
+      vpcId: props.vpcId,
+      tags: { Name: props.names.securityGroup },
+    });
+    new VpcSecurityGroupIngressRule(this, 'IngressFromLoadBalancer', {
+      securityGroupId: securityGroup.id,
+      referencedSecurityGroupId: props.loadBalancerSecurityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: s.containerPort,
+      toPort: s.containerPort,
+      description: 'Container port, from the load balancer',
+    });
+    new VpcSecurityGroupEgressRule(this, 'EgressAll', {
+      securityGroupId: securityGroup.id,
+      ipProtocol: '-1',
+      cidrIpv4: '0.0.0.0/0',
+      description: 'Image pulls, logs and calls made by the application',
+    });
+    new VpcSecurityGroupEgressRule(this, 'LoadBalancerEgressToTasks', {
+      securityGroupId: props.loadBalancerSecurityGroupId,
+      referencedSecurityGroupId: securityGroup.id,
+      ipProtocol: 'tcp',
+      fromPort: s.containerPort,
+      toPort: s.containerPort,
+      description: 'Load balancer to the container port of the tasks',
+    });
+    return securityGroup;
   }
 }

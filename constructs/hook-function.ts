@@ -21,10 +21,38 @@ export interface HookVpcPlacement {
   readonly testPort: number;
 }
 
+/**
+ * The hook's code as a Terraform asset, once per stack: every service's function deploys the same zip.
+ */
+export class HookCode extends Construct {
+  /** Path of the zip relative to the synthesized stack directory. */
+  readonly path: string;
+  /** `index.handler`. */
+  readonly handler: string;
+  /** Lambda's `source_code_hash`: base64 of the bundle's sha256. */
+  readonly sourceCodeHash: string;
+
+  constructor(scope: Construct, id: string, props: { readonly bundle: HookBundle }) {
+    super(scope, id);
+    // A ready-made, reproducible zip as a FILE asset rather than AssetType.ARCHIVE of the bundle
+    // directory: cdktf zips ARCHIVE assets in a child process per stack (most of the synth time) and
+    // records file mtimes (different bytes on every machine). See hook-build/zip.ts.
+    const asset = new TerraformAsset(this, 'Code', {
+      path: archiveHookBundle(props.bundle),
+      type: AssetType.FILE,
+      // The bundle's content hash: the archive path (and so the plan) changes exactly when the code does.
+      assetHash: props.bundle.sha256.slice(0, 32).toUpperCase(),
+    });
+    this.path = asset.path;
+    this.handler = props.bundle.handler;
+    this.sourceCodeHash = Buffer.from(props.bundle.sha256, 'hex').toString('base64');
+  }
+}
+
 /** Props of {@link HookFunction}. */
 export interface HookFunctionProps {
-  /** The bundled handler (`index.js` in a directory of its own). */
-  readonly bundle: HookBundle;
+  /** The hook's code asset (shared by the stack's hooks). */
+  readonly code: HookCode;
   /** The hook's configuration, written into its environment. */
   readonly config: HookConfig & { readonly checkBudgetInSeconds: number };
   /** ARN of the deployment group whose lifecycle events the hook may report on (and no other). */
@@ -40,22 +68,13 @@ export interface HookFunctionProps {
   readonly names: { readonly function: string; readonly role: string; readonly logGroup: string; readonly securityGroup: string };
 }
 
-/** The CodeDeploy lifecycle hook Lambda: code asset, role, log group and (in a VPC) security group. */
+/** One service's CodeDeploy lifecycle hook Lambda: role, log group and (in a VPC) security group. */
 export class HookFunction extends Construct {
   readonly function: LambdaFunction;
   readonly logGroup: CloudwatchLogGroup;
 
   constructor(scope: Construct, id: string, props: HookFunctionProps) {
     super(scope, id);
-    // A ready-made, reproducible zip as a FILE asset rather than AssetType.ARCHIVE of the bundle
-    // directory: cdktf zips ARCHIVE assets in a child process per stack (most of the synth time) and
-    // records file mtimes (different bytes on every machine). See hook-build/zip.ts.
-    const asset = new TerraformAsset(this, 'Code', {
-      path: archiveHookBundle(props.bundle),
-      type: AssetType.FILE,
-      // The bundle's content hash: the archive path (and so the plan) changes exactly when the code does.
-      assetHash: props.bundle.sha256.slice(0, 32).toUpperCase(),
-    });
     this.logGroup = new CloudwatchLogGroup(this, 'LogGroup', { name: props.names.logGroup, retentionInDays: props.logRetentionInDays });
 
     const role = new IamRole(this, 'Role', {
@@ -68,46 +87,16 @@ export class HookFunction extends Construct {
       policy: JSON.stringify(hookPolicy({ deploymentGroupArn: props.deploymentGroupArn, logGroupArn: this.logGroup.arn })),
     });
 
-    let vpcConfig: { subnetIds: string[]; securityGroupIds: string[] } | undefined;
     // The log group must exist first, or the first invocation creates it without retention.
     const dependsOn: ITerraformDependable[] = [this.logGroup, rolePolicy];
-    if (props.vpc) {
-      const sg = new SecurityGroup(this, 'SecurityGroup', {
-        name: props.names.securityGroup,
-        description: 'Hook Lambda: egress to the test listener and AWS APIs only',
-        vpcId: props.vpc.vpcId,
-        tags: { Name: props.names.securityGroup },
-      });
-      new VpcSecurityGroupEgressRule(this, 'EgressTestListener', {
-        securityGroupId: sg.id,
-        ipProtocol: 'tcp',
-        fromPort: props.vpc.testPort,
-        toPort: props.vpc.testPort,
-        cidrIpv4: '0.0.0.0/0',
-        description: 'Test listener (public address of the load balancer, through NAT)',
-      });
-      new VpcSecurityGroupEgressRule(this, 'EgressHttps', {
-        securityGroupId: sg.id,
-        ipProtocol: 'tcp',
-        fromPort: 443,
-        toPort: 443,
-        cidrIpv4: '0.0.0.0/0',
-        description: 'CodeDeploy API (PutLifecycleEventHookExecutionStatus)',
-      });
-      // Creating and deleting the function's network interfaces; EC2 offers no narrower scope.
-      dependsOn.push(
-        new IamRolePolicyAttachment(this, 'VpcAccess', { role: role.name, policyArn: managedPolicyArn(props.partition, MANAGED_POLICIES.lambdaVpcAccess) }),
-      );
-      vpcConfig = { subnetIds: [...props.vpc.subnetIds], securityGroupIds: [sg.id] };
-    }
-
+    const vpcConfig = props.vpc ? this.placeInVpc(props, props.vpc, role, dependsOn) : undefined;
     this.function = new LambdaFunction(this, 'Function', {
       functionName: props.names.function,
       description: 'CodeDeploy lifecycle hook: checks green through the test listener and reports the verdict',
       runtime: 'nodejs22.x',
-      handler: props.bundle.handler,
-      filename: asset.path,
-      sourceCodeHash: Buffer.from(props.bundle.sha256, 'hex').toString('base64'),
+      handler: props.code.handler,
+      filename: props.code.path,
+      sourceCodeHash: props.code.sourceCodeHash,
       role: role.arn,
       timeout: hookTimeoutInSeconds(props.config.checkBudgetInSeconds),
       memorySize: 256,
@@ -117,5 +106,34 @@ export class HookFunction extends Construct {
       ...(vpcConfig ? { vpcConfig } : {}),
       dependsOn,
     });
+  }
+
+  /** The function's security group (egress to the test port and HTTPS only) and the VPC access policy. */
+  private placeInVpc(props: HookFunctionProps, vpc: HookVpcPlacement, role: IamRole, dependsOn: ITerraformDependable[]): { subnetIds: string[]; securityGroupIds: string[] } {
+    const sg = new SecurityGroup(this, 'SecurityGroup', {
+      name: props.names.securityGroup,
+      description: 'Hook Lambda: egress to the test listener and AWS APIs only',
+      vpcId: vpc.vpcId,
+      tags: { Name: props.names.securityGroup },
+    });
+    new VpcSecurityGroupEgressRule(this, 'EgressTestListener', {
+      securityGroupId: sg.id,
+      ipProtocol: 'tcp',
+      fromPort: vpc.testPort,
+      toPort: vpc.testPort,
+      cidrIpv4: '0.0.0.0/0',
+      description: 'Test listener (public address of the load balancer, through NAT)',
+    });
+    new VpcSecurityGroupEgressRule(this, 'EgressHttps', {
+      securityGroupId: sg.id,
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: '0.0.0.0/0',
+      description: 'CodeDeploy API (PutLifecycleEventHookExecutionStatus)',
+    });
+    // Creating and deleting the function's network interfaces; EC2 offers no narrower scope.
+    dependsOn.push(new IamRolePolicyAttachment(this, 'VpcAccess', { role: role.name, policyArn: managedPolicyArn(props.partition, MANAGED_POLICIES.lambdaVpcAccess) }));
+    return { subnetIds: [...vpc.subnetIds], securityGroupIds: [sg.id] };
   }
 }

@@ -84,23 +84,28 @@ export class Network extends Construct {
       return { eip, nat };
     });
 
-    const privateSubnets = layout.privateCidrs.map((cidr, i) => {
-      const subnet = new Subnet(this, `PrivateSubnet${i + 1}`, {
-        vpcId: vpc.id,
-        cidrBlock: cidr,
-        availabilityZone: Fn.element(zones.names, i),
-        tags: { Name: `${props.namePrefix}-private-${i + 1}` },
-      });
-      const routes = new RouteTable(this, `PrivateRouteTable${i + 1}`, { vpcId: vpc.id, tags: { Name: `${props.namePrefix}-private-${i + 1}` } });
-      // Fewer NAT gateways than zones (cheaper, less available): zones share them round-robin.
-      new Route(this, `PrivateDefaultRoute${i + 1}`, { routeTableId: routes.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: nats[i % nats.length]!.nat.id });
-      new RouteTableAssociation(this, `PrivateSubnet${i + 1}RouteTable`, { subnetId: subnet.id, routeTableId: routes.id });
-      return subnet;
-    });
+    const privateSubnets = this.privateSubnets(vpc.id, layout.privateCidrs, zones.names, nats.map((x) => x.nat.id), props.namePrefix);
 
     this.vpcId = vpc.id;
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
     this.natEgressCidrs = nats.map(({ eip }) => `${eip.publicIp}/32`);
+  }
+
+  /** A private subnet per zone, each with a route table whose default route goes out through a NAT gateway. */
+  private privateSubnets(vpcId: string, cidrs: readonly string[], zoneNames: string[], natIds: readonly string[], namePrefix: string): Subnet[] {
+    return cidrs.map((cidr, i) => {
+      const subnet = new Subnet(this, `PrivateSubnet${i + 1}`, {
+        vpcId,
+        cidrBlock: cidr,
+        availabilityZone: Fn.element(zoneNames, i),
+        tags: { Name: `${namePrefix}-private-${i + 1}` },
+      });
+      const routes = new RouteTable(this, `PrivateRouteTable${i + 1}`, { vpcId, tags: { Name: `${namePrefix}-private-${i + 1}` } });
+      // Fewer NAT gateways than zones (cheaper, less available): zones share them round-robin.
+      new Route(this, `PrivateDefaultRoute${i + 1}`, { routeTableId: routes.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: natIds[i % natIds.length]! });
+      new RouteTableAssociation(this, `PrivateSubnet${i + 1}RouteTable`, { subnetId: subnet.id, routeTableId: routes.id });
+      return subnet;
+    });
   }
 }

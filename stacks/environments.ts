@@ -28,17 +28,22 @@ export const dev: EnvironmentConfig = {
 };
 
 /**
- * `bluegreen-prod`: HTTPS with an ACM certificate (HTTP redirects to it), private subnets behind one
- * NAT gateway per zone, the hook in the VPC, the test port reachable only from the NAT addresses and
- * the listed office CIDR, a canary traffic shift watched by alarms, an image from the stack's ECR
- * repository, and state in S3 with native locking. Replace the certificate ARN, the CIDR and the
- * state bucket with your own before deploying.
+ * `bluegreen-prod`: a shared platform with two services on one load balancer. HTTPS with an ACM
+ * certificate (HTTP redirects to it), private subnets behind one NAT gateway per zone, hooks in the
+ * VPC, test ports reachable only from the NAT addresses and the listed office CIDR, canary traffic
+ * shifts watched by alarms, images from each service's ECR repository, and state in S3 with native
+ * locking. Replace the certificate ARN, the CIDR and the state bucket with your own before deploying.
+ *
+ * `web` is written as `service`: the single service this environment had first, which keeps its
+ * stack-level names (`bluegreen-prod`) and Terraform addresses. `api` was added beside it under
+ * `services` (names `bluegreen-prod-api-…`): adding it creates resources and changes nothing of `web`.
  */
 export const prod: EnvironmentConfig = {
   name: 'prod',
   region: 'eu-west-1',
   network: { mode: 'new', cidrBlock: '10.20.0.0/16', availabilityZoneCount: 3, natGatewayCount: 3 },
   service: {
+    name: 'web',
     image: { ecrTag: process.env.BLUEGREEN_PROD_IMAGE_TAG ?? 'bootstrap' },
     containerName: 'web',
     containerPort: 8080,
@@ -48,6 +53,22 @@ export const prod: EnvironmentConfig = {
     environment: { NODE_ENV: 'production' },
     logRetentionInDays: 90,
     containerInsights: true,
+  },
+  services: {
+    // Production on https://<alb>:8443 (declared: clients depend on it); its test port is allocated
+    // (the first free one after web's 9443: 9444).
+    api: {
+      image: { ecrTag: process.env.BLUEGREEN_PROD_API_IMAGE_TAG ?? 'bootstrap' },
+      containerName: 'api',
+      containerPort: 3000,
+      cpu: 256,
+      memoryInMiB: 512,
+      desiredCount: 2,
+      logRetentionInDays: 90,
+      routing: { productionPort: 8443, healthCheck: { path: '/healthz' } },
+      deployment: { trafficRouting: { type: 'linear', percentage: 20, intervalInMinutes: 1 } },
+      hook: { checks: [{ path: '/healthz', expectedStatus: 200 }] },
+    },
   },
   loadBalancer: {
     certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000000',

@@ -1,0 +1,325 @@
+/**
+ * An environment with every default filled in: `resolveEnvironment` turns the user's
+ * `EnvironmentConfig` into a new `ResolvedEnvironment` (the input is never modified), with one
+ * `ResolvedService` per service, its listener ports allocated. Defaults come from config/options.ts.
+ * Pure: no cdktf imports, no I/O. Does not validate: config/validation.ts does, naming fields as the
+ * user wrote them.
+ */
+import type {
+  AlarmsConfig,
+  DeploymentConfig,
+  EnvironmentConfig,
+  ExistingVpcConfig,
+  HookSettings,
+  ImageConfig,
+  LoadBalancerConfig,
+  NewVpcConfig,
+  ServiceConfig,
+  ServiceController,
+  StateConfig,
+  TargetHealthCheckConfig,
+  TestListenerConfig,
+} from './environment';
+import type { HealthCheckSpec } from '../hook-lambda/config';
+import { DEFAULT_PORTS, OPTIONS } from './options';
+import { allocatePorts, type RouteRequest } from './routes';
+
+/** Name of the `service` of a single-service environment when it gives none. */
+export const DEFAULT_SERVICE_NAME = OPTIONS['service.name'].default;
+
+/** Deployment group settings with defaults. */
+export type ResolvedDeployment = Required<Omit<DeploymentConfig, 'manualApprovalWaitInMinutes'>> & {
+  readonly manualApprovalWaitInMinutes: number | undefined;
+};
+
+/** Hook settings with defaults (checks and passes left to the hook's own defaults when unset). */
+export type ResolvedHook = Required<Omit<HookSettings, 'checks' | 'requiredConsecutivePasses'>> & {
+  readonly checks: readonly HealthCheckSpec[] | undefined;
+  readonly requiredConsecutivePasses: number | undefined;
+};
+
+/** A service's load balancer, listener ports and target group settings. */
+export interface ResolvedRouting {
+  /** `shared`: the environment's load balancer; `dedicated`: one of the service's own. */
+  readonly loadBalancer: 'shared' | 'dedicated';
+  readonly productionPort: number;
+  readonly testPort: number;
+  readonly healthCheck: Required<TargetHealthCheckConfig>;
+  readonly deregistrationDelayInSeconds: number;
+}
+
+/** One service with every default filled in. */
+export interface ResolvedService {
+  /** Its name: the key in `services`, or `service.name` (default {@link DEFAULT_SERVICE_NAME}). */
+  readonly name: string;
+  /** Where it is configured, as validation messages name it: `service` or `services.<name>`. */
+  readonly field: string;
+  /** True for `service`: the stack-level resource names and Terraform addresses of a single-service stack. */
+  readonly stackLevel: boolean;
+  readonly image: ImageConfig;
+  readonly containerName: string;
+  readonly containerPort: number;
+  readonly cpu: number;
+  readonly memoryInMiB: number;
+  readonly desiredCount: number;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly logRetentionInDays: number;
+  readonly containerInsights: boolean;
+  readonly healthCheckGracePeriodInSeconds: number;
+  readonly controller: ServiceController;
+  readonly routing: ResolvedRouting;
+  readonly deployment: ResolvedDeployment;
+  readonly alarms: Required<AlarmsConfig>;
+  readonly hook: ResolvedHook;
+  readonly autoRelease: boolean;
+}
+
+/** An environment with every default filled in. */
+export interface ResolvedEnvironment {
+  readonly name: string;
+  readonly project: string;
+  readonly region: string;
+  readonly network: Required<NewVpcConfig> | (ExistingVpcConfig & { readonly privateSubnetIds: readonly string[] });
+  /** Shared load balancer settings; `productionPort`, `healthCheck` and the delay are the services' defaults. */
+  readonly loadBalancer: Required<Omit<LoadBalancerConfig, 'certificateArn' | 'healthCheck'>> & {
+    readonly certificateArn: string | undefined;
+    readonly healthCheck: Required<TargetHealthCheckConfig>;
+  };
+  /** Test listener access; `port` is the first service's default. */
+  readonly testListener: Required<TestListenerConfig>;
+  /** The services' defaults. */
+  readonly deployment: ResolvedDeployment;
+  readonly alarms: Required<AlarmsConfig>;
+  readonly hook: ResolvedHook;
+  readonly autoRelease: boolean;
+  /** The services: `service` first, then `services` in declaration order. */
+  readonly services: readonly ResolvedService[];
+  readonly quotas: { readonly listenersPerLoadBalancer: number; readonly rulesPerSecurityGroup: number };
+  readonly state: StateConfig;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * Defaults of every optional setting, grouped as the configuration is: a view of config/options.ts
+ * (the one table of defaults and ranges), kept for callers that want a whole section at once.
+ */
+export const DEFAULTS = {
+  project: OPTIONS.project.default,
+  network: {
+    mode: 'new',
+    cidrBlock: OPTIONS['network.cidrBlock'].default,
+    availabilityZoneCount: OPTIONS['network.availabilityZoneCount'].default,
+    natGatewayCount: OPTIONS['network.natGatewayCount'].default,
+  },
+  service: {
+    containerName: OPTIONS['service.containerName'].default,
+    containerPort: OPTIONS['service.containerPort'].default,
+    cpu: OPTIONS['service.cpu'].default,
+    memoryInMiB: OPTIONS['service.memoryInMiB'].default,
+    desiredCount: OPTIONS['service.desiredCount'].default,
+    logRetentionInDays: OPTIONS['service.logRetentionInDays'].default,
+    containerInsights: OPTIONS['service.containerInsights'].default,
+    healthCheckGracePeriodInSeconds: OPTIONS['service.healthCheckGracePeriodInSeconds'].default,
+  },
+  loadBalancer: {
+    httpPort: DEFAULT_PORTS.http,
+    httpsPort: DEFAULT_PORTS.https,
+    sslPolicy: OPTIONS['loadBalancer.sslPolicy'].default,
+    allowedCidrs: OPTIONS['loadBalancer.allowedCidrs'].default,
+    deregistrationDelayInSeconds: OPTIONS['loadBalancer.deregistrationDelayInSeconds'].default,
+    idleTimeoutInSeconds: OPTIONS['loadBalancer.idleTimeoutInSeconds'].default,
+    healthCheck: {
+      path: OPTIONS['loadBalancer.healthCheck.path'].default,
+      matcher: OPTIONS['loadBalancer.healthCheck.matcher'].default,
+      intervalInSeconds: OPTIONS['loadBalancer.healthCheck.intervalInSeconds'].default,
+      timeoutInSeconds: OPTIONS['loadBalancer.healthCheck.timeoutInSeconds'].default,
+      healthyThreshold: OPTIONS['loadBalancer.healthCheck.healthyThreshold'].default,
+      unhealthyThreshold: OPTIONS['loadBalancer.healthCheck.unhealthyThreshold'].default,
+    },
+  },
+  testListener: { port: OPTIONS['testListener.port'].default, allowPublicAccess: OPTIONS['testListener.allowPublicAccess'].default },
+  deployment: {
+    trafficRouting: OPTIONS['deployment.trafficRouting'].default,
+    terminationWaitTimeInMinutes: OPTIONS['deployment.terminationWaitTimeInMinutes'].default,
+  },
+  alarms: {
+    enabled: OPTIONS['alarms.enabled'].default,
+    target5xxThreshold: OPTIONS['alarms.target5xxThreshold'].default,
+    periodInSeconds: OPTIONS['alarms.periodInSeconds'].default,
+    evaluationPeriods: OPTIONS['alarms.evaluationPeriods'].default,
+  },
+  hook: {
+    lifecycleEvents: OPTIONS['hook.lifecycleEvents'].default,
+    checkBudgetInSeconds: OPTIONS['hook.checkBudgetInSeconds'].default,
+    logRetentionInDays: OPTIONS['hook.logRetentionInDays'].default,
+  },
+} as const;
+
+// Lists are copied; a value that is not a list is kept as it is, for validation to report.
+const list = <T>(value: readonly T[] | undefined, fallback: readonly T[]): T[] => (Array.isArray(value) ? [...value] : (value ?? [...fallback])) as T[];
+
+/** The fields of `override` that are set, for a field-by-field merge over a default section. */
+function setFields<T extends object>(override: T | undefined): Partial<T> {
+  if (override === null || typeof override !== 'object') return {};
+  return Object.fromEntries(Object.entries(override).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function resolveDeployment(d: DeploymentConfig): ResolvedDeployment {
+  return {
+    trafficRouting: { ...(d.trafficRouting ?? DEFAULTS.deployment.trafficRouting) },
+    terminationWaitTimeInMinutes: d.terminationWaitTimeInMinutes ?? DEFAULTS.deployment.terminationWaitTimeInMinutes,
+    manualApprovalWaitInMinutes: d.manualApprovalWaitInMinutes,
+  };
+}
+
+function resolveAlarms(a: AlarmsConfig): Required<AlarmsConfig> {
+  return {
+    enabled: a.enabled ?? DEFAULTS.alarms.enabled,
+    target5xxThreshold: a.target5xxThreshold ?? DEFAULTS.alarms.target5xxThreshold,
+    periodInSeconds: a.periodInSeconds ?? DEFAULTS.alarms.periodInSeconds,
+    evaluationPeriods: a.evaluationPeriods ?? DEFAULTS.alarms.evaluationPeriods,
+    additionalAlarmNames: list(a.additionalAlarmNames, OPTIONS['alarms.additionalAlarmNames'].default),
+  };
+}
+
+function resolveHook(h: HookSettings): ResolvedHook {
+  return {
+    lifecycleEvents: list(h.lifecycleEvents, DEFAULTS.hook.lifecycleEvents),
+    checks: Array.isArray(h.checks) ? h.checks.map((c) => (c !== null && typeof c === 'object' ? { ...c } : c)) : h.checks,
+    requiredConsecutivePasses: h.requiredConsecutivePasses,
+    checkBudgetInSeconds: h.checkBudgetInSeconds ?? DEFAULTS.hook.checkBudgetInSeconds,
+    logRetentionInDays: h.logRetentionInDays ?? DEFAULTS.hook.logRetentionInDays,
+  };
+}
+
+/** One service as the user wrote it, before defaults. */
+export interface ServiceEntry {
+  readonly name: string;
+  readonly field: string;
+  readonly stackLevel: boolean;
+  /** The user's object (an empty one when it is not an object: validation reports that). */
+  readonly spec: ServiceConfig;
+}
+
+/** The services of an environment in order: `service` first, then the entries of `services`. */
+export function serviceEntries(config: EnvironmentConfig): ServiceEntry[] {
+  const asSpec = (value: unknown): ServiceConfig => (value !== null && typeof value === 'object' ? (value as ServiceConfig) : ({} as ServiceConfig));
+  const entries: ServiceEntry[] = [];
+  if (config.service !== undefined) {
+    const name = (config.service as { name?: unknown } | null)?.name;
+    entries.push({ name: typeof name === 'string' ? name : DEFAULT_SERVICE_NAME, field: 'service', stackLevel: true, spec: asSpec(config.service) });
+  }
+  const services = config.services;
+  if (services !== null && typeof services === 'object' && !Array.isArray(services)) {
+    for (const [name, spec] of Object.entries(services)) entries.push({ name, field: `services.${name}`, stackLevel: false, spec: asSpec(spec) });
+  }
+  return entries;
+}
+
+type EnvLevel = Omit<ResolvedEnvironment, 'services'>;
+
+function resolveEnvLevel(config: EnvironmentConfig): EnvLevel {
+  const network = config.network ?? { mode: 'new' };
+  const lb = config.loadBalancer ?? {};
+  const test = config.testListener ?? {};
+  const quotas = config.quotas ?? {};
+  return {
+    name: config.name,
+    project: config.project ?? DEFAULTS.project,
+    region: config.region,
+    network:
+      network.mode === 'existing'
+        ? { ...network, publicSubnetIds: list(network.publicSubnetIds, []), privateSubnetIds: list(network.privateSubnetIds, OPTIONS['network.privateSubnetIds'].default) }
+        : {
+            mode: 'new',
+            cidrBlock: network.cidrBlock ?? DEFAULTS.network.cidrBlock,
+            availabilityZoneCount: network.availabilityZoneCount ?? DEFAULTS.network.availabilityZoneCount,
+            natGatewayCount: network.natGatewayCount ?? DEFAULTS.network.natGatewayCount,
+          },
+    loadBalancer: {
+      certificateArn: lb.certificateArn,
+      productionPort: lb.productionPort ?? (lb.certificateArn !== undefined ? DEFAULTS.loadBalancer.httpsPort : DEFAULTS.loadBalancer.httpPort),
+      sslPolicy: lb.sslPolicy ?? DEFAULTS.loadBalancer.sslPolicy,
+      allowedCidrs: list(lb.allowedCidrs, DEFAULTS.loadBalancer.allowedCidrs),
+      deregistrationDelayInSeconds: lb.deregistrationDelayInSeconds ?? DEFAULTS.loadBalancer.deregistrationDelayInSeconds,
+      idleTimeoutInSeconds: lb.idleTimeoutInSeconds ?? DEFAULTS.loadBalancer.idleTimeoutInSeconds,
+      healthCheck: { ...DEFAULTS.loadBalancer.healthCheck, ...(lb.healthCheck ?? {}) },
+    },
+    testListener: {
+      port: test.port ?? DEFAULTS.testListener.port,
+      allowedCidrs: list(test.allowedCidrs, OPTIONS['testListener.allowedCidrs'].default),
+      allowPublicAccess: test.allowPublicAccess ?? DEFAULTS.testListener.allowPublicAccess,
+    },
+    deployment: resolveDeployment(config.deployment ?? {}),
+    alarms: resolveAlarms(config.alarms ?? {}),
+    hook: resolveHook(config.hook ?? {}),
+    autoRelease: config.autoRelease ?? OPTIONS.autoRelease.default,
+    quotas: {
+      listenersPerLoadBalancer: quotas.listenersPerLoadBalancer ?? OPTIONS['quotas.listenersPerLoadBalancer'].default,
+      rulesPerSecurityGroup: quotas.rulesPerSecurityGroup ?? OPTIONS['quotas.rulesPerSecurityGroup'].default,
+    },
+    state: config.state ? { ...config.state } : { ...OPTIONS.state.default },
+    tags: { ...(config.tags ?? OPTIONS.tags.default) },
+  };
+}
+
+/** What the port allocation is asked for one service (see config/routes.ts). */
+function routeRequest(entry: ServiceEntry, env: EnvLevel): RouteRequest {
+  const routing = setFields(entry.spec.routing);
+  const loadBalancer = routing.loadBalancer === 'dedicated' ? 'dedicated' : 'shared';
+  // `service` keeps the ports single-service environments always had: exactly the configured ones.
+  const productionPort = routing.productionPort ?? (entry.stackLevel ? env.loadBalancer.productionPort : undefined);
+  const testPort = routing.testPort ?? (entry.stackLevel ? env.testListener.port : undefined);
+  return { name: entry.name, loadBalancer, productionPort, testPort };
+}
+
+function resolveService(entry: ServiceEntry, env: EnvLevel, ports: { productionPort: number; testPort: number }): ResolvedService {
+  const s = entry.spec;
+  const routing = setFields(s.routing);
+  return {
+    name: entry.name,
+    field: entry.field,
+    stackLevel: entry.stackLevel,
+    image: s.image,
+    containerName: s.containerName ?? DEFAULTS.service.containerName,
+    containerPort: s.containerPort ?? DEFAULTS.service.containerPort,
+    cpu: s.cpu ?? DEFAULTS.service.cpu,
+    memoryInMiB: s.memoryInMiB ?? DEFAULTS.service.memoryInMiB,
+    desiredCount: s.desiredCount ?? DEFAULTS.service.desiredCount,
+    environment: { ...(s.environment ?? OPTIONS['service.environment'].default) },
+    logRetentionInDays: s.logRetentionInDays ?? DEFAULTS.service.logRetentionInDays,
+    containerInsights: s.containerInsights ?? DEFAULTS.service.containerInsights,
+    healthCheckGracePeriodInSeconds: s.healthCheckGracePeriodInSeconds ?? DEFAULTS.service.healthCheckGracePeriodInSeconds,
+    controller: s.controller ?? OPTIONS['service.controller'].default,
+    routing: {
+      loadBalancer: routing.loadBalancer ?? OPTIONS['service.routing.loadBalancer'].default,
+      productionPort: ports.productionPort,
+      testPort: ports.testPort,
+      healthCheck: { ...env.loadBalancer.healthCheck, ...setFields(routing.healthCheck) },
+      deregistrationDelayInSeconds: routing.deregistrationDelayInSeconds ?? env.loadBalancer.deregistrationDelayInSeconds,
+    },
+    deployment: resolveDeployment({ ...env.deployment, ...setFields(s.deployment) }),
+    alarms: resolveAlarms({ ...env.alarms, ...setFields(s.alarms) }),
+    hook: resolveHook({ ...env.hook, ...setFields(s.hook) }),
+    autoRelease: s.autoRelease ?? env.autoRelease,
+  };
+}
+
+/**
+ * Fills every default into a new object; the input is not modified. Does not validate: call
+ * `validateEnvironment` on the input (it names fields as the user wrote them).
+ */
+export function resolveEnvironment(config: EnvironmentConfig): ResolvedEnvironment {
+  const env = resolveEnvLevel(config);
+  const entries = serviceEntries(config);
+  const ports = allocatePorts(
+    entries.map((e) => routeRequest(e, env)),
+    { https: env.loadBalancer.certificateArn !== undefined, productionPort: env.loadBalancer.productionPort, testPort: env.testListener.port },
+  );
+  return { ...env, services: entries.map((e, i) => resolveService(e, env, ports[i]!)) };
+}
+
+/** True when the tasks and the hook run in private subnets behind NAT. */
+export function usesPrivateSubnets(env: Pick<ResolvedEnvironment, 'network'>): boolean {
+  return env.network.mode === 'new' ? env.network.natGatewayCount > 0 : env.network.privateSubnetIds.length > 0;
+}

@@ -142,6 +142,33 @@ describe('the synth entry in a copy of the project', () => {
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 
+  test('an archive asset works in the bundle (cdktf zips by running its own file; archiver loads on first use)', () => {
+    copy.write(
+      'archive-entry.ts',
+      [
+        "import { App, AssetType, TerraformAsset, TerraformStack } from 'cdktf';",
+        "const app = new App({ outdir: process.env.CDKTF_OUTDIR });",
+        "new TerraformAsset(new TerraformStack(app, 'archive'), 'Dir', { path: __dirname + '/hook-lambda', type: AssetType.ARCHIVE });",
+        'app.synth();',
+        '',
+      ].join('\n'),
+    );
+    const outdir = join(copy.root, 'out-archive');
+    const script = [
+      "const e = require('./build/synth-entry.js');",
+      "e.buildSynthEntry({ entry: 'archive-entry.ts', cacheDir: process.env.BLUEGREEN_SYNTH_CACHE_DIR }).then((file) => {",
+      "  if (!require('node:fs').readFileSync(file, 'utf8').includes('archiverModule ??= ')) throw new Error('archiver is not lazy');",
+      '  e.runSynthEntry(file);',
+      '});',
+    ].join('\n');
+    const result = copy.run(process.execPath, ['-e', script], { env: { CDKTF_OUTDIR: outdir, BLUEGREEN_SYNTH_CACHE_DIR: join(copy.root, 'archive-cache') }, timeoutInMs: 50000 });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const zips = Object.keys(tree(join(outdir, 'stacks', 'archive'))).filter((f) => f.endsWith('.zip'));
+    expect(zips).toHaveLength(1);
+    expect(readFileSync(join(outdir, 'stacks', 'archive', zips[0]!)).readUInt32LE(0)).toBe(0x04034b50);
+  }, 60000);
+
   test('old bundles do not pile up: one per manifest, plus the V8 code cache beside it', () => {
     const dirs = readdirSync(copy.cacheDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('tmp-'));
     const manifests = readdirSync(copy.cacheDir).filter((n) => n.startsWith('manifest-'));

@@ -2,7 +2,7 @@
  * hook-build/bundle.ts as the stack uses it: a clear error without the handler, a content-hash
  * cache that skips esbuild when nothing changed, and a reproducible zip.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
@@ -77,6 +77,26 @@ describe('bundleHookCached', () => {
     const second = bundleHookCached({ cacheDir, entry });
     expect(second.sha256).not.toBe(first.sha256);
     expect(readFileSync(second.file, 'utf8')).toContain('toLowerCase');
+  });
+
+  test('a package file touched but unchanged is still a hit; changed with the same size, a rebuild', () => {
+    const dir = mkdtempSync(join(scratch, 'package-input-'));
+    mkdirSync(join(dir, 'node_modules', 'fake-pkg'), { recursive: true });
+    const pkgFile = join(dir, 'node_modules', 'fake-pkg', 'index.js');
+    writeFileSync(pkgFile, 'exports.word = "aaa";\n');
+    writeFileSync(join(dir, 'index.ts'), "import { word } from 'fake-pkg';\nexport const handler = async () => word;\n");
+    const cacheDir = join(dir, 'cache');
+    const first = bundleHookCached({ cacheDir, entry: join(dir, 'index.ts') });
+    const builtAt = statSync(first.file).mtimeMs;
+    // Package files are checked by size and mtime first (fast), then by content when those differ.
+    utimesSync(pkgFile, new Date(), new Date(Date.now() + 10000));
+    expect(bundleHookCached({ cacheDir, entry: join(dir, 'index.ts') })).toEqual(first);
+    expect(statSync(first.file).mtimeMs).toBe(builtAt);
+    writeFileSync(pkgFile, 'exports.word = "bbb";\n');
+    utimesSync(pkgFile, new Date(), new Date(Date.now() + 20000));
+    const rebuilt = bundleHookCached({ cacheDir, entry: join(dir, 'index.ts') });
+    expect(rebuilt.sha256).not.toBe(first.sha256);
+    expect(readFileSync(rebuilt.file, 'utf8')).toContain('bbb');
   });
 
   test('gives the same bytes as an uncached build', () => {

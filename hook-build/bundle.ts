@@ -88,7 +88,7 @@ export const HOOK_ENTRY = join(PROJECT_ROOT, 'hook-lambda', 'index.ts');
 export const DEFAULT_HOOK_CACHE_DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'bluegreen-hook-bundle');
 
 /** Bump when the cache layout or the build options change in a way the key would not see. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 function buildOptions(entry: string, outfile: string, minify: boolean): BuildOptions {
   return {
@@ -166,8 +166,61 @@ interface CacheManifest {
   readonly key: string;
   /** sha256 of every file esbuild read, by path relative to the project root. */
   readonly inputs: Readonly<Record<string, string>>;
+  /** Size and mtime of the package files among the inputs, when the bundle was built. */
+  readonly stats?: InputStats;
   /** Sub-directory of the cache holding `index.js`, named by the bundle's sha256. */
   readonly output: string;
+}
+
+/** Package files (node_modules) by size and modification time: `[bytes, mtimeMs]`. */
+type InputStats = Record<string, readonly [number, number]>;
+
+const isPackageFile = (path: string): boolean => path.split(/[\\/]/).includes('node_modules');
+
+/** Size and mtime of the package files among `paths` (an install rewrites them). */
+function statPackageInputs(paths: readonly string[]): InputStats {
+  const out: Record<string, readonly [number, number]> = {};
+  for (const path of paths.filter(isPackageFile)) {
+    try {
+      const s = statSync(join(PROJECT_ROOT, path));
+      out[path] = [s.size, s.mtimeMs];
+    } catch {
+      // Unreadable: left out, so the next check hashes it (and fails, forcing a rebuild).
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether every input still has the content it had. Package files whose size and mtime are unchanged
+ * are taken as unchanged without reading them (about 500 AWS SDK files: hashing them was most of a
+ * cache hit's time); the project's own files are always compared by content.
+ */
+function inputsUnchanged(manifest: CacheManifest): boolean {
+  const paths = Object.keys(manifest.inputs);
+  if (paths.length === 0) return false;
+  const stats = manifest.stats ?? {};
+  return paths.every((path) => {
+    const known = stats[path];
+    if (known) {
+      try {
+        const s = statSync(join(PROJECT_ROOT, path));
+        if (s.size === known[0] && s.mtimeMs === known[1]) return true;
+      } catch {
+        return false;
+      }
+    }
+    try {
+      return sha256(readFileSync(join(PROJECT_ROOT, path))) === manifest.inputs[path];
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** esbuild's version, for the cache key, without loading esbuild (a cache hit must not need it). */
+function esbuildVersion(): string {
+  return (JSON.parse(readFileSync(require.resolve('esbuild/package.json'), 'utf8')) as { version: string }).version;
 }
 
 function hashInputs(paths: readonly string[]): Record<string, string> | undefined {
@@ -201,15 +254,13 @@ export function bundleHookCached(options: BundleHookCachedOptions = {}): HookBun
   const minify = options.minify ?? true;
   const cacheDir = writableCacheDir(options.cacheDir ?? DEFAULT_HOOK_CACHE_DIR);
   assertEntryExists(entry);
-  const key = sha256(JSON.stringify({ format: CACHE_FORMAT, esbuildVersion: esbuild().version, entry: relative(PROJECT_ROOT, entry), minify, node: 'node22' }));
+  const key = sha256(JSON.stringify({ format: CACHE_FORMAT, esbuildVersion: esbuildVersion(), entry: relative(PROJECT_ROOT, entry), minify, node: 'node22' }));
   const manifestPath = join(cacheDir, `manifest-${key.slice(0, 16)}.json`);
 
   const manifest = readManifest(manifestPath);
   if (manifest && manifest.format === CACHE_FORMAT && manifest.key === key) {
-    const current = hashInputs(Object.keys(manifest.inputs));
-    const unchanged = current !== undefined && Object.keys(manifest.inputs).length > 0 && Object.entries(manifest.inputs).every(([path, hash]) => current[path] === hash);
     const file = join(cacheDir, manifest.output, 'index.js');
-    if (unchanged && existsSync(file)) {
+    if (inputsUnchanged(manifest) && existsSync(file)) {
       return { directory: join(cacheDir, manifest.output), file, sizeInBytes: statSync(file).size, handler: 'index.handler', sha256: manifest.output };
     }
   }
@@ -230,7 +281,7 @@ export function bundleHookCached(options: BundleHookCachedOptions = {}): HookBun
     // Virtual inputs (esbuild namespaces such as `(disabled):fs`) are not files and carry no content.
     const inputHashes = hashInputs(Object.keys(inputs).filter((path) => !/^\(?[a-z-]+\)?:/.test(path)));
     if (inputHashes !== undefined && Object.keys(inputHashes).length > 0) {
-      const next: CacheManifest = { format: CACHE_FORMAT, key, inputs: inputHashes, output };
+      const next: CacheManifest = { format: CACHE_FORMAT, key, inputs: inputHashes, stats: statPackageInputs(Object.keys(inputHashes)), output };
       const tmpManifest = `${manifestPath}.${process.pid}.tmp`;
       writeFileSync(tmpManifest, JSON.stringify(next));
       renameSync(tmpManifest, manifestPath);

@@ -1,109 +1,173 @@
 /**
- * Synth figures: median wall time and peak memory of a full synth of every example environment
- * (`bluegreen-dev` and `bluegreen-prod`), the way `npm run synth` and cdktf.json run it
- * (`node --import tsx main.ts`), next to the same synth through the cdktf CLI (`cdktf synth`, slow, so
- * fewer runs). Target: under 1 s and under 250 MB on a 2-core machine.
+ * Synth figures (issue 14's synth rows), each min / median / max over BENCH_SYNTH_RUNS runs (default
+ * and minimum 5), with the 1-minute load average they were measured under:
  *
- * Peak memory is the maximum resident set size of the process tree as `/usr/bin/time` reports it
- * (wait4's ru_maxrss: the largest process of the tree, the synth itself). Without /usr/bin/time,
- * only wall times are printed. Every run writes to a temporary directory (CDKTF_OUTDIR / --output),
- * never to the project's cdktf.out. One unmeasured run first warms tsx's transform cache and the hook
- * bundle cache, as any second synth on a machine finds them.
+ * 1. `npm run synth` (the precompiled entry, both examples) next to its references, run for run in
+ *    the same round so each pair sees the same load: `cdktf synth` (the CLI, which runs the same app)
+ *    and `node --import tsx main.ts` (what `npm run synth` ran before), with the paired ratios; plus
+ *    the first synth after an edit (the entry rebuilt). Peak memory is the largest process of the tree
+ *    (the synth, not npm), from GNU time. Goal: median ≤ 0.45 s and ≤ 100 MiB.
+ * 2. Where a synth's time goes, measured inside the precompiled entry (bench/_synth-phases-entry.ts):
+ *    Node start-up with the bundle compiled, module initialisation, constructs, `app.synth()`; and
+ *    the freshness check the launcher makes before it.
+ * 3. Cost per added unit: 1…BENCH_SCALE_MAX (default 10) copies of the dev example, each a stack
+ *    (bench/_synth-scale-entry.ts), time and peak memory per count; the least-squares slope (cost per
+ *    added unit), its intercept and r² (1 = perfectly linear). Goal: ≤ 25 ms per added unit.
+ *
+ * Every run writes to a temporary directory (CDKTF_OUTDIR / --output), never to cdktf.out. One
+ * unmeasured round first warms the caches (synth entry, V8 code cache, hook bundle).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fmtMs, leastSquares, loadMeter, measure, stats, table, type Sample } from './_stats';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const synthEntry = require('../build/synth-entry.js') as typeof import('../build/synth-entry.js');
 
-export const name = 'synth of every example environment';
+export const name = 'synth: npm run synth against cdktf synth, where the time goes, cost per added stack';
 
 const ROOT = join(__dirname, '..');
-const TIME = '/usr/bin/time';
-const TARGET_WALL_IN_MS = 1000;
-const TARGET_RSS_IN_MIB = 250;
+const GOAL_WALL_IN_MS = 450;
+const GOAL_RSS_IN_MIB = 100;
+const GOAL_PER_UNIT_IN_MS = 25;
+const STACKS = ['bluegreen-dev', 'bluegreen-prod'];
 
-/** One way of running the synth. */
-interface Variant {
-  readonly label: string;
-  readonly runs: number;
-  readonly command: readonly string[];
-  /** Extra arguments that send the output to `outdir`. */
-  readonly outputArgs: (outdir: string) => readonly string[];
-}
+const runs = (): number => Math.max(5, Number(process.env.BENCH_SYNTH_RUNS) || 5);
 
-interface Sample {
-  readonly wallInMs: number;
-  readonly rssInMiB: number | undefined;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** Runs the variant once; fails loudly if the synth fails or writes no stack. */
-function runOnce(variant: Variant, useTime: boolean): Sample {
+/** A scratch directory for one run's output. */
+function withOutdir<T>(body: (outdir: string) => T): T {
   const outdir = mkdtempSync(join(tmpdir(), 'bench-synth-'));
   try {
-    const argv = [...variant.command, ...variant.outputArgs(outdir)];
-    // %e: elapsed seconds, %M: maximum resident set size in KiB.
-    const [file, args] = useTime ? [TIME, ['-f', 'BENCH %e %M', ...argv]] : [argv[0]!, argv.slice(1)];
-    const started = process.hrtime.bigint();
-    const result = spawnSync(file, args, {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1', ENVIRONMENTS: '' },
-      timeout: 300000,
-    });
-    const wallInMs = Number(process.hrtime.bigint() - started) / 1e6;
-    if (result.status !== 0) throw new Error(`${argv.join(' ')} failed (exit ${result.status}):\n${result.stderr}`);
-    for (const stack of ['bluegreen-dev', 'bluegreen-prod']) {
-      if (!existsSync(join(outdir, 'stacks', stack, 'cdk.tf.json'))) throw new Error(`${argv.join(' ')} wrote no ${stack} stack`);
-    }
-    const m = useTime ? /BENCH ([\d.]+) (\d+)/.exec(result.stderr) : null;
-    return { wallInMs, rssInMiB: m ? Number(m[2]) / 1024 : undefined };
+    return body(outdir);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-function row(cells: readonly string[], widths: readonly number[]): string {
-  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+interface Variant {
+  readonly label: string;
+  readonly run: (outdir: string) => Sample;
+}
+
+const env = (outdir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: '1', ENVIRONMENTS: '', ...extra });
+
+function variants(): Variant[] {
+  return [
+    { label: 'npm run synth (precompiled entry)', run: (o) => measure(['npm', 'run', '--silent', 'synth'], { cwd: ROOT, env: env(o) }) },
+    { label: 'reference: cdktf synth (CLI)', run: (o) => measure([join(ROOT, 'node_modules', '.bin', 'cdktf'), 'synth', '--output', o], { cwd: ROOT, env: env(o) }) },
+    { label: 'reference: node --import tsx main.ts', run: (o) => measure([process.execPath, '--import', 'tsx', 'main.ts'], { cwd: ROOT, env: env(o) }) },
+    {
+      label: 'npm run synth, first after an edit',
+      // An empty cache is what an edited source costs: the entry is rebuilt, then run.
+      run: (o) => measure(['npm', 'run', '--silent', 'synth'], { cwd: ROOT, env: env(o, { BLUEGREEN_SYNTH_CACHE_DIR: join(o, 'cache') }) }),
+    },
+  ];
+}
+
+function synthRows(load: ReturnType<typeof loadMeter>): { wall: number[]; rss: number[] } {
+  const list = variants();
+  const samples = list.map(() => [] as Sample[]);
+  for (let round = 0; round <= runs(); round++) {
+    list.forEach((v, i) =>
+      withOutdir((o) => {
+        const s = v.run(o);
+        if (round > 0) samples[i]!.push(s);
+      }),
+    );
+    load.sample();
+  }
+  const line = table([40, 9, 9, 9, 10, 16]);
+  console.log(line(['command (both examples)', 'min', 'median', 'max', 'peak RSS', 'paired ratio']));
+  list.forEach((v, i) => {
+    const walls = samples[i]!.map((s) => s.wallInMs);
+    const rss = samples[i]!.map((s) => s.rssInMiB).filter((x): x is number => x !== undefined);
+    const w = stats(walls);
+    const ratio = i === 1 || i === 2 ? `${stats(samples[0]!.map((s, k) => s.wallInMs / samples[i]![k]!.wallInMs)).median.toFixed(2)}× (synth/ref)` : '';
+    console.log(line([v.label, fmtMs(w.min), fmtMs(w.median), fmtMs(w.max), rss.length ? `${stats(rss).max.toFixed(0)} MiB` : 'n/a', ratio]));
+  });
+  return { wall: samples[0]!.map((s) => s.wallInMs), rss: samples[0]!.map((s) => s.rssInMiB ?? Number.NaN) };
+}
+
+/** Builds a bench entry like the synth entry, into `cacheDir`; returns a runner of it. */
+async function benchEntry(entry: string, cacheDir: string): Promise<(extraEnv: NodeJS.ProcessEnv) => Sample> {
+  const bundle = await synthEntry.buildSynthEntry({ entry, cacheDir });
+  const runner = `require(${JSON.stringify(join(ROOT, 'build', 'synth-entry.js'))}).runSynthEntry(process.argv[1])`;
+  return (extraEnv) => withOutdir((o) => measure([process.execPath, '-e', runner, bundle], { cwd: ROOT, env: env(o, extraEnv) }));
+}
+
+async function phases(cacheDir: string): Promise<void> {
+  const run = await benchEntry('bench/_synth-phases-entry.ts', cacheDir);
+  run({}); // warm-up: writes the V8 code cache
+  const keys = ['startUpInMs', 'moduleLoadInMs', 'constructsInMs', 'appSynthInMs', 'afterInMs'] as const;
+  const labels = ['Node start-up, bundle compiled (code cache)', 'module initialisation (cdktf, providers, ours)', 'constructs (validation, hook bundle, resources)', 'app.synth() (resolve tokens, write JSON)', 'after synth, until exit'];
+  const rows = Array.from({ length: runs() }, () => {
+    const s = run({});
+    return { ...(JSON.parse(s.stdout.trim().split('\n').pop()!) as Record<(typeof keys)[number], number>), exitInMs: 0, wallInMs: s.wallInMs };
+  });
+  const medianWall = stats(rows.map((r) => r.wallInMs)).median;
+  const manifestFile = synthEntry.manifestPath(synthEntry.DEFAULT_CACHE_DIR, ROOT, 'main.ts');
+  const manifest = synthEntry.readManifest(manifestFile);
+  const checks = Array.from({ length: 20 }, () => {
+    const t = process.hrtime.bigint();
+    synthEntry.staleReason(manifest, ROOT, synthEntry.DEFAULT_CACHE_DIR);
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  });
+  const line = table([48, 9, 9, 9, 8]);
+  console.log(line(['phase (precompiled entry, both examples)', 'min', 'median', 'max', 'share']));
+  keys.forEach((k, i) => {
+    const s = stats(rows.map((r) => r[k]));
+    console.log(line([labels[i]!, fmtMs(s.min), fmtMs(s.median), fmtMs(s.max), `${((100 * s.median) / medianWall).toFixed(0)}%`]));
+  });
+  const c = stats(checks);
+  console.log(line(["launcher's freshness check (in-process, 20×)", `${c.min.toFixed(1)} ms`, `${c.median.toFixed(1)} ms`, `${c.max.toFixed(1)} ms`, '']));
+  console.log(line(['whole process (wall)', ...(['min', 'median', 'max'] as const).map((m) => fmtMs(stats(rows.map((r) => r.wallInMs))[m])), '100%']));
+}
+
+async function scale(cacheDir: string): Promise<number> {
+  const max = Math.max(2, Number(process.env.BENCH_SCALE_MAX) || 10);
+  const run = await benchEntry('bench/_synth-scale-entry.ts', cacheDir);
+  run({ BENCH_SCALE_COUNT: '1' }); // warm-up
+  const counts = Array.from({ length: max }, (_, i) => i + 1);
+  const samples = counts.map(() => [] as Sample[]);
+  // Rounds over every count, so load changes spread over all counts rather than skewing some.
+  for (let round = 0; round < runs(); round++) counts.forEach((n, i) => samples[i]!.push(run({ BENCH_SCALE_COUNT: String(n) })));
+  const wall = samples.map((s) => stats(s.map((x) => x.wallInMs)).median);
+  const rss = samples.map((s) => stats(s.map((x) => x.rssInMiB ?? Number.NaN)).median);
+  const line = table([10, 9, 9, 9, 10]);
+  console.log(line(['stacks', 'min', 'median', 'max', 'peak RSS']));
+  counts.forEach((n, i) => {
+    const s = stats(samples[i]!.map((x) => x.wallInMs));
+    console.log(line([String(n), fmtMs(s.min), fmtMs(s.median), fmtMs(s.max), Number.isNaN(rss[i]!) ? 'n/a' : `${rss[i]!.toFixed(0)} MiB`]));
+  });
+  const t = leastSquares(counts, wall);
+  console.log(`time per added stack: ${t.slope.toFixed(1)} ms (least squares over the medians; intercept ${fmtMs(t.intercept)}, r² ${t.r2.toFixed(3)})`);
+  if (!rss.some(Number.isNaN)) {
+    const m = leastSquares(counts, rss);
+    console.log(`peak memory per added stack: ${m.slope.toFixed(1)} MiB (intercept ${m.intercept.toFixed(0)} MiB, r² ${m.r2.toFixed(3)})`);
+  }
+  return t.slope;
 }
 
 export async function run(): Promise<void> {
-  const useTime = spawnSync(TIME, ['-f', '%e', 'true']).status === 0;
-  const variants: Variant[] = [
-    { label: 'node --import tsx main.ts (npm run synth)', runs: 7, command: [process.execPath, '--import', 'tsx', 'main.ts'], outputArgs: () => [] },
-    // npm's own start-up, on top of the row above: what a person typing `npm run synth` waits for.
-    { label: 'npm run --silent synth', runs: 5, command: ['npm', 'run', '--silent', 'synth'], outputArgs: () => [] },
-    // The npx launcher costs about half a second before main.ts runs: why the script does not use it.
-    { label: 'npx tsx main.ts', runs: 5, command: ['npx', 'tsx', 'main.ts'], outputArgs: () => [] },
-    { label: 'cdktf synth (CLI)', runs: 3, command: ['npx', 'cdktf', 'synth'], outputArgs: (outdir) => ['--output', outdir] },
-  ];
-  const widths = [42, 6, 12, 10, 10, 14];
-  console.log(row(['command', 'runs', 'median wall', 'min', 'max', 'peak RSS (max)'], widths));
-  for (const variant of variants) {
-    runOnce(variant, false); // warm-up: tsx transform cache, hook bundle cache
-    const samples = Array.from({ length: variant.runs }, () => runOnce(variant, useTime));
-    const walls = samples.map((s) => s.wallInMs);
-    const rss = samples.map((s) => s.rssInMiB).filter((v): v is number => v !== undefined);
-    console.log(
-      row(
-        [
-          variant.label,
-          String(variant.runs),
-          `${median(walls).toFixed(0)} ms`,
-          `${Math.min(...walls).toFixed(0)} ms`,
-          `${Math.max(...walls).toFixed(0)} ms`,
-          rss.length ? `${Math.max(...rss).toFixed(0)} MiB` : 'n/a',
-        ],
-        widths,
-      ),
-    );
+  const load = loadMeter();
+  const { wall, rss } = synthRows(load);
+  const cacheDir = mkdtempSync(join(tmpdir(), 'bench-synth-entries-'));
+  let perStack: number;
+  try {
+    console.log('');
+    await phases(cacheDir);
+    load.sample();
+    console.log('');
+    perStack = await scale(cacheDir);
+    load.sample();
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
   }
-  console.log(`target: full synth under ${TARGET_WALL_IN_MS} ms and ${TARGET_RSS_IN_MIB} MB on a 2-core machine${useTime ? '' : ' (no /usr/bin/time: peak RSS not measured)'}`);
+  const w = stats(wall).median;
+  const r = stats(rss).max;
+  console.log(`\n${runs()} runs each after one unmeasured round; ${load.describe()}; ${STACKS.join(' and ')}`);
+  console.log(`goal: npm run synth median ≤ ${fmtMs(GOAL_WALL_IN_MS)} and ≤ ${GOAL_RSS_IN_MIB} MiB: ${w <= GOAL_WALL_IN_MS && r <= GOAL_RSS_IN_MIB ? 'met' : 'NOT met'} (median ${fmtMs(w)}, peak ${Number.isNaN(r) ? 'n/a' : `${r.toFixed(0)} MiB`})`);
+  console.log(`goal: ≤ ${GOAL_PER_UNIT_IN_MS} ms per added stack: ${perStack <= GOAL_PER_UNIT_IN_MS ? 'met' : 'NOT met'} (${perStack.toFixed(1)} ms)`);
 }
 
 if (require.main === module) {

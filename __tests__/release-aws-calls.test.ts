@@ -3,8 +3,10 @@
  * (release/aws-calls.ts), and the AWS error classifier it shares with the hook.
  */
 import { classifyAwsError } from '../hook-lambda/aws-errors';
-import { HardExit, ReleaseAbort } from '../release/abort';
-import { CodeDeployCalls, decideRetry, MAX_THROTTLE_RETRIES, MAX_TRANSIENT_RETRIES } from '../release/aws-calls';
+import { CallInterrupted, DeadlineReached, HardExit, ReleaseAbort } from '../release/abort';
+import { CALL_TIME_LIMITS, codeDeployClientSettings, CodeDeployCalls, decideRetry, MAX_THROTTLE_RETRIES, timeLimitsHelp } from '../release/aws-calls';
+import { RELEASE_PROGRAM } from '../release/flags';
+import { helpText } from '../scripts/cli';
 
 const policy = { idempotent: true, minIntervalInMs: 1000, maxIntervalInMs: 10000 };
 const error = (name: string, status?: number) => classifyAwsError(Object.assign(new Error(`${name} happened`), { name, ...(status ? { $metadata: { httpStatusCode: status } } : {}) }));
@@ -20,13 +22,37 @@ describe('decideRetry', () => {
     expect(decideRetry(error('ThrottlingException'), { throttles: MAX_THROTTLE_RETRIES, transient: 0 }, policy, 0)).toEqual({ kind: 'give-up' });
   });
 
-  test(`retries 5xx and network errors ${MAX_TRANSIENT_RETRIES} times, and only for calls safe to repeat`, () => {
+  test('retries 5xx and network errors within the time budget, and only for calls safe to repeat', () => {
     const refused = classifyAwsError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }));
     expect(decideRetry(refused, { throttles: 0, transient: 0 }, policy, 0)).toEqual({ kind: 'retry', reason: 'transient', tally: { throttles: 0, transient: 1 }, delayInMs: 1000 });
-    expect(decideRetry(error('InternalFailure', 500), { throttles: 0, transient: MAX_TRANSIENT_RETRIES }, policy, 0)).toEqual({ kind: 'give-up' });
+    // The wait and the next attempt must fit in what is left of the budget.
+    const budget = CALL_TIME_LIMITS.networkRetryBudgetInMs;
+    const room = budget - CALL_TIME_LIMITS.attemptTimeoutInMs - 1000;
+    expect(decideRetry(error('InternalFailure', 500), { throttles: 0, transient: 0 }, { ...policy, elapsedInMs: room }, 0).kind).toBe('retry');
+    expect(decideRetry(error('InternalFailure', 500), { throttles: 0, transient: 0 }, { ...policy, elapsedInMs: room + 1 }, 0)).toEqual({ kind: 'give-up' });
     expect(decideRetry(error('InternalFailure', 500), { throttles: 0, transient: 0 }, { ...policy, idempotent: false }, 0)).toEqual({ kind: 'give-up' });
     // A throttled request was not executed: retried even when not idempotent.
     expect(decideRetry(error('ThrottlingException'), { throttles: 0, transient: 0 }, { ...policy, idempotent: false }, 0).kind).toBe('retry');
+  });
+
+  test('before CodeDeploy has answered once, a network error is not retried (a mistyped endpoint fails at once)', () => {
+    const refused = classifyAwsError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }));
+    expect(decideRetry(refused, { throttles: 0, transient: 0 }, { ...policy, contacted: false }, 0)).toEqual({ kind: 'give-up' });
+    expect(decideRetry(error('ThrottlingException', 400), { throttles: 0, transient: 0 }, { ...policy, contacted: false }, 0).kind).toBe('retry');
+  });
+
+  test('the client bounds every request and leaves retrying to the one policy; help states the budget', () => {
+    expect(codeDeployClientSettings()).toEqual({
+      maxAttempts: 1,
+      requestHandler: { connectionTimeout: CALL_TIME_LIMITS.connectionTimeoutInMs, requestTimeout: CALL_TIME_LIMITS.attemptTimeoutInMs, socketTimeout: CALL_TIME_LIMITS.attemptTimeoutInMs, throwOnRequestTimeout: true },
+    });
+    const help = helpText(RELEASE_PROGRAM);
+    expect(help).toContain(`retried for at most ${CALL_TIME_LIMITS.networkRetryBudgetInMs / 1000} s per call`);
+    expect(help).toContain(`connection ${CALL_TIME_LIMITS.connectionTimeoutInMs / 1000} s, complete answer ${CALL_TIME_LIMITS.attemptTimeoutInMs / 1000} s`);
+    for (const line of timeLimitsHelp().split('\n')) {
+      expect(help).toContain(line);
+      expect(line.length).toBeLessThanOrEqual(100);
+    }
   });
 
   test('access denied, missing names and other client errors are never retried', () => {
@@ -77,7 +103,7 @@ describe('CodeDeployCalls', () => {
   test('every request is sent with the options built in one place', async () => {
     const h = calls([() => ({ deploymentInfo: { status: 'Succeeded' } })]);
     await expect(h.c.call('GetDeployment', { input: { deploymentId: 'd-1' } })).resolves.toEqual({ deploymentInfo: { status: 'Succeeded' } });
-    expect(h.sent).toEqual([{ command: { input: { deploymentId: 'd-1' } }, options: h.c.requestOptions('GetDeployment') }]);
+    expect(h.sent).toEqual([{ command: { input: { deploymentId: 'd-1' } }, options: { abortSignal: expect.any(AbortSignal), requestTimeout: CALL_TIME_LIMITS.attemptTimeoutInMs } }]);
   });
 
   test('a throttled call is retried after the policy\'s delay and says so', async () => {
@@ -109,5 +135,42 @@ describe('CodeDeployCalls', () => {
     });
     const hard = calls([() => undefined], () => Promise.reject(new HardExit()));
     await expect(hard.c.callOnce('GetDeployment', { input: {} })).rejects.toBeInstanceOf(HardExit);
+  });
+
+  describe('a call that never answers', () => {
+    function hanging(interrupt: AbortController) {
+      const sent: string[] = [];
+      const c = new CodeDeployCalls({
+        sender: { send: (command) => (sent.push(String((command as { name?: string }).name)), new Promise(() => undefined)) },
+        region: 'eu-west-1',
+        minIntervalInMs: 1000,
+        maxIntervalInMs: 10000,
+        random: () => 0.5,
+        pause: async () => undefined,
+        guard: (p) => p,
+        notify: () => undefined,
+        interruption: () => ({ count: interrupt.signal.aborted ? 1 : 0, signal: interrupt.signal }),
+      });
+      return { c, sent };
+    }
+
+    test('a read is cut short by the first signal', async () => {
+      const interrupt = new AbortController();
+      const { c } = hanging(interrupt);
+      const read = c.call('GetDeployment', { input: {} });
+      setTimeout(() => interrupt.abort(), 20);
+      await expect(read).rejects.toBeInstanceOf(CallInterrupted);
+    });
+
+    test('a read is cut short by the deadline, a write is not (it ends at its attempt timeout instead)', async () => {
+      const { c } = hanging(new AbortController());
+      c.setDeadline(Date.now() + 50);
+      const started = Date.now();
+      await expect(c.call('GetDeployment', { input: {} })).rejects.toBeInstanceOf(DeadlineReached);
+      expect(Date.now() - started).toBeLessThan(2000);
+      const write = c.callOnce('CreateDeployment', { input: {} });
+      const early = await Promise.race([write.then(() => 'ended'), new Promise((r) => setTimeout(() => r('still running'), 200))]);
+      expect(early).toBe('still running');
+    });
   });
 });

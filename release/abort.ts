@@ -24,3 +24,22 @@ export class HardExit extends Error {
     this.name = 'HardExit';
   }
 }
+
+/**
+ * A read cut short by the first signal: the release decides anew at once (stops its deployment, or
+ * ends when none was created).
+ */
+export class CallInterrupted extends ReleaseAbort {
+  constructor(readonly action: string) {
+    super({ kind: 'interrupted' }, `interrupted while ${action} was in flight; no deployment was created`, 'Interrupted');
+    this.name = 'CallInterrupted';
+  }
+}
+
+/** A read cut short (or a retry not started) because the release's current wait reached its deadline. */
+export class DeadlineReached extends ReleaseAbort {
+  constructor(readonly action: string) {
+    super({ kind: 'timeout' }, `timed out while ${action} was in flight; no deployment was created`, 'Timeout');
+    this.name = 'DeadlineReached';
+  }
+}

@@ -90,6 +90,7 @@ export async function clearActive(ctx: ReleaseContext, timeoutInMinutes: number)
   const stopped = new Set<string>();
   const ended = new Set<string>();
   const deadline = ctx.clock() + timeoutInMinutes * 60000;
+  ctx.calls.setDeadline(deadline);
   for (;;) {
     const found = await firstActive(ctx);
     const step = decideActive(found, ctx.input.activePolicy, { stopped: found ? stopped.has(found.id) : false, endedBefore: found ? ended.has(found.id) : false });

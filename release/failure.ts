@@ -4,6 +4,7 @@
  */
 import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { ECS_HOOK_EVENTS, type EcsHookEvent } from '../lib/appspec';
+import { CallInterrupted, DeadlineReached } from './abort';
 import type { ReleaseContext } from './context';
 import type { ReleaseInput } from './input';
 import type { Progress } from './progress';
@@ -52,11 +53,18 @@ export async function findRollback(ctx: ReleaseContext, id: string, last: Progre
   let rollbackId = last.rollbackDeploymentId;
   let message = last.rollbackMessage;
   const until = ctx.clock() + ROLLBACK_DISCOVERY_IN_MS;
+  ctx.calls.setDeadline(until);
   while (!rollbackId && ctx.clock() < until) {
     await ctx.interrupts.pause(ctx.input.pollMinIntervalInMs);
-    const info = (
-      await ctx.calls.call<{ deploymentInfo?: { rollbackInfo?: { rollbackDeploymentId?: string; rollbackMessage?: string } } }>('GetDeployment', new GetDeploymentCommand({ deploymentId: id }))
-    ).deploymentInfo;
+    let info: { rollbackInfo?: { rollbackDeploymentId?: string; rollbackMessage?: string } } | undefined;
+    try {
+      info = (await ctx.calls.call<{ deploymentInfo?: typeof info }>('GetDeployment', new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo;
+    } catch (err) {
+      // A signal does not stop a rollback: look again. The discovery's own deadline ends the search.
+      if (err instanceof CallInterrupted) continue;
+      if (err instanceof DeadlineReached) break;
+      throw err;
+    }
     rollbackId = info?.rollbackInfo?.rollbackDeploymentId;
     message = info?.rollbackInfo?.rollbackMessage ?? message;
   }

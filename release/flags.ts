@@ -8,6 +8,7 @@ import { ECS_HOOK_EVENTS } from '../lib/appspec';
 import { OUTPUT_NAMES } from '../lib/outputs';
 import { RELEASE_ENV } from '../lib/release-env';
 import type { FlagSpec, ProgramSpec } from '../scripts/cli';
+import { timeLimitsHelp } from './aws-calls';
 import { EXIT_CODES } from './exit-codes';
 import { DEFAULT_POLL_MAX_INTERVAL_IN_MS, DEFAULT_POLL_MIN_INTERVAL_IN_MS } from './poll';
 import { ECS_LIFECYCLE_EVENTS, UNTIL_STAGES } from './progress';
@@ -87,6 +88,8 @@ IAM permissions of the caller:
   elasticloadbalancing:DescribeTargetHealth (the hook's verdict, stopped green tasks, target health).
   No S3 permission for --revision s3 (CodeDeploy reads the AppSpec with the group's service role)
   and no iam:PassRole.
+
+${timeLimitsHelp()}
 
 Output: progress on stderr (plain lines "<UTC time> <keyword> ..." outside a terminal); with --json one
 JSON document on stdout. In GitHub Actions a summary goes to $GITHUB_STEP_SUMMARY and

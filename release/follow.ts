@@ -4,7 +4,7 @@
  * module only does the calls and the printing.
  */
 import { ContinueDeploymentCommand, GetDeploymentCommand, GetDeploymentTargetCommand, ListDeploymentTargetsCommand, type DeploymentInfo, type DeploymentTarget } from '@aws-sdk/client-codedeploy';
-import { ReleaseAbort } from './abort';
+import { CallInterrupted, DeadlineReached, ReleaseAbort } from './abort';
 import { classifyAwsError } from './aws-errors';
 import type { ReleaseContext } from './context';
 import { formatPercent } from './display';
@@ -77,7 +77,23 @@ class Follower {
   async run(): Promise<FollowEnd> {
     const { input } = this.ctx;
     for (;;) {
-      const p = await this.poll();
+      this.ctx.calls.setDeadline(this.deadline);
+      let p: Progress;
+      try {
+        p = await this.poll();
+      } catch (err) {
+        // A signal cut the poll short (a GetDeployment that hangs): stop at once, then poll again.
+        if (err instanceof CallInterrupted) {
+          if (this.o.role === 'main' && !this.o.stopRequested()) await this.stop();
+          continue;
+        }
+        // The deadline came while CodeDeploy did not answer: a timeout at the last state seen.
+        if (err instanceof DeadlineReached) {
+          this.emit('timeout', `${err.action} got no answer before the deadline`);
+          return { kind: 'timeout', progress: this.previous ?? progressFrom({ deploymentId: this.id }) };
+        }
+        throw err;
+      }
       const now = this.ctx.clock();
       const step = decideAfterPoll({
         role: this.o.role,

@@ -10,6 +10,7 @@ export class Interrupts {
   private wakeUp: (() => void) | undefined;
   private rejectHardExit: ((err: Error) => void) | undefined;
   private readonly hardExit: Promise<never>;
+  private controller = new AbortController();
 
   /**
    * @param sleep the real (or a test's fake) sleep
@@ -32,9 +33,20 @@ export class Interrupts {
     return this.count;
   }
 
+  /**
+   * Aborted by the next signal: the reads in flight when it comes end at once (release/aws-calls.ts),
+   * so the release acts on the signal whatever call is hanging.
+   */
+  get abortSignal(): AbortSignal {
+    return this.controller.signal;
+  }
+
   /** Registers a signal and returns how many there were: the first wakes any wait, the second unwinds. */
   signal(): number {
     this.count++;
+    const controller = this.controller;
+    this.controller = new AbortController();
+    controller.abort(new Error('signal received'));
     if (this.count === 1) this.wakeUp?.();
     else this.rejectHardExit?.(new HardExit());
     return this.count;

@@ -9,6 +9,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { type ParsedCommandLine, type ProgramIo, UsageError } from '../scripts/cli';
 import type { CodeDeploySender } from './aws-errors';
+import { codeDeployClientSettings } from './aws-calls';
 import { createDiagnosticsClients, DEFAULT_DIAGNOSTICS_BUDGET, gatherDiagnostics, type Diagnostics, type DiagnosticsRequest } from './diagnostics';
 import { captureProcessWarnings, plainDisplay, type TerminalSink, type TextSink } from './display';
 import { EXIT_CODES } from './exit-codes';
@@ -125,7 +126,7 @@ export async function releaseMain(parsed: ParsedCommandLine, io: ProgramIo): Pro
   const warnings = captureProcessWarnings();
   // A dry run gets no client at all: it cannot call AWS even by mistake, and needs no credentials.
   // Only pass the endpoint when given: otherwise the SDK's AWS_ENDPOINT_URL_CODEDEPLOY etc. apply.
-  const codedeploy = input.dryRun ? undefined : new CodeDeployClient({ region: input.region, ...(input.endpointUrl ? { endpoint: input.endpointUrl } : {}) });
+  const codedeploy = input.dryRun ? undefined : new CodeDeployClient({ region: input.region, ...codeDeployClientSettings(), ...(input.endpointUrl ? { endpoint: input.endpointUrl } : {}) });
   const noCalls: CodeDeploySender = { send: () => Promise.reject(new Error('a dry run calls nothing')) };
   const timers = timerSleep();
   try {

@@ -118,6 +118,9 @@ class Release {
       pause: (ms) => this.interrupts.pause(ms),
       guard: (p) => this.interrupts.guard(p),
       notify: (keyword, text) => this.display.line(keyword, text),
+      clock: deps.clock,
+      interruption: () => ({ count: this.interrupts.received, signal: this.interrupts.abortSignal }),
+      ...(input.endpointUrl ? { endpoint: input.endpointUrl } : {}),
     });
     this.ctx = { input, calls, display: this.display, clock: deps.clock, random, interrupts: this.interrupts };
   }

@@ -1,0 +1,159 @@
+/**
+ * Every wait of the release is bounded, and a signal works while a call is in flight: the real release
+ * CLI (a child process, as `npm run release` runs it) over real sockets, against the CodeDeploy stand-in
+ * behind a fault endpoint (test-support/fault-servers.ts) that makes `GetDeployment` never answer,
+ * answer after the deadline, or send its headers and stall the body; a port that refuses connections;
+ * an endpoint that never answers anything.
+ */
+import { CodeDeployClient, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { CodeDeployStandIn, startCodeDeployStandIn } from '../test-support/codedeploy';
+import { killRunningReleases, ReleaseExit, removeIsolatedAwsHomes, startRelease } from '../test-support/codedeploy/release-process';
+import { Fault, FaultEndpoint, refusedEndpoint, startFaultEndpoint, startNeverAnsweringEndpoint } from '../test-support/fault-servers';
+
+// Every test runs concurrently: the three deadline tests wait out a real minute (the shortest
+// --timeout-in-minutes), and the others run meanwhile, so the file takes about that minute.
+jest.setTimeout(120_000);
+
+const APP = 'app';
+/** Faults of a call in flight, by name. */
+const FAULTS: Record<string, Fault> = {
+  'never answers': { kind: 'never-answer' },
+  'answers after the deadline': { kind: 'delay', delayInMs: 170_000 },
+  'sends headers, then stalls the body': { kind: 'headers-then-stall' },
+};
+
+let standIn: CodeDeployStandIn;
+const endpoints: FaultEndpoint[] = [];
+
+beforeAll(async () => {
+  const groups = [];
+  for (const [i] of Object.keys(FAULTS).entries()) {
+    // Long enough (100 s) to outlive the 1-minute deadline; the test stops it afterwards.
+    groups.push({ applicationName: APP, deploymentGroupName: `deadline-${i}`, terminationWaitTimeInMinutes: 1000 });
+    for (const signal of ['SIGINT', 'SIGTERM']) {
+      groups.push({ applicationName: APP, deploymentGroupName: `${signal}-${i}`, deploymentConfigName: 'CodeDeployDefault.ECSLinear10PercentEvery3Minutes', terminationWaitTimeInMinutes: 30 });
+    }
+  }
+  standIn = await startCodeDeployStandIn({ msPerMinute: 100, eventDurationInMs: 50, groups });
+});
+
+afterAll(async () => {
+  await killRunningReleases();
+  for (const e of endpoints.splice(0)) await e.close();
+  await standIn?.settle(60_000);
+  await standIn?.close();
+  removeIsolatedAwsHomes();
+});
+
+/** Poll fast, except where the default intervals are the point (they set the pace of retries). */
+const FAST_POLLS = ['--poll-min-interval-in-ms', '200', '--poll-max-interval-in-ms', '400'];
+
+function releaseArgs(group: string, endpoint: string, extra: readonly string[] = FAST_POLLS): string[] {
+  return [
+    '--application', APP, '--deployment-group', group, '--region', 'us-east-1',
+    '--task-definition-arn', 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:7',
+    '--container-name', 'web', '--container-port', '8080',
+    '--endpoint-url', endpoint,
+    ...extra,
+  ];
+}
+
+async function faultyGetDeployment(fault: Fault): Promise<FaultEndpoint> {
+  const endpoint = await startFaultEndpoint({ upstream: standIn.endpoint });
+  endpoints.push(endpoint);
+  // Created for real; then every GetDeployment meets the fault.
+  endpoint.setFault('GetDeployment', fault);
+  return endpoint;
+}
+
+const createdIn = (group: string): string => {
+  const d = standIn.deployments().find((x) => x.deploymentGroupName === group && x.creator === 'user');
+  if (!d) throw new Error(`no deployment in ${group}`);
+  return d.deploymentId;
+};
+
+const stopsOf = (id: string): number[] => standIn.calls.filter((c) => c.operation === 'StopDeployment' && c.input.deploymentId === id).map((c) => c.at);
+
+describe('every wait is bounded, and a signal works while a call is in flight (real sockets, the real CLI)', () => {
+  test.concurrent.each(Object.keys(FAULTS).map((name, i) => [name, i] as const))('the overall timeout: GetDeployment %s, exit 3 within seconds of the deadline (60 s after the deployment was created)', async (name, i) => {
+    const group = `deadline-${i}`;
+    const endpoint = await faultyGetDeployment(FAULTS[name]!);
+    const release = startRelease(releaseArgs(group, endpoint.url, [...FAST_POLLS, '--timeout-in-minutes', '1']));
+    await release.waitForLine(/ deployment d-\S+ created$/);
+    const createdAt = Date.now();
+    const r: ReleaseExit = await release.exited;
+    const id = createdIn(group);
+    await new CodeDeployClient({ endpoint: standIn.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }).send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }));
+    expect({ code: r.code, last: r.lines[r.lines.length - 1] }).toEqual({ code: 3, last: expect.stringMatching(new RegExp(`result \\S+ ${id} exit 3$`)) });
+    expect(r.lines.some((l) => / timeout timed out after 1 min; deployment d-\S+ is /.test(l))).toBe(true);
+    // 60 s of deadline, measured from a moment slightly after it started; the end within 6 s of it.
+    expect(r.exitedAt - createdAt).toBeGreaterThanOrEqual(58_000);
+    expect(r.exitedAt - createdAt).toBeLessThan(66_000);
+  });
+
+  const cases = Object.keys(FAULTS).flatMap((name, i) => (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, name, i] as const));
+  test.concurrent.each(cases)('%s while GetDeployment %s: StopDeployment with rollback at once; then a second signal exits at once, or, the endpoint healed, the rollback is followed', async (signal, name, i) => {
+    const group = `${signal}-${i}`;
+    const endpoint = await faultyGetDeployment(FAULTS[name]!);
+    const release = startRelease(releaseArgs(group, endpoint.url));
+    await release.waitForLine(/ deployment d-\S+ created$/);
+    await endpoint.nextRequest('GetDeployment');
+    // The call is in flight now (its fault holds it).
+    await new Promise((r) => setTimeout(r, 300));
+    const id = createdIn(group);
+    const signalledAt = Date.now();
+    release.signal(signal);
+    await standIn.waitUntil(() => stopsOf(id).length > 0, `StopDeployment of ${id}`, 10_000);
+    expect(stopsOf(id)[0]! - signalledAt).toBeLessThan(2_500);
+    expect(standIn.calls.find((c) => c.operation === 'StopDeployment')?.input).toMatchObject({ autoRollbackEnabled: true });
+    if (signal === 'SIGINT') {
+      // A CI cancel: SIGINT, then SIGTERM. The second signal exits at once, whatever is in flight.
+      const secondAt = Date.now();
+      release.signal('SIGTERM');
+      const r = await release.exited;
+      expect(r.code).toBe(130);
+      expect(r.exitedAt - secondAt).toBeLessThan(2_500);
+      expect(r.lines.some((l) => new RegExp(`interrupted again: exiting now; deployment ${id} is .*stop with rollback requested`).test(l))).toBe(true);
+    } else {
+      endpoint.setFault('GetDeployment', { kind: 'none' });
+      const r = await release.exited;
+      expect(r.code).toBe(130);
+      expect(r.lines).toContainEqual(expect.stringMatching(/ rollback status Succeeded$/));
+      expect(r.lines[r.lines.length - 1]).toMatch(new RegExp(`result Stopped ${id} exit 130$`));
+    }
+    expect(stopsOf(id)).toHaveLength(1);
+  });
+
+  test.concurrent('connection refused (a mistyped --endpoint-url), default poll intervals: exit 5 within seconds', async () => {
+    const url = await refusedEndpoint();
+    const startedAt = Date.now();
+    const r = await startRelease(releaseArgs('SIGINT-0', url, ['--timeout-in-minutes', '30'])).exited;
+    expect(r.code).toBe(5);
+    expect(r.exitedAt - startedAt).toBeLessThan(10_000);
+    expect(r.stderr).toContain('ECONNREFUSED');
+    expect(r.stderr).toContain(url);
+  });
+
+  test.concurrent('an endpoint that accepts and never answers anything: exit 5 after one call timeout, not hours', async () => {
+    const endpoint = await startNeverAnsweringEndpoint();
+    endpoints.push(endpoint);
+    const startedAt = Date.now();
+    const r = await startRelease(releaseArgs('SIGINT-0', endpoint.url, ['--timeout-in-minutes', '30'])).exited;
+    expect(r.code).toBe(5);
+    expect(r.exitedAt - startedAt).toBeLessThan(25_000);
+    expect(r.stderr).toContain(endpoint.url);
+  });
+
+  test.concurrent('Ctrl-C while the very first call never answers: nothing was created, exit 130 at once', async () => {
+    const endpoint = await startNeverAnsweringEndpoint();
+    endpoints.push(endpoint);
+    const release = startRelease(releaseArgs('SIGINT-0', endpoint.url, ['--timeout-in-minutes', '30']));
+    await endpoint.nextRequest('ListDeployments');
+    const signalledAt = Date.now();
+    release.signal('SIGINT');
+    const r = await release.exited;
+    expect(r.code).toBe(130);
+    expect(r.exitedAt - signalledAt).toBeLessThan(2_500);
+    expect(r.lines[r.lines.length - 1]).toMatch(/result NotStarted - exit 130$/);
+  });
+});

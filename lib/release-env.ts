@@ -17,6 +17,11 @@ export interface AutoReleaseInputs {
   readonly hookLogGroupName: string;
   /** Lifecycle events the hook is wired to, in AppSpec order. */
   readonly hookLifecycleEvents: readonly string[];
+  /**
+   * The service released, in a stack with several: its name labels the release's output and report.
+   * @default - none (a stack with one service)
+   */
+  readonly serviceName?: string;
 }
 
 /**
@@ -48,6 +53,7 @@ export const RELEASE_ENV = {
   endpointUrl: 'RELEASE_ENDPOINT_URL',
   pollMinIntervalInMs: 'RELEASE_POLL_MIN_INTERVAL_IN_MS',
   pollMaxIntervalInMs: 'RELEASE_POLL_MAX_INTERVAL_IN_MS',
+  service: 'RELEASE_SERVICE',
 } as const;
 
 /** The command the provisioner runs (from the project root). */
@@ -71,6 +77,7 @@ export function autoReleaseEnvironment(inputs: AutoReleaseInputs): Record<string
     [RELEASE_ENV.hookEvents]: inputs.hookLifecycleEvents.join(','),
     [RELEASE_ENV.hookLogGroup]: inputs.hookLogGroupName,
     [RELEASE_ENV.region]: inputs.region,
+    ...(inputs.serviceName !== undefined ? { [RELEASE_ENV.service]: inputs.serviceName } : {}),
     AWS_REGION: inputs.region,
   };
 }

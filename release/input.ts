@@ -5,18 +5,23 @@
  */
 import { AWS_REGION_PATTERN } from '../lib/aws-region';
 import { parseCommandLine, type ParsedCommandLine } from '../scripts/cli';
-import { RELEASE_FLAGS, RELEASE_PROGRAM } from './flags';
-import { loadStackOutputs } from './outputs-file';
+import { RELEASE_FLAGS, RELEASE_PROGRAM, type ReleaseFlag, type ReleaseFlagKey } from './flags';
+import { loadStackOutputs, selectServices } from './outputs-file';
 import { resolveRevision, type ReleaseRevision, type RevisionSources } from './revision';
-import { ReleaseValues } from './values';
+import { type OutputsSource, ReleaseValues } from './values';
 
 export type { ReleaseRevision } from './revision';
 
 /** What to do when another deployment is active in the group. */
 export type ActiveDeploymentPolicy = 'fail' | 'wait' | 'stop';
 
-/** The release's validated input. */
+/** The release's validated input (one service). */
 export interface ReleaseInput {
+  /**
+   * The service released, named by `--service` (a stack with several services): labels the output.
+   * @default - none
+   */
+  readonly service?: string;
   readonly region: string;
   /** @default - the SDK's own resolution (AWS_ENDPOINT_URL_CODEDEPLOY, AWS_ENDPOINT_URL, the region's endpoint) */
   readonly endpointUrl?: string;
@@ -56,9 +61,22 @@ export interface ReleaseInput {
   readonly githubOutputPath?: string;
 }
 
+/** One service's resolved input, and where each value of its revision came from. */
+export interface ServiceRelease {
+  readonly input: ReleaseInput;
+  readonly sources: RevisionSources;
+}
+
 /** What {@link resolveReleaseInput} returns. */
 export type ResolveResult =
-  | { readonly kind: 'ok'; readonly input: ReleaseInput; readonly sources: RevisionSources }
+  | {
+      readonly kind: 'ok';
+      /** The first (with one service, the only) release's input and sources. */
+      readonly input: ReleaseInput;
+      readonly sources: RevisionSources;
+      /** Every service to release, in order (one unless `--service` names several). */
+      readonly releases: readonly ServiceRelease[];
+    }
   | { readonly kind: 'error'; readonly errors: readonly string[]; readonly json: boolean };
 
 /** What {@link parseReleaseInput} returns. */
@@ -139,22 +157,63 @@ function allowTty(values: ReleaseValues, env: Env): boolean {
   return !values.get('noColor') && !nonEmpty(env.NO_COLOR) && !(nonEmpty(env.CI) && !/^(false|0)$/i.test(env.CI)) && env.TERM !== 'dumb';
 }
 
-function loadValues(parsed: ParsedCommandLine, io: ParseIo, problems: string[]): ReleaseValues {
+/** One service to resolve: its outputs (none without an outputs file) and its name when known. */
+type Target = OutputsSource & { readonly service?: string };
+
+/** The outputs file's stack, then the services of it to release (none after a problem choosing them: that one line says it all). */
+function loadTargets(parsed: ParsedCommandLine, io: ParseIo, problems: string[]): Target[] {
   const file = parsed.values['outputs-file'] as string | undefined;
-  const from = parsed.sources['outputs-file'] === 'env' ? RELEASE_FLAGS.outputsFile.env : '--outputs-file';
-  const loaded = loadStackOutputs(file, from, parsed.values.stack as string | undefined, io.readFile);
+  const from = (key: 'outputsFile' | 'service'): string => (parsed.sources[RELEASE_FLAGS[key].name] === 'env' ? `${RELEASE_FLAGS[key].env} (for --${RELEASE_FLAGS[key].name})` : `--${RELEASE_FLAGS[key].name}`);
+  const requested = parsed.values.service as readonly string[] | undefined;
+  const loaded = loadStackOutputs(file, from('outputsFile'), parsed.values.stack as string | undefined, io.readFile);
   if (loaded.problem) problems.push(loaded.problem);
-  return new ReleaseValues(parsed, loaded, problems);
+  if (loaded.where === undefined) {
+    // No outputs to pick services from: a name only labels the release; several cannot be told apart.
+    if (file === undefined && requested !== undefined && requested.length > 1) problems.push(`${from('service')} names ${requested.length} services; releasing several needs the outputs file (--outputs-file) that holds each one's values`);
+    return [{ ...loaded, ...(requested?.length === 1 ? { service: requested[0] } : {}) }];
+  }
+  const selected = selectServices({ outputs: loaded.outputs, where: loaded.where }, requested, from('service'));
+  if ('error' in selected) {
+    problems.push(selected.error);
+    return [];
+  }
+  return selected.services.map((s) => ({ outputs: s.outputs, where: s.where, ...(s.service !== undefined ? { service: s.service } : {}) }));
+}
+
+/** With several services, a flag that belongs to one service cannot be given once for all of them. */
+function perServiceProblems(values: ReleaseValues, targets: readonly Target[]): string[] {
+  if (targets.length < 2) return [];
+  const names = targets.map((t) => t.service).join(', ');
+  return (Object.keys(RELEASE_FLAGS) as ReleaseFlagKey[])
+    .filter((key) => (RELEASE_FLAGS[key] as ReleaseFlag).perService === true && values.given(key))
+    .map((key) => `${values.from(key)} gives one value for ${targets.length} services (${names}); let each come from its service's outputs, or release one service at a time`);
 }
 
 /**
- * Resolves parsed flags against the stack outputs into a {@link ReleaseInput}. Every problem is
- * collected, each naming the value, where it came from (or every place it was looked for) and what
- * is allowed.
+ * Resolves parsed flags against the stack outputs into one {@link ReleaseInput} per service to release
+ * (one, unless `--service` names several). Every problem is collected, each naming the value, where it
+ * came from (or every place it was looked for) and what is allowed.
  */
 export function resolveReleaseInput(parsed: ParsedCommandLine, env: Env, io: ParseIo): ResolveResult {
   const problems: string[] = [];
-  const values = loadValues(parsed, io, problems);
+  const targets = loadTargets(parsed, io, problems);
+  const releases: ServiceRelease[] = [];
+  targets.forEach((target, i) => {
+    const own: string[] = [];
+    const values = new ReleaseValues(parsed, target, own);
+    if (i === 0) own.push(...perServiceProblems(values, targets));
+    const release = resolveOne(values, env, io, own, target.service);
+    problems.push(...own);
+    if (release) releases.push(release);
+  });
+  const json = parsed.values.json === true;
+  // A problem with a flag is the same for every service: say it once.
+  if (problems.length > 0 || releases.length !== targets.length || releases.length === 0) return { kind: 'error', errors: [...new Set(problems)], json };
+  return { kind: 'ok', input: releases[0]!.input, sources: releases[0]!.sources, releases };
+}
+
+/** Resolves one service's input; undefined when a problem was pushed. */
+function resolveOne(values: ReleaseValues, env: Env, io: ParseIo, problems: string[], service: string | undefined): ServiceRelease | undefined {
   const region = resolveRegion(values, env, problems);
   const applicationName = codeDeployName(values, 'application', problems);
   const deploymentGroupName = codeDeployName(values, 'deploymentGroup', problems);
@@ -164,13 +223,13 @@ export function resolveReleaseInput(parsed: ParsedCommandLine, env: Env, io: Par
   const polls = resolvePolls(values, problems);
   const followDeploymentId = resolveFollow(values, problems);
   const endpointUrl = resolveEndpoint(values, problems);
-  const json = values.get('json') === true;
-  if (problems.length > 0 || !region || !applicationName || !deploymentGroupName || !revision) return { kind: 'error', errors: problems, json };
+  if (problems.length > 0 || !region || !applicationName || !deploymentGroupName || !revision) return undefined;
   const description = resolveDescription(values, io);
   const hookLogGroupName = hookFunctionName !== undefined ? values.text('hookLogGroup') : undefined;
   const timeoutInMinutes = values.get('timeoutInMinutes') as number | undefined;
   const until = values.text('until');
   const input: ReleaseInput = {
+    ...(service !== undefined ? { service } : {}),
     region,
     ...(endpointUrl ? { endpointUrl } : {}),
     applicationName,
@@ -187,12 +246,12 @@ export function resolveReleaseInput(parsed: ParsedCommandLine, env: Env, io: Par
     stopOnTimeout: values.get('stopOnTimeout') === true,
     ...(until ? { until } : {}),
     ...(followDeploymentId ? { followDeploymentId } : {}),
-    json,
+    json: values.get('json') === true,
     pollMinIntervalInMs: polls.min,
     pollMaxIntervalInMs: polls.max,
     allowTty: allowTty(values, env),
     ...(nonEmpty(env.GITHUB_STEP_SUMMARY) ? { githubStepSummaryPath: env.GITHUB_STEP_SUMMARY } : {}),
     ...(nonEmpty(env.GITHUB_OUTPUT) ? { githubOutputPath: env.GITHUB_OUTPUT } : {}),
   };
-  return { kind: 'ok', input, sources };
+  return { input, sources };
 }

@@ -13,9 +13,10 @@ import { codeDeployClientSettings } from './aws-calls';
 import { createDiagnosticsClients, DEFAULT_DIAGNOSTICS_BUDGET, gatherDiagnostics, type Diagnostics, type DiagnosticsRequest } from './diagnostics';
 import { captureProcessWarnings, plainDisplay, type TerminalSink, type TextSink } from './display';
 import { EXIT_CODES } from './exit-codes';
-import { type ParseIo, resolveReleaseInput } from './input';
+import { type ParseIo, type ReleaseInput, resolveReleaseInput } from './input';
 import { type ReleaseReport, writeGithubFiles } from './report';
-import { run, type SignalSource } from './run';
+import { type ReleaseResult, run, type SignalSource } from './run';
+import { runSequence, sequenceDocument, summaryLine } from './sequence';
 
 /** `<short sha> <subject>` of HEAD, or undefined outside a git checkout. */
 export function gitCommitDescription(cwd = process.cwd()): string | undefined {
@@ -116,12 +117,31 @@ export function reportInvalidInput(problems: readonly string[], io: ProgramIo): 
   if (io.argv.includes('--json')) stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }
 
-/** The program body of `npm run release` on the shared shell: resolves the input, runs the release, returns the exit code. */
-export async function releaseMain(parsed: ParsedCommandLine, io: ProgramIo): Promise<number> {
-  const fileIo: ParseIo = { readFile: (p) => readFileSync(p, 'utf8'), gitCommit: () => gitCommitDescription() };
-  const resolved = resolveReleaseInput(parsed, io.env, fileIo);
-  if (resolved.kind === 'error') throw new UsageError(resolved.errors[0] ?? 'invalid input', resolved.errors);
-  const input = resolved.input;
+/**
+ * Process signals, subscribed once for the whole command: forwarded to the release running, and
+ * remembered, so a signal between two services' releases stops the sequence too.
+ */
+function signalRelay(): SignalSource & { received(): boolean; close(): void } {
+  let count = 0;
+  let current: ((signal: string) => void) | undefined;
+  const unsubscribe = processSignals.subscribe((signal) => {
+    count++;
+    current?.(signal);
+  });
+  return {
+    subscribe(listener) {
+      current = listener;
+      return () => {
+        if (current === listener) current = undefined;
+      };
+    },
+    received: () => count > 0,
+    close: unsubscribe,
+  };
+}
+
+/** One service's release with a client of its own (none for a dry run). */
+async function releaseOne(input: ReleaseInput, io: ProgramIo, signals: SignalSource, stdout: TextSink): Promise<ReleaseResult> {
   // Before the client exists: the AWS SDK warns about the Node version when it is created.
   const warnings = captureProcessWarnings();
   // A dry run gets no client at all: it cannot call AWS even by mistake, and needs no credentials.
@@ -130,20 +150,43 @@ export async function releaseMain(parsed: ParsedCommandLine, io: ProgramIo): Pro
   const noCalls: CodeDeploySender = { send: () => Promise.reject(new Error('a dry run calls nothing')) };
   const timers = timerSleep();
   try {
-    const result = await run(input, {
+    return await run(input, {
       codedeploy: codedeploy ?? noCalls,
       clock: Date.now,
       sleep: timers.sleep,
-      output: { ...sinks(io), isTTY: process.stderr.isTTY === true },
-      signals: processSignals,
+      output: { stdout, stderr: sinks(io).stderr, isTTY: process.stderr.isTTY === true },
+      signals,
       warnings,
       appendFile: (path, text) => appendFileSync(path, text),
       ...(codedeploy ? { diagnose: (request: DiagnosticsRequest) => diagnoseWithNewClients(request, input.region, codedeploy, timers.sleep) } : {}),
     });
-    return result.exitCode;
   } finally {
     timers.clear();
     warnings.release();
     codedeploy?.destroy();
+  }
+}
+
+/** The program body of `npm run release` on the shared shell: resolves the input, runs the release(s), returns the exit code. */
+export async function releaseMain(parsed: ParsedCommandLine, io: ProgramIo): Promise<number> {
+  const fileIo: ParseIo = { readFile: (p) => readFileSync(p, 'utf8'), gitCommit: () => gitCommitDescription() };
+  const resolved = resolveReleaseInput(parsed, io.env, fileIo);
+  if (resolved.kind === 'error') throw new UsageError(resolved.errors[0] ?? 'invalid input', resolved.errors);
+  const signals = signalRelay();
+  try {
+    if (resolved.releases.length === 1) return (await releaseOne(resolved.input, io, signals, sinks(io).stdout)).exitCode;
+    // Several services: each release's own document is held back; one document for all is printed.
+    const json = resolved.input.json;
+    const stdout: TextSink = json ? { write: () => undefined } : sinks(io).stdout;
+    const display = plainDisplay(sinks(io).stderr, Date.now);
+    const result = await runSequence(
+      resolved.releases.map((r) => r.input),
+      { release: (input) => releaseOne(input, io, signals, stdout), line: (kind, text) => display.line(kind, text), interrupted: signals.received },
+    );
+    display.line('summary', summaryLine(result));
+    if (json) io.stdout(`${JSON.stringify(sequenceDocument(result), null, 2)}\n`);
+    return result.exitCode;
+  } finally {
+    signals.close();
   }
 }

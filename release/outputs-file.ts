@@ -1,8 +1,10 @@
 /**
  * Reads stack outputs in either format the release accepts: `cdktf deploy --outputs-file`
  * (`{ "<stack>": { "<output>": value } }`) or `terraform output -json`
- * (`{ "<output>": { "value": …, "type": … } }`).
+ * (`{ "<output>": { "value": …, "type": … } }`), and picks one service's outputs from a stack with
+ * several (the `services` output of lib/outputs.ts).
  */
+import { SERVICES_OUTPUT } from '../lib/outputs';
 
 /** Output values of one stack, by output name. */
 export type StackOutputs = Readonly<Record<string, unknown>>;
@@ -76,4 +78,50 @@ export function loadStackOutputs(
   const selected = selectStackOutputs(doc, file, stack);
   if ('error' in selected) return { outputs: {}, unusableFile: file, problem: selected.error };
   return { outputs: selected.outputs, where: selected.where };
+}
+
+/** One service's outputs (the stack's top-level outputs overlaid with the service's own). */
+export interface ServiceOutputs {
+  /** The service's name; undefined for a stack whose outputs are one service's, at the top level. */
+  readonly service?: string;
+  readonly outputs: StackOutputs;
+  /** e.g. `service "api" of stack "bluegreen-prod" of outputs.json`. */
+  readonly where: string;
+}
+
+const list = (names: readonly string[]): string => names.join(', ');
+
+/**
+ * The services of a stack's outputs to release, in the order asked for.
+ * - A stack with a `services` output: `requested` names some of them (each must be one of them);
+ *   without it, the stack must have exactly one service.
+ * - A stack without it (one service, its outputs at the top level, as before services existed): no
+ *   name can be checked, so none may be given.
+ * @param from where `requested` came from, for messages (`--service`, `RELEASE_SERVICE (for --service)`)
+ * @returns the services, or the one problem (naming the stack, the names it has and what to pass)
+ */
+export function selectServices(loaded: LoadedOutputs, requested: readonly string[] | undefined, from: string): { readonly services: readonly ServiceOutputs[] } | { readonly error: string } {
+  const { [SERVICES_OUTPUT]: services, ...topLevel } = loaded.outputs;
+  const wanted = requested === undefined ? undefined : [...new Set(requested)];
+  if (services === undefined || services === null) {
+    if (wanted === undefined) return { services: [{ outputs: loaded.outputs, where: loaded.where }] };
+    return { error: `${from} names ${list(wanted.map((n) => JSON.stringify(n)))}, but ${loaded.where} has no ${JSON.stringify(SERVICES_OUTPUT)} output: its outputs are one service's, at the top level; release it without ${from.split(' ')[0]}` };
+  }
+  const byName = isObject(services) ? services : undefined;
+  const names = byName ? Object.keys(byName) : [];
+  if (!byName || names.length === 0 || names.some((n) => !isObject(byName[n]))) {
+    return { error: `output ${JSON.stringify(SERVICES_OUTPUT)} in ${loaded.where} must be an object of service name to that service's outputs; received ${JSON.stringify(services)}` };
+  }
+  if (wanted === undefined && names.length > 1) {
+    return { error: `${loaded.where} has ${names.length} services (${list(names)}); choose with --service or RELEASE_SERVICE (several, comma-separated, are released one after another)` };
+  }
+  const chosen = wanted ?? names;
+  // Own keys only: a name such as `__proto__` must not pick up Object.prototype.
+  const unknown = chosen.filter((n) => !Object.prototype.hasOwnProperty.call(byName, n));
+  if (unknown.length > 0) {
+    return { error: `service${unknown.length > 1 ? 's' : ''} ${list(unknown.map((n) => JSON.stringify(n)))} (from ${from}) ${unknown.length > 1 ? 'are' : 'is'} not in ${loaded.where}; it has: ${list(names)}` };
+  }
+  return {
+    services: chosen.map((service) => ({ service, outputs: { ...topLevel, ...(byName[service] as Record<string, unknown>) }, where: `service ${JSON.stringify(service)} of ${loaded.where}` })),
+  };
 }

@@ -13,6 +13,8 @@ import type { LifecycleEventProgress } from './progress';
 
 /** The single JSON document `--json` prints (contract: docs/release.md). */
 export interface ReleaseReport {
+  /** The service released (a stack with several services, `--service`). @default - none */
+  readonly service?: string;
   readonly deploymentId: string | null;
   readonly status: string | null;
   readonly exitCode: number;
@@ -37,7 +39,7 @@ const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' 
 export function stepSummaryMarkdown(report: ReleaseReport): string {
   const ok = report.exitCode === 0;
   const lines = [
-    `### ${ok ? '✅' : '❌'} Release ${report.status ?? 'not started'}${report.deploymentId ? ` — \`${report.deploymentId}\`` : ''}`,
+    `### ${ok ? '✅' : '❌'} Release${report.service ? ` of ${cell(report.service)}` : ''} ${report.status ?? 'not started'}${report.deploymentId ? ` — \`${report.deploymentId}\`` : ''}`,
     '',
     '| | |',
     '|---|---|',
@@ -64,7 +66,14 @@ export function stepSummaryMarkdown(report: ReleaseReport): string {
 
 /** Lines for `$GITHUB_OUTPUT`. */
 export function githubOutputLines(report: ReleaseReport): string {
-  return githubOutputText({ deployment_id: report.deploymentId ?? '', status: report.status ?? '' });
+  const outputs: Record<string, string> = { deployment_id: report.deploymentId ?? '', status: report.status ?? '' };
+  // With several services the unsuffixed names hold the last one's; each also gets its own names.
+  if (report.service) {
+    const suffix = report.service.replace(/[^A-Za-z0-9_-]/g, '_');
+    outputs[`deployment_id_${suffix}`] = outputs.deployment_id!;
+    outputs[`status_${suffix}`] = outputs.status!;
+  }
+  return githubOutputText(outputs);
 }
 
 /**

@@ -201,6 +201,7 @@ class Release {
     const startedAt = p?.createdAt ?? new Date(this.startedAtInMs).toISOString();
     const endedAt = p?.completedAt ?? new Date(this.deps.clock()).toISOString();
     return {
+      ...(this.input.service ? { service: this.input.service } : {}),
       deploymentId: s.deploymentId ?? null,
       // CreateDeployment answered, so the deployment exists even if it was never read back.
       status: outcome.kind === 'dry-run' ? 'DryRun' : (p?.status ?? (s.deploymentId ? 'Created' : null)),
@@ -227,7 +228,7 @@ class Release {
       if (!input.json) this.deps.output.stdout.write(dryRunText(input));
       return { kind: 'dry-run' };
     }
-    this.display.line('release', `application ${input.applicationName} group ${input.deploymentGroupName} region ${input.region}`);
+    this.display.line('release', `application ${input.applicationName} group ${input.deploymentGroupName} region ${input.region}${input.service ? ` service ${input.service}` : ''}`);
     if (!input.followDeploymentId) this.display.line('revision', describeRevision(input.revision));
     const settings = await readGroupSettings(this.ctx);
     this.state.schedule = settings.schedule;

@@ -1,0 +1,182 @@
+/**
+ * The demo's pure parts: what it reads from a synthesized stack (deployment group, hook, placeholder
+ * outputs) and how each scenario is set up (which config, which alarm, how fast a minute runs).
+ */
+import { deploymentConfigOverride, DEMO_CANARY_CONFIG, minuteInMs, alarmToTrigger, scenario, SCENARIOS, shiftMinutes, shiftsGradually } from '../demo/scenarios';
+import { demoGroup, demoHook, placeholderFor, placeholderOutputs, resolveReferences, type DemoGroup, type StackJson } from '../demo/stack';
+import { greenBody, targets } from '../demo/world';
+import { releaseArgs, releaseEnvironment } from '../demo/run';
+import { EXIT_CODES } from '../release/exit-codes';
+
+/** A stack in the shape the app synthesizes, reduced to what the demo reads. */
+const STACK: StackJson = {
+  provider: { aws: [{ region: 'eu-west-1' }] },
+  resource: {
+    aws_codedeploy_app: { App: { name: 'shop-qa' } },
+    aws_codedeploy_deployment_config: {
+      Traffic: { deployment_config_name: 'shop-qa-traffic-linear-20pct-every-2min', traffic_routing_config: { type: 'TimeBasedLinear', time_based_linear: { interval: 2, percentage: 20 } } },
+    },
+    aws_cloudwatch_metric_alarm: { Blue5xx: { alarm_name: 'shop-qa-blue-target-5xx' }, Green5xx: { alarm_name: 'shop-qa-green-target-5xx' } },
+    aws_ecs_cluster: { Cluster: { name: 'shop-qa' } },
+    aws_ecs_service: { Service: { name: 'shop-qa-web' } },
+    aws_ecs_task_definition: { Task: { family: 'shop-qa-web' } },
+    aws_lb: { Lb: { name: 'shop-qa' } },
+    aws_lb_target_group: { Blue: { name: 'shop-qa-blue' }, Green: { name: 'shop-qa-green' } },
+    aws_s3_bucket: { Bucket: { bucket_prefix: 'shop-qa-' } },
+    aws_codedeploy_deployment_group: {
+      Group: {
+        app_name: '${aws_codedeploy_app.App.name}',
+        deployment_group_name: 'shop-qa',
+        deployment_config_name: '${aws_codedeploy_deployment_config.Traffic.deployment_config_name}',
+        alarm_configuration: { enabled: true, alarms: ['${aws_cloudwatch_metric_alarm.Blue5xx.alarm_name}', '${aws_cloudwatch_metric_alarm.Green5xx.alarm_name}'] },
+        auto_rollback_configuration: { enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] },
+        blue_green_deployment_config: {
+          deployment_ready_option: { action_on_timeout: 'STOP_DEPLOYMENT', wait_time_in_minutes: 30 },
+          terminate_blue_instances_on_deployment_success: { action: 'TERMINATE', termination_wait_time_in_minutes: 15 },
+        },
+        ecs_service: { cluster_name: '${aws_ecs_cluster.Cluster.name}', service_name: '${aws_ecs_service.Service.name}' },
+        load_balancer_info: { target_group_pair_info: { target_group: [{ name: '${aws_lb_target_group.Blue.name}' }, { name: '${aws_lb_target_group.Green.name}' }] } },
+      },
+    },
+    aws_lambda_function: {
+      Hook: {
+        function_name: 'CodeDeployHook_shop-qa',
+        filename: 'assets/Hook/abc/hook.zip',
+        timeout: 360,
+        environment: { variables: { HOOK_CHECKS: '[{"path":"/","bodyContains":"shop"},{"path":"/health"}]', HOOK_TEST_BASE_URL: 'http://${aws_lb.Lb.dns_name}:9443' } },
+      },
+    },
+  },
+  output: {
+    ecs_task_definition_arn: { value: '${aws_ecs_task_definition.Task.arn}' },
+    alb_production_url: { value: 'https://${aws_lb.Lb.dns_name}' },
+    appspec_bucket_name: { value: '${aws_s3_bucket.Bucket.bucket}' },
+    ecs_cluster_name: { value: '${aws_ecs_cluster.Cluster.name}' },
+    ecs_container_port: { value: 8080 },
+    hook_lifecycle_events: { value: 'BeforeAllowTraffic' },
+  },
+};
+
+describe('reading the synthesized stack', () => {
+  test('the deployment group, every name resolved from the configuration', () => {
+    expect(demoGroup(STACK)).toEqual({
+      applicationName: 'shop-qa',
+      deploymentGroupName: 'shop-qa',
+      deploymentConfigName: 'shop-qa-traffic-linear-20pct-every-2min',
+      customConfig: {
+        deploymentConfigName: 'shop-qa-traffic-linear-20pct-every-2min',
+        trafficRoutingConfig: { type: 'TimeBasedLinear', timeBasedLinear: { linearPercentage: 20, linearInterval: 2 } },
+      },
+      clusterName: 'shop-qa',
+      serviceName: 'shop-qa-web',
+      targetGroupNames: ['shop-qa-blue', 'shop-qa-green'],
+      terminationWaitTimeInMinutes: 15,
+      deploymentReadyOption: { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: 30 },
+      alarms: ['shop-qa-blue-target-5xx', 'shop-qa-green-target-5xx'],
+      autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM'] },
+    });
+  });
+
+  test('a name only an apply knows is an error naming it', () => {
+    const computedName = JSON.parse(JSON.stringify(STACK)) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    computedName.resource.aws_codedeploy_deployment_group!.Group!.app_name = '${aws_codedeploy_app.App.arn}';
+    expect(() => demoGroup(computedName as StackJson)).toThrow(/application name is not known before an apply/);
+    expect(() => demoGroup({})).toThrow('the stack has no aws_codedeploy_deployment_group');
+  });
+
+  test('the hook: its name, zip, timeout and the environment variables known before an apply', () => {
+    expect(demoHook(STACK)).toEqual({
+      functionName: 'CodeDeployHook_shop-qa',
+      zipFile: 'assets/Hook/abc/hook.zip',
+      timeoutInSeconds: 360,
+      variables: { HOOK_CHECKS: '[{"path":"/","bodyContains":"shop"},{"path":"/health"}]' },
+    });
+    expect(() => demoHook({ resource: { aws_lambda_function: { Other: { function_name: 'x' } } } })).toThrow(/no hook function/);
+  });
+
+  test("a healthy green's body holds every text the hook's checks look for", () => {
+    expect(greenBody(demoHook(STACK))).toContain('shop');
+    expect(targets(2, 'unhealthy')).toEqual([
+      expect.objectContaining({ id: '10.0.2.11', state: 'unhealthy', reason: 'Target.ResponseCodeMismatch' }),
+      expect.objectContaining({ id: '10.0.2.12', state: 'unhealthy' }),
+    ]);
+  });
+
+  test('references resolve to literals, or to what the caller computes, else to nothing', () => {
+    expect(resolveReferences(STACK, 'cluster ${aws_ecs_cluster.Cluster.name}!')).toBe('cluster shop-qa!');
+    expect(resolveReferences(STACK, '${aws_lb.Lb.dns_name}')).toBeUndefined();
+    expect(resolveReferences(STACK, '${aws_lb.Lb.dns_name}', () => 'x')).toBe('x');
+  });
+});
+
+describe('placeholder outputs (no terraform)', () => {
+  const outputs = placeholderOutputs(STACK);
+
+  test('have the shape of terraform output -json and say they are placeholders', () => {
+    for (const o of Object.values(outputs)) expect(Object.keys(o).sort()).toEqual(['sensitive', 'type', 'value']);
+    expect(outputs.ecs_container_port).toEqual({ value: 8080, type: 'number', sensitive: false });
+    expect(String(outputs.offline_notice!.value)).toMatch(/placeholder.*nothing here exists in AWS/);
+  });
+
+  test('a computed task definition ARN is well formed (the release checks it), in account 000000000000', () => {
+    expect(outputs.ecs_task_definition_arn!.value).toBe('arn:aws:ecs:eu-west-1:000000000000:task-definition/shop-qa-web:1');
+  });
+
+  test('other computed values are marked offline-placeholder; literal ones are kept', () => {
+    expect(outputs.alb_production_url!.value).toBe('https://shop-qa-offline-placeholder.eu-west-1.elb.amazonaws.com');
+    expect(outputs.appspec_bucket_name!.value).toBe('shop-qa-offline-placeholder');
+    expect(outputs.ecs_cluster_name!.value).toBe('shop-qa');
+    expect(placeholderFor(STACK, 'aws_iam_role', 'R', 'arn')).toMatch(/^arn:aws:iam:eu-west-1:000000000000:iam_role\/R-offline-placeholder$/);
+    expect(placeholderFor(STACK, 'aws_s3_object', 'O', 'version_id')).toBe('offline-placeholder');
+  });
+});
+
+describe('scenarios', () => {
+  const allAtOnce: DemoGroup = { ...demoGroup(STACK), deploymentConfigName: 'CodeDeployDefault.ECSAllAtOnce', alarms: ['app-blue-5xx', 'bluegreen-green-target-5xx'] };
+  delete (allAtOnce as { customConfig?: unknown }).customConfig;
+
+  test('each exits with the code the release returns for its outcome', () => {
+    expect(Object.fromEntries(SCENARIOS.map((s) => [s.name, s.exitCode]))).toEqual({
+      success: EXIT_CODES.success,
+      'hook-fails': EXIT_CODES.deploymentFailed,
+      alarm: EXIT_CODES.deploymentFailed,
+      interrupt: EXIT_CODES.interrupted,
+      active: EXIT_CODES.activeDeployment,
+    });
+  });
+
+  test('a stack that shifts all at once gets a canary for the scenarios that show a shift; one that shifts gradually keeps its own', () => {
+    expect(shiftsGradually(allAtOnce)).toBe(false);
+    expect(deploymentConfigOverride(scenario('success'), allAtOnce)).toBe(DEMO_CANARY_CONFIG);
+    expect(deploymentConfigOverride(scenario('hook-fails'), allAtOnce)).toBeUndefined();
+    expect(deploymentConfigOverride(scenario('success'), demoGroup(STACK))).toBeUndefined();
+  });
+
+  test('the minutes of a shift, and a minute sized so the shift and waits take about 6 s', () => {
+    expect(shiftMinutes(DEMO_CANARY_CONFIG, allAtOnce)).toBe(5);
+    expect(shiftMinutes('CodeDeployDefault.ECSLinear10PercentEvery3Minutes', allAtOnce)).toBe(30);
+    expect(shiftMinutes('shop-qa-traffic-linear-20pct-every-2min', demoGroup(STACK))).toBe(10);
+    expect(shiftMinutes('CodeDeployDefault.ECSAllAtOnce', allAtOnce)).toBe(0);
+    expect(minuteInMs(5)).toBe(1000);
+    expect(minuteInMs(60)).toBe(100);
+    expect(minuteInMs(100000)).toBe(50);
+    expect(minuteInMs(0)).toBe(1000);
+  });
+
+  test("the alarm scenario sets off an alarm watching green, not one whose name merely contains 'green'", () => {
+    expect(alarmToTrigger(allAtOnce)).toBe('bluegreen-green-target-5xx');
+    expect(alarmToTrigger({ ...allAtOnce, alarms: ['bluegreen-dev-blue-target-5xx', 'bluegreen-dev-green-unhealthy'] })).toBe('bluegreen-dev-green-unhealthy');
+    expect(alarmToTrigger({ ...allAtOnce, alarms: [] })).toBeUndefined();
+  });
+
+  test("the release's command: the outputs file, the stack, a canary when asked, polls at least every second", () => {
+    const args = releaseArgs(scenario('success'), 'bluegreen-dev', `${__dirname}/../cdktf.out/demo/o.json`, DEMO_CANARY_CONFIG);
+    expect(args.slice(0, 6)).toEqual(['--outputs-file', 'cdktf.out/demo/o.json', '--stack', 'bluegreen-dev', '--deployment-config', DEMO_CANARY_CONFIG]);
+    expect(args).toEqual(expect.arrayContaining(['--poll-max-interval-in-ms', '1000']));
+  });
+
+  test("the release's environment keeps none of the user's AWS settings", () => {
+    const env = releaseEnvironment({ PATH: 'p', AWS_PROFILE: 'prod', AWS_ACCESS_KEY_ID: 'AKIAREAL', GITHUB_STEP_SUMMARY: 's', TERM: 'xterm' }, { AWS_ACCESS_KEY_ID: 'OFFLINEDEMO', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    expect(env).toEqual({ PATH: 'p', TERM: 'xterm', AWS_ACCESS_KEY_ID: 'OFFLINEDEMO', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+  });
+});

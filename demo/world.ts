@@ -1,0 +1,164 @@
+/**
+ * The local world a demo release runs in: the CodeDeploy stand-in playing the stack's deployment
+ * group, a CloudWatch Logs stand-in that receives the hook's logs (so a failed release can quote the
+ * hook's verdict, as it does against AWS), an ELBv2 stand-in holding the blue and green target groups
+ * (green's targets as healthy as the green app), a local green app, and the stack's real hook bundle
+ * in a warm "Lambda" process. Every AWS endpoint the release or the hook could reach is on 127.0.0.1:
+ * the stand-ins, and a closed local port for every other service (ECS: there is no stand-in of a
+ * CodeDeploy-controlled service, so the release's ECS diagnostics say they could not connect).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { unzipSync } from 'fflate';
+import { readFileSync } from 'node:fs';
+import {
+  startCodeDeployStandIn,
+  startGreenApp,
+  startHookRuntime,
+  type CodeDeployStandIn,
+  type GreenApp,
+  type HookRuntime,
+} from '../test-support/codedeploy';
+import { startElbv2StandIn, type Elbv2StandIn, type TargetSpec } from '../test-support/elbv2';
+import { shipLines, startLogsStandIn, type LogsStandIn } from '../test-support/logs';
+import type { DemoGroup, DemoHook } from './stack';
+
+/** Port 9 (discard) of the loopback: nothing listens, so a call there is refused at once, never sent to AWS. */
+export const CLOSED_LOCAL_ENDPOINT = 'http://127.0.0.1:9';
+
+/** Options of {@link startWorld}. */
+export interface WorldOptions {
+  readonly group: DemoGroup;
+  readonly hook: DemoHook;
+  /** The stack directory (the hook zip is relative to it). */
+  readonly stackDir: string;
+  readonly region: string;
+  readonly hookLogGroupName: string;
+  /** Real milliseconds per CodeDeploy minute. */
+  readonly minuteInMs: number;
+  /** The hook's check budget for the demo, in seconds (its real budget is minutes). */
+  readonly hookBudgetInSeconds: number;
+  /** The account of the ARNs the stand-ins make. */
+  readonly accountId: string;
+}
+
+/** Two targets of a target group in one health state (10.0.<subnet>.<n>). */
+export function targets(subnet: number, health: 'healthy' | 'unhealthy'): TargetSpec[] {
+  return [11, 12].map((n, i) => ({
+    id: `10.0.${subnet}.${n}`,
+    availabilityZone: `us-east-1${'ab'[i]}`,
+    state: health,
+    ...(health === 'unhealthy' ? { reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [503]' } : {}),
+  }));
+}
+
+/** A running world. */
+export interface World {
+  readonly standIn: CodeDeployStandIn;
+  readonly logs: LogsStandIn;
+  readonly green: GreenApp;
+  readonly hook: HookRuntime;
+  readonly elbv2: Elbv2StandIn;
+  /** Makes green unhealthy: the app answers 503 and its targets fail their health checks. */
+  makeGreenUnhealthy(): void;
+  /** The environment of the release process: dummy credentials, a private AWS config, local endpoints only. */
+  readonly releaseEnv: Readonly<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+/** Text a healthy green answers: it contains every `bodyContains` of the hook's checks. */
+export function greenBody(hook: DemoHook): string {
+  let wanted: string[] = [];
+  try {
+    const checks = JSON.parse(hook.variables.HOOK_CHECKS ?? '[]') as { bodyContains?: unknown }[];
+    wanted = checks.map((c) => c.bodyContains).filter((b): b is string => typeof b === 'string');
+  } catch {
+    // The hook reports a malformed HOOK_CHECKS itself.
+  }
+  return ['green (local app of npm run demo)', ...wanted].join(' ');
+}
+
+/** Unzips the stack's hook zip (what Terraform uploads to Lambda) into `dir`; returns its index.js. */
+export function unpackHook(zipFile: string, dir: string): string {
+  const files = unzipSync(readFileSync(zipFile));
+  if (!files['index.js']) throw new Error(`${zipFile} has no index.js (files: ${Object.keys(files).join(', ')})`);
+  for (const [name, bytes] of Object.entries(files)) writeFileSync(path.join(dir, path.basename(name)), bytes);
+  return path.join(dir, 'index.js');
+}
+
+/** Starts everything; on a failure half-way, stops what had started. */
+export async function startWorld(options: WorldOptions): Promise<World> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bluegreen-demo-'));
+  const stops: (() => Promise<void> | void)[] = [() => rmSync(dir, { recursive: true, force: true })];
+  const close = async (): Promise<void> => {
+    for (const stop of stops.splice(0).reverse()) await stop();
+  };
+  try {
+    const { group, hook } = options;
+    const standIn = await startCodeDeployStandIn({
+      groups: [{ ...group, desiredCount: 2 }],
+      customDeploymentConfigs: group.customConfig ? [group.customConfig] : [],
+      region: options.region,
+      msPerMinute: options.minuteInMs,
+      // Steps long enough to read on screen, shorter when minutes are (tests use short ones).
+      eventDurationInMs: Math.min(400, Math.round(options.minuteInMs * 0.4)),
+      startDelayInMs: Math.min(400, Math.round(options.minuteInMs * 0.4)),
+    });
+    stops.push(() => standIn.close());
+    const logs = await startLogsStandIn();
+    stops.push(() => logs.close());
+    const green = await startGreenApp({ body: greenBody(hook) });
+    stops.push(() => green.close());
+    const [blueTg, greenTg] = group.targetGroupNames;
+    const elbv2 = await startElbv2StandIn({
+      region: options.region,
+      accountId: options.accountId,
+      targetGroups: [
+        { name: blueTg, targets: targets(1, 'healthy') },
+        { name: greenTg, targets: targets(2, 'healthy') },
+      ],
+    });
+    stops.push(() => elbv2.close());
+    const runtime = await startHookRuntime({
+      modulePath: unpackHook(path.join(options.stackDir, hook.zipFile), dir),
+      env: {
+        ...hook.variables,
+        HOOK_TEST_BASE_URL: green.url,
+        HOOK_CHECK_BUDGET_IN_SECONDS: String(options.hookBudgetInSeconds),
+        AWS_REGION: options.region,
+        AWS_LAMBDA_FUNCTION_NAME: hook.functionName,
+        AWS_ENDPOINT_URL: CLOSED_LOCAL_ENDPOINT,
+        AWS_ENDPOINT_URL_CODEDEPLOY: standIn.endpoint,
+      },
+      timeoutInMs: Math.min(hook.timeoutInSeconds, options.hookBudgetInSeconds + 20) * 1000,
+    });
+    stops.push(() => runtime.close());
+    const stopShipping = shipLines(runtime.logs, logs, options.hookLogGroupName, `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]0ff11ne0demo`);
+    stops.push(stopShipping);
+    standIn.model.setHookInvoker((fn, event) => (fn === hook.functionName ? runtime.invoker(fn, event) : Promise.reject(new Error(`Function not found: ${fn}`))));
+    const config = path.join(dir, 'aws-config');
+    writeFileSync(config, '');
+    const releaseEnv = {
+      AWS_ACCESS_KEY_ID: 'OFFLINEDEMO',
+      AWS_SECRET_ACCESS_KEY: 'offline-demo-not-a-secret',
+      AWS_REGION: options.region,
+      AWS_CONFIG_FILE: config,
+      AWS_SHARED_CREDENTIALS_FILE: config,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      AWS_ENDPOINT_URL: CLOSED_LOCAL_ENDPOINT,
+      AWS_ENDPOINT_URL_CODEDEPLOY: standIn.endpoint,
+      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logs.endpoint,
+      AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: elbv2.endpoint,
+    };
+    const makeGreenUnhealthy = (): void => {
+      green.setHealth('unhealthy');
+      elbv2.model.setTargets(greenTg, targets(2, 'unhealthy'));
+    };
+    return { standIn, logs, green, hook: runtime, elbv2, makeGreenUnhealthy, releaseEnv, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

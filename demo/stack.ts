@@ -5,6 +5,8 @@
  * over Terraform JSON.
  */
 
+import type { DeploymentGroupSpec, EcsDeploymentConfig, TrafficRoutingConfig } from '../test-support/codedeploy';
+
 /** The parts of a synthesized stack the demo reads. */
 export interface StackJson {
   readonly provider?: { readonly aws?: readonly { readonly region?: string }[] };
@@ -81,27 +83,13 @@ export function placeholderOutputs(config: StackJson): Record<string, { value: u
   return out;
 }
 
-/** A CodeDeploy traffic routing config as the API spells it. */
-export interface TrafficRouting {
-  readonly type: 'AllAtOnce' | 'TimeBasedCanary' | 'TimeBasedLinear';
-  readonly timeBasedCanary?: { readonly canaryPercentage: number; readonly canaryInterval: number };
-  readonly timeBasedLinear?: { readonly linearPercentage: number; readonly linearInterval: number };
-}
-
-/** The deployment group the stand-in plays, as the stack configures it. */
-export interface DemoGroup {
-  readonly applicationName: string;
-  readonly deploymentGroupName: string;
-  readonly deploymentConfigName: string;
-  /** The stack's own deployment config, when it defines one (a custom canary or linear shape). */
-  readonly customConfig?: { readonly deploymentConfigName: string; readonly trafficRoutingConfig: TrafficRouting };
-  readonly clusterName: string;
-  readonly serviceName: string;
-  readonly targetGroupNames: readonly [string, string];
-  readonly terminationWaitTimeInMinutes: number;
-  readonly deploymentReadyOption: { readonly actionOnTimeout: 'CONTINUE_DEPLOYMENT' | 'STOP_DEPLOYMENT'; readonly waitTimeInMinutes: number };
-  readonly alarms: readonly string[];
-  readonly autoRollbackConfiguration: { readonly enabled: boolean; readonly events: readonly ('DEPLOYMENT_FAILURE' | 'DEPLOYMENT_STOP_ON_ALARM')[] };
+/**
+ * The deployment group the stand-in plays, as the stack configures it: every setting of the
+ * stand-in's group spec, plus the stack's own deployment config when it defines one (a custom canary
+ * or linear shape).
+ */
+export interface DemoGroup extends Required<Omit<DeploymentGroupSpec, 'desiredCount'>> {
+  readonly customConfig?: EcsDeploymentConfig;
 }
 
 type Obj = Record<string, unknown>;
@@ -115,7 +103,7 @@ function customConfigOf(config: StackJson, configName: string): DemoGroup['custo
   const canary = obj(routing.time_based_canary);
   const linear = obj(routing.time_based_linear);
   const type = routing.type === 'TimeBasedCanary' || routing.type === 'TimeBasedLinear' ? routing.type : 'AllAtOnce';
-  const trafficRoutingConfig: TrafficRouting =
+  const trafficRoutingConfig: TrafficRoutingConfig =
     type === 'TimeBasedCanary'
       ? { type, timeBasedCanary: { canaryPercentage: num(canary.percentage, 10), canaryInterval: num(canary.interval, 5) } }
       : type === 'TimeBasedLinear'

@@ -25,14 +25,15 @@ function expectFramed(lines: readonly string[], code: number): void {
   expect(lines[0]).toBe(FIRST_LINE);
   const last = lines.filter((l) => l.trim() !== '').pop()!;
   expect(last.startsWith(LAST_LINE_START)).toBe(true);
-  expect(last).toContain(`The release exited ${code}:`);
+  expect(last).toContain(`The release exited ${code} (`);
 }
 
 describeWithTool('npm run demo with terraform', 'terraform', () => {
   test('success: the stack applied offline, a canary shift to 10% then 100%, exit 0', async () => {
     const r = await runDemo(['--scenario', 'success', '--minute-in-ms', '300'], outdir);
     const lines = withoutTimestamps(r.stderr);
-    expect(lines).toContain(`1. terraform apply of ${STACK}, offline: real Terraform, a local stand-in provider (fake ids, account 000000000000)`);
+    expect(lines).toContain(`1. terraform apply of ${STACK}, offline: real Terraform, a local stand-in provider`);
+    expect(lines).toContain('   (fake ids and ARNs, account 000000000000)');
     const outputs = JSON.parse(readFileSync(path.join(outdir, 'demo', `${STACK}-outputs.json`), 'utf8')) as Record<string, { value: unknown }>;
     expect(String(outputs.ecs_task_definition_arn!.value)).toMatch(/:000000000000:task-definition\//);
     expect(lines).toContain('traffic blue 90% green 10%');

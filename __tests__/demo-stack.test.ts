@@ -5,7 +5,11 @@
 import { deploymentConfigOverride, DEMO_CANARY_CONFIG, minuteInMs, alarmToTrigger, scenario, SCENARIOS, shiftMinutes, shiftsGradually } from '../demo/scenarios';
 import { demoGroup, demoHook, placeholderFor, placeholderOutputs, resolveReferences, type DemoGroup, type StackJson } from '../demo/stack';
 import { greenBody, targets } from '../demo/world';
-import { releaseArgs, releaseEnvironment } from '../demo/run';
+import { commandLines, exitMeaning, FIRST_LINE, LAST_LINE_START, releaseArgs, releaseEnvironment } from '../demo/run';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { flagTable } from '../scripts/cli';
+import { DEMO_PROGRAM } from '../scripts/demo';
 import { EXIT_CODES } from '../release/exit-codes';
 
 /** A stack in the shape the app synthesizes, reduced to what the demo reads. */
@@ -175,8 +179,41 @@ describe('scenarios', () => {
     expect(args).toEqual(expect.arrayContaining(['--poll-max-interval-in-ms', '1000']));
   });
 
+  test('the command as printed: lines under 100 columns, each flag beside its value, the same words', () => {
+    const args = releaseArgs(scenario('alarm'), 'bluegreen-dev', `${__dirname}/../cdktf.out/demo/o.json`, DEMO_CANARY_CONFIG);
+    const lines = commandLines(args);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(100);
+    expect(lines.some((l) => /--deployment-config CodeDeployDefault/.test(l))).toBe(true);
+    const words = lines.join(' ').replace(/ \\\\/g, '').trim().split(/\s+/);
+    expect(words.slice(0, 3)).toEqual(['npm', 'run', 'release']);
+    expect(words).toContain("'npm");
+    expect(exitMeaning(0)).toBe('succeeded');
+    expect(exitMeaning(4)).toBe('another deployment is active');
+  });
+
   test("the release's environment keeps none of the user's AWS settings", () => {
     const env = releaseEnvironment({ PATH: 'p', AWS_PROFILE: 'prod', AWS_ACCESS_KEY_ID: 'AKIAREAL', GITHUB_STEP_SUMMARY: 's', TERM: 'xterm' }, { AWS_ACCESS_KEY_ID: 'OFFLINEDEMO', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
     expect(env).toEqual({ PATH: 'p', TERM: 'xterm', AWS_ACCESS_KEY_ID: 'OFFLINEDEMO', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+  });
+});
+
+describe('the docs say what the demo does', () => {
+  const doc = readFileSync(path.join(__dirname, '..', 'docs', 'demo.md'), 'utf8');
+
+  test("docs/demo.md's flag table is the one the demo's flags give", () => {
+    expect(doc).toContain(flagTable(DEMO_PROGRAM));
+  });
+
+  test('docs/demo.md lists every scenario with its exit code', () => {
+    const rows = [...doc.matchAll(/^\| `([\w-]+)` \| .* \| (\d+) \|$/gm)].map((m) => [m[1], Number(m[2])]);
+    expect(rows).toEqual(SCENARIOS.map((s) => [s.name, s.exitCode]));
+  });
+
+  test("the README's recording starts and ends with the demo's own first and last lines", () => {
+    const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const recording = /```text\n(LOCAL SIMULATION[\s\S]*?)\n```/.exec(readme)?.[1]?.split('\n') ?? [];
+    expect(recording[0]).toBe(FIRST_LINE);
+    expect(recording[recording.length - 1]!.startsWith(LAST_LINE_START)).toBe(true);
+    expect(recording).toContain('   npm run release -- --outputs-file cdktf.out/demo/bluegreen-dev-outputs.json \\');
   });
 });

@@ -30,7 +30,7 @@ export interface DemoInput {
 }
 
 /** The demo's first line and the start of its last: said plainly, whatever happens in between. */
-export const FIRST_LINE = 'LOCAL SIMULATION: this demo runs entirely on this machine and touches no AWS account.';
+export const FIRST_LINE = 'LOCAL SIMULATION: this demo runs on this machine only and touches no AWS account.';
 export const LAST_LINE_START = 'End of the local simulation: nothing touched AWS';
 
 /** How long the hook may keep checking an unhealthy green before it reports Failed (the stack gives minutes). */
@@ -48,6 +48,29 @@ function quote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The release's own words for an exit code, up to their first aside. */
+export function exitMeaning(code: number): string {
+  const meaning = RELEASE_PROGRAM.exitCodes.find((e) => e.code === code)?.meaning ?? 'see npm run release -- --help';
+  return meaning.split(/ \(|;/)[0]!.trim();
+}
+
+/** `npm run release -- <args>` for the screen: a flag and its value per piece, lines under 100 columns. */
+export function commandLines(args: readonly string[], width = 100): string[] {
+  const pieces: string[] = [];
+  for (const a of args.map(quote)) {
+    if (a.startsWith('--') || pieces.length === 0) pieces.push(a);
+    else pieces[pieces.length - 1] += ` ${a}`;
+  }
+  const lines = ['   npm run release --'];
+  for (const p of pieces) {
+    if (lines[lines.length - 1]!.length + 1 + p.length + 2 > width) {
+      lines[lines.length - 1] += ' \\';
+      lines.push(`     ${p}`);
+    } else lines[lines.length - 1] += ` ${p}`;
+  }
+  return lines;
+}
+
 /** Writes the outputs file; returns its path, or undefined after saying why it could not. */
 async function writeOutputs(input: DemoInput, say: (line: string) => void): Promise<string | undefined> {
   const file = path.join(outDir(), 'demo', `${input.stack.stack}-outputs.json`);
@@ -56,7 +79,8 @@ async function writeOutputs(input: DemoInput, say: (line: string) => void): Prom
   const synth = { output: (t: string) => synthLog.push(t) };
   const useTerraform = !input.withoutTerraform && terraformAvailable();
   if (useTerraform) {
-    say(`1. terraform apply of ${input.stack.stack}, offline: real Terraform, a local stand-in provider (fake ids, account ${OFFLINE_ACCOUNT_ID})`);
+    say(`1. terraform apply of ${input.stack.stack}, offline: real Terraform, a local stand-in provider`);
+    say(`   (fake ids and ARNs, account ${OFFLINE_ACCOUNT_ID})`);
     const applied = await applyOffline({ stacks: [input.stack.stack], out: { [input.stack.stack]: file }, fresh: false, skipSynth: false }, say, { synth });
     if (!applied) {
       say(synthLog.join('').trimEnd());
@@ -64,7 +88,8 @@ async function writeOutputs(input: DemoInput, say: (line: string) => void): Prom
     }
     say(`   ${applied[0]!.summary}`);
   } else {
-    say(`1. ${input.withoutTerraform ? '--without-terraform' : 'terraform is not on PATH'}: the outputs are derived from the synthesized stack, with placeholder values where Terraform would compute them (no offline apply)`);
+    say(`1. ${input.withoutTerraform ? '--without-terraform' : 'terraform is not on PATH'}: no offline apply; the outputs are derived from the synthesized`);
+    say('   stack, with placeholder values where Terraform would compute them');
     if ((await synthesizeStacks([input.stack], synth)) !== 0) {
       say(synthLog.join('').trimEnd());
       return undefined;
@@ -174,21 +199,23 @@ export function releaseArgs(s: Scenario, stack: string, outputsFile: string, ove
 function setUpScenario(s: Scenario, world: World, alarm: string | undefined, say: (line: string) => void): void {
   if (s.name === 'hook-fails') {
     world.makeGreenUnhealthy();
-    say(`   the local green app answers 503 to every request; the hook checks it for ${HOOK_BUDGET_IN_SECONDS} s (the stack's budget is longer) before it reports Failed`);
+    say(`   green answers 503 to everything; the hook checks it for ${HOOK_BUDGET_IN_SECONDS} s (the stack allows longer), then reports Failed`);
   }
   if (s.name === 'alarm') {
     if (!alarm) throw new Error('the stack configures no alarm on its deployment group: the alarm scenario needs one');
     world.standIn.faults.alarmWhenGreenReaches(alarm, 1);
     say(`   the alarm ${alarm} goes off as soon as green receives traffic`);
   }
-  if (s.name === 'interrupt') say('   the demo presses Ctrl-C for you (SIGINT to the release) once green receives part of the traffic');
+  if (s.name === 'interrupt') say('   the demo presses Ctrl-C for you (SIGINT to the release) once green has part of the traffic');
 }
 
 /** Runs one scenario; returns the release's exit code (1 when the demo could not get as far as the release). */
 export async function runDemo(input: DemoInput, say: (line: string) => void): Promise<number> {
   const s = scenario(input.scenario);
   say(FIRST_LINE);
-  say(`Scenario ${s.name}: ${s.summary}`);
+  say(`Scenario ${s.name} (npm run demo -- --help lists the others):`);
+  say(`   ${s.summary}`);
+  say('');
   let code = 1;
   let released = false;
   let world: World | undefined;
@@ -204,7 +231,9 @@ export async function runDemo(input: DemoInput, say: (line: string) => void): Pr
     const configName = override ?? group.deploymentConfigName;
     const minute = input.minuteInMs ?? minuteInMs(shiftMinutes(configName, group) + group.terminationWaitTimeInMinutes + group.deploymentReadyOption.waitTimeInMinutes);
     const region = String(value('region') ?? stackRegion(config));
-    say(`2. local AWS on 127.0.0.1: a CodeDeploy stand-in playing group ${group.deploymentGroupName} (${configName}; 1 CodeDeploy minute lasts ${(minute / 1000).toFixed(2)} s here), CloudWatch Logs and ELBv2 stand-ins, a green app, and the stack's own hook bundle as ${hook.functionName}; no ECS stand-in (the release's ECS diagnostics cannot connect)`);
+    say('2. local AWS on 127.0.0.1: CodeDeploy, CloudWatch Logs and ELBv2 stand-ins, a green app,');
+    say(`   and the stack's own hook bundle as ${hook.functionName} (no ECS stand-in)`);
+    say(`   group ${group.deploymentGroupName}; 1 CodeDeploy minute lasts ${(minute / 1000).toFixed(2)} s here`);
     world = await startWorld({ group, hook, stackDir: path.join(stacksDir(), input.stack.stack), region, hookLogGroupName: String(value('hookLogGroupName') ?? `/aws/lambda/${hook.functionName}`), minuteInMs: minute, hookBudgetInSeconds: HOOK_BUDGET_IN_SECONDS, accountId: OFFLINE_ACCOUNT_ID });
     setUpScenario(s, world, alarmToTrigger(group), say);
     let other: string | undefined;
@@ -220,9 +249,9 @@ export async function runDemo(input: DemoInput, say: (line: string) => void): Pr
       say(`   another deployment, ${other}, is already running in the group`);
     }
     const args = releaseArgs(s, input.stack.stack, outputsFile, override);
-    if (override) say(`   ${input.stack.stack} shifts traffic all at once; this release asks for a canary with --deployment-config`);
-    say(`3. the release, as you would run it against AWS (here its endpoints are the local ones):`);
-    say(`   npm run release -- ${args.map(quote).join(' ')}`);
+    if (override) say(`   ${input.stack.stack} shifts traffic all at once: this release asks for a canary (--deployment-config)`);
+    say('3. the release, as you would run it against AWS (its endpoints are the local ones):');
+    commandLines(args).forEach((l) => say(l));
     say('');
     const w = world;
     released = true;
@@ -241,7 +270,6 @@ export async function runDemo(input: DemoInput, say: (line: string) => void): Pr
     return code;
   } finally {
     await world?.close();
-    const meaning = RELEASE_PROGRAM.exitCodes.find((e) => e.code === code)?.meaning ?? 'see npm run release -- --help';
-    say(released ? `${LAST_LINE_START} (every endpoint was on 127.0.0.1). The release exited ${code}: ${meaning}.` : `${LAST_LINE_START}. The demo stopped before the release (see above).`);
+    say(released ? `${LAST_LINE_START}. The release exited ${code} (${exitMeaning(code)}).` : `${LAST_LINE_START}. The demo stopped before the release (see above).`);
   }
 }

@@ -21,11 +21,11 @@ export interface Scenario {
 
 /** Every scenario, in the order --help lists them; the first is the default. */
 export const SCENARIOS: readonly Scenario[] = [
-  { name: 'success', summary: 'a canary release: 10% of the traffic to green, then all of it; the hook checks green first. Exit 0.', exitCode: EXIT_CODES.success, needsShift: true },
-  { name: 'hook-fails', summary: 'green answers 503: the hook reports Failed, CodeDeploy rolls back, the release explains why. Exit 1.', exitCode: EXIT_CODES.deploymentFailed, needsShift: false },
-  { name: 'alarm', summary: 'an alarm goes off while 10% of the traffic is on green: CodeDeploy stops and rolls back. Exit 1.', exitCode: EXIT_CODES.deploymentFailed, needsShift: true },
-  { name: 'interrupt', summary: 'Ctrl-C mid-shift (the demo presses it): the release stops the deployment with a rollback and follows it. Exit 130.', exitCode: EXIT_CODES.interrupted, needsShift: true },
-  { name: 'active', summary: 'another deployment is already running in the group: the release refuses to start a second one. Exit 4.', exitCode: EXIT_CODES.activeDeployment, needsShift: false },
+  { name: 'success', summary: 'a canary release: the hook checks green, then 10% of the traffic, then all of it. Exit 0.', exitCode: EXIT_CODES.success, needsShift: true },
+  { name: 'hook-fails', summary: 'green answers 503: the hook reports Failed, CodeDeploy rolls back, the release says why. Exit 1.', exitCode: EXIT_CODES.deploymentFailed, needsShift: false },
+  { name: 'alarm', summary: 'an alarm goes off while 10% of the traffic is on green: CodeDeploy rolls back. Exit 1.', exitCode: EXIT_CODES.deploymentFailed, needsShift: true },
+  { name: 'interrupt', summary: 'Ctrl-C mid-shift (the demo presses it): the release stops it with a rollback. Exit 130.', exitCode: EXIT_CODES.interrupted, needsShift: true },
+  { name: 'active', summary: 'another deployment is already running in the group: the release does not start. Exit 4.', exitCode: EXIT_CODES.activeDeployment, needsShift: false },
 ];
 
 /** The scenario names, for the --scenario flag's choices. */

@@ -13,7 +13,7 @@ export type AwsErrorKind =
   | 'access-denied'
   /** No valid credentials (missing, expired, wrong signature). */
   | 'credentials'
-  /** A named application, deployment group, config, revision or deployment does not exist or is invalid. */
+  /** A named application, deployment group, config, revision, deployment (CodeDeploy), cluster, service or service deployment (ECS) does not exist or is invalid. */
   | 'not-found'
   /** The deployment group already has an active deployment (one per group). */
   | 'deployment-limit'
@@ -57,7 +57,7 @@ const THROTTLING = new Set([
 ]);
 const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'UnauthorizedException', 'NotAuthorized']);
 const CREDENTIALS = new Set(['CredentialsProviderError', 'UnrecognizedClientException', 'InvalidSignatureException', 'ExpiredTokenException', 'ExpiredToken', 'InvalidClientTokenId', 'SignatureDoesNotMatch', 'TokenRefreshRequired']);
-const NOT_FOUND = new Set(['ApplicationDoesNotExistException', 'DeploymentGroupDoesNotExistException', 'DeploymentConfigDoesNotExistException', 'DeploymentDoesNotExistException', 'ApplicationNameRequiredException', 'DeploymentGroupNameRequiredException', 'InvalidApplicationNameException', 'InvalidDeploymentGroupNameException', 'InvalidDeploymentConfigNameException', 'InvalidRevisionException', 'RevisionDoesNotExistException', 'InvalidRoleException', 'InvalidTargetInstancesException', 'DescriptionTooLongException']);
+const NOT_FOUND = new Set(['ApplicationDoesNotExistException', 'DeploymentGroupDoesNotExistException', 'DeploymentConfigDoesNotExistException', 'DeploymentDoesNotExistException', 'ApplicationNameRequiredException', 'DeploymentGroupNameRequiredException', 'InvalidApplicationNameException', 'InvalidDeploymentGroupNameException', 'InvalidDeploymentConfigNameException', 'InvalidRevisionException', 'RevisionDoesNotExistException', 'InvalidRoleException', 'InvalidTargetInstancesException', 'DescriptionTooLongException', 'ClusterNotFoundException', 'ServiceNotFoundException', 'ServiceNotActiveException', 'ServiceDeploymentNotFoundException']);
 const ALREADY_COMPLETED = /^(LifecycleEventAlreadyCompleted|DeploymentAlreadyCompleted)/;
 const THROTTLING_NAME = /throttl|toomanyrequests|requestlimitexceeded/i;
 const TRANSIENT_NAME = /serviceunavailable|internalfailure|internalerror|internalserver|requesttimeout|timeout|aborterror|networkingerror/i;

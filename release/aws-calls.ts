@@ -1,5 +1,6 @@
 /**
- * Every CodeDeploy call of the release goes through {@link CodeDeployCalls}:
+ * Every AWS call of the release goes through {@link AwsCalls} (CodeDeploy's through
+ * {@link CodeDeployCalls}, ECS's through release/ecs-calls.ts), so both controllers share:
  * - one retry policy ({@link decideRetry}): throttling is waited out with growing, jittered back-off;
  *   5xx and network errors are retried within a total time budget ({@link CALL_TIME_LIMITS}), only for
  *   calls that are safe to repeat, and only once CodeDeploy has answered this release at all (a
@@ -11,7 +12,7 @@
  *   the release past it, whatever the HTTP stack does;
  * - one mapping of an error that is left over to the release's outcome ({@link abortFor}).
  *
- * Reads (Get…, List…) are cut short by the deadline and by the first signal: the release then
+ * Reads (Get…, List…, Describe…) are cut short by the deadline and by the first signal: the release then
  * decides anew (stops the deployment, reports the timeout). Writes (CreateDeployment, StopDeployment,
  * ContinueDeployment) are bounded by their attempt timeout only: cutting one short would leave unknown
  * whether AWS acted on it (a deployment created that nobody follows).
@@ -20,6 +21,26 @@ import { StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { classifyAwsError, type ClassifiedAwsError, type CodeDeploySender, describeAwsError } from './aws-errors';
 import { CallInterrupted, DeadlineReached, HardExit, ReleaseAbort } from './abort';
 import { nextPollDelay } from './poll';
+
+/** What messages say about the AWS service a set of calls goes to. */
+export interface AwsServiceProfile {
+  /** IAM action prefix, e.g. `codedeploy` (`codedeploy:CreateDeployment`). */
+  readonly iamPrefix: string;
+  /** The service's name in messages, e.g. `CodeDeploy`. */
+  readonly name: string;
+  /** The SDK's endpoint variable of the service, e.g. `AWS_ENDPOINT_URL_CODEDEPLOY`. */
+  readonly endpointVariable: string;
+  /** The flags that name what AWS says does not exist, e.g. `--application/--deployment-group/--deployment-config`. */
+  readonly inputFlags: string;
+}
+
+/** CodeDeploy, as messages name it. */
+export const CODEDEPLOY_PROFILE: AwsServiceProfile = {
+  iamPrefix: 'codedeploy',
+  name: 'CodeDeploy',
+  endpointVariable: 'AWS_ENDPOINT_URL_CODEDEPLOY',
+  inputFlags: '--application/--deployment-group/--deployment-config',
+};
 
 /** Throttling errors in a row one call tolerates before giving up (with back-off: minutes). */
 export const MAX_THROTTLE_RETRIES = 12;
@@ -132,30 +153,36 @@ export function decideRetry(error: ClassifiedAwsError, tally: RetryTally, policy
 /**
  * Maps an error no retry cured to the release's outcome and message.
  * @param endpoint the endpoint URL the caller gave, named when no answer came
+ * @param service the service called @default CodeDeploy
  */
-export function abortFor(action: string, c: ClassifiedAwsError, region: string, endpoint?: string): ReleaseAbort {
+export function abortFor(action: string, c: ClassifiedAwsError, region: string, endpoint?: string, service: AwsServiceProfile = CODEDEPLOY_PROFILE): ReleaseAbort {
   if (c.kind === 'not-found') {
     return new ReleaseAbort(
       { kind: 'invalid-input' },
-      `AWS rejected the input of ${action}: ${c.code}: ${c.message}. Check --application/--deployment-group/--deployment-config (or RELEASE_* variables and the outputs file) and --region ${region}.`,
+      `AWS rejected the input of ${action}: ${c.code}: ${c.message}. Check ${service.inputFlags} (or RELEASE_* variables and the outputs file) and --region ${region}.`,
       c.code,
     );
   }
   if (c.kind === 'deployment-limit') return new ReleaseAbort({ kind: 'active-deployment', activeDeploymentId: '' }, `${c.code}: ${c.message}`, c.code);
   if (c.kind === 'transient' && c.httpStatusCode === undefined) {
     // No answer at all: say where we tried, and what a write that got no answer may have done.
-    const where = endpoint ?? `the CodeDeploy endpoint of ${region}`;
-    const created = action === 'CreateDeployment' ? ' The deployment may have been created: look for it with aws deploy list-deployments (or in the console) before starting another.' : '';
+    const where = endpoint ?? `the ${service.name} endpoint of ${region}`;
+    const created =
+      action === 'CreateDeployment'
+        ? ' The deployment may have been created: look for it with aws deploy list-deployments (or in the console) before starting another.'
+        : action === 'UpdateService'
+          ? ' The service deployment may have started: look for it with aws ecs list-service-deployments (or in the console) before starting another.'
+          : '';
     return new ReleaseAbort(
       { kind: 'aws-error' },
-      `codedeploy:${action} got no answer from ${where} (${c.code}: ${c.message}). Check --endpoint-url (or AWS_ENDPOINT_URL_CODEDEPLOY), --region and the network.${created}`,
+      `${service.iamPrefix}:${action} got no answer from ${where} (${c.code}: ${c.message}). Check --endpoint-url (or ${service.endpointVariable}), --region and the network.${created}`,
       c.code,
     );
   }
-  return new ReleaseAbort({ kind: 'aws-error' }, describeAwsError(action, c), c.code);
+  return new ReleaseAbort({ kind: 'aws-error' }, describeAwsError(action, c, service.iamPrefix), c.code);
 }
 
-/** The result of a call that the caller handles itself ({@link CodeDeployCalls.callOnce}). */
+/** The result of a call that the caller handles itself ({@link AwsCalls.callOnce}). */
 export type CallResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ClassifiedAwsError };
 
 /** Options of one request, as the SDK's `send(command, options)` takes them. */
@@ -166,7 +193,7 @@ export interface RequestOptions {
 }
 
 /** True for calls that only read, which the deadline and the first signal may cut short. */
-export const isReadAction = (action: string): boolean => /^(Get|List|BatchGet)/.test(action);
+export const isReadAction = (action: string): boolean => /^(Get|List|BatchGet|Describe)/.test(action);
 
 /** What may end one attempt early. */
 interface AttemptSignals {
@@ -175,7 +202,7 @@ interface AttemptSignals {
   readonly interrupt?: AbortSignal;
 }
 
-/** What {@link CodeDeployCalls} does I/O with. */
+/** What {@link AwsCalls} does I/O with. */
 export interface AwsCallsDeps {
   readonly sender: CodeDeploySender;
   /** For messages (`--region …`). */
@@ -199,16 +226,18 @@ export interface AwsCallsDeps {
   readonly interruption?: () => { readonly count: number; readonly signal: AbortSignal };
   /** The endpoint URL given (`--endpoint-url`), named when no answer came. @default - the region's */
   readonly endpoint?: string;
+  /** The service called, as messages name it. @default CodeDeploy */
+  readonly service?: AwsServiceProfile;
 }
 
-/** The release's CodeDeploy calls. */
-export class CodeDeployCalls {
-  /** CodeDeploy has answered at least once (network errors are retried only from then on). */
+/** The release's calls to one AWS service (the sender's). */
+export class AwsCalls {
+  /** The service has answered at least once (network errors are retried only from then on). */
   private contacted = false;
   /** When the release's current wait ends (ms since the epoch); reads in flight end then. */
   private deadlineInMs: number | undefined;
 
-  constructor(private readonly deps: AwsCallsDeps) {}
+  constructor(protected readonly deps: AwsCallsDeps) {}
 
   /**
    * Sets (or clears) the deadline of the wait the release is in: following a deployment, waiting for an
@@ -299,6 +328,14 @@ export class CodeDeployCalls {
     }
   }
 
+  /** {@link abortFor} with this release's region, endpoint and service. */
+  abortFor(action: string, c: ClassifiedAwsError): ReleaseAbort {
+    return abortFor(action, c, this.deps.region, this.deps.endpoint, this.deps.service);
+  }
+}
+
+/** The release's CodeDeploy calls. */
+export class CodeDeployCalls extends AwsCalls {
   /**
    * StopDeployment with `autoRollbackEnabled`. A deployment that ended on its own between the last
    * poll and the stop has nothing to stop: that is not an error.
@@ -311,11 +348,6 @@ export class CodeDeployCalls {
       if (err instanceof ReleaseAbort && err.code === 'DeploymentAlreadyCompletedException') return;
       throw err;
     }
-  }
-
-  /** {@link abortFor} with this release's region and endpoint. */
-  abortFor(action: string, c: ClassifiedAwsError): ReleaseAbort {
-    return abortFor(action, c, this.deps.region, this.deps.endpoint);
   }
 }
 

@@ -11,16 +11,19 @@ import type { ClassifiedAwsError } from '../hook-lambda/aws-errors';
 // whose bundle may import nothing outside hook-lambda/.
 export { classifyAwsError, type AwsErrorKind, type ClassifiedAwsError, type CodeDeploySender } from '../hook-lambda/aws-errors';
 
-/** The message for an error that is not the deployment's fault, naming the action and permission. */
-export function describeAwsError(action: string, error: ClassifiedAwsError): string {
+/**
+ * The message for an error that is not the deployment's fault, naming the action and permission.
+ * @param iamPrefix the service's IAM prefix @default 'codedeploy'
+ */
+export function describeAwsError(action: string, error: ClassifiedAwsError, iamPrefix = 'codedeploy'): string {
   if (error.kind === 'access-denied') {
     // CreateDeployment also checks permissions of its own (GetDeploymentConfig, RegisterApplicationRevision):
     // AWS's message names the action it denied, which is the one to grant.
-    const denied = /not authorized to perform:?\s*([a-z0-9-]+:[A-Za-z0-9*]+)/.exec(error.message)?.[1] ?? `codedeploy:${action}`;
+    const denied = /not authorized to perform:?\s*([a-z0-9-]+:[A-Za-z0-9*]+)/.exec(error.message)?.[1] ?? `${iamPrefix}:${action}`;
     return `AWS denied ${denied} (${error.code}: ${error.message}). Grant the caller the IAM permission "${denied}" (see npm run release -- --help for the full list).`;
   }
   if (error.kind === 'credentials') {
-    return `codedeploy:${action} failed: no valid AWS credentials (${error.code}: ${error.message}). Configure credentials (AWS_PROFILE, environment, or OIDC in CI).`;
+    return `${iamPrefix}:${action} failed: no valid AWS credentials (${error.code}: ${error.message}). Configure credentials (AWS_PROFILE, environment, or OIDC in CI).`;
   }
-  return `codedeploy:${action} failed (${error.code}: ${error.message}).`;
+  return `${iamPrefix}:${action} failed (${error.code}: ${error.message}).`;
 }

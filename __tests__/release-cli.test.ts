@@ -146,6 +146,16 @@ describe('release CLI as a child process', () => {
     expect(doc).toMatchObject({ deploymentId: null, exitCode: 2, error: { code: 'InvalidInput' } });
   });
 
+  test('a missing outputs file is one cause on one line (exit 2), not one line per value it would have given', async () => {
+    const r = await cli(['--outputs-file', join(dir, 'no-such-outputs.json')]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^release: cannot read the outputs file .*no-such-outputs\.json \(from --outputs-file\): ENOENT/);
+    expect(lines[1]).toBe("run 'npm run release -- --help' for usage");
+    expect(lines[2]).toMatch(/Z result NotStarted - exit 2$/);
+  });
+
   test('missing input still exits 2 with one JSON document when GITHUB_STEP_SUMMARY cannot be written', async () => {
     const r = await cli(['--json', '--region', 'us-east-1'], { GITHUB_STEP_SUMMARY: join(dir, 'no-such-dir', 'summary.md'), GITHUB_OUTPUT: join(dir, 'no-such-dir', 'out.txt') });
     expect(r.code).toBe(2);

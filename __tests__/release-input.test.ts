@@ -81,13 +81,12 @@ describe('parseReleaseInput', () => {
     );
   });
 
-  test('does not claim that no outputs file was given when the given one could not be used', () => {
+  test('an outputs file that cannot be used is one problem on one line, not one per value it would have given', () => {
     const files = { 'o.json': { 'bluegreen-dev': devOutputs } };
-    const problems = errors(parseReleaseInput(['--outputs-file', 'o.json', '--stack', 'staging'], {}, io(files)));
-    expect(problems).toContain(
-      'missing CodeDeploy application name: looked for --application, RELEASE_APPLICATION and output "codedeploy_application_name" of the stack (the outputs file o.json could not be used, see above)',
-    );
-    expect(problems.join('\n')).not.toContain('no --outputs-file / RELEASE_OUTPUTS_FILE given');
+    expect(errors(parseReleaseInput(['--outputs-file', 'o.json', '--stack', 'staging'], {}, io(files)))).toEqual([
+      'stack "staging" (from --stack/RELEASE_STACK) is not in o.json; it has: bluegreen-dev',
+    ]);
+    expect(errors(parseReleaseInput(['--outputs-file', 'nope.json'], {}, io()))).toEqual([expect.stringMatching(/^cannot read the outputs file nope\.json \(from --outputs-file\): ENOENT/)]);
   });
 
   test('a flag beats its environment variable, which beats the stack output', () => {

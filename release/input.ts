@@ -160,13 +160,17 @@ function allowTty(values: ReleaseValues, env: Env): boolean {
 /** One service to resolve: its outputs (none without an outputs file) and its name when known. */
 type Target = OutputsSource & { readonly service?: string };
 
-/** The outputs file's stack, then the services of it to release (none after a problem choosing them: that one line says it all). */
+/** The outputs file's stack, then the services of it to release (none after a problem reading or choosing them: that one line says it all). */
 function loadTargets(parsed: ParsedCommandLine, io: ParseIo, problems: string[]): Target[] {
   const file = parsed.values['outputs-file'] as string | undefined;
   const from = (key: 'outputsFile' | 'service'): string => (parsed.sources[RELEASE_FLAGS[key].name] === 'env' ? `${RELEASE_FLAGS[key].env} (for --${RELEASE_FLAGS[key].name})` : `--${RELEASE_FLAGS[key].name}`);
   const requested = parsed.values.service as readonly string[] | undefined;
   const loaded = loadStackOutputs(file, from('outputsFile'), parsed.values.stack as string | undefined, io.readFile);
-  if (loaded.problem) problems.push(loaded.problem);
+  // An outputs file that cannot be used is the one cause of every value it would have given: one line.
+  if (loaded.problem) {
+    problems.push(loaded.problem);
+    return [];
+  }
   if (loaded.where === undefined) {
     // No outputs to pick services from: a name only labels the release; several cannot be told apart.
     if (file === undefined && requested !== undefined && requested.length > 1) problems.push(`${from('service')} names ${requested.length} services; releasing several needs the outputs file (--outputs-file) that holds each one's values`);

@@ -61,22 +61,22 @@ export function loadStackOutputs(
   from: string,
   stack: string | undefined,
   readFile: (path: string) => string,
-): { readonly outputs: StackOutputs; readonly where?: string; readonly unusableFile?: string; readonly problem?: string } {
+): { readonly outputs: StackOutputs; readonly where?: string; readonly problem?: string } {
   if (file === undefined) return { outputs: {} };
   let text: string;
   try {
     text = readFile(file);
   } catch (err) {
-    return { outputs: {}, unusableFile: file, problem: `cannot read the outputs file ${file} (from ${from}): ${(err as Error).message}` };
+    return { outputs: {}, problem: `cannot read the outputs file ${file} (from ${from}): ${(err as Error).message}` };
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    return { outputs: {}, unusableFile: file, problem: `the outputs file ${file} is not valid JSON: ${(err as Error).message}` };
+    return { outputs: {}, problem: `the outputs file ${file} is not valid JSON: ${(err as Error).message}` };
   }
   const selected = selectStackOutputs(doc, file, stack);
-  if ('error' in selected) return { outputs: {}, unusableFile: file, problem: selected.error };
+  if ('error' in selected) return { outputs: {}, problem: selected.error };
   return { outputs: selected.outputs, where: selected.where };
 }
 

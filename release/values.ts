@@ -12,8 +12,6 @@ export interface OutputsSource {
   readonly outputs: StackOutputs;
   /** e.g. `stack "bluegreen-dev" of outputs.json`; undefined when no outputs were read. */
   readonly where?: string;
-  /** Set when an outputs file was given but could not be used (its name): messages then say so. */
-  readonly unusableFile?: string;
 }
 
 /** A value as the flag's type gives it. */
@@ -71,11 +69,7 @@ export class ReleaseValues {
     if (f.output) {
       const output = `output ${JSON.stringify(f.output)}`;
       places.push(
-        this.source.where
-          ? `${output} in ${this.source.where}`
-          : this.source.unusableFile !== undefined
-            ? `${output} of the stack (the outputs file ${this.source.unusableFile} could not be used, see above)`
-            : `${output} of the stack (no --outputs-file / RELEASE_OUTPUTS_FILE given)`,
+        this.source.where ? `${output} in ${this.source.where}` : `${output} of the stack (no --outputs-file / RELEASE_OUTPUTS_FILE given)`,
       );
     }
     return places.length > 1 ? `${places.slice(0, -1).join(', ')} and ${places[places.length - 1]}` : places[0]!;

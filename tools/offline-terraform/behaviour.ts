@@ -182,6 +182,123 @@ function lastSegment(v: Value | undefined): string | undefined {
   return s ? s.split(/[/:]/).pop() : undefined;
 }
 
+/** What a faker knows of the object it makes values for. */
+interface FakeContext {
+  readonly type: string;
+  readonly obj: Obj;
+  /** The short, stable name of the object (see {@link identity}). */
+  readonly name: string;
+  /** Seed of the object's hashes. */
+  readonly seed: string;
+  readonly region: string;
+  readonly acct: string;
+  /** The name mark followed by a dash, or empty. */
+  readonly mark: string;
+  /** An ARN of this account (in the region unless `regional` is false). */
+  readonly arn: (service: string, resource: string, regional?: boolean) => string;
+}
+
+type Faker = (c: FakeContext) => Obj;
+
+const elbArn = (c: FakeContext, resource: string): string => c.arn('elasticloadbalancing', resource);
+
+const listenerFakes: Faker = ({ type, obj, arn }) => {
+  const lb = /loadbalancer\/(\w+\/[^/]+\/[0-9a-f]+)/.exec(str(obj.load_balancer_arn) ?? str(obj.listener_arn) ?? '')?.[1] ?? `app/unknown/${hex('lb', 16)}`;
+  const listenerSeed = `${lb}:${JSON.stringify(obj.port ?? null)}:${JSON.stringify(obj.priority ?? null)}`;
+  const elb = (resource: string): string => arn('elasticloadbalancing', resource);
+  const a =
+    type === 'aws_lb_listener'
+      ? elb(`listener/${lb}/${hex(listenerSeed, 16)}`)
+      : `${str(obj.listener_arn)?.replace(':listener/', ':listener-rule/') ?? elb(`listener-rule/${lb}/${hex('l', 16)}`)}/${hex(listenerSeed, 16)}`;
+  return { arn: a, id: a };
+};
+
+const securityGroupRuleFakes: Faker = ({ obj, arn }) => {
+  const id = `sgr-${hex(JSON.stringify(obj), 17)}`;
+  return { arn: arn('ec2', `security-group-rule/${id}`), id, security_group_rule_id: id };
+};
+
+/** Fakers of the load balancer, ECS and CodeDeploy types. */
+const SERVICE_FAKERS: Readonly<Record<string, Faker>> = {
+  aws_ecs_cluster: ({ name, arn }) => ({ arn: arn('ecs', `cluster/${name}`), id: arn('ecs', `cluster/${name}`) }),
+  aws_ecs_service: ({ obj, name, arn }) => {
+    const a = arn('ecs', `service/${lastSegment(obj.cluster) ?? 'default'}/${name}`);
+    return { arn: a, id: a, cluster: str(obj.cluster) ?? arn('ecs', 'cluster/default') };
+  },
+  aws_ecs_task_definition: ({ name, arn }) => ({ arn: arn('ecs', `task-definition/${name}:1`), arn_without_revision: arn('ecs', `task-definition/${name}`), id: name, revision: 1 }),
+  aws_lb: (c) => {
+    const { obj, name, seed, region, mark } = c;
+    const kind = obj.load_balancer_type === 'network' ? 'net' : obj.load_balancer_type === 'gateway' ? 'gwy' : 'app';
+    const suffix = `${kind}/${name}/${hex(seed, 16)}`;
+    return {
+      arn: elbArn(c, `loadbalancer/${suffix}`),
+      arn_suffix: suffix,
+      id: elbArn(c, `loadbalancer/${suffix}`),
+      dns_name: `${obj.internal === true ? 'internal-' : ''}${name}-${mark}${parseInt(hex(seed, 8), 16) % 1000000000}.${region}.elb.amazonaws.com`,
+      zone_id: 'Z35SXDOTRQ7X7K',
+      vpc_id: `vpc-${hex(`vpc/${seed}`, 17)}`,
+    };
+  },
+  aws_lb_target_group: (c) => {
+    const suffix = `targetgroup/${c.name}/${hex(c.seed, 16)}`;
+    return { arn: elbArn(c, suffix), arn_suffix: suffix, id: elbArn(c, suffix), load_balancer_arns: [] };
+  },
+  aws_lb_listener: listenerFakes,
+  aws_lb_listener_rule: listenerFakes,
+  aws_codedeploy_app: ({ name, seed, arn }) => {
+    const appId = uuid(seed);
+    return { arn: arn('codedeploy', `application:${name}`), application_id: appId, id: `${appId}:${name}`, github_account_name: '', linked_to_github: false };
+  },
+  aws_codedeploy_deployment_group: ({ obj, name, arn }) => {
+    const id = uuid(`${obj.app_name}/${name}`);
+    return { arn: arn('codedeploy', `deploymentgroup:${str(obj.app_name) ?? 'app'}/${name}`), id, deployment_group_id: id, compute_platform: 'ECS' };
+  },
+  aws_codedeploy_deployment_config: ({ name, seed, arn }) => ({ arn: arn('codedeploy', `deploymentconfig:${name}`), id: name, deployment_config_id: uuid(seed) }),
+};
+
+/** Fakers of the IAM, Lambda, logging, network, storage and other types. */
+const OTHER_FAKERS: Readonly<Record<string, Faker>> = {
+  aws_iam_role: ({ obj, name, seed, acct }) => ({ arn: `arn:aws:iam::${acct}:role${str(obj.path) ?? '/'}${name}`, id: name, name, unique_id: `AROA${hex(seed, 17).toUpperCase()}`, create_date: '2026-01-01T00:00:00Z' }),
+  aws_iam_policy: ({ obj, name, seed, acct }) => {
+    const a = `arn:aws:iam::${acct}:policy${str(obj.path) ?? '/'}${name}`;
+    return { arn: a, id: a, policy_id: `ANPA${hex(seed, 17).toUpperCase()}`, attachment_count: 0 };
+  },
+  aws_iam_role_policy: ({ obj, name }) => ({ id: `${str(obj.role) ?? 'role'}:${name}` }),
+  aws_iam_role_policy_attachment: ({ obj }) => ({ id: `${str(obj.role) ?? 'role'}-${hex(JSON.stringify(obj.policy_arn ?? null), 26)}` }),
+  aws_lambda_function: ({ name, region, arn }) => {
+    const a = arn('lambda', `function:${name}`);
+    const invoke = (fn: string): string => `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${fn}/invocations`;
+    return { arn: a, id: name, invoke_arn: invoke(a), qualified_arn: `${a}:$LATEST`, qualified_invoke_arn: invoke(`${a}:$LATEST`), version: '$LATEST', last_modified: '2026-01-01T00:00:00.000+0000', source_code_size: 1024 };
+  },
+  aws_lambda_permission: ({ name }) => ({ id: name }),
+  aws_cloudwatch_log_group: ({ name, arn }) => ({ arn: arn('logs', `log-group:${name}`), id: name, name }),
+  aws_cloudwatch_metric_alarm: ({ name, arn }) => ({ arn: arn('cloudwatch', `alarm:${name}`), id: name }),
+  aws_security_group: ({ obj, seed, acct, arn }) => {
+    const id = `sg-${hex(seed, 17)}`;
+    return { arn: arn('ec2', `security-group/${id}`), id, owner_id: acct, name: str(obj.name) ?? `terraform-${hex(seed, 26)}` };
+  },
+  aws_vpc_security_group_ingress_rule: securityGroupRuleFakes,
+  aws_vpc_security_group_egress_rule: securityGroupRuleFakes,
+  aws_s3_bucket: ({ name, region }) => ({
+    arn: `arn:aws:s3:::${name}`,
+    id: name,
+    bucket: name,
+    bucket_domain_name: `${name}.s3.amazonaws.com`,
+    bucket_regional_domain_name: `${name}.s3.${region}.amazonaws.com`,
+    hosted_zone_id: 'Z3AQBSTGFYJSTF',
+  }),
+  aws_s3_object: ({ obj }) => ({ id: `${str(obj.bucket) ?? 'bucket'}/${str(obj.key) ?? 'key'}`, etag: hex(JSON.stringify(obj.content ?? obj.source ?? null), 32), version_id: '' }),
+  aws_ecr_repository: ({ name, region, acct, arn }) => ({ arn: arn('ecr', `repository/${name}`), id: name, registry_id: acct, repository_url: `${acct}.dkr.ecr.${region}.amazonaws.com/${name}` }),
+  aws_sns_topic: ({ name, acct, arn }) => ({ arn: arn('sns', name), id: arn('sns', name), owner: acct }),
+  null_resource: ({ obj, name }) => ({ id: String(BigInt(`0x${hex(JSON.stringify(obj.triggers ?? null) + name, 15)}`)) }),
+};
+
+/** Any other type: an id from its type and an ARN of its service. */
+const genericFakes: Faker = ({ type, name, seed, arn }) => ({
+  arn: arn(type.split('_')[1] ?? 'aws', `${type.replace(/^aws_/, '')}/${name}`),
+  id: `${type.replace(/^aws_/, '').replace(/_/g, '-')}-${hex(seed, 17)}`,
+});
+
 /**
  * Well-formed values for the computed attributes of the types our stacks use. Deterministic: the
  * same configuration always gets the same ids and ARNs.
@@ -194,121 +311,8 @@ function knownFakes(type: string, obj: Obj, settings: ProviderSettings): Obj {
   const name = prefixed ?? identity(type, obj);
   const seed = `${type}/${name}/${JSON.stringify(obj.vpc_id ?? null)}`;
   const arn = (service: string, resource: string, regional = true): string => `arn:aws:${service}:${regional ? region : ''}:${acct}:${resource}`;
-  const elb = (resource: string): string => arn('elasticloadbalancing', resource);
-  switch (type) {
-    case 'aws_ecs_cluster': {
-      const a = arn('ecs', `cluster/${name}`);
-      return { arn: a, id: a };
-    }
-    case 'aws_ecs_service': {
-      const cluster = lastSegment(obj.cluster) ?? 'default';
-      const a = arn('ecs', `service/${cluster}/${name}`);
-      return { arn: a, id: a, cluster: str(obj.cluster) ?? arn('ecs', 'cluster/default') };
-    }
-    case 'aws_ecs_task_definition': {
-      const revision = 1;
-      return { arn: arn('ecs', `task-definition/${name}:${revision}`), arn_without_revision: arn('ecs', `task-definition/${name}`), id: name, revision };
-    }
-    case 'aws_lb': {
-      const kind = obj.load_balancer_type === 'network' ? 'net' : obj.load_balancer_type === 'gateway' ? 'gwy' : 'app';
-      const suffix = `${kind}/${name}/${hex(seed, 16)}`;
-      return {
-        arn: elb(`loadbalancer/${suffix}`),
-        arn_suffix: suffix,
-        id: elb(`loadbalancer/${suffix}`),
-        dns_name: `${obj.internal === true ? 'internal-' : ''}${name}-${mark}${parseInt(hex(seed, 8), 16) % 1000000000}.${region}.elb.amazonaws.com`,
-        zone_id: 'Z35SXDOTRQ7X7K',
-        vpc_id: `vpc-${hex(`vpc/${seed}`, 17)}`,
-      };
-    }
-    case 'aws_lb_target_group': {
-      const suffix = `targetgroup/${name}/${hex(seed, 16)}`;
-      return { arn: elb(suffix), arn_suffix: suffix, id: elb(suffix), load_balancer_arns: [] };
-    }
-    case 'aws_lb_listener':
-    case 'aws_lb_listener_rule': {
-      const lb = /loadbalancer\/(\w+\/[^/]+\/[0-9a-f]+)/.exec(str(obj.load_balancer_arn) ?? str(obj.listener_arn) ?? '')?.[1] ?? `app/unknown/${hex('lb', 16)}`;
-      const listenerSeed = `${lb}:${JSON.stringify(obj.port ?? null)}:${JSON.stringify(obj.priority ?? null)}`;
-      const a =
-        type === 'aws_lb_listener'
-          ? elb(`listener/${lb}/${hex(listenerSeed, 16)}`)
-          : `${str(obj.listener_arn)?.replace(':listener/', ':listener-rule/') ?? elb(`listener-rule/${lb}/${hex('l', 16)}`)}/${hex(listenerSeed, 16)}`;
-      return { arn: a, id: a };
-    }
-    case 'aws_codedeploy_app': {
-      const appId = uuid(seed);
-      return { arn: arn('codedeploy', `application:${name}`), application_id: appId, id: `${appId}:${name}`, github_account_name: '', linked_to_github: false };
-    }
-    case 'aws_codedeploy_deployment_group': {
-      const id = uuid(`${obj.app_name}/${name}`);
-      return { arn: arn('codedeploy', `deploymentgroup:${str(obj.app_name) ?? 'app'}/${name}`), id, deployment_group_id: id, compute_platform: 'ECS' };
-    }
-    case 'aws_codedeploy_deployment_config':
-      return { arn: arn('codedeploy', `deploymentconfig:${name}`), id: name, deployment_config_id: uuid(seed) };
-    case 'aws_iam_role': {
-      const path = str(obj.path) ?? '/';
-      return { arn: `arn:aws:iam::${acct}:role${path}${name}`, id: name, name, unique_id: `AROA${hex(seed, 17).toUpperCase()}`, create_date: '2026-01-01T00:00:00Z' };
-    }
-    case 'aws_iam_policy': {
-      const a = `arn:aws:iam::${acct}:policy${str(obj.path) ?? '/'}${name}`;
-      return { arn: a, id: a, policy_id: `ANPA${hex(seed, 17).toUpperCase()}`, attachment_count: 0 };
-    }
-    case 'aws_iam_role_policy':
-      return { id: `${str(obj.role) ?? 'role'}:${name}` };
-    case 'aws_iam_role_policy_attachment':
-      return { id: `${str(obj.role) ?? 'role'}-${hex(JSON.stringify(obj.policy_arn ?? null), 26)}` };
-    case 'aws_lambda_function': {
-      const a = arn('lambda', `function:${name}`);
-      return {
-        arn: a,
-        id: name,
-        invoke_arn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${a}/invocations`,
-        qualified_arn: `${a}:$LATEST`,
-        qualified_invoke_arn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${a}:$LATEST/invocations`,
-        version: '$LATEST',
-        last_modified: '2026-01-01T00:00:00.000+0000',
-        source_code_size: 1024,
-      };
-    }
-    case 'aws_lambda_permission':
-      return { id: name };
-    case 'aws_cloudwatch_log_group':
-      return { arn: arn('logs', `log-group:${name}`), id: name, name };
-    case 'aws_cloudwatch_metric_alarm':
-      return { arn: arn('cloudwatch', `alarm:${name}`), id: name };
-    case 'aws_security_group': {
-      const id = `sg-${hex(seed, 17)}`;
-      return { arn: arn('ec2', `security-group/${id}`), id, owner_id: acct, name: str(obj.name) ?? `terraform-${hex(seed, 26)}` };
-    }
-    case 'aws_vpc_security_group_ingress_rule':
-    case 'aws_vpc_security_group_egress_rule': {
-      const id = `sgr-${hex(JSON.stringify(obj), 17)}`;
-      return { arn: arn('ec2', `security-group-rule/${id}`), id, security_group_rule_id: id };
-    }
-    case 'aws_s3_bucket':
-      return {
-        arn: `arn:aws:s3:::${name}`,
-        id: name,
-        bucket: name,
-        bucket_domain_name: `${name}.s3.amazonaws.com`,
-        bucket_regional_domain_name: `${name}.s3.${region}.amazonaws.com`,
-        hosted_zone_id: 'Z3AQBSTGFYJSTF',
-      };
-    case 'aws_s3_object':
-      return { id: `${str(obj.bucket) ?? 'bucket'}/${str(obj.key) ?? 'key'}`, etag: hex(JSON.stringify(obj.content ?? obj.source ?? null), 32), version_id: '' };
-    case 'aws_ecr_repository':
-      return { arn: arn('ecr', `repository/${name}`), id: name, registry_id: acct, repository_url: `${acct}.dkr.ecr.${region}.amazonaws.com/${name}` };
-    case 'aws_sns_topic': {
-      const a = arn('sns', name);
-      return { arn: a, id: a, owner: acct };
-    }
-    case 'null_resource':
-      return { id: String(BigInt(`0x${hex(JSON.stringify(obj.triggers ?? null) + name, 15)}`)) };
-    default: {
-      const id = `${type.replace(/^aws_/, '').replace(/_/g, '-')}-${hex(seed, 17)}`;
-      return { arn: arn(type.split('_')[1] ?? 'aws', `${type.replace(/^aws_/, '')}/${name}`), id };
-    }
-  }
+  const faker = SERVICE_FAKERS[type] ?? OTHER_FAKERS[type] ?? genericFakes;
+  return faker({ type, obj, name, seed, region, acct, mark, arn });
 }
 
 function uuid(seed: string): string {

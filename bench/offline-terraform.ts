@@ -50,10 +50,8 @@ function stats(values: readonly number[]): { min: number; median: number; max: n
 
 const fmt = (ms: number): string => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 
-export async function run(): Promise<void> {
-  const runs = Math.max(5, Number(process.env.BENCH_OFFLINE_RUNS) || 5);
-  const first = declaredStacks()[0]!.stack;
-  const rows: Row[] = [
+function rows(first: string): Row[] {
+  return [
     { label: 'npm run validate', run: (o) => timed('npm', ['run', '--silent', 'validate'], o) },
     { label: 'npm run synth (its synth alone)', run: (o) => timed('npm', ['run', '--silent', 'synth'], o) },
     { label: 'npm run validate -- --skip-synth', run: (o) => timed('npm', ['run', '--silent', 'validate', '--', '--skip-synth'], o) },
@@ -76,12 +74,17 @@ export async function run(): Promise<void> {
       },
     },
   ];
-  const samples = rows.map(() => [] as number[]);
+}
+
+export async function run(): Promise<void> {
+  const runs = Math.max(5, Number(process.env.BENCH_OFFLINE_RUNS) || 5);
+  const table = rows(declaredStacks()[0]!.stack);
+  const samples = table.map(() => [] as number[]);
   const load = [loadavg()[0]!];
   for (let round = 0; round <= runs; round++) {
     const outdir = mkdtempSync(join(tmpdir(), 'bench-offline-'));
     try {
-      rows.forEach((row, i) => {
+      table.forEach((row, i) => {
         const ms = row.run(outdir);
         if (round > 0) samples[i]!.push(ms);
       });
@@ -93,7 +96,7 @@ export async function run(): Promise<void> {
   const widths = [44, 10, 10, 10, 16];
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   console.log(line(['command', 'min', 'median', 'max', 'paired ratio']));
-  rows.forEach((row, i) => {
+  table.forEach((row, i) => {
     const s = stats(samples[i]!);
     // validate --skip-synth against its reference, run for run.
     const ratio = i === 2 ? `${stats(samples[2]!.map((v, k) => v / samples[3]![k]!)).median.toFixed(2)}× ref` : '';

@@ -7,11 +7,10 @@
  * the stand-ins, and a closed local port for every other service (ECS: there is no stand-in of a
  * CodeDeploy-controlled service, so the release's ECS diagnostics say they could not connect).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { unzipSync } from 'fflate';
-import { readFileSync } from 'node:fs';
 import {
   startCodeDeployStandIn,
   startGreenApp,
@@ -87,6 +86,45 @@ export function unpackHook(zipFile: string, dir: string): string {
   return path.join(dir, 'index.js');
 }
 
+/** The environment of the release process: dummy credentials, a private empty AWS config, local endpoints only. */
+export function localReleaseEnv(region: string, configFile: string, endpoints: { codedeploy: string; logs: string; elbv2: string }): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: 'OFFLINEDEMO',
+    AWS_SECRET_ACCESS_KEY: 'offline-demo-not-a-secret',
+    AWS_REGION: region,
+    AWS_CONFIG_FILE: configFile,
+    AWS_SHARED_CREDENTIALS_FILE: configFile,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    AWS_ENDPOINT_URL: CLOSED_LOCAL_ENDPOINT,
+    AWS_ENDPOINT_URL_CODEDEPLOY: endpoints.codedeploy,
+    AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: endpoints.logs,
+    AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: endpoints.elbv2,
+  };
+}
+
+/** Starts the stack's hook zip in a warm "Lambda" process whose logs go to the Logs stand-in. */
+async function startHook(options: WorldOptions, dir: string, standIn: CodeDeployStandIn, logs: LogsStandIn, green: GreenApp, stops: (() => Promise<void> | void)[]): Promise<HookRuntime> {
+  const { hook } = options;
+  const runtime = await startHookRuntime({
+    modulePath: unpackHook(path.join(options.stackDir, hook.zipFile), dir),
+    env: {
+      ...hook.variables,
+      HOOK_TEST_BASE_URL: green.url,
+      HOOK_CHECK_BUDGET_IN_SECONDS: String(options.hookBudgetInSeconds),
+      AWS_REGION: options.region,
+      AWS_LAMBDA_FUNCTION_NAME: hook.functionName,
+      AWS_ENDPOINT_URL: CLOSED_LOCAL_ENDPOINT,
+      AWS_ENDPOINT_URL_CODEDEPLOY: standIn.endpoint,
+    },
+    timeoutInMs: Math.min(hook.timeoutInSeconds, options.hookBudgetInSeconds + 20) * 1000,
+  });
+  stops.push(() => runtime.close());
+  stops.push(shipLines(runtime.logs, logs, options.hookLogGroupName, `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]0ff11ne0demo`));
+  standIn.model.setHookInvoker((fn, event) => (fn === hook.functionName ? runtime.invoker(fn, event) : Promise.reject(new Error(`Function not found: ${fn}`))));
+  return runtime;
+}
+
 /** Starts everything; on a failure half-way, stops what had started. */
 export async function startWorld(options: WorldOptions): Promise<World> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bluegreen-demo-'));
@@ -95,68 +133,34 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     for (const stop of stops.splice(0).reverse()) await stop();
   };
   try {
-    const { group, hook } = options;
+    const { group } = options;
+    // Steps long enough to read on screen, shorter when minutes are (tests use short ones).
+    const stepInMs = Math.min(400, Math.round(options.minuteInMs * 0.4));
     const standIn = await startCodeDeployStandIn({
       groups: [{ ...group, desiredCount: 2 }],
       customDeploymentConfigs: group.customConfig ? [group.customConfig] : [],
       region: options.region,
       msPerMinute: options.minuteInMs,
-      // Steps long enough to read on screen, shorter when minutes are (tests use short ones).
-      eventDurationInMs: Math.min(400, Math.round(options.minuteInMs * 0.4)),
-      startDelayInMs: Math.min(400, Math.round(options.minuteInMs * 0.4)),
+      eventDurationInMs: stepInMs,
+      startDelayInMs: stepInMs,
     });
     stops.push(() => standIn.close());
     const logs = await startLogsStandIn();
     stops.push(() => logs.close());
-    const green = await startGreenApp({ body: greenBody(hook) });
+    const green = await startGreenApp({ body: greenBody(options.hook) });
     stops.push(() => green.close());
     const [blueTg, greenTg] = group.targetGroupNames;
-    const elbv2 = await startElbv2StandIn({
-      region: options.region,
-      accountId: options.accountId,
-      targetGroups: [
-        { name: blueTg, targets: targets(1, 'healthy') },
-        { name: greenTg, targets: targets(2, 'healthy') },
-      ],
-    });
+    const elbv2 = await startElbv2StandIn({ region: options.region, accountId: options.accountId, targetGroups: [{ name: blueTg, targets: targets(1, 'healthy') }, { name: greenTg, targets: targets(2, 'healthy') }] });
     stops.push(() => elbv2.close());
-    const runtime = await startHookRuntime({
-      modulePath: unpackHook(path.join(options.stackDir, hook.zipFile), dir),
-      env: {
-        ...hook.variables,
-        HOOK_TEST_BASE_URL: green.url,
-        HOOK_CHECK_BUDGET_IN_SECONDS: String(options.hookBudgetInSeconds),
-        AWS_REGION: options.region,
-        AWS_LAMBDA_FUNCTION_NAME: hook.functionName,
-        AWS_ENDPOINT_URL: CLOSED_LOCAL_ENDPOINT,
-        AWS_ENDPOINT_URL_CODEDEPLOY: standIn.endpoint,
-      },
-      timeoutInMs: Math.min(hook.timeoutInSeconds, options.hookBudgetInSeconds + 20) * 1000,
-    });
-    stops.push(() => runtime.close());
-    const stopShipping = shipLines(runtime.logs, logs, options.hookLogGroupName, `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]0ff11ne0demo`);
-    stops.push(stopShipping);
-    standIn.model.setHookInvoker((fn, event) => (fn === hook.functionName ? runtime.invoker(fn, event) : Promise.reject(new Error(`Function not found: ${fn}`))));
+    const hook = await startHook(options, dir, standIn, logs, green, stops);
     const config = path.join(dir, 'aws-config');
     writeFileSync(config, '');
-    const releaseEnv = {
-      AWS_ACCESS_KEY_ID: 'OFFLINEDEMO',
-      AWS_SECRET_ACCESS_KEY: 'offline-demo-not-a-secret',
-      AWS_REGION: options.region,
-      AWS_CONFIG_FILE: config,
-      AWS_SHARED_CREDENTIALS_FILE: config,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      AWS_ENDPOINT_URL: CLOSED_LOCAL_ENDPOINT,
-      AWS_ENDPOINT_URL_CODEDEPLOY: standIn.endpoint,
-      AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: logs.endpoint,
-      AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2: elbv2.endpoint,
-    };
+    const releaseEnv = localReleaseEnv(options.region, config, { codedeploy: standIn.endpoint, logs: logs.endpoint, elbv2: elbv2.endpoint });
     const makeGreenUnhealthy = (): void => {
       green.setHealth('unhealthy');
       elbv2.model.setTargets(greenTg, targets(2, 'unhealthy'));
     };
-    return { standIn, logs, green, hook: runtime, elbv2, makeGreenUnhealthy, releaseEnv, close };
+    return { standIn, logs, green, hook, elbv2, makeGreenUnhealthy, releaseEnv, close };
   } catch (err) {
     await close();
     throw err;

@@ -88,14 +88,8 @@ export function createHandlers(source: ProviderSchemas | (() => ProviderSchemas)
     },
     PlanResourceChange: (buf) => {
       const req = msg.decodeRequest('PlanResourceChange', buf);
-      const { planned, requiresReplace } = planResource(
-        req.typeName,
-        resourceSchema(req.typeName),
-        decodeValue(req.priorState),
-        decodeValue(req.proposedNewState),
-        decodeValue(req.config),
-        settings,
-      );
+      const values = [req.priorState, req.proposedNewState, req.config].map(decodeValue) as [Value, Value, Value];
+      const { planned, requiresReplace } = planResource(req.typeName, resourceSchema(req.typeName), ...values, settings);
       return msg.encodePlanResponse(encodeMsgpack(planned), requiresReplace, noDiags);
     },
     ApplyResourceChange: (buf) => {

@@ -2,7 +2,8 @@
  * The CDKTF app: one `BlueGreenStack` per environment of `stacks/environments.ts`, written to
  * `cdktf.out/stacks/<stack>/cdk.tf.json`. Run with `npm run synth` (`tsx main.ts`) or `cdktf synth`.
  *
- * `ENVIRONMENTS=dev,prod` limits the synth to some environments. `BLUEGREEN_STATE_BUCKET` (with
+ * `ENVIRONMENTS=dev,prod` limits the synth to some environments. Stack directories of environments the
+ * app no longer declares are removed from `cdktf.out/stacks/` (stacks/stale-stacks.ts). `BLUEGREEN_STATE_BUCKET` (with
  * `BLUEGREEN_STATE_REGION`, `BLUEGREEN_STATE_KEY_PREFIX`) puts every environment's state in S3 (see
  * config/state-backend.ts). Invalid configuration prints every problem (no stack trace) and exits 1
  * before anything is written.
@@ -17,6 +18,8 @@ import { resolveStateBackend, stateBackendVariableProblems, type StateBackendVar
 import { BlueGreenStack } from './stacks/bluegreen-stack';
 import { ENVIRONMENTS } from './stacks/environments';
 import { applySynthSpeedSettings } from './stacks/synth-process';
+import { removeStaleStacks } from './stacks/stale-stacks';
+import * as path from 'node:path';
 
 /** Exit code for invalid configuration or a hook that cannot be bundled. */
 export const EXIT_INVALID = 1;
@@ -107,6 +110,9 @@ function main(): void {
       variables: process.env,
     });
     const names = app.node.children.filter((c): c is BlueGreenStack => c instanceof BlueGreenStack).map((s) => s.node.id);
+    // Every declared environment's directory stays (ENVIRONMENTS may have selected only some).
+    const declared = ENVIRONMENTS.map((e) => stackName(e.project ?? DEFAULTS.project, e.name));
+    removeStaleStacks(path.join(app.outdir, 'stacks'), declared, (m) => process.stderr.write(`info: ${m}\n`));
     process.stdout.write(`synthesized ${names.join(', ')} → ${app.outdir}/stacks/<stack>/cdk.tf.json\n`);
   } catch (err) {
     if (err instanceof EnvironmentConfigError || err instanceof AggregateConfigError || err instanceof HookBundleError) {

@@ -3,12 +3,19 @@
  * code 1, nothing written) on invalid configuration.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AggregateConfigError, selectEnvironments, synthesize } from '../main';
 import { dev, ENVIRONMENTS, prod } from '../stacks/environments';
 import { EnvironmentConfigError } from '../config/validation';
+import { scanStaleStacks } from '../stacks/stale-stacks';
+
+const stackOf = (e: { name: string; project?: string }) => `${e.project ?? 'bluegreen'}-${e.name}`;
+const NAMES = ENVIRONMENTS.map((e) => e.name);
+const STACKS = ENVIRONMENTS.map(stackOf);
+/** An environment name no example declares, now or after someone adds one (e.g. `staging`). */
+const UNDECLARED = 'not-declared-environment';
 
 const root = join(__dirname, '..');
 let scratch: string;
@@ -22,17 +29,19 @@ afterAll(() => {
 
 describe('selectEnvironments', () => {
   test('selects every environment without a filter', () => {
-    expect(selectEnvironments(ENVIRONMENTS, undefined).map((e) => e.name)).toEqual(['dev', 'prod']);
-    expect(selectEnvironments(ENVIRONMENTS, ' ').map((e) => e.name)).toEqual(['dev', 'prod']);
+    expect(selectEnvironments(ENVIRONMENTS, undefined).map((e) => e.name)).toEqual(NAMES);
+    expect(selectEnvironments(ENVIRONMENTS, ' ').map((e) => e.name)).toEqual(NAMES);
   });
 
-  test('selects the environments named in ENVIRONMENTS', () => {
+  test('selects the environments named in ENVIRONMENTS, in declaration order', () => {
     expect(selectEnvironments(ENVIRONMENTS, 'prod').map((e) => e.name)).toEqual(['prod']);
-    expect(selectEnvironments(ENVIRONMENTS, 'prod, dev').map((e) => e.name)).toEqual(['dev', 'prod']);
+    expect(selectEnvironments(ENVIRONMENTS, 'prod, dev').map((e) => e.name)).toEqual(NAMES.filter((n) => n === 'dev' || n === 'prod'));
   });
 
   test('fails on an unknown environment name, listing the known ones', () => {
-    expect(() => selectEnvironments(ENVIRONMENTS, 'dev,qa')).toThrow('ENVIRONMENTS names "qa", but the environments are "dev", "prod"');
+    expect(() => selectEnvironments(ENVIRONMENTS, `dev,${UNDECLARED}`)).toThrow(
+      `ENVIRONMENTS names "${UNDECLARED}", but the environments are ${NAMES.map((n) => `"${n}"`).join(', ')}`,
+    );
   });
 });
 
@@ -40,7 +49,7 @@ describe('synthesize', () => {
   test('writes one cdk.tf.json per example environment, with the hook archive beside it', () => {
     const outdir = join(scratch, 'ok');
     synthesize(ENVIRONMENTS, { outdir, warn: () => undefined });
-    for (const stack of ['bluegreen-dev', 'bluegreen-prod']) {
+    for (const stack of STACKS) {
       const file = join(outdir, 'stacks', stack, 'cdk.tf.json');
       const json = JSON.parse(readFileSync(file, 'utf8'));
       const fn = Object.values(json.resource.aws_lambda_function as Record<string, { filename: string }>)[0]!;
@@ -83,17 +92,57 @@ describe('tsx main.ts', () => {
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/^warning: bluegreen-dev: testListener\.allowPublicAccess is true/);
     expect(existsSync(join(outdir, 'stacks', 'bluegreen-dev', 'cdk.tf.json'))).toBe(true);
-    expect(existsSync(join(outdir, 'stacks', 'bluegreen-prod'))).toBe(false);
+    for (const other of STACKS.filter((s) => s !== 'bluegreen-dev')) expect(existsSync(join(outdir, 'stacks', other))).toBe(false);
     expect(result.stdout).toBe(`synthesized bluegreen-dev → ${outdir}/stacks/<stack>/cdk.tf.json\n`);
   });
 
   test('prints a configuration error without a stack trace, exits 1 and writes nothing', () => {
     const outdir = join(scratch, 'cli-invalid');
-    const result = run({ ENVIRONMENTS: 'staging', CDKTF_OUTDIR: outdir });
+    const result = run({ ENVIRONMENTS: UNDECLARED, CDKTF_OUTDIR: outdir });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      'error: Invalid configuration of environment "staging" (1 problem):\n  - ENVIRONMENTS names "staging", but the environments are "dev", "prod"\n',
+      `error: Invalid configuration of environment "${UNDECLARED}" (1 problem):\n  - ENVIRONMENTS names "${UNDECLARED}", but the environments are ${NAMES.map((n) => `"${n}"`).join(', ')}\n`,
     );
     expect(existsSync(outdir)).toBe(false);
   });
 });
+
+/** A stack directory as a synth of this app (any release) leaves it. */
+function ourStackDir(stacksDir: string, name: string, extra: Record<string, string> = {}): void {
+  mkdirSync(join(stacksDir, name), { recursive: true });
+  const json = { '//': { metadata: { stackName: name, version: '0.21.0' } }, output: { codedeploy_deployment_group_name: { value: name } } };
+  writeFileSync(join(stacksDir, name, 'cdk.tf.json'), JSON.stringify(json));
+  for (const [file, text] of Object.entries(extra)) writeFileSync(join(stacksDir, name, file), text);
+}
+
+describe('stale stack directories (an environment removed from stacks/environments.ts)', () => {
+  test('scanStaleStacks removes only undeclared stacks of ours without state, and keeps a stack holding state', () => {
+    const stacksDir = join(scratch, 'scan', 'stacks');
+    ourStackDir(stacksDir, 'bluegreen-gone');
+    ourStackDir(stacksDir, 'bluegreen-kept', { 'terraform.tfstate': '{}' });
+    ourStackDir(stacksDir, 'bluegreen-dev');
+    mkdirSync(join(stacksDir, 'someone-else'), { recursive: true });
+    writeFileSync(join(stacksDir, 'someone-else', 'cdk.tf.json'), JSON.stringify({ '//': { metadata: { stackName: 'someone-else' } }, output: {} }));
+    mkdirSync(join(stacksDir, 'renamed-copy'), { recursive: true });
+    writeFileSync(join(stacksDir, 'renamed-copy', 'cdk.tf.json'), JSON.stringify({ '//': { metadata: { stackName: 'bluegreen-dev' } }, output: { services: {} } }));
+    symlinkSync(join(stacksDir, 'bluegreen-gone'), join(stacksDir, 'bluegreen-link'));
+    writeFileSync(join(stacksDir, 'notes.txt'), 'x');
+    expect(scanStaleStacks(stacksDir, ['bluegreen-dev'])).toEqual({
+      remove: ['bluegreen-gone'],
+      kept: [{ name: 'bluegreen-kept', reason: 'it holds Terraform state (terraform.tfstate); move or delete it yourself' }],
+    });
+  });
+
+  test('npm run synth removes the directory of an environment no longer declared, and keeps declared ones it did not select', () => {
+    const outdir = join(scratch, 'stale');
+    const stacksDir = join(outdir, 'stacks');
+    ourStackDir(stacksDir, `bluegreen-${UNDECLARED}`);
+    // Declared but not selected by ENVIRONMENTS: a stack of an earlier synth stays.
+    for (const stack of STACKS.filter((s) => s !== 'bluegreen-dev')) ourStackDir(stacksDir, stack);
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: root, env: { ...process.env, ENVIRONMENTS: 'dev', CDKTF_OUTDIR: outdir }, encoding: 'utf8', timeout: 60000 });
+    expect(result.status).toBe(0);
+    expect(readdirSync(stacksDir).sort()).toEqual([...STACKS].sort());
+    expect(result.stderr).toContain(`info: removed ${join(stacksDir, `bluegreen-${UNDECLARED}`)}: no environment declares stack bluegreen-${UNDECLARED} any more\n`);
+  });
+});
+

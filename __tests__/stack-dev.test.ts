@@ -146,6 +146,10 @@ describe('bluegreen-dev stack', () => {
     ]);
   });
 
+  test('keeps old task definition revisions registered when a new image replaces the resource (skip_destroy)', () => {
+    expect(one('aws_ecs_task_definition').skip_destroy).toBe(true);
+  });
+
   test('defines a Fargate task with the public nginx image and logs to a log group with retention', () => {
     const task = one('aws_ecs_task_definition');
     expect(task).toMatchObject({ cpu: '256', memory: '512', network_mode: 'awsvpc', requires_compatibilities: ['FARGATE'] });

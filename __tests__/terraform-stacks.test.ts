@@ -137,4 +137,44 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
       }
     }, 120000);
   });
+
+  describe('a new image (issue 11 §5): the revision blue runs stays registered', () => {
+    test('the second apply replaces the task definition with skip_destroy on the old revision, so the provider only forgets it', async () => {
+      const images = ['public.ecr.aws/nginx/nginx:1.26', 'public.ecr.aws/nginx/nginx:1.27'];
+      const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
+      const dirs = images.map((image, i) => {
+        const out = mkdtempSync(path.join(os.tmpdir(), `tf-image-${i}-`));
+        synthesize([{ ...dev, service: { ...dev.service!, image: { external: image } } }], { outdir: out, warn: () => undefined, variables: {} });
+        return { out, stack: path.join(out, 'stacks', DEV_STACK) };
+      });
+      try {
+        const first = tf.workspace(dirs[0]!.stack, 'image-1');
+        await tf.init(first);
+        const revision = (state: unknown) => stateResources(state).find((r) => r.address.startsWith('aws_ecs_task_definition.'))!;
+        const before = revision(await tf.apply(first));
+        expect(before.values.skip_destroy).toBe(true);
+
+        const second = tf.workspace(dirs[1]!.stack, 'image-2');
+        copyFileSync(path.join(first, 'terraform.tfstate'), path.join(second, 'terraform.tfstate'));
+        await tf.init(second);
+        const plan = await tf.plan(second);
+        const change = plan.json.resource_changes!.find((r) => r.address === before.address)!;
+        // Terraform plans a replacement (a revision cannot change), but the revision it deletes has
+        // skip_destroy: the AWS provider's delete then only removes it from the state and leaves it
+        // registered (ACTIVE) for blue and for a manual rollback.
+        expect([...change.change.actions].sort()).toEqual(['create', 'delete']);
+        expect(change.change.before).toMatchObject({ arn: before.values.arn, skip_destroy: true });
+        // The running service is left to CodeDeploy; only the revision and the AppSpec change.
+        expect(Object.keys(changed(plan.json)).map((a) => a.split('.')[0]).sort()).toEqual(['aws_ecs_task_definition', 'aws_s3_object']);
+
+        const after = revision(await tf.apply(second));
+        // (The stand-in numbers every revision 1; AWS would register bluegreen-dev:2 beside :1.)
+        expect(JSON.parse(String(after.values.container_definitions))[0].image).toBe(images[1]);
+        expect(after.values.skip_destroy).toBe(true);
+      } finally {
+        for (const d of dirs) rmSync(d.out, { recursive: true, force: true });
+      }
+    }, 180000);
+  });
 });
+

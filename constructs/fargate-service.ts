@@ -136,6 +136,10 @@ export class FargateService extends Construct {
       executionRoleArn: executionRole.arn,
       taskRoleArn: taskRole.arn,
       containerDefinitions: JSON.stringify(containerDefinitions),
+      // Every change registers a new revision and replaces this resource. Deregistering the old one
+      // would leave blue (and a manual rollback to it) on an INACTIVE revision that no new deployment
+      // may use: keep it registered and let Terraform only forget it (docs/stack.md, cleanup).
+      skipDestroy: true,
     });
   }
 

@@ -195,3 +195,29 @@ describe("the hook's check budget has one source", () => {
     expect(OPTIONS['hook.checkBudgetInSeconds'].max).toBe(CHECK_BUDGET_RANGE_IN_SECONDS.max);
   });
 });
+
+describe('the environments docs/configuration.md shows', () => {
+  /** `export const <name>: EnvironmentConfig = {…};` blocks of the page's TypeScript examples, evaluated. */
+  function documentedEnvironments(): Record<string, unknown> {
+    const text = readFileSync(join(root, 'docs', 'configuration.md'), 'utf8');
+    const blocks = [...text.matchAll(/```ts\n([^]*?)```/g)].map((m) => m[1]!);
+    const found: Record<string, unknown> = {};
+    for (const block of blocks) {
+      for (const m of block.matchAll(/export const (\w+): EnvironmentConfig = (\{[^]*?\n\});/g)) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { transformSync } = require('esbuild') as typeof import('esbuild');
+        const js = transformSync(`module.exports = ${m[2]};`, { loader: 'ts', format: 'cjs' }).code;
+        const module = { exports: {} as unknown };
+        new Function('module', 'process', js)(module, { env: {} });
+        found[m[1]!] = module.exports;
+      }
+    }
+    return found;
+  }
+
+  test('are valid as written (so adding one exactly as shown works)', () => {
+    const environments = documentedEnvironments();
+    expect(Object.keys(environments)).toEqual(expect.arrayContaining(['staging', 'shop']));
+    for (const [name, env] of Object.entries(environments)) expect([name, validateEnvironment(env as never)]).toEqual([name, []]);
+  });
+});

@@ -117,3 +117,16 @@ describe('fault endpoints on 127.0.0.1', () => {
     }
   });
 });
+
+test('an operation can be answered by the endpoint itself (an AWS error), the upstream never sees it', async () => {
+  const upstream = await startFaultEndpoint();
+  const body = JSON.stringify({ __type: 'DeploymentAlreadyCompletedException', message: 'already completed' });
+  const endpoint = await startFaultEndpoint({ upstream: upstream.url, faults: { StopDeployment: { kind: 'answer', answer: { status: 400, body } } } });
+  try {
+    expect(await post(endpoint.url, 'StopDeployment', 2000)).toMatchObject({ status: 400, body, ended: true });
+    expect(upstream.requests).toEqual([]);
+  } finally {
+    await endpoint.close();
+    await upstream.close();
+  }
+});

@@ -9,6 +9,11 @@ export const EXIT_CODES = {
   timeout: 3,
   activeDeployment: 4,
   awsError: 5,
+  /**
+   * A stop was requested (Ctrl-C/SIGTERM, --stop-on-timeout) but the deployment ended Succeeded anyway:
+   * the new revision is live and nothing was rolled back. Distinct from 130 (stopped with rollback).
+   */
+  stopTooLate: 6,
   interrupted: 130,
 } as const;
 
@@ -22,7 +27,8 @@ export type ReleaseOutcome =
   | { readonly kind: 'timeout' }
   | { readonly kind: 'active-deployment'; readonly activeDeploymentId: string }
   | { readonly kind: 'aws-error' }
-  | { readonly kind: 'interrupted' };
+  | { readonly kind: 'interrupted' }
+  | { readonly kind: 'stop-too-late' };
 
 /** Maps an outcome to the exit code. */
 export function exitCodeFor(outcome: ReleaseOutcome): number {
@@ -43,5 +49,7 @@ export function exitCodeFor(outcome: ReleaseOutcome): number {
       return EXIT_CODES.awsError;
     case 'interrupted':
       return EXIT_CODES.interrupted;
+    case 'stop-too-late':
+      return EXIT_CODES.stopTooLate;
   }
 }

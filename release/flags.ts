@@ -76,6 +76,7 @@ const EXIT_CODE_MEANINGS: Readonly<Record<keyof typeof EXIT_CODES, string>> = {
   timeout: 'timeout (states where the deployment is; left running unless --stop-on-timeout)',
   activeDeployment: 'another deployment is active (use --wait-for-active or --stop-active)',
   awsError: 'AWS API error that is not the deployment\'s fault (access denied names the permission)',
+  stopTooLate: 'a stop was requested (Ctrl-C/SIGTERM, --stop-on-timeout) too late: the deployment succeeded anyway; the new revision is live and nothing was rolled back',
   interrupted: 'interrupted: Ctrl-C/SIGTERM stops the deployment with rollback and follows it; a second Ctrl-C exits at once, printing the deployment id and state',
 };
 

@@ -245,7 +245,8 @@ class Release {
   private async afterFollow(id: string, end: FollowEnd, timeoutInMinutes: number): Promise<ReleaseOutcome> {
     const until = this.input.until;
     if (this.interrupts.received > 0) {
-      if (end.progress.status !== 'Succeeded') await this.followRollback(id, end.progress, timeoutInMinutes);
+      if (end.progress.status === 'Succeeded') return this.stopTooLate(id, 'interrupted');
+      await this.followRollback(id, end.progress, timeoutInMinutes);
       return { kind: 'interrupted' };
     }
     if (end.kind === 'until' && until !== undefined) {
@@ -331,8 +332,20 @@ class Release {
     }
     await this.requestStop(id, 'timeout');
     const end = await this.follow(id, 'main', this.deps.clock() + STOP_GRACE_IN_MS, p);
-    if (end.progress.status !== 'Succeeded') await this.followRollback(id, end.progress, timeoutInMinutes);
+    if (end.progress.status === 'Succeeded') return this.stopTooLate(id, 'timeout');
+    await this.followRollback(id, end.progress, timeoutInMinutes);
     return { kind: 'timeout' };
+  }
+
+  /**
+   * A stop was asked for (the keyword says why) but the deployment succeeded first: say so, and never
+   * report it as stopped with rollback (exit 130) or as left running (exit 3).
+   */
+  private stopTooLate(id: string, keyword: string): ReleaseOutcome {
+    const message = `the stop came too late: ${id} succeeded; the new revision is live and nothing was rolled back. To go back, release the previous task definition.`;
+    this.display.line(keyword, message);
+    this.state.error = { code: 'StopTooLate', message };
+    return { kind: 'stop-too-late' };
   }
 }
 

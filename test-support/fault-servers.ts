@@ -23,7 +23,9 @@ export type Fault =
   /** Answer normally, but only after `delayInMs`. */
   | { readonly kind: 'delay'; readonly delayInMs: number }
   /** Send the status line and headers (announcing a body) and part of the body, then nothing. */
-  | { readonly kind: 'headers-then-stall' };
+  | { readonly kind: 'headers-then-stall' }
+  /** Answer this instead (e.g. an AWS error: status 400, body `{"__type":"…","message":"…"}`), upstream untouched. */
+  | { readonly kind: 'answer'; readonly answer: FixedAnswer };
 
 /** The answer of an endpoint without an upstream. @default 200, `application/x-amz-json-1.1`, `{}` */
 export interface FixedAnswer {
@@ -152,6 +154,10 @@ export async function startFaultEndpoint(options: FaultEndpointOptions = {}): Pr
           timers.add(timer);
           return;
         }
+        case 'answer':
+          res.writeHead(fault.answer.status ?? 200, { 'content-type': 'application/x-amz-json-1.1', ...fault.answer.headers });
+          res.end(fault.answer.body ?? '{}');
+          return;
         case 'headers-then-stall':
           res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': '4096' });
           res.write('{"deploymentInfo":{');

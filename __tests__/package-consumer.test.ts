@@ -120,7 +120,7 @@ describe('a plain JavaScript cdktf app that installs the tarball', () => {
     before = fileStates(packageDir);
   }, NPM_TIMEOUT_IN_MS + 10000);
 
-  test("README's example (plain JavaScript) synthesizes, and the JSON is a blue/green service", () => {
+  test("README's example (plain JavaScript): one environment with two services synthesizes to one platform and two blue/green services", () => {
     const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Use as a library'));
     const example = /```js\n([\s\S]*?)```/.exec(section)?.[1];
@@ -129,16 +129,26 @@ describe('a plain JavaScript cdktf app that installs the tarball', () => {
     const result = spawnSync(process.execPath, ['main.js'], { cwd: app, encoding: 'utf8', timeout: 60000, env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    const stackDir = join(app, 'cdktf.out', 'stacks', 'bluegreen-dev');
+    const stacks = readdirSync(join(app, 'cdktf.out', 'stacks'));
+    expect(stacks).toEqual(['shop-prod']);
+    const stackDir = join(app, 'cdktf.out', 'stacks', stacks[0]!);
     const json = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
-    const service = Object.values(json.resource.aws_ecs_service as Record<string, { deployment_controller: { type: string } }>);
-    expect(service.map((s) => s.deployment_controller.type)).toEqual(['CODE_DEPLOY']);
-    expect(Object.keys(json.resource.aws_codedeploy_deployment_group)).toHaveLength(1);
-    expect(Object.keys(json.output)).toEqual(expect.arrayContaining(Object.values(OUTPUT_NAMES)));
+    const count = (type: string) => Object.keys(json.resource[type] ?? {}).length;
+    // One shared platform …
+    expect([count('aws_lb'), count('aws_ecs_cluster'), count('aws_codedeploy_app'), count('aws_vpc')]).toEqual([1, 1, 1, 1]);
+    // … and two blue/green services on it, each with its own listeners, deployment group and hook.
+    const services = Object.values(json.resource.aws_ecs_service as Record<string, { deployment_controller: { type: string } }>);
+    expect(services.map((s) => s.deployment_controller.type)).toEqual(['CODE_DEPLOY', 'CODE_DEPLOY']);
+    expect([count('aws_codedeploy_deployment_group'), count('aws_lb_listener'), count('aws_lambda_function')]).toEqual([2, 4, 2]);
+    const perService = json.output.services.value as Record<string, Record<string, unknown>>;
+    expect(Object.keys(perService).sort()).toEqual(['api', 'web']);
+    for (const outputs of Object.values(perService)) expect(Object.keys(outputs)).toEqual(expect.arrayContaining(Object.values(OUTPUT_NAMES)));
+    expect(perService.api![OUTPUT_NAMES.productionUrl]).toMatch(/:8443$/);
     // The hook deployed is the package's prebuilt archive, byte for byte.
-    const fn = Object.values(json.resource.aws_lambda_function as Record<string, { filename: string }>)[0]!;
     const shipped = files.find((f) => /^dist\/archive-[0-9a-f]{16}\/hook\.zip$/.test(f))!;
-    expect(readFileSync(join(stackDir, fn.filename)).equals(readFileSync(join(packageDir, shipped)))).toBe(true);
+    for (const fn of Object.values(json.resource.aws_lambda_function as Record<string, { filename: string }>)) {
+      expect(readFileSync(join(stackDir, fn.filename)).equals(readFileSync(join(packageDir, shipped)))).toBe(true);
+    }
   }, 60000);
 
   test('needs no esbuild or tsx, and writes nothing into node_modules', () => {

@@ -28,7 +28,7 @@ describe('npm run synth', () => {
   test('runs the precompiled entry, and so do cdktf synth, validate and plan:offline (cdktf.json app)', () => {
     const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8'));
     const cdktf = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdktf.json'), 'utf8'));
-    expect(pkg.scripts.synth).toBe('node scripts/synth.js');
+    expect(pkg.scripts.synth).toMatch(/^node (--max-semi-space-size=\d+ )?scripts\/synth\.js$/);
     expect(cdktf.app).toBe(pkg.scripts.synth);
     // npm ci runs the root package's own prepare: the entry is built before the first synth.
     expect(pkg.scripts.prepare).toBe(pkg.scripts.build);

@@ -6,6 +6,10 @@
  * any source changed since the last build (build/synth-entry.js). Same environment variables, output
  * and exit codes as `node --import tsx main.ts`.
  *
+ * The npm script runs it as `node --max-semi-space-size=2 scripts/synth.js`: V8's young generation
+ * capped at 2 MiB per semi-space (16 by default) keeps the synth's peak memory about 10 MiB lower for
+ * the same CPU time (measured: 91 against 103 MiB, 0.43 against 0.44 s of CPU, both examples).
+ *
  * `BLUEGREEN_SOURCE_MAPS=1` runs main.ts under tsx with source maps instead, for stack traces that
  * point into the TypeScript sources. `BLUEGREEN_SYNTH_VERBOSE=1` says on stderr when and why the entry
  * is rebuilt.

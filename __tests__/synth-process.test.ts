@@ -1,50 +1,109 @@
 /**
  * stacks/synth-process.ts: the synth speed settings are an explicit call (no import-time effect),
- * and `synthesize()` makes it, so every caller gets main.ts's speed.
+ * `synthesize()` makes it, so every caller gets main.ts's speed, and they change no real error's
+ * stack trace.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+type Settings = typeof import('../stacks/synth-process');
+const load = (): Settings => require('../stacks/synth-process') as Settings;
+
 describe('applySynthSpeedSettings', () => {
   let spy: jest.SpyInstance;
+  let original: typeof Error.prepareStackTrace;
   beforeEach(() => {
     spy = jest.spyOn(process, 'setSourceMapsEnabled').mockImplementation(() => undefined);
+    original = Error.prepareStackTrace;
   });
-  afterEach(() => spy.mockRestore());
+  afterEach(() => {
+    spy.mockRestore();
+    if (original) Error.prepareStackTrace = original;
+    else delete (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
+  });
 
   test('importing the module changes nothing', () => {
     jest.isolateModules(() => {
-      require('../stacks/synth-process');
+      load();
     });
     expect(spy).not.toHaveBeenCalled();
+    expect(Error.prepareStackTrace).toBe(original);
   });
 
-  test('turns source maps off', () => {
-    const { applySynthSpeedSettings } = require('../stacks/synth-process') as typeof import('../stacks/synth-process');
-    expect(applySynthSpeedSettings({})).toEqual({ sourceMapsOff: true });
+  test('turns source maps off and leaves creation stacks (traces captured on plain objects) empty', () => {
+    expect(load().applySynthSpeedSettings({})).toEqual({ sourceMapsOff: true, creationStacksOff: true });
     expect(spy).toHaveBeenCalledWith(false);
+    const captured = { stack: '' };
+    Error.captureStackTrace(captured);
+    expect(captured.stack).toBe('');
   });
 
-  test('BLUEGREEN_SOURCE_MAPS=1 keeps them', () => {
-    const { applySynthSpeedSettings, KEEP_SOURCE_MAPS_ENV } = require('../stacks/synth-process') as typeof import('../stacks/synth-process');
+  test("a real error's stack trace is formatted exactly as Node formats it (a plain Node process)", () => {
+    // In a child process: jest's sandbox formats traces its own way.
+    const script = [
+      "const { applySynthSpeedSettings } = require('./stacks/synth-process.ts');",
+      'process.setSourceMapsEnabled(false);',
+      "const make = () => { const e = new RangeError('boom'); e.code = 'E_X'; return e.stack; };",
+      'const before = make(), after = (applySynthSpeedSettings({}), make());',
+      'console.log(JSON.stringify({ before, after, hook: typeof Error.prepareStackTrace }));',
+    ].join('\n');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: join(__dirname, '..'), encoding: 'utf8', timeout: 30000 });
+    expect(result.stderr).toBe('');
+    const { before, after, hook } = JSON.parse(result.stdout) as { before: string; after: string; hook: string };
+    expect(hook).toBe('function');
+    expect(after.split('\n')[0]).toBe('RangeError: boom');
+    // Both were created on the same line; only the columns differ.
+    const shape = (stack: string) => stack.replace(/:\d+:\d+/g, ':L:C');
+    expect(shape(after)).toBe(shape(before));
+  });
+
+  test('a formatter already installed (jest, source-map-support) still formats errors', () => {
+    const previous = jest.fn(() => 'formatted by the previous one');
+    Error.prepareStackTrace = previous;
+    load().applySynthSpeedSettings({});
+    expect(new Error('x').stack).toBe('formatted by the previous one');
+    const captured = { stack: '' };
+    Error.captureStackTrace(captured);
+    expect(captured.stack).toBe('');
+    expect(previous).toHaveBeenCalledTimes(1);
+  });
+
+  test('applied twice, it does not wrap itself', () => {
+    const { applySynthSpeedSettings } = load();
+    applySynthSpeedSettings({});
+    const once = Error.prepareStackTrace;
+    applySynthSpeedSettings({});
+    expect(Error.prepareStackTrace).toBe(once);
+  });
+
+  test('BLUEGREEN_SOURCE_MAPS=1 keeps source maps and creation stacks', () => {
+    const { applySynthSpeedSettings, KEEP_SOURCE_MAPS_ENV } = load();
     expect(KEEP_SOURCE_MAPS_ENV).toBe('BLUEGREEN_SOURCE_MAPS');
-    expect(applySynthSpeedSettings({ BLUEGREEN_SOURCE_MAPS: '1' })).toEqual({ sourceMapsOff: false });
+    expect(applySynthSpeedSettings({ BLUEGREEN_SOURCE_MAPS: '1' })).toEqual({ sourceMapsOff: false, creationStacksOff: false });
     expect(spy).not.toHaveBeenCalled();
+    expect(Error.prepareStackTrace).toBe(original);
   });
 
-  test('synthesize() applies them, whoever calls it', () => {
+  test('synthesize() applies them, whoever calls it, and writes what it writes without them', () => {
     const { synthesize } = require('../main') as typeof import('../main');
     const { dev } = require('../stacks/environments') as typeof import('../stacks/environments');
-    const outdir = mkdtempSync(join(tmpdir(), 'synth-process-'));
+    const scratch = mkdtempSync(join(tmpdir(), 'synth-process-'));
     const previous = process.env.BLUEGREEN_SOURCE_MAPS;
-    delete process.env.BLUEGREEN_SOURCE_MAPS;
+    const read = (outdir: string) => readFileSync(join(outdir, 'stacks', 'bluegreen-dev', 'cdk.tf.json'), 'utf8');
     try {
-      synthesize([dev], { outdir, warn: () => undefined });
+      process.env.BLUEGREEN_SOURCE_MAPS = '1';
+      synthesize([dev], { outdir: join(scratch, 'kept'), warn: () => undefined });
+      expect(spy).not.toHaveBeenCalled();
+      delete process.env.BLUEGREEN_SOURCE_MAPS;
+      synthesize([dev], { outdir: join(scratch, 'fast'), warn: () => undefined });
       expect(spy).toHaveBeenCalledWith(false);
+      expect(read(join(scratch, 'fast'))).toBe(read(join(scratch, 'kept')));
     } finally {
-      if (previous !== undefined) process.env.BLUEGREEN_SOURCE_MAPS = previous;
-      rmSync(outdir, { recursive: true, force: true });
+      if (previous === undefined) delete process.env.BLUEGREEN_SOURCE_MAPS;
+      else process.env.BLUEGREEN_SOURCE_MAPS = previous;
+      rmSync(scratch, { recursive: true, force: true });
     }
   });
 });

@@ -58,6 +58,7 @@ const STACK: StackJson = {
     ecs_cluster_name: { value: '${aws_ecs_cluster.Cluster.name}' },
     ecs_container_port: { value: 8080 },
     hook_lifecycle_events: { value: 'BeforeAllowTraffic' },
+    services: { value: { web: { ecs_cluster_name: '${aws_ecs_cluster.Cluster.name}', ecs_task_definition_arn: '${aws_ecs_task_definition.Task.arn}', ecs_container_port: 8080 } } },
   },
 };
 
@@ -124,6 +125,11 @@ describe('placeholder outputs (no terraform)', () => {
 
   test('a computed task definition ARN is well formed (the release checks it), in account 000000000000', () => {
     expect(outputs.ecs_task_definition_arn!.value).toBe('arn:aws:ecs:eu-west-1:000000000000:task-definition/shop-qa-web:1');
+  });
+
+  test('references inside an object output (the per-service outputs) are resolved too, with its object type', () => {
+    expect(outputs.services!.value).toEqual({ web: { ecs_cluster_name: 'shop-qa', ecs_task_definition_arn: 'arn:aws:ecs:eu-west-1:000000000000:task-definition/shop-qa-web:1', ecs_container_port: 8080 } });
+    expect(outputs.services!.type).toEqual(['object', { web: ['object', { ecs_cluster_name: 'string', ecs_task_definition_arn: 'string', ecs_container_port: 'number' }] }]);
   });
 
   test('other computed values are marked offline-placeholder; literal ones are kept', () => {

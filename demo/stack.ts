@@ -68,12 +68,29 @@ export function resolveReferences(config: StackJson, text: string, computed: (ty
   return missing ? undefined : out;
 }
 
+/** `value` with every reference in its strings resolved (computed ones by placeholders), however deep. */
+function resolveValue(config: StackJson, value: unknown): unknown {
+  if (typeof value === 'string') return resolveReferences(config, value, (t, n, a) => placeholderFor(config, t, n, a));
+  if (Array.isArray(value)) return value.map((v) => resolveValue(config, v));
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveValue(config, v)]));
+  return value;
+}
+
+/** The type `terraform output -json` gives a value: `string`, `number`, `bool`, or `["object", {…}]` / `["tuple", […]]`. */
+export function outputType(value: unknown): unknown {
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'boolean') return 'bool';
+  if (Array.isArray(value)) return ['tuple', value.map(outputType)];
+  if (typeof value === 'object' && value !== null) return ['object', Object.fromEntries(Object.entries(value).map(([k, v]) => [k, outputType(v)]))];
+  return 'string';
+}
+
 /** The stack's outputs as `terraform output -json` would give them after an apply, computed values replaced by placeholders. */
-export function placeholderOutputs(config: StackJson): Record<string, { value: unknown; type: string; sensitive: boolean }> {
-  const out: Record<string, { value: unknown; type: string; sensitive: boolean }> = {};
+export function placeholderOutputs(config: StackJson): Record<string, { value: unknown; type: unknown; sensitive: boolean }> {
+  const out: Record<string, { value: unknown; type: unknown; sensitive: boolean }> = {};
   for (const [name, o] of Object.entries(config.output ?? {})) {
-    const value = typeof o.value === 'string' ? resolveReferences(config, o.value, (t, n, a) => placeholderFor(config, t, n, a)) : o.value;
-    out[name] = { value, type: typeof value === 'number' ? 'number' : typeof value === 'boolean' ? 'bool' : 'string', sensitive: o.sensitive === true };
+    const value = resolveValue(config, o.value);
+    out[name] = { value, type: outputType(value), sensitive: o.sensitive === true };
   }
   out.offline_notice = {
     value: `Derived by npm run demo from the synthesized stack, without terraform: every value Terraform would compute is a placeholder (account ${PLACEHOLDER_ACCOUNT_ID}, "${PLACEHOLDER_MARK}"); nothing here exists in AWS.`,

@@ -15,6 +15,7 @@ import type { ReleaseContext } from './context';
 import { diagnosisLines, diagnosticsRequestFor, type Diagnostics, type DiagnosticsRequest, type DiagnosticsTrigger } from './diagnostics';
 import { type Display, formatPercent, plainDisplay, type TextSink, ttyDisplay, type WarningSource } from './display';
 import { dryRunText } from './dry-run';
+import { hookFunctionNameWarning } from './hook-name';
 import { EXIT_CODES, exitCodeFor, type ReleaseOutcome } from './exit-codes';
 import { failureError, failureLines, findRollback } from './failure';
 import { followDeployment, type FollowEnd, STOP_GRACE_IN_MS, type TargetAccess } from './follow';
@@ -224,6 +225,9 @@ class Release {
 
   private async main(): Promise<ReleaseOutcome> {
     const input = this.input;
+    // Before anything else, the dry run included: that is where a pipeline author checks the request.
+    const hookWarning = input.hookFunctionName !== undefined ? hookFunctionNameWarning(input.hookFunctionName) : undefined;
+    if (hookWarning) this.display.line('warning', hookWarning);
     if (input.dryRun) {
       if (!input.json) this.deps.output.stdout.write(dryRunText(input));
       return { kind: 'dry-run' };

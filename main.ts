@@ -9,7 +9,8 @@
  * before anything is written.
  */
 import { App } from 'cdktf';
-import { DEFAULTS, type EnvironmentConfig } from './config/environment';
+import { DEFAULTS, resolveEnvironment, type EnvironmentConfig } from './config/environment';
+import { environmentNameClashes } from './config/validation-routes';
 import { stackName } from './config/names';
 import { EnvironmentConfigError, validateEnvironment } from './config/validation';
 import { HookBundleError } from './hook-build/bundle';
@@ -78,6 +79,11 @@ export function synthesize(environments: readonly EnvironmentConfig[], options: 
       return list.length > 0 ? [new EnvironmentConfigError(env?.name ?? '?', list)] : [];
     }),
   ];
+  if (problems.length === 0) {
+    // Names two valid environments would both give AWS resources (`dev` + service `api` and `dev-api`).
+    const clashes = environmentNameClashes(environments.map(resolveEnvironment));
+    for (const [name, list] of clashes) problems.push(new EnvironmentConfigError(name, list));
+  }
   if (problems.length > 0) throw problems.length === 1 ? problems[0]! : new AggregateConfigError(problems);
   // Bundled once for every stack, and before the App exists: a hook that cannot be bundled stops the
   // synth before anything (even an empty output directory) is written.

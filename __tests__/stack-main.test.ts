@@ -75,6 +75,19 @@ describe('synthesize', () => {
     expect(existsSync(outdir)).toBe(false);
   });
 
+  test('refuses two environments whose services would create resources of the same names', () => {
+    const outdir = join(scratch, 'clash');
+    const base = { region: 'eu-west-1', network: { mode: 'new' as const, natGatewayCount: 1 } };
+    const shop = { ...base, name: 'shop', services: { api: { image: { external: 'nginx' } } } };
+    const shopApi = { ...base, name: 'shop-api', service: { image: { external: 'nginx' } } };
+    expect(() => synthesize([shop, shopApi], { outdir })).toThrow(
+      new EnvironmentConfigError('shop-api', [
+        'service must not be named like services.api of environment "shop": both would create 16 resources with the same names, such as "bluegreen-shop-api" (in one AWS account the second apply fails); rename the environment or the service',
+      ]),
+    );
+    expect(existsSync(outdir)).toBe(false);
+  });
+
   test('throws the EnvironmentConfigError itself when one environment is invalid', () => {
     const outdir = join(scratch, 'one-invalid');
     expect(() => synthesize([{ ...dev, name: 'Dev' }], { outdir })).toThrow(EnvironmentConfigError);

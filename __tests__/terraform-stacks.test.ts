@@ -47,6 +47,18 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
     expect(failures).toEqual([]);
   }, 60000);
 
+  test('every example environment plans from empty state: everything created, nothing else', async () => {
+    const failures: string[] = [];
+    for (const stack of listStacks(stacksDir)) {
+      const ws = tf.workspace(path.join(stacksDir, stack), `${stack}-plan`);
+      await tf.init(ws);
+      const plan = await tf.plan(ws);
+      const actions = new Set(Object.values(changed(plan.json)).map((a) => a.join()));
+      if (plan.code !== 2 || [...actions].some((a) => a !== 'create')) failures.push(`${stack}: exit ${plan.code}, actions ${[...actions].join(' ')}`);
+    }
+    expect(failures).toEqual([]);
+  }, 120000);
+
   describe(`${DEV_STACK} after an apply with the stand-in provider`, () => {
     let config: TerraformJson;
     let applied: string;

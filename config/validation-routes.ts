@@ -150,3 +150,41 @@ export function validateGeneratedNames(env: ResolvedEnvironment, p: Problems): v
     }
   }
 }
+
+/**
+ * Resource names two environments of one app would both create. `bluegreen-dev` with a service `api`
+ * and an environment `dev-api` both name things `bluegreen-dev-api`; in one account the second apply
+ * would fail (IAM role names are global to the account, the others to a region). Problems by
+ * environment name, each naming the other environment and service; environments are compared in order.
+ */
+export function environmentNameClashes(environments: readonly ResolvedEnvironment[]): Map<string, string[]> {
+  const owners = new Map<string, string>();
+  const problems = new Map<string, string[]>();
+  for (const env of environments) {
+    const mine = new Map<string, string>();
+    for (const s of env.services) {
+      const { dedicatedLoadBalancer, dedicatedLoadBalancerSecurityGroup, ...names } = serviceNames(env.project, env.name, s.stackLevel ? undefined : s.name, s.name);
+      const created = s.routing.loadBalancer === 'dedicated' ? { ...names, dedicatedLoadBalancer, dedicatedLoadBalancerSecurityGroup } : names;
+      for (const [kind, value] of Object.entries(created)) mine.set(`${kind}\u0000${value}`, `${s.field} of environment ${show(env.name)}`);
+    }
+    // One message per pair of services, naming a shared name and how many there are.
+    const shared = new Map<string, string[]>();
+    for (const [key, where] of mine) {
+      const owner = owners.get(key);
+      if (owner === undefined) continue;
+      const pair = `${where.replace(/ of environment .*$/, '')}\u0000${owner}`;
+      shared.set(pair, [...(shared.get(pair) ?? []), key.split('\u0000')[1]!]);
+    }
+    for (const [pair, values] of shared) {
+      const [field, owner] = pair.split('\u0000');
+      const list = problems.get(env.name) ?? [];
+      list.push(
+        `${field} must not be named like ${owner}: both would create ${values.length} resources with the same names, such as ${show(values[0])} (in one AWS account the second apply fails); rename the environment or the service`,
+      );
+      problems.set(env.name, list);
+    }
+    for (const [key, where] of mine) if (!owners.has(key)) owners.set(key, where);
+  }
+  return problems;
+}
+

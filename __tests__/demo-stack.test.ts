@@ -5,7 +5,7 @@
 import { deploymentConfigOverride, DEMO_CANARY_CONFIG, minuteInMs, alarmToTrigger, scenario, SCENARIOS, shiftMinutes, shiftsGradually } from '../demo/scenarios';
 import { demoGroup, demoHook, placeholderFor, placeholderOutputs, resolveReferences, type DemoGroup, type StackJson } from '../demo/stack';
 import { greenBody, targets } from '../demo/world';
-import { commandLines, exitMeaning, FIRST_LINE, LAST_LINE_START, releaseArgs, releaseEnvironment } from '../demo/run';
+import { chooseService, commandLines, exitMeaning, FIRST_LINE, LAST_LINE_START, releaseArgs, releaseEnvironment } from '../demo/run';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { flagTable } from '../scripts/cli';
@@ -162,15 +162,17 @@ describe('scenarios', () => {
     expect(deploymentConfigOverride(scenario('success'), demoGroup(STACK))).toBeUndefined();
   });
 
-  test('the minutes of a shift, and a minute sized so the shift and waits take about 6 s', () => {
+  test('the minutes of a shift, and a minute sized so the shift takes about 6 s and all the waits at most 20 s', () => {
     expect(shiftMinutes(DEMO_CANARY_CONFIG, allAtOnce)).toBe(5);
     expect(shiftMinutes('CodeDeployDefault.ECSLinear10PercentEvery3Minutes', allAtOnce)).toBe(30);
     expect(shiftMinutes('shop-qa-traffic-linear-20pct-every-2min', demoGroup(STACK))).toBe(10);
     expect(shiftMinutes('CodeDeployDefault.ECSAllAtOnce', allAtOnce)).toBe(0);
     expect(minuteInMs(5)).toBe(1000);
     expect(minuteInMs(60)).toBe(100);
+    expect(minuteInMs(5, 65)).toBe(308);
     expect(minuteInMs(100000)).toBe(50);
     expect(minuteInMs(0)).toBe(1000);
+    expect(minuteInMs(0, 40)).toBe(500);
   });
 
   test("the alarm scenario sets off an alarm watching green, not one whose name merely contains 'green'", () => {
@@ -195,6 +197,20 @@ describe('scenarios', () => {
     expect(words).toContain("'npm");
     expect(exitMeaning(0)).toBe('succeeded');
     expect(exitMeaning(4)).toBe('another deployment is active');
+  });
+
+  test('the service: the one asked for, else the first of the services output; none for a stack without one', () => {
+    const outputs = { services: { value: { web: { codedeploy_deployment_group_name: 'p' }, api: { codedeploy_deployment_group_name: 'p-api' } } } };
+    expect(chooseService(outputs, undefined)).toEqual({ name: 'web', values: { codedeploy_deployment_group_name: 'p' } });
+    expect(chooseService(outputs, 'api')?.name).toBe('api');
+    expect(() => chooseService(outputs, 'db')).toThrow('--service "db" is not a service of the stack; its services are web, api');
+    expect(chooseService({ aws_region: { value: 'x' } }, undefined)).toBeUndefined();
+    expect(() => chooseService({}, 'web')).toThrow(/no services output/);
+    expect(releaseArgs(scenario('success'), 'p', `${__dirname}/../o.json`, undefined, 'api')).toEqual(expect.arrayContaining(['--service', 'api']));
+    expect(demoGroup(STACK, 'shop-qa').deploymentGroupName).toBe('shop-qa');
+    expect(() => demoGroup(STACK, 'shop-qa-api')).toThrow('the stack has no deployment group "shop-qa-api"');
+    expect(demoHook(STACK, 'CodeDeployHook_shop-qa').functionName).toBe('CodeDeployHook_shop-qa');
+    expect(() => demoHook(STACK, 'CodeDeployHook_other')).toThrow(/no hook function "CodeDeployHook_other"/);
   });
 
   test("the release's environment keeps none of the user's AWS settings", () => {

@@ -10,8 +10,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CodeDeployClient, CreateDeploymentCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { appSpecSha256, renderAppSpecJson } from '../lib/appspec';
-import { OUTPUT_NAMES } from '../lib/outputs';
+import { OUTPUT_NAMES, SERVICES_OUTPUT } from '../lib/outputs';
 import { RELEASE_PROGRAM } from '../release/flags';
+import { UsageError } from '../scripts/cli';
 import { readStackConfig } from '../tools/offline-terraform/harness';
 import { applyOffline, OFFLINE_ACCOUNT_ID } from '../scripts/apply-offline';
 import { outDir, PROJECT_ROOT, stacksDir, synthesizeStacks, type DeclaredStack } from '../scripts/offline-stacks';
@@ -25,6 +26,8 @@ export interface DemoInput {
   readonly stack: DeclaredStack;
   /** Derive the outputs from the synthesized stack even when terraform is installed. */
   readonly withoutTerraform: boolean;
+  /** The service to release, in a stack with several. @default - the first of its `services` output */
+  readonly service?: string;
   /** Real ms per CodeDeploy minute. @default - chosen so the shift and waits take about 6 s */
   readonly minuteInMs?: number;
 }
@@ -179,12 +182,13 @@ export function recordedLines(world: World): string[] {
 }
 
 /** The release's arguments for the scenario. */
-export function releaseArgs(s: Scenario, stack: string, outputsFile: string, override: string | undefined): string[] {
+export function releaseArgs(s: Scenario, stack: string, outputsFile: string, override: string | undefined, service?: string): string[] {
   return [
     '--outputs-file',
     path.relative(PROJECT_ROOT, outputsFile),
     '--stack',
     stack,
+    ...(service ? ['--service', service] : []),
     ...(override ? ['--deployment-config', override] : []),
     '--description',
     `npm run demo -- --scenario ${s.name} (local simulation)`,
@@ -209,6 +213,43 @@ function setUpScenario(s: Scenario, world: World, alarm: string | undefined, say
   if (s.name === 'interrupt') say('   the demo presses Ctrl-C for you (SIGINT to the release) once green has part of the traffic');
 }
 
+/** A `terraform output -json` document. */
+type OutputsDoc = Record<string, { value: unknown }>;
+
+/**
+ * The service the demo releases: `wanted`, else the first of the stack's `services` output; undefined
+ * for a stack without one.
+ * @throws when the name is not one of the stack's services (the message lists them)
+ */
+export function chooseService(outputs: OutputsDoc, wanted: string | undefined): { name: string; values: Record<string, unknown> } | undefined {
+  const services = outputs[SERVICES_OUTPUT]?.value as Record<string, Record<string, unknown>> | undefined;
+  if (!services || typeof services !== 'object') {
+    if (wanted !== undefined) throw new UsageError(`--service ${JSON.stringify(wanted)}: the stack has no services output`);
+    return undefined;
+  }
+  const names = Object.keys(services);
+  const name = wanted ?? names[0];
+  if (name === undefined || !services[name]) throw new UsageError(`--service ${JSON.stringify(wanted)} is not a service of the stack; its services are ${names.join(', ')}`);
+  return { name, values: services[name]! };
+}
+
+/** What the release will need, read from the stack and its outputs file. */
+function planRelease(input: DemoInput, s: Scenario, outputsFile: string) {
+  const config = readStackConfig(path.join(stacksDir(), input.stack.stack)) as StackJson;
+  const outputs = JSON.parse(readFileSync(outputsFile, 'utf8')) as OutputsDoc;
+  const service = chooseService(outputs, input.service);
+  const value = (key: keyof typeof OUTPUT_NAMES): unknown => service?.values[OUTPUT_NAMES[key]] ?? outputs[OUTPUT_NAMES[key]]?.value;
+  const group = demoGroup(config, service ? String(value('deploymentGroupName')) : undefined);
+  const hook = demoHook(config, service && value('hookFunctionName') ? String(value('hookFunctionName')) : undefined);
+  const override = deploymentConfigOverride(s, group);
+  const configName = override ?? group.deploymentConfigName;
+  const shift = shiftMinutes(configName, group);
+  const minute = input.minuteInMs ?? minuteInMs(shift, shift + group.terminationWaitTimeInMinutes + group.deploymentReadyOption.waitTimeInMinutes);
+  const region = String(value('region') ?? stackRegion(config));
+  const hookLogGroupName = String(value('hookLogGroupName') ?? `/aws/lambda/${hook.functionName}`);
+  return { config, group, hook, override, configName, minute, region, hookLogGroupName, service: service?.name, value };
+}
+
 /** Runs one scenario; returns the release's exit code (1 when the demo could not get as far as the release). */
 export async function runDemo(input: DemoInput, say: (line: string) => void): Promise<number> {
   const s = scenario(input.scenario);
@@ -222,19 +263,11 @@ export async function runDemo(input: DemoInput, say: (line: string) => void): Pr
   try {
     const outputsFile = await writeOutputs(input, say);
     if (!outputsFile) return code;
-    const config = readStackConfig(path.join(stacksDir(), input.stack.stack)) as StackJson;
-    const outputs = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, { value: unknown }>;
-    const value = (key: keyof typeof OUTPUT_NAMES): unknown => outputs[OUTPUT_NAMES[key]]?.value;
-    const group = demoGroup(config);
-    const hook = demoHook(config);
-    const override = deploymentConfigOverride(s, group);
-    const configName = override ?? group.deploymentConfigName;
-    const minute = input.minuteInMs ?? minuteInMs(shiftMinutes(configName, group) + group.terminationWaitTimeInMinutes + group.deploymentReadyOption.waitTimeInMinutes);
-    const region = String(value('region') ?? stackRegion(config));
+    const { group, hook, override, minute, region, hookLogGroupName, service, value } = planRelease(input, s, outputsFile);
     say('2. local AWS on 127.0.0.1: CodeDeploy, CloudWatch Logs and ELBv2 stand-ins, a green app,');
     say(`   and the stack's own hook bundle as ${hook.functionName} (no ECS stand-in)`);
-    say(`   group ${group.deploymentGroupName}; 1 CodeDeploy minute lasts ${(minute / 1000).toFixed(2)} s here`);
-    world = await startWorld({ group, hook, stackDir: path.join(stacksDir(), input.stack.stack), region, hookLogGroupName: String(value('hookLogGroupName') ?? `/aws/lambda/${hook.functionName}`), minuteInMs: minute, hookBudgetInSeconds: HOOK_BUDGET_IN_SECONDS, accountId: OFFLINE_ACCOUNT_ID });
+    say(`   ${service ? `service ${service}, ` : ''}group ${group.deploymentGroupName}; 1 CodeDeploy minute lasts ${(minute / 1000).toFixed(2)} s here`);
+    world = await startWorld({ group, hook, stackDir: path.join(stacksDir(), input.stack.stack), region, hookLogGroupName, minuteInMs: minute, hookBudgetInSeconds: HOOK_BUDGET_IN_SECONDS, accountId: OFFLINE_ACCOUNT_ID });
     setUpScenario(s, world, alarmToTrigger(group), say);
     let other: string | undefined;
     if (s.name === 'active') {
@@ -248,7 +281,7 @@ export async function runDemo(input: DemoInput, say: (line: string) => void): Pr
       });
       say(`   another deployment, ${other}, is already running in the group`);
     }
-    const args = releaseArgs(s, input.stack.stack, outputsFile, override);
+    const args = releaseArgs(s, input.stack.stack, outputsFile, override, service);
     if (override) say(`   ${input.stack.stack} shifts traffic all at once: this release asks for a canary (--deployment-config)`);
     say('3. the release, as you would run it against AWS (its endpoints are the local ones):');
     commandLines(args).forEach((l) => say(l));

@@ -63,13 +63,13 @@ export function shiftMinutes(configName: string, group: DemoGroup): number {
 }
 
 /**
- * Real milliseconds per CodeDeploy minute: the shift and the termination wait together take about
- * `targetInMs` (a 5-minute canary and no wait: 1 minute = 1 s, so the 10% step stays on screen for
- * 5 s), never faster than 50 ms nor slower than 1 s a minute.
+ * Real milliseconds per CodeDeploy minute: the traffic shift takes about 6 s (a 5-minute canary: 1 minute
+ * = 1 s, so the 10% step stays on screen for 5 s) and everything timed (shift, ready wait, termination
+ * wait) at most about 20 s; never faster than 50 ms nor slower than 1 s a minute.
  */
-export function minuteInMs(simulatedMinutes: number, targetInMs = 6000): number {
-  if (simulatedMinutes <= 0) return 1000;
-  return Math.max(50, Math.min(1000, Math.round(targetInMs / simulatedMinutes)));
+export function minuteInMs(shiftInMinutes: number, totalInMinutes: number = shiftInMinutes): number {
+  const bounds = [1000, ...(shiftInMinutes > 0 ? [6000 / shiftInMinutes] : []), ...(totalInMinutes > 0 ? [20000 / totalInMinutes] : [])];
+  return Math.max(50, Math.round(Math.min(...bounds)));
 }
 
 /** The alarm the alarm scenario sets off: one watching green's errors when the stack has one. */

@@ -130,13 +130,14 @@ function customConfigOf(config: StackJson, configName: string): DemoGroup['custo
 }
 
 /**
- * The stack's deployment group (the first `aws_codedeploy_deployment_group`), every name resolved from
- * the configuration.
- * @throws when the stack has no deployment group or a name is not known before an apply
+ * A deployment group of the stack, every name resolved from the configuration: the one named
+ * `name` (a service's, in a stack with several), else the first.
+ * @throws when there is no such group or one of its names is not known before an apply
  */
-export function demoGroup(config: StackJson): DemoGroup {
-  const group = Object.values(config.resource?.aws_codedeploy_deployment_group ?? {})[0];
-  if (!group) throw new Error('the stack has no aws_codedeploy_deployment_group');
+export function demoGroup(config: StackJson, name?: string): DemoGroup {
+  const groups = Object.values(config.resource?.aws_codedeploy_deployment_group ?? {});
+  const group = name === undefined ? groups[0] : groups.find((g) => typeof g.deployment_group_name === 'string' && resolveReferences(config, g.deployment_group_name) === name);
+  if (!group) throw new Error(name === undefined ? 'the stack has no aws_codedeploy_deployment_group' : `the stack has no deployment group ${JSON.stringify(name)}`);
   const text = (v: unknown, what: string): string => {
     const r = typeof v === 'string' ? resolveReferences(config, v) : undefined;
     if (r === undefined) throw new Error(`the deployment group's ${what} is not known before an apply (${JSON.stringify(v)})`);
@@ -182,12 +183,15 @@ export interface DemoHook {
 }
 
 /**
- * The hook Lambda of the stack: the `aws_lambda_function` whose name starts with `CodeDeployHook_`.
+ * A hook Lambda of the stack: the `aws_lambda_function` named `functionName` (a service's), else the
+ * first whose name starts with `CodeDeployHook_`.
  * @throws when there is none, or its code is not a local zip
  */
-export function demoHook(config: StackJson): DemoHook {
-  const fn = Object.values(config.resource?.aws_lambda_function ?? {}).find((f) => typeof f.function_name === 'string' && f.function_name.startsWith('CodeDeployHook_'));
-  if (!fn) throw new Error('the stack has no hook function (an aws_lambda_function named CodeDeployHook_…)');
+export function demoHook(config: StackJson, functionName?: string): DemoHook {
+  const fn = Object.values(config.resource?.aws_lambda_function ?? {}).find((f) =>
+    typeof f.function_name === 'string' && (functionName === undefined ? f.function_name.startsWith('CodeDeployHook_') : resolveReferences(config, f.function_name) === functionName),
+  );
+  if (!fn) throw new Error(functionName === undefined ? 'the stack has no hook function (an aws_lambda_function named CodeDeployHook_…)' : `the stack has no hook function ${JSON.stringify(functionName)}`);
   if (typeof fn.filename !== 'string') throw new Error(`the hook function ${String(fn.function_name)} has no local zip (filename)`);
   const variables: Record<string, string> = {};
   for (const [k, v] of Object.entries(obj(obj(fn.environment).variables))) {

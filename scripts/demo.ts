@@ -15,6 +15,7 @@ export const DEMO_PROGRAM: ProgramSpec = {
   flags: [
     { name: 'scenario', type: 'string', choices: SCENARIO_NAMES, default: SCENARIO_NAMES[0], help: 'What happens (see Scenarios below).' },
     { name: 'stack', type: 'string', valueName: '<name>', help: `Stack to release (one the app declares). Default: ${declaredStacks()[0]?.stack ?? 'the first one'}.` },
+    { name: 'service', type: 'string', valueName: '<name>', help: "Service to release, in a stack with several. Default: the first of the stack's services output." },
     { name: 'without-terraform', type: 'boolean', help: 'Derive the outputs from the synthesized stack with placeholders, as when terraform is not installed.' },
     { name: 'minute-in-ms', type: 'number', integer: true, min: 50, max: 60000, valueName: '<ms>', help: 'How long a CodeDeploy minute lasts here. Default: chosen so the traffic shift and waits take about 6 s.' },
   ],
@@ -42,6 +43,7 @@ export function main(io?: ProgramIo): Promise<number> {
           scenario: parsed.values.scenario as ScenarioName,
           stack,
           withoutTerraform: parsed.values['without-terraform'] === true,
+          ...(parsed.values.service !== undefined ? { service: parsed.values.service as string } : {}),
           ...(parsed.values['minute-in-ms'] !== undefined ? { minuteInMs: parsed.values['minute-in-ms'] as number } : {}),
         },
         (line) => pio.stderr(`${line}\n`),

@@ -1,6 +1,6 @@
 import { appSpecSha256, renderAppSpecJson } from '../lib/appspec';
-import { stackOutputs } from '../test-support/release-input';
-import { ParseIo, parseReleaseInput, ParseResult, ReleaseInput } from '../release/input';
+import { codeDeployInput, stackOutputs } from '../test-support/release-input';
+import { CodeDeployReleaseInput, ParseIo, parseReleaseInput, ParseResult } from '../release/input';
 
 const TASK_DEF = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:12';
 const devOutputs = stackOutputs();
@@ -16,9 +16,9 @@ function io(files: Record<string, unknown> = {}, commit?: string): ParseIo {
   };
 }
 
-function ok(result: ParseResult): ReleaseInput {
+function ok(result: ParseResult): CodeDeployReleaseInput {
   if (result.kind !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(result)}`);
-  return result.input;
+  return codeDeployInput(result.input);
 }
 
 function errors(result: ParseResult): readonly string[] {

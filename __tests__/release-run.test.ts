@@ -564,7 +564,7 @@ describe('release run', () => {
     noActive();
     const { createdAt } = scriptDeployment(h);
     // The deployment was created earlier (e.g. by a run with --until test-traffic).
-    await h.deps.codedeploy.send(new CreateDeploymentCommand({ applicationName: 'app' }));
+    await h.deps.codedeploy!.send(new CreateDeploymentCommand({ applicationName: 'app' }));
     expect(createdAt()).toBe(T0);
     cd.resetHistory();
     const result = await run(baseInput({ followDeploymentId: 'd-NEW' }), h.deps);
@@ -590,7 +590,7 @@ describe('release run', () => {
     const h = harness();
     noActive();
     scriptDeployment(h, { waitReady: true });
-    await h.deps.codedeploy.send(new CreateDeploymentCommand({ applicationName: 'app' }));
+    await h.deps.codedeploy!.send(new CreateDeploymentCommand({ applicationName: 'app' }));
     cd.resetHistory();
     const result = await run(baseInput({ followDeploymentId: 'd-NEW', continueWhenReady: true }), h.deps);
     expect(result.exitCode).toBe(0);
@@ -758,6 +758,7 @@ describe('release run', () => {
     const result = await run(baseInput({ json: true }), h.deps);
     const doc = JSON.parse(h.stdout());
     expect(doc).toEqual({
+      controller: 'CODE_DEPLOY',
       deploymentId: 'd-NEW',
       status: 'Succeeded',
       exitCode: 0,

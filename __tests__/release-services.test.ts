@@ -2,11 +2,11 @@
  * A stack with several services: `--service` picks them from the `services` output (lib/outputs.ts),
  * read from both outputs formats; several are released one after another (release/sequence.ts).
  */
-import { parseReleaseInput, type ParseIo, type ParseResult, type ReleaseInput } from '../release/input';
+import { type CodeDeployReleaseInput, parseReleaseInput, type ParseIo, type ParseResult } from '../release/input';
 import { autoReleaseEnvironment } from '../lib/release-env';
 import { githubOutputLines, stepSummaryMarkdown } from '../release/report';
 import { releaseNext, sequenceExitCode, summaryLine, type ServiceResult } from '../release/sequence';
-import { stackOutputs } from '../test-support/release-input';
+import { codeDeployInput, stackOutputs } from '../test-support/release-input';
 
 const PROD = 'arn:aws:ecs:eu-west-1:123456789012:task-definition';
 const service = (name: string, port: number) => ({
@@ -35,9 +35,9 @@ function io(files: Record<string, unknown>): ParseIo {
 const cdktf = { 'o.json': { 'bluegreen-prod': twoServices } };
 const terraform = { 'o.json': asTerraform(twoServices) };
 
-function inputs(result: ParseResult): ReleaseInput[] {
+function inputs(result: ParseResult): CodeDeployReleaseInput[] {
   if (result.kind !== 'ok') throw new Error(`expected ok, got ${JSON.stringify(result)}`);
-  return result.releases.map((r) => r.input);
+  return result.releases.map((r) => codeDeployInput(r.input));
 }
 function errors(result: ParseResult): readonly string[] {
   if (result.kind !== 'error') throw new Error(`expected errors, got ${JSON.stringify(result)}`);

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthesize } from '../main';
 import { renderAppSpecYaml } from '../lib/appspec';
-import { parseReleaseInput, ParseIo, ReleaseInput } from '../release/input';
+import { CodeDeployReleaseInput, parseReleaseInput, ParseIo } from '../release/input';
+import { codeDeployInput } from '../test-support/release-input';
 import { buildCreateDeploymentRequest } from '../release/request';
 import { ENVIRONMENTS } from '../stacks/environments';
 import { describeWithTool } from '../test-support/require-tool';
@@ -48,10 +49,10 @@ describeWithTool('release inputs from the outputs of the applied bluegreen-dev s
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  function parse(argv: string[]): ReleaseInput {
+  function parse(argv: string[]): CodeDeployReleaseInput {
     const result = parseReleaseInput(argv, {}, io);
     if (result.kind !== 'ok') throw new Error(JSON.stringify(result));
-    return result.input;
+    return codeDeployInput(result.input);
   }
 
   test('terraform output -json and the cdktf outputs file give the same complete input', () => {

@@ -423,9 +423,7 @@ describe('pull-request workflow', () => {
 
 describe('release workflows', () => {
   const caller = load('release.yml');
-  const stackWorkflow = load('release-stack.yml') as Workflow & { concurrency?: unknown };
-  const release = stackWorkflow.jobs.apply!;
-  const releaseJob = stackWorkflow.jobs.release!;
+  const release = load('release-stack.yml').jobs.release;
 
   test('run on pushes to main and on manual dispatch with an environment and an image tag', () => {
     expect(caller.on.push.branches).toEqual(['main']);
@@ -478,68 +476,22 @@ describe('release workflows', () => {
     }, 30000);
   });
 
-  test('one run per environment at a time (its apply and every release after it), never cancelled, in a protected GitHub environment', () => {
-    expect(stackWorkflow.concurrency).toEqual({ group: 'release-${{ inputs.environment }}', 'cancel-in-progress': false });
+  test('one release per environment at a time, never cancelled, in a protected GitHub environment', () => {
+    expect(release.concurrency).toEqual({ group: 'release-${{ inputs.environment }}', 'cancel-in-progress': false });
     expect(release.environment).toBe('${{ inputs.environment }}');
-    expect(releaseJob.environment).toBe('${{ inputs.environment }}');
   });
 
-  test('builds and pushes the image tagged with the commit before apply, writes the outputs, then releases each service with JSON output', () => {
+  test('builds and pushes the image tagged with the commit before apply, then runs the release with JSON output', () => {
     const names = (release.steps ?? []).map((s) => s.name ?? s.uses ?? '');
-    const order = ['Ensure the ECR repository exists', 'Build and push the image', 'terraform apply', 'Stack outputs', 'Services', 'Upload the outputs'];
+    const order = ['Ensure the ECR repository exists', 'Build and push the image', 'terraform apply', 'Stack outputs', 'Release (CodeDeploy blue/green)'];
     const positions = order.map((n) => names.indexOf(n));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     expect(release.env?.IMAGE_TAG).toBe('${{ inputs.image-tag || github.sha }}');
+    expect(step(release, 'Release (CodeDeploy blue/green)').run).toBe('npm run --silent release -- --stack "$STACK" --outputs-file outputs.json --json > release.json');
     expect(release.env?.STACK).toBe('${{ inputs.stack }}');
     expect(release.env?.STACK_DIR).toBe('cdktf.out/stacks/${{ inputs.stack }}');
     expect(release.env?.ENVIRONMENTS).toBe('${{ inputs.environment }}');
-    const releaseNames = (releaseJob.steps ?? []).map((s) => s.name ?? s.uses ?? '');
-    expect(releaseNames.indexOf('Download the outputs')).toBeLessThan(releaseNames.indexOf('Release (CodeDeploy blue/green)'));
-    expect(releaseJob.needs).toBe('apply');
-    expect(releaseJob.env?.SERVICE).toBe('${{ matrix.service }}');
-  });
-
-  test('a release job per service of the stack, side by side, none cancelling another', () => {
-    expect(release.outputs).toEqual({ services: '${{ steps.services.outputs.services }}' });
-    expect(releaseJob.strategy).toEqual({ 'fail-fast': false, matrix: { service: '${{ fromJSON(needs.apply.outputs.services) }}' } });
-    expect(stepUsing(release, 'actions/upload-artifact').with?.name).toBe(stepUsing(releaseJob, 'actions/download-artifact').with?.name);
-  });
-
-  describe('Services and Release steps (run with bash and a stand-in npm)', () => {
-    let dir: string;
-    beforeEach(() => {
-      dir = mkdtempSync(path.join(os.tmpdir(), 'workflow-services-'));
-    });
-    afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-    function services(outputsDoc: unknown): string[] {
-      writeFileSync(path.join(dir, 'outputs.json'), JSON.stringify(outputsDoc));
-      writeFileSync(path.join(dir, 'output'), '');
-      const r = runStep(step(release, 'Services'), dir, { STACK: 'bluegreen-prod', GITHUB_OUTPUT: path.join(dir, 'output') });
-      expect(r.status).toBe(0);
-      return JSON.parse(outputs(path.join(dir, 'output')).services!) as string[];
-    }
-
-    test('Services lists the names under the stack\'s services output, in order; a stack without one gets a single unnamed release', () => {
-      expect(services({ 'bluegreen-prod': { services: { web: {}, api: {} }, aws_region: 'eu-west-1' } })).toEqual(['web', 'api']);
-      expect(services({ 'bluegreen-prod': { aws_region: 'eu-west-1' } })).toEqual(['']);
-    });
-
-    test('Release passes --service for a named service, and none for the unnamed one', () => {
-      const bin = path.join(dir, 'bin');
-      mkdirSync(bin);
-      writeFileSync(path.join(bin, 'npm'), `#!/bin/sh\nprintf '%s\\n' "$@" > ${JSON.stringify(path.join(dir, 'args'))}\necho '{}'\n`);
-      chmodSync(path.join(bin, 'npm'), 0o755);
-      const args = (service: string): string[] => {
-        const r = runStep(step(releaseJob, 'Release (CodeDeploy blue/green)'), dir, { STACK: 'bluegreen-prod', SERVICE: service, PATH: `${bin}:${process.env.PATH}` });
-        expect(r.status).toBe(0);
-        return readFileSync(path.join(dir, 'args'), 'utf8').trim().split('\n');
-      };
-      expect(args('api')).toEqual(['run', '--silent', 'release', '--', '--stack', 'bluegreen-prod', '--service', 'api', '--outputs-file', 'outputs.json', '--json']);
-      expect(args('')).toEqual(['run', '--silent', 'release', '--', '--stack', 'bluegreen-prod', '--outputs-file', 'outputs.json', '--json']);
-      expect(readFileSync(path.join(dir, 'release.json'), 'utf8')).toBe('{}\n');
-    });
   });
 
   test('the synth step puts the state in the bucket of vars.TF_STATE_BUCKET (BLUEGREEN_STATE_BUCKET)', () => {

@@ -238,6 +238,7 @@ export class BlueGreenService extends Construct {
       ecrRepositoryUrl: { value: this.repository ? this.repository.repository.repositoryUrl : '', description: 'ECR repository (empty: the service uses an external image)' },
       serviceLogGroupName: { value: this.fargate.logGroup.name, description: 'Log group of the containers' },
       hookLogGroupName: { value: this.hook.logGroup.name, description: 'Log group of the hook' },
+      deploymentController: { value: 'CODE_DEPLOY', description: 'Deployment controller of the service (CODE_DEPLOY or ECS): which one npm run release drives' },
     };
   }
 }

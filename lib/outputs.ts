@@ -25,7 +25,24 @@ export const OUTPUT_NAMES = {
   ecrRepositoryUrl: 'ecr_repository_url',
   serviceLogGroupName: 'ecs_log_group_name',
   hookLogGroupName: 'hook_log_group_name',
+  /**
+   * Which deployment controller deploys the service: one of {@link DEPLOYMENT_CONTROLLERS}. Absent
+   * means `CODE_DEPLOY` (stacks from before ECS-native services).
+   */
+  deploymentController: 'deployment_controller',
 } as const;
+
+/** The values of the {@link OUTPUT_NAMES}.deploymentController output (the ECS API's DeploymentControllerType, less EXTERNAL). */
+export const DEPLOYMENT_CONTROLLERS = ['CODE_DEPLOY', 'ECS'] as const;
+
+/**
+ * The outputs `npm run release` reads for a service with `deployment_controller` = `ECS` (top level for
+ * a one-service stack, or that service's entry of {@link SERVICES_OUTPUT}): the first five are needed
+ * to release it (the task definition is the one Terraform registered, which the service itself ignores);
+ * the hook's function and log group are named when a deployment fails at a hook stage. A native service
+ * has no CodeDeploy application, deployment group or AppSpec outputs.
+ */
+export const ECS_NATIVE_RELEASE_OUTPUTS = ['deploymentController', 'region', 'clusterName', 'serviceName', 'taskDefinitionArn', 'hookFunctionName', 'hookLogGroupName'] as const satisfies readonly (keyof typeof OUTPUT_NAMES)[];
 
 /**
  * Stacks with several services (docs/configuration.md, `services`): one top-level output of this name

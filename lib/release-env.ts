@@ -54,6 +54,9 @@ export const RELEASE_ENV = {
   pollMinIntervalInMs: 'RELEASE_POLL_MIN_INTERVAL_IN_MS',
   pollMaxIntervalInMs: 'RELEASE_POLL_MAX_INTERVAL_IN_MS',
   service: 'RELEASE_SERVICE',
+  controller: 'RELEASE_CONTROLLER',
+  ecsCluster: 'RELEASE_ECS_CLUSTER',
+  ecsService: 'RELEASE_ECS_SERVICE',
 } as const;
 
 /** The command the provisioner runs (from the project root). */

@@ -1,10 +1,10 @@
 /** What `--dry-run` prints: the exact CreateDeployment request and the AppSpec, nothing called. */
 import { renderAppSpecYaml } from '../lib/appspec';
-import type { ReleaseInput } from './input';
+import type { CodeDeployReleaseInput } from './input';
 import { buildCreateDeploymentRequest } from './request';
 
 /** The dry run's text on stdout (without `--json`: then the request is in the JSON document). */
-export function dryRunText(input: ReleaseInput): string {
+export function dryRunText(input: CodeDeployReleaseInput): string {
   const request = buildCreateDeploymentRequest(input);
   const r = input.revision;
   const appSpec =

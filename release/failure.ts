@@ -6,7 +6,7 @@ import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { ECS_HOOK_EVENTS, type EcsHookEvent } from '../lib/appspec';
 import { CallInterrupted, DeadlineReached } from './abort';
 import type { ReleaseContext } from './context';
-import type { ReleaseInput } from './input';
+import type { CodeDeployReleaseInput } from './input';
 import type { Progress } from './progress';
 import { lambdaLogGroup } from './request';
 
@@ -31,7 +31,7 @@ export function failureError(p: Progress): { code: string; message: string } {
  * diagnostics and log tail, and the hook's log group when a hook event failed (or when the events
  * could not be read at all).
  */
-export function failureLines(p: Progress, input: Pick<ReleaseInput, 'hookFunctionName' | 'hookLogGroupName' | 'revision'>, targetsDenied: boolean): Line[] {
+export function failureLines(p: Progress, input: Pick<CodeDeployReleaseInput, 'hookFunctionName' | 'hookLogGroupName' | 'revision'>, targetsDenied: boolean): Line[] {
   const lines: Line[] = [];
   if (p.error) lines.push({ kind: 'error', text: `${p.error.code ?? 'Unknown'}: ${p.error.message ?? ''}` });
   const failed = p.lifecycleEvents.filter((e) => e.status === 'Failed');

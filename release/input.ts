@@ -7,6 +7,8 @@ import { AWS_REGION_PATTERN } from '../lib/aws-region';
 import { parseCommandLine, type ParsedCommandLine } from '../scripts/cli';
 import { RELEASE_FLAGS, RELEASE_PROGRAM, type ReleaseFlag, type ReleaseFlagKey } from './flags';
 import { loadStackOutputs, selectServices } from './outputs-file';
+import { otherControllerProblems, resolveController, resolveEcsSpecifics, SERVICE_DEPLOYMENT_ARN, untilProblems } from './ecs-input';
+import type { DeploymentControllerType } from './ecs-stages';
 import { resolveRevision, type ReleaseRevision, type RevisionSources } from './revision';
 import { type OutputsSource, ReleaseValues } from './values';
 
@@ -15,21 +17,16 @@ export type { ReleaseRevision } from './revision';
 /** What to do when another deployment is active in the group. */
 export type ActiveDeploymentPolicy = 'fail' | 'wait' | 'stop';
 
-/** The release's validated input (one service). */
-export interface ReleaseInput {
+/** What every release input has, whichever controller deploys the service. */
+export interface CommonReleaseInput {
   /**
    * The service released, named by `--service` (a stack with several services): labels the output.
    * @default - none
    */
   readonly service?: string;
   readonly region: string;
-  /** @default - the SDK's own resolution (AWS_ENDPOINT_URL_CODEDEPLOY, AWS_ENDPOINT_URL, the region's endpoint) */
+  /** @default - the SDK's own resolution (AWS_ENDPOINT_URL_CODEDEPLOY or AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL, the region's endpoint) */
   readonly endpointUrl?: string;
-  readonly applicationName: string;
-  readonly deploymentGroupName: string;
-  readonly revision: ReleaseRevision;
-  /** @default - the deployment group's config */
-  readonly deploymentConfigName?: string;
   /** @default - none */
   readonly description?: string;
   /** @default - no hook */
@@ -38,15 +35,16 @@ export interface ReleaseInput {
   readonly hookLogGroupName?: string;
   readonly dryRun: boolean;
   readonly activePolicy: ActiveDeploymentPolicy;
-  /** Call ContinueDeployment when the deployment is Ready. */
+  /** Call ContinueDeployment when the deployment is Ready (CodeDeploy only). */
   readonly continueWhenReady: boolean;
-  /** @default - computed from the deployment group and config */
+  /** @default - computed from the deployment group and config (CodeDeploy) or the service's deployment configuration (ECS) */
   readonly timeoutInMinutes?: number;
   readonly stopOnTimeout: boolean;
   /** @default - follow to the end */
   readonly until?: string;
   /**
-   * Follow this existing deployment (e.g. after `--until`) instead of creating one.
+   * Follow this existing deployment (e.g. after `--until`) instead of creating one: a CodeDeploy
+   * deployment id, or an ECS service deployment ARN.
    * @default - create a deployment
    */
   readonly followDeploymentId?: string;
@@ -60,6 +58,29 @@ export interface ReleaseInput {
   /** @default - not in GitHub Actions */
   readonly githubOutputPath?: string;
 }
+
+/** The input of a release by CodeDeploy (the default controller). */
+export interface CodeDeployReleaseInput extends CommonReleaseInput {
+  /** @default 'CODE_DEPLOY' */
+  readonly controller?: 'CODE_DEPLOY';
+  readonly applicationName: string;
+  readonly deploymentGroupName: string;
+  readonly revision: ReleaseRevision;
+  /** @default - the deployment group's config */
+  readonly deploymentConfigName?: string;
+}
+
+/** The input of a release by ECS's own deployment controller (UpdateService, then the service deployment). */
+export interface EcsReleaseInput extends CommonReleaseInput {
+  readonly controller: 'ECS';
+  readonly clusterName: string;
+  readonly serviceName: string;
+  /** The task definition (with revision) the new service revision runs. */
+  readonly taskDefinitionArn: string;
+}
+
+/** The release's validated input (one service). */
+export type ReleaseInput = CodeDeployReleaseInput | EcsReleaseInput;
 
 /** One service's resolved input, and where each value of its revision came from. */
 export interface ServiceRelease {
@@ -123,10 +144,12 @@ function codeDeployName(values: ReleaseValues, key: 'application' | 'deploymentG
   return name;
 }
 
-function resolveFollow(values: ReleaseValues, problems: string[]): string | undefined {
+function resolveFollow(values: ReleaseValues, controller: DeploymentControllerType, problems: string[]): string | undefined {
   const id = values.text('follow');
   if (id === undefined) return undefined;
-  if (!/^d-[A-Za-z0-9]+$/.test(id)) problems.push(`${values.from('follow')} must be a deployment id such as d-ABCDEFGH1; received ${JSON.stringify(id)}`);
+  if (controller === 'ECS') {
+    if (!SERVICE_DEPLOYMENT_ARN.test(id)) problems.push(`${values.from('follow')} must be a service deployment ARN (the ECS controller) such as arn:aws:ecs:us-east-1:123456789012:service-deployment/cluster/service/AbCdEf123; received ${JSON.stringify(id)}`);
+  } else if (!/^d-[A-Za-z0-9]+$/.test(id)) problems.push(`${values.from('follow')} must be a deployment id such as d-ABCDEFGH1; received ${JSON.stringify(id)}`);
   for (const key of ['dryRun', 'waitForActive', 'stopActive'] as const) {
     if (values.get(key)) problems.push(`--${RELEASE_FLAGS[key].name} does not apply to --follow (it follows a deployment that already exists)`);
   }
@@ -216,33 +239,23 @@ export function resolveReleaseInput(parsed: ParsedCommandLine, env: Env, io: Par
   return { kind: 'ok', input: releases[0]!.input, sources: releases[0]!.sources, releases };
 }
 
-/** Resolves one service's input; undefined when a problem was pushed. */
-function resolveOne(values: ReleaseValues, env: Env, io: ParseIo, problems: string[], service: string | undefined): ServiceRelease | undefined {
-  const region = resolveRegion(values, env, problems);
-  const applicationName = codeDeployName(values, 'application', problems);
-  const deploymentGroupName = codeDeployName(values, 'deploymentGroup', problems);
-  const { revision, hookFunctionName, sources } = resolveRevision(values, problems);
-  const deploymentConfigName = codeDeployName(values, 'deploymentConfig', problems);
+/** What every controller's input has, resolved; undefined when a problem was pushed. */
+function resolveCommon(values: ReleaseValues, env: Env, io: ParseIo, problems: string[], controller: DeploymentControllerType, service: string | undefined, region: string | undefined): CommonReleaseInput | undefined {
+  const before = problems.length;
   if (values.get('waitForActive') && values.get('stopActive')) problems.push('--wait-for-active and --stop-active exclude each other; give one');
   const polls = resolvePolls(values, problems);
-  const followDeploymentId = resolveFollow(values, problems);
+  const followDeploymentId = resolveFollow(values, controller, problems);
   const endpointUrl = resolveEndpoint(values, problems);
-  if (problems.length > 0 || !region || !applicationName || !deploymentGroupName || !revision) return undefined;
+  problems.push(...untilProblems(values, controller), ...otherControllerProblems(values, controller));
+  if (problems.length > before || !region) return undefined;
   const description = resolveDescription(values, io);
-  const hookLogGroupName = hookFunctionName !== undefined ? values.text('hookLogGroup') : undefined;
   const timeoutInMinutes = values.get('timeoutInMinutes') as number | undefined;
   const until = values.text('until');
-  const input: ReleaseInput = {
+  return {
     ...(service !== undefined ? { service } : {}),
     region,
     ...(endpointUrl ? { endpointUrl } : {}),
-    applicationName,
-    deploymentGroupName,
-    revision,
-    ...(deploymentConfigName ? { deploymentConfigName } : {}),
     ...(description ? { description } : {}),
-    ...(hookFunctionName ? { hookFunctionName } : {}),
-    ...(hookLogGroupName ? { hookLogGroupName } : {}),
     dryRun: values.get('dryRun') === true,
     activePolicy: values.get('stopActive') ? 'stop' : values.get('waitForActive') ? 'wait' : 'fail',
     continueWhenReady: values.get('continue') === true,
@@ -256,6 +269,38 @@ function resolveOne(values: ReleaseValues, env: Env, io: ParseIo, problems: stri
     allowTty: allowTty(values, env),
     ...(nonEmpty(env.GITHUB_STEP_SUMMARY) ? { githubStepSummaryPath: env.GITHUB_STEP_SUMMARY } : {}),
     ...(nonEmpty(env.GITHUB_OUTPUT) ? { githubOutputPath: env.GITHUB_OUTPUT } : {}),
+  };
+}
+
+/** Resolves one service's input (CodeDeploy or ECS, per its controller); undefined when a problem was pushed. */
+function resolveOne(values: ReleaseValues, env: Env, io: ParseIo, problems: string[], service: string | undefined): ServiceRelease | undefined {
+  const controller = resolveController(values);
+  const region = resolveRegion(values, env, problems);
+  if (controller === undefined) return undefined;
+  if (controller === 'ECS') {
+    const common = resolveCommon(values, env, io, problems, controller, service, region);
+    const ecs = resolveEcsSpecifics(values, problems);
+    if (!common || !ecs) return undefined;
+    const hookFunctionName = values.text('hookFunction');
+    const hookLogGroupName = hookFunctionName !== undefined ? values.text('hookLogGroup') : undefined;
+    const input: EcsReleaseInput = { controller, ...common, ...ecs, ...(hookFunctionName ? { hookFunctionName } : {}), ...(hookLogGroupName ? { hookLogGroupName } : {}) };
+    return { input, sources: {} };
+  }
+  const applicationName = codeDeployName(values, 'application', problems);
+  const deploymentGroupName = codeDeployName(values, 'deploymentGroup', problems);
+  const { revision, hookFunctionName, sources } = resolveRevision(values, problems);
+  const deploymentConfigName = codeDeployName(values, 'deploymentConfig', problems);
+  const common = resolveCommon(values, env, io, problems, controller, service, region);
+  if (problems.length > 0 || !common || !applicationName || !deploymentGroupName || !revision) return undefined;
+  const hookLogGroupName = hookFunctionName !== undefined ? values.text('hookLogGroup') : undefined;
+  const input: CodeDeployReleaseInput = {
+    ...common,
+    applicationName,
+    deploymentGroupName,
+    revision,
+    ...(deploymentConfigName ? { deploymentConfigName } : {}),
+    ...(hookFunctionName ? { hookFunctionName } : {}),
+    ...(hookLogGroupName ? { hookLogGroupName } : {}),
   };
   return { input, sources };
 }

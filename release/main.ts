@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { type ParsedCommandLine, type ProgramIo, UsageError } from '../scripts/cli';
 import type { CodeDeploySender } from './aws-errors';
 import { codeDeployClientSettings } from './aws-calls';
@@ -145,13 +146,16 @@ async function releaseOne(input: ReleaseInput, io: ProgramIo, signals: SignalSou
   // Before the client exists: the AWS SDK warns about the Node version when it is created.
   const warnings = captureProcessWarnings();
   // A dry run gets no client at all: it cannot call AWS even by mistake, and needs no credentials.
-  // Only pass the endpoint when given: otherwise the SDK's AWS_ENDPOINT_URL_CODEDEPLOY etc. apply.
-  const codedeploy = input.dryRun ? undefined : new CodeDeployClient({ region: input.region, ...codeDeployClientSettings(), ...(input.endpointUrl ? { endpoint: input.endpointUrl } : {}) });
-  const noCalls: CodeDeploySender = { send: () => Promise.reject(new Error('a dry run calls nothing')) };
+  // Only pass the endpoint when given: otherwise the SDK's AWS_ENDPOINT_URL_CODEDEPLOY/_ECS etc. apply.
+  // Both clients have the same bounds (the one retry policy of release/aws-calls.ts).
+  const config = { region: input.region, ...codeDeployClientSettings(), ...(input.endpointUrl ? { endpoint: input.endpointUrl } : {}) };
+  const codedeploy = input.dryRun || input.controller === 'ECS' ? undefined : new CodeDeployClient(config);
+  const ecs = input.dryRun || input.controller !== 'ECS' ? undefined : new ECSClient(config);
   const timers = timerSleep();
   try {
     return await run(input, {
-      codedeploy: codedeploy ?? noCalls,
+      ...(codedeploy ? { codedeploy } : {}),
+      ...(ecs ? { ecs } : {}),
       clock: Date.now,
       sleep: timers.sleep,
       output: { stdout, stderr: sinks(io).stderr, isTTY: process.stderr.isTTY === true },
@@ -164,6 +168,7 @@ async function releaseOne(input: ReleaseInput, io: ProgramIo, signals: SignalSou
     timers.clear();
     warnings.release();
     codedeploy?.destroy();
+    ecs?.destroy();
   }
 }
 

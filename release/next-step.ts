@@ -4,7 +4,7 @@
  */
 import { nextPollDelay } from './poll';
 import type { Progress } from './progress';
-import { stageReached } from './progress';
+import { untilReached } from './until';
 
 /** Which deployment is followed: the release's own, or the rollback CodeDeploy started for it. */
 export type FollowRole = 'main' | 'rollback';
@@ -62,7 +62,7 @@ export function decideAfterPoll(f: PollFacts): NextStep {
   const main = f.role === 'main';
   if (f.progress.terminal) return { kind: 'terminal' };
   if (main && f.interrupted && !f.stopRequested) return { kind: 'stop' };
-  if (main && f.until !== undefined && !f.stopRequested && !f.interrupted && stageReached(f.progress, f.until)) return { kind: 'until-reached' };
+  if (main && f.until !== undefined && !f.stopRequested && !f.interrupted && untilReached(f.progress, f.until)) return { kind: 'until-reached' };
   if (main && f.continueWhenReady && f.progress.status === 'Ready' && !f.continued && !f.stopRequested) return { kind: 'continue' };
   if (f.nowInMs >= f.deadlineInMs) return { kind: 'timeout' };
   const delay = nextPollDelay({

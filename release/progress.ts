@@ -35,7 +35,10 @@ export interface TrafficSplit {
 /** Everything known about one deployment at one poll. */
 export interface Progress {
   readonly deploymentId: string;
+  /** In the release's one vocabulary (CodeDeploy's deployment statuses; ECS's are mapped onto them). */
   readonly status: string;
+  /** The controller's own status when it says more than `status` (ECS's, e.g. `ROLLBACK_IN_PROGRESS`). @default - none */
+  readonly statusDetail?: string;
   readonly terminal: boolean;
   readonly lifecycleEvents: readonly LifecycleEventProgress[];
   readonly traffic?: TrafficSplit;
@@ -118,7 +121,7 @@ export function progressFrom(deployment: DeploymentInfo, target?: DeploymentTarg
 
 /** One visible change between two polls. */
 export type ProgressChange =
-  | { readonly kind: 'status'; readonly status: string }
+  | { readonly kind: 'status'; readonly status: string; readonly detail?: string }
   | { readonly kind: 'lifecycle'; readonly name: string; readonly status: string }
   | { readonly kind: 'traffic'; readonly traffic: TrafficSplit }
   | { readonly kind: 'termination-wait' };
@@ -142,7 +145,7 @@ export function progressChanges(previous: Progress | undefined, next: Progress):
   if (next.terminationWaitStarted && !previous?.terminationWaitStarted && !next.terminal) {
     changes.push({ kind: 'termination-wait' });
   }
-  if (previous?.status !== next.status) changes.push({ kind: 'status', status: next.status });
+  if (previous?.status !== next.status || previous?.statusDetail !== next.statusDetail) changes.push({ kind: 'status', status: next.status, ...(next.statusDetail ? { detail: next.statusDetail } : {}) });
   return changes;
 }
 

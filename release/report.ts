@@ -11,15 +11,45 @@ import { diagnosticsMarkdown } from './diagnostics/render';
 import type { Diagnostics } from './diagnostics/types';
 import type { LifecycleEventProgress } from './progress';
 
+/** The `ecs` member of the JSON document of an ECS-native release. */
+export interface EcsReportMembers {
+  readonly clusterName: string;
+  readonly serviceName: string;
+  readonly taskDefinitionArn: string;
+  /** @default - no service deployment was read */
+  readonly serviceDeploymentArn?: string;
+  /** ServiceDeploymentStatus as ECS spells it, e.g. `ROLLBACK_SUCCESSFUL`. */
+  readonly status?: string;
+  readonly statusReason?: string;
+  readonly lifecycleStage?: string;
+  readonly targetServiceRevisionArn?: string;
+  readonly triggeredAlarmNames?: readonly string[];
+  readonly rollbackReason?: string;
+}
+
 /** The single JSON document `--json` prints (contract: docs/release.md). */
 export interface ReleaseReport {
   /** The service released (a stack with several services, `--service`). @default - none */
   readonly service?: string;
+  /**
+   * Which controller deployed the service: `CODE_DEPLOY` or `ECS` (docs/release.md, "ECS-native
+   * services"). @default - not known (bad input)
+   */
+  readonly controller?: 'CODE_DEPLOY' | 'ECS';
+  /** A CodeDeploy deployment id, or (ECS) the service deployment ARN. */
   readonly deploymentId: string | null;
+  /**
+   * In one vocabulary for both controllers: CodeDeploy's deployment statuses (ECS's are mapped:
+   * docs/release.md), `DryRun`, or `Unchanged` (ECS: the service already ran the task definition).
+   */
   readonly status: string | null;
   readonly exitCode: number;
+  /** CodeDeploy only (null for ECS). */
   readonly applicationName: string | null;
+  /** CodeDeploy only (null for ECS). */
   readonly deploymentGroupName: string | null;
+  /** ECS only: the service, and ECS's own words for its service deployment. @default - CodeDeploy */
+  readonly ecs?: EcsReportMembers;
   readonly startedAt: string;
   readonly endedAt: string;
   readonly durationInSeconds: number;
@@ -43,8 +73,9 @@ export function stepSummaryMarkdown(report: ReleaseReport): string {
     '',
     '| | |',
     '|---|---|',
-    `| Application | ${cell(report.applicationName ?? '–')} |`,
-    `| Deployment group | ${cell(report.deploymentGroupName ?? '–')} |`,
+    ...(report.ecs
+      ? [`| Cluster | ${cell(report.ecs.clusterName)} |`, `| Service | ${cell(report.ecs.serviceName)} |`, `| Task definition | ${cell(report.ecs.taskDefinitionArn)} |`]
+      : [`| Application | ${cell(report.applicationName ?? '–')} |`, `| Deployment group | ${cell(report.deploymentGroupName ?? '–')} |`]),
     `| Deployment | ${report.deploymentId ? (report.consoleUrl ? `[${report.deploymentId}](${report.consoleUrl})` : report.deploymentId) : '–'} |`,
     `| Status | ${report.status ?? '–'} |`,
     `| Exit code | ${report.exitCode} |`,
@@ -54,7 +85,7 @@ export function stepSummaryMarkdown(report: ReleaseReport): string {
   if (report.rollbackDeploymentId) lines.push(`| Rollback | \`${report.rollbackDeploymentId}\` ${report.rollbackStatus ?? ''} |`);
   if (report.error) lines.push(`| Error | ${cell(`${report.error.code}: ${report.error.message}`)} |`);
   if (report.lifecycleEvents.length > 0) {
-    lines.push('', '| Lifecycle event | Status | Started | Ended |', '|---|---|---|---|');
+    lines.push('', `| ${report.ecs ? 'Lifecycle stage' : 'Lifecycle event'} | Status | Started | Ended |`, '|---|---|---|---|');
     for (const e of report.lifecycleEvents) {
       lines.push(`| ${e.name} | ${e.status} | ${e.startedAt ?? ''} | ${e.endedAt ?? ''} |`);
       if (e.diagnostics?.message) lines.push(`| ↳ ${cell(e.diagnostics.errorCode ?? '')} | ${cell(e.diagnostics.message)} | | |`);

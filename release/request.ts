@@ -1,9 +1,9 @@
 /** Pure builders of the requests the release sends and of the links it prints. */
 import type { CreateDeploymentCommandInput } from '@aws-sdk/client-codedeploy';
-import type { ReleaseInput } from './input';
+import type { CodeDeployReleaseInput } from './input';
 
 /** The exact CreateDeployment request for an input (what `--dry-run` prints). */
-export function buildCreateDeploymentRequest(input: ReleaseInput): CreateDeploymentCommandInput {
+export function buildCreateDeploymentRequest(input: CodeDeployReleaseInput): CreateDeploymentCommandInput {
   const r = input.revision;
   return {
     applicationName: input.applicationName,

@@ -8,26 +8,26 @@
  * every path runs in unit tests with a fake clock.
  */
 import { HardExit, ReleaseAbort } from './abort';
-import { createDeployment } from './active';
-import { CodeDeployCalls } from './aws-calls';
+import { type AwsCallsDeps, CodeDeployCalls } from './aws-calls';
 import { classifyAwsError, type CodeDeploySender } from './aws-errors';
-import type { ReleaseContext } from './context';
-import { diagnosisLines, diagnosticsRequestFor, type Diagnostics, type DiagnosticsRequest, type DiagnosticsTrigger } from './diagnostics';
+import { CodeDeployController } from './codedeploy-controller';
+import type { SessionContext } from './context';
+import type { DeploymentController } from './controller';
+import { diagnosisLines, type Diagnostics, type DiagnosticsRequest, type DiagnosticsTrigger } from './diagnostics';
 import { type Display, formatPercent, plainDisplay, type TextSink, ttyDisplay, type WarningSource } from './display';
-import { dryRunText } from './dry-run';
-import { hookFunctionNameWarning } from './hook-name';
+import { EcsCalls } from './ecs-calls';
+import { EcsController } from './ecs-controller';
 import { EXIT_CODES, exitCodeFor, type ReleaseOutcome } from './exit-codes';
-import { failureError, failureLines, findRollback } from './failure';
-import { followDeployment, type FollowEnd, STOP_GRACE_IN_MS, type TargetAccess } from './follow';
-import { readGroupSettings } from './group-settings';
+import { failureError } from './failure';
+import { followDeployment, type FollowEnd, STOP_GRACE_IN_MS } from './follow';
+import { hookFunctionNameWarning } from './hook-name';
+import type { StartResult } from './controller';
 import type { ReleaseInput } from './input';
 import { Interrupts } from './interrupts';
 import type { FollowRole } from './next-step';
 import type { ShiftSchedule } from './poll';
 import type { Progress } from './progress';
 import { type ReleaseReport, writeGithubFiles } from './report';
-import { buildCreateDeploymentRequest, consoleUrl } from './request';
-import { describeRevision } from './revision';
 
 export type { CodeDeploySender };
 
@@ -47,7 +47,10 @@ export interface ReleaseOutputs {
 
 /** Everything {@link run} does I/O with. */
 export interface ReleaseDeps {
-  readonly codedeploy: CodeDeploySender;
+  /** The CodeDeploy client (the CodeDeploy controller's). @default - none: a CodeDeploy release fails at its first call */
+  readonly codedeploy?: CodeDeploySender;
+  /** The ECS client (the ECS controller's). @default - none: an ECS release fails at its first call */
+  readonly ecs?: CodeDeploySender;
   /** Milliseconds since the epoch. */
   readonly clock: () => number;
   readonly sleep: (ms: number) => Promise<void>;
@@ -80,6 +83,9 @@ interface SessionState {
   stopRequested: boolean;
   followingRollback: boolean;
   reachedStage?: string;
+  /** The service already ran what the release would deploy: nothing was started. */
+  unchanged?: boolean;
+  dryRunRequest?: object;
   error?: { code: string; message: string };
   diagnostics?: Diagnostics;
   schedule?: ShiftSchedule;
@@ -92,12 +98,15 @@ export function describeState(p: Progress): string {
   return `${p.status}${current ? `, at ${current.name} ${current.status}` : ''}${traffic}${p.terminationWaitStarted ? ', in the termination wait' : ''}`;
 }
 
+/** A sender for a release that got no client of that service (a test's, or a dry run's). */
+const noClient = (service: string): CodeDeploySender => ({ send: () => Promise.reject(new Error(`no ${service} client was given to this release`)) });
+
 class Release {
-  private readonly ctx: ReleaseContext;
+  private readonly ctx: SessionContext;
+  private readonly controller: DeploymentController;
   private readonly display: Display;
   private readonly interrupts: Interrupts;
   private readonly startedAtInMs: number;
-  private readonly targets: TargetAccess = { denied: false };
   private readonly state: SessionState = { stopRequested: false, followingRollback: false };
 
   constructor(
@@ -110,8 +119,8 @@ class Release {
     this.startedAtInMs = deps.clock();
     // On a terminal the elapsed time is redrawn every second while the release waits.
     this.interrupts = new Interrupts(deps.sleep, tty ? 1000 : undefined, () => this.display.tick());
-    const calls = new CodeDeployCalls({
-      sender: deps.codedeploy,
+    const callDeps = (sender: CodeDeploySender): AwsCallsDeps => ({
+      sender,
       region: input.region,
       minIntervalInMs: input.pollMinIntervalInMs,
       maxIntervalInMs: input.pollMaxIntervalInMs,
@@ -123,7 +132,11 @@ class Release {
       interruption: () => ({ count: this.interrupts.received, signal: this.interrupts.abortSignal }),
       ...(input.endpointUrl ? { endpoint: input.endpointUrl } : {}),
     });
-    this.ctx = { input, calls, display: this.display, clock: deps.clock, random, interrupts: this.interrupts };
+    this.ctx = { input, display: this.display, clock: deps.clock, random, interrupts: this.interrupts };
+    this.controller =
+      input.controller === 'ECS'
+        ? new EcsController({ ...this.ctx, input, calls: new EcsCalls(callDeps(deps.ecs ?? noClient('ECS'))) })
+        : new CodeDeployController({ ...this.ctx, input, calls: new CodeDeployCalls(callDeps(deps.codedeploy ?? noClient('CodeDeploy'))) });
   }
 
   async run(): Promise<ReleaseResult> {
@@ -191,7 +204,7 @@ class Release {
     this.display.line(
       'interrupted',
       id
-        ? `again: exiting now; deployment ${id} is ${status}${this.state.stopRequested ? ' (stop with rollback requested)' : ''}; see ${consoleUrl(this.input.region, id)} or follow it with --follow ${id}`
+        ? `again: exiting now; deployment ${id} is ${status}${this.state.stopRequested ? ' (stop with rollback requested)' : ''}; see ${this.controller.consoleUrl(id)} or follow it with --follow ${id}`
         : 'again: exiting now; no deployment was created',
     );
   }
@@ -205,19 +218,18 @@ class Release {
       ...(this.input.service ? { service: this.input.service } : {}),
       deploymentId: s.deploymentId ?? null,
       // CreateDeployment answered, so the deployment exists even if it was never read back.
-      status: outcome.kind === 'dry-run' ? 'DryRun' : (p?.status ?? (s.deploymentId ? 'Created' : null)),
+      status: outcome.kind === 'dry-run' ? 'DryRun' : s.unchanged ? 'Unchanged' : (p?.status ?? (s.deploymentId ? 'Created' : null)),
       exitCode,
-      applicationName: this.input.applicationName,
-      deploymentGroupName: this.input.deploymentGroupName,
+      ...this.controller.reportIdentity(p),
       startedAt,
       endedAt,
       durationInSeconds: Math.max(0, Math.round((Date.parse(endedAt) - Date.parse(startedAt)) / 1000)),
-      ...(s.deploymentId ? { consoleUrl: consoleUrl(this.input.region, s.deploymentId) } : {}),
+      ...(s.deploymentId ? { consoleUrl: this.controller.consoleUrl(s.deploymentId) } : {}),
       lifecycleEvents: p?.lifecycleEvents ?? [],
       ...(s.rollbackDeploymentId ? { rollbackDeploymentId: s.rollbackDeploymentId } : {}),
       ...(s.rollbackStatus ? { rollbackStatus: s.rollbackStatus } : {}),
       ...(s.reachedStage ? { until: s.reachedStage } : {}),
-      ...(outcome.kind === 'dry-run' ? { request: buildCreateDeploymentRequest(this.input) } : {}),
+      ...(outcome.kind === 'dry-run' && s.dryRunRequest ? { request: s.dryRunRequest } : {}),
       ...(s.error ? { error: s.error } : {}),
       ...(s.diagnostics ? { diagnostics: s.diagnostics } : {}),
     };
@@ -226,21 +238,30 @@ class Release {
   private async main(): Promise<ReleaseOutcome> {
     const input = this.input;
     // Before anything else, the dry run included: that is where a pipeline author checks the request.
-    const hookWarning = input.hookFunctionName !== undefined ? hookFunctionNameWarning(input.hookFunctionName) : undefined;
+    // (CodeDeploy's: ECS invokes an ECS-native service's hooks with the hook's own role, whatever its name.)
+    const hookWarning = input.controller !== 'ECS' && input.hookFunctionName !== undefined ? hookFunctionNameWarning(input.hookFunctionName) : undefined;
     if (hookWarning) this.display.line('warning', hookWarning);
     if (input.dryRun) {
-      if (!input.json) this.deps.output.stdout.write(dryRunText(input));
+      const dry = this.controller.dryRun();
+      this.state.dryRunRequest = dry.request;
+      if (!input.json) this.deps.output.stdout.write(dry.text);
       return { kind: 'dry-run' };
     }
-    this.display.line('release', `application ${input.applicationName} group ${input.deploymentGroupName} region ${input.region}${input.service ? ` service ${input.service}` : ''}`);
-    if (!input.followDeploymentId) this.display.line('revision', describeRevision(input.revision));
-    const settings = await readGroupSettings(this.ctx);
+    this.display.line('release', `${this.controller.describeTarget()}${input.service ? ` service ${input.service}` : ''}`);
+    if (!input.followDeploymentId) this.display.line('revision', this.controller.describeRevision());
+    const settings = await this.controller.readSettings();
     this.state.schedule = settings.schedule;
     const timeoutInMinutes = settings.timeoutInMinutes;
-    const id = input.followDeploymentId ?? (await createDeployment(this.ctx, timeoutInMinutes));
+    const started: StartResult = input.followDeploymentId ? { kind: 'started', id: input.followDeploymentId } : await this.controller.start(timeoutInMinutes);
+    if (started.kind === 'unchanged') {
+      this.state.unchanged = true;
+      this.display.line('unchanged', started.message);
+      return { kind: 'succeeded' };
+    }
+    const id = started.id;
     this.state.deploymentId = id;
     this.display.line('deployment', `${id} ${input.followDeploymentId ? 'followed' : 'created'}`);
-    this.display.line('console', consoleUrl(input.region, id));
+    this.display.line('console', this.controller.consoleUrl(id));
     const end = await this.follow(id, 'main', this.deps.clock() + timeoutInMinutes * 60000);
     return this.afterFollow(id, end, timeoutInMinutes);
   }
@@ -262,20 +283,19 @@ class Release {
     if (end.kind === 'timeout') return this.onTimeout(id, end.progress, timeoutInMinutes);
     if (end.progress.status === 'Succeeded') return { kind: 'succeeded' };
     this.state.error = failureError(end.progress);
-    for (const l of failureLines(end.progress, this.input, this.targets.denied)) this.display.line(l.kind, l.text);
+    for (const l of this.controller.failureLines(end.progress)) this.display.line(l.kind, l.text);
     await this.diagnose(end.progress.status === 'Stopped' ? 'stopped' : 'failed', end.progress);
     await this.followRollback(id, end.progress, timeoutInMinutes);
     return { kind: 'failed', status: end.progress.status };
   }
 
   private follow(id: string, role: FollowRole, deadlineInMs: number, initial?: Progress): Promise<FollowEnd> {
-    return followDeployment(this.ctx, id, {
+    return followDeployment(this.ctx, this.controller, id, {
       role,
       deadlineInMs,
       ...(initial ? { initial } : {}),
       ...(this.state.schedule ? { schedule: this.state.schedule } : {}),
       startedAtInMs: this.startedAtInMs,
-      targets: this.targets,
       onProgress: (p) => {
         if (role === 'main') this.state.progress = p;
         else this.state.rollbackStatus = p.status;
@@ -289,36 +309,28 @@ class Release {
   private async requestStop(id: string, keyword: string): Promise<void> {
     this.state.stopRequested = true;
     this.display.line(keyword, `stopping ${id} with rollback`);
-    await this.ctx.calls.stopWithRollback(id);
+    await this.controller.stopWithRollback(id);
   }
 
   /** Shows the few lines that explain the failure; `--json` and the step summary get all of it. */
   private async diagnose(trigger: DiagnosticsTrigger, p: Progress): Promise<void> {
-    const i = this.input;
     if (!this.deps.diagnose || !this.state.deploymentId) return;
-    const request = diagnosticsRequestFor({
-      deploymentId: this.state.deploymentId,
-      trigger,
-      lifecycleEvents: p.lifecycleEvents,
-      revision: i.revision,
-      ...(p.createdAt ? { createdAt: p.createdAt } : {}),
-      ...(i.hookFunctionName ? { hookFunctionName: i.hookFunctionName } : {}),
-      ...(i.hookLogGroupName ? { hookLogGroupName: i.hookLogGroupName } : {}),
-    });
+    const request = this.controller.diagnosticsRequest(trigger, this.state.deploymentId, p);
+    if (!request) return;
     this.state.diagnostics = await this.interrupts.guard(this.deps.diagnose(request));
     for (const l of diagnosisLines(this.state.diagnostics)) this.display.line(l.kind, l.text);
   }
 
-  /** Finds the rollback deployment CodeDeploy started for `id` and follows it to its end. */
+  /** Finds the rollback of `id` (CodeDeploy: a deployment of its own; ECS: the same service deployment) and follows it to its end. */
   private async followRollback(id: string, last: Progress, timeoutInMinutes: number): Promise<void> {
-    const { rollbackId, message } = await findRollback(this.ctx, id, last);
+    const { rollbackId, message } = await this.controller.findRollback(id, last);
     if (!rollbackId) {
       this.display.line('rollback', `none${message ? `: ${message}` : ': no rollback deployment was started (is automatic rollback enabled for the group?)'}`);
       return;
     }
     this.state.rollbackDeploymentId = rollbackId;
     this.display.line('rollback', `${rollbackId} started`);
-    this.display.line('console', consoleUrl(this.input.region, rollbackId));
+    if (rollbackId !== id) this.display.line('console', this.controller.consoleUrl(rollbackId));
     this.state.followingRollback = true;
     const end = await this.follow(rollbackId, 'rollback', this.deps.clock() + timeoutInMinutes * 60000);
     this.state.rollbackStatus = end.progress.status;
@@ -331,7 +343,7 @@ class Release {
     this.state.error = { code: 'Timeout', message };
     await this.diagnose('timeout', p);
     if (!this.input.stopOnTimeout) {
-      this.display.line('timeout', `${id} left running (--stop-on-timeout stops it); follow it with --follow ${id} or at ${consoleUrl(this.input.region, id)}`);
+      this.display.line('timeout', `${id} left running (--stop-on-timeout stops it); follow it with --follow ${id} or at ${this.controller.consoleUrl(id)}`);
       return { kind: 'timeout' };
     }
     await this.requestStop(id, 'timeout');

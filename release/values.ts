@@ -80,6 +80,12 @@ export class ReleaseValues {
     return this.get(key) === undefined && this.fromOutputs.get(key)?.invalid === true;
   }
 
+  /** True when the stack output had a value that failed its check, whatever else gives the value (a default). */
+  outputInvalid(key: ReleaseFlagKey): boolean {
+    if (!this.given(key)) this.output(key);
+    return !this.given(key) && this.fromOutputs.get(key)?.invalid === true;
+  }
+
   /** The value, or a `missing …: looked for …` problem (none when the output was there but invalid). */
   required(key: ReleaseFlagKey): FlagValue | undefined {
     const v = this.get(key);

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { AwsJsonServer, startAwsJsonServer } from '../test-support/aws-json-server';
 
 const ROOT = join(__dirname, '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const EVENTS = ['BeforeInstall', 'Install', 'AfterInstall', 'AllowTestTraffic', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'];
 
 interface Run {
@@ -18,8 +17,14 @@ interface Run {
   stderr: string;
 }
 
-function cli(args: string[], env: Record<string, string> = {}, onStderr?: (text: string, child: ChildProcess) => void, command = 'npx'): Promise<Run> {
-  const argv = command === 'npx' ? ['tsx', 'scripts/release.ts', ...args] : ['scripts/release.ts', ...args];
+/**
+ * Runs the CLI with `npx tsx`, or (`node`) exactly as `npm run release` does: `node --import tsx`, one
+ * process. Signal tests use the latter: the tsx CLI relays a signal to its child and, when the child
+ * has not acknowledged it within 30 ms (a loaded machine), kills it with SIGKILL and exits 130 itself.
+ */
+function cli(args: string[], env: Record<string, string> = {}, onStderr?: (text: string, child: ChildProcess) => void, how: 'npx' | 'node' = 'npx'): Promise<Run> {
+  const command = how === 'npx' ? 'npx' : process.execPath;
+  const argv = how === 'npx' ? ['tsx', 'scripts/release.ts', ...args] : ['--import', 'tsx', 'scripts/release.ts', ...args];
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, {
       cwd: ROOT,
@@ -203,7 +208,7 @@ describe('release CLI as a child process', () => {
           sent = true;
           child.kill('SIGINT');
         }
-      }, TSX);
+      }, 'node');
       expect(r.code).toBe(130);
       const stop = server.calls.find((c) => c.operation === 'StopDeployment');
       expect(stop?.input).toEqual({ deploymentId: 'd-CLI', autoRollbackEnabled: true });

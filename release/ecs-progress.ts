@@ -60,12 +60,14 @@ export type EcsProgress = Progress & { readonly ecs: EcsDeploymentFacts };
  *   SUCCESSFUL → Succeeded; STOPPED → Stopped; any ROLLBACK_* → Failed (Stopped when the release asked
  *   for the stop), since the deployment has failed once ECS rolls it back;
  * - its rollback (`rollback`): ROLLBACK_REQUESTED, ROLLBACK_IN_PROGRESS → InProgress;
- *   ROLLBACK_SUCCESSFUL → Succeeded; ROLLBACK_FAILED → Failed; STOPPED → Stopped.
+ *   ROLLBACK_SUCCESSFUL → Succeeded; ROLLBACK_FAILED → Failed; STOPPED → Stopped (the forward
+ *   statuses, which a rollback never shows, → InProgress, SUCCESSFUL → Succeeded).
  * A status ECS may add later is passed through as it is (and is not terminal).
  */
 export function releaseStatusOf(ecsStatus: string, role: FollowRole, stopRequested: boolean): string {
   if (role === 'rollback') {
-    return ({ ROLLBACK_REQUESTED: 'InProgress', ROLLBACK_IN_PROGRESS: 'InProgress', ROLLBACK_SUCCESSFUL: 'Succeeded', ROLLBACK_FAILED: 'Failed', STOPPED: 'Stopped', SUCCESSFUL: 'Succeeded' } as Record<string, string>)[ecsStatus] ?? ecsStatus;
+    const rollback: Record<string, string> = { PENDING: 'InProgress', IN_PROGRESS: 'InProgress', STOP_REQUESTED: 'InProgress', ROLLBACK_REQUESTED: 'InProgress', ROLLBACK_IN_PROGRESS: 'InProgress', ROLLBACK_SUCCESSFUL: 'Succeeded', ROLLBACK_FAILED: 'Failed', STOPPED: 'Stopped', SUCCESSFUL: 'Succeeded' };
+    return rollback[ecsStatus] ?? ecsStatus;
   }
   if (isRollbackStatus(ecsStatus)) return stopRequested ? 'Stopped' : 'Failed';
   return ({ PENDING: 'Created', IN_PROGRESS: 'InProgress', STOP_REQUESTED: 'InProgress', SUCCESSFUL: 'Succeeded', STOPPED: 'Stopped' } as Record<string, string>)[ecsStatus] ?? ecsStatus;

@@ -39,6 +39,11 @@ export interface Sample {
   readonly wallInMs: number;
   /** Peak resident set size of the largest process of the tree; undefined without /usr/bin/time. */
   readonly rssInMiB: number | undefined;
+  /**
+   * User + system CPU time of the whole tree (10 ms resolution); undefined without /usr/bin/time. On a
+   * loaded machine it moves far less than wall time, so it is the figure to compare across loads.
+   */
+  readonly cpuInMs: number | undefined;
   readonly stdout: string;
 }
 
@@ -57,13 +62,13 @@ export function canMeasureMemory(): boolean {
  */
 export function measure(argv: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutInMs?: number }): Sample {
   const useTime = canMeasureMemory();
-  const [file, args] = useTime ? [TIME, ['-f', 'BENCH-RSS-KIB %M', ...argv]] : [argv[0]!, argv.slice(1)];
+  const [file, args] = useTime ? [TIME, ['-f', 'BENCH-RSS-KIB %M CPU %U %S', ...argv]] : [argv[0]!, argv.slice(1)];
   const started = process.hrtime.bigint();
   const r = spawnSync(file, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, encoding: 'utf8', timeout: options.timeoutInMs ?? 300000 });
   const wallInMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (exit ${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
-  const m = useTime ? /BENCH-RSS-KIB (\d+)/.exec(r.stderr) : null;
-  return { wallInMs, rssInMiB: m ? Number(m[1]) / 1024 : undefined, stdout: r.stdout };
+  const m = useTime ? /BENCH-RSS-KIB (\d+) CPU ([\d.]+) ([\d.]+)/.exec(r.stderr) : null;
+  return { wallInMs, rssInMiB: m ? Number(m[1]) / 1024 : undefined, cpuInMs: m ? (Number(m[2]) + Number(m[3])) * 1000 : undefined, stdout: r.stdout };
 }
 
 /** Records the 1-minute load average around a benchmark, for its closing line. */

@@ -3,7 +3,7 @@
  * CodeDeploy stand-in over HTTP, with the real hook (its esbuild bundle, in a warm child process
  * with its own CodeDeploy client pointed at the stand-in) checking a real local green app.
  */
-import { CodeDeployClient, ContinueDeploymentCommand, CreateDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { CodeDeployClient, ContinueDeploymentCommand, CreateDeploymentCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +44,9 @@ const GROUPS: Record<string, Omit<DeploymentGroupSpec, 'applicationName' | 'depl
   unhealthy: {},
   alarm: { deploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent5Minutes', alarms: [ALARM] },
   sigint: { deploymentConfigName: 'CodeDeployDefault.ECSLinear10PercentEvery3Minutes' },
-  'active-fail': { terminationWaitTimeInMinutes: 20 },
+  // Long enough (20 s) that the other pipeline's deployment is still active when a CLI started on a
+  // loaded machine makes its first call (2 s was not, at load 20); the test stops it afterwards.
+  'active-fail': { terminationWaitTimeInMinutes: 200 },
   'active-wait': { terminationWaitTimeInMinutes: 20 },
   'active-stop': { terminationWaitTimeInMinutes: 200 },
   throttled: {},
@@ -261,6 +263,7 @@ describe('a second release while a deployment is active', () => {
     expect(r.stderr).toContain('--wait-for-active');
     expect(userDeployments('active-fail').map((d) => d.deploymentId)).toEqual([active]);
     expect(standIn.calls.filter((c) => c.operation === 'CreateDeployment' && c.input.deploymentGroupName === 'active-fail')).toHaveLength(1);
+    await client().send(new StopDeploymentCommand({ deploymentId: active, autoRollbackEnabled: false }));
   });
 
   test('--wait-for-active waits for it to end, then releases (exit 0)', async () => {

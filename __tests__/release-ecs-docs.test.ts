@@ -51,3 +51,8 @@ test('--help names every ECS action the release calls and says no iam:PassRole',
   for (const { action } of ECS_RELEASE_IAM_ACTIONS) expect(help).toContain(action);
   expect(help).toMatch(/ECS controller instead: .*; no iam:PassRole/);
 });
+
+test('the IAM table is ECS_RELEASE_IAM_ACTIONS, row by row (action and when)', () => {
+  const rows = ECS_RELEASE_IAM_ACTIONS.map((a) => `| \`${a.action}\` | ${a.when} |`).join('\n');
+  expect(section).toContain(`| Action | When |\n|---|---|\n${rows}\n`);
+});

@@ -37,9 +37,9 @@ export const ECS_PROFILE: AwsServiceProfile = {
  */
 export const ECS_RELEASE_IAM_ACTIONS = [
   { action: 'ecs:DescribeServices', when: 'always: the service\'s controller, strategy and bake times (the timeout), its task definition' },
-  { action: 'ecs:ListServiceDeployments', when: 'always: a service deployment already running, and the new one\'s ARN when UpdateService does not name it' },
+  { action: 'ecs:ListServiceDeployments', when: 'unless --follow: a service deployment already running, and the new one\'s ARN when UpdateService does not name it' },
   { action: 'ecs:DescribeServiceDeployments', when: 'always: every poll' },
-  { action: 'ecs:UpdateService', when: 'unless --follow: starts the deployment' },
+  { action: 'ecs:UpdateService', when: 'unless --follow (or the service already runs the task definition): starts the deployment' },
   { action: 'ecs:StopServiceDeployment', when: '--stop-active, --stop-on-timeout, Ctrl-C' },
 ] as const;
 

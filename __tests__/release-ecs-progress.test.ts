@@ -9,6 +9,8 @@ import { ECS_SERVICE_DEPLOYMENT_STAGES, ecsStageReached, ecsUntilStage, UNTIL_CH
 import { decideAfterPoll, type PollFacts } from '../release/next-step';
 import type { Progress } from '../release/progress';
 import { untilReached } from '../release/until';
+import { statusBlock } from '../release/display';
+import { progressFraction } from '../release/progress';
 
 const T0 = Date.parse('2026-11-26T03:00:00Z');
 const iso = (s: number): string => new Date(T0 + s * 1000).toISOString();
@@ -62,6 +64,7 @@ describe('ecsProgressFrom', () => {
       deploymentId: ARN,
       status: 'InProgress',
       statusDetail: 'IN_PROGRESS',
+      stageCount: 9,
       terminal: false,
       lifecycleEvents: [
         { name: 'PRE_SCALE_UP', status: 'Succeeded', endedAt: iso(10) },
@@ -223,5 +226,24 @@ describe('the shared decision after a poll, on an ECS deployment', () => {
     expect(decideAfterPoll(facts(p('ROLLBACK_SUCCESSFUL', 'CLEAN_UP', 'rollback'), { role: 'rollback' }))).toEqual({ kind: 'terminal' });
     // ECS never waits in Ready: --continue has nothing to do.
     expect(decideAfterPoll(facts(p('IN_PROGRESS', 'BAKE_TIME'), { continueWhenReady: true }))).toEqual({ kind: 'wait', delayInMs: 1000 });
+  });
+});
+
+describe('the live display of an ECS deployment', () => {
+  const at = (stage: string, green: number, previous?: Progress): Progress => ecsProgressFrom(answer('IN_PROGRESS', stage, green), { role: 'main', stopRequested: false, ...(previous ? { previous } : {}), nowInMs: T0 });
+
+  test('the status block counts ECS\'s stages, shows the stage and the traffic, and counts the bake time down', () => {
+    const p = at('BAKE_TIME', 100);
+    const lines = statusBlock({ label: 'web', progress: p, fraction: 0.8, startedAtInMs: T0, finalWait: { label: 'bake time', endsAtInMs: T0 + 300_000 } }, T0 + 48_000, 100);
+    expect(lines.slice(1)).toEqual(['  events 7/9  now: BAKE_TIME InProgress  bake time 04:12 left', '  traffic blue 0% green 100%']);
+    expect(statusBlock({ label: 'web', progress: p, fraction: 0.8, startedAtInMs: T0, finalWait: { label: 'bake time', endsAtInMs: T0 } }, T0 + 5000, 100)[1]).toContain('bake time 00:00 left');
+  });
+
+  test('the progress bar: one part per stage, the production shift by green\'s weight, the bake time by its time', () => {
+    const shift = at('PRODUCTION_TRAFFIC_SHIFT', 50);
+    expect(progressFraction(shift)).toBeCloseTo(5.5 / 10);
+    expect(progressFraction(at('BAKE_TIME', 100), { startedAtInMs: T0, nowInMs: T0 + 150_000, waitInMinutes: 5 })).toBeCloseTo(7.5 / 10);
+    const fractions = ECS_SERVICE_DEPLOYMENT_STAGES.slice(1).map((s) => progressFraction(at(s, 0)));
+    expect([...fractions].sort((a, b) => a - b)).toEqual(fractions);
   });
 });

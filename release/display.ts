@@ -29,6 +29,8 @@ export interface ProgressView {
   /** 0..1 */
   readonly fraction: number;
   readonly startedAtInMs: number;
+  /** The final wait (CodeDeploy's termination wait, ECS's bake time) with when it ends, for a countdown. @default - no countdown */
+  readonly finalWait?: { readonly label: string; readonly endsAtInMs: number };
 }
 
 /** Receives everything the release has to say to a human. */
@@ -130,10 +132,16 @@ export function statusBlock(view: ProgressView, nowInMs: number, columns = DEFAU
         : `${head}  ${elapsed}`;
   const lines = [
     first,
-    `  events ${done}/${Math.max(ECS_LIFECYCLE_EVENTS.length, p.lifecycleEvents.length)}${current ? `  now: ${current.name} ${current.status}` : ''}${p.terminationWaitStarted && !p.terminal ? '  termination wait' : ''}`,
+    `  events ${done}/${Math.max(p.stageCount ?? ECS_LIFECYCLE_EVENTS.length, p.lifecycleEvents.length)}${current ? `  now: ${current.name} ${current.status}` : ''}${p.terminationWaitStarted && !p.terminal ? finalWaitText(view, nowInMs) : ''}`,
   ];
   if (p.traffic) lines.push(`  traffic blue ${formatPercent(p.traffic.bluePercent)}% green ${formatPercent(p.traffic.greenPercent)}%`);
   return lines.map((l) => fitToWidth(l, width));
+}
+
+/** `  termination wait`, or with a countdown `  bake time 04:12 left`. */
+function finalWaitText(view: ProgressView, nowInMs: number): string {
+  const w = view.finalWait;
+  return w ? `  ${w.label} ${formatElapsed(Math.max(0, w.endsAtInMs - nowInMs))} left` : '  termination wait';
 }
 
 /** The real {@link LiveArea}: log-update on the terminal sink (loaded here: it is ESM-only). */

@@ -201,6 +201,8 @@ export function ecsProgressFrom(d: ServiceDeployment, c: EcsPollContext): EcsPro
     deploymentId: d.serviceDeploymentArn ?? '',
     status,
     statusDetail: ecsStatus,
+    // A forward run: PRE_SCALE_UP … CLEAN_UP (and RECONCILE_SERVICE when ECS runs it); a rollback: test and production traffic back, clean-up.
+    stageCount: c.role === 'main' ? ECS_SERVICE_DEPLOYMENT_STAGES.length - (lifecycleEvents.some((e) => e.name === 'RECONCILE_SERVICE') ? 0 : 1) : 3,
     terminal,
     lifecycleEvents,
     ...(traffic ? { traffic } : {}),

@@ -135,7 +135,8 @@ class Follower {
     this.o.onProgress(p);
     const s = this.o.schedule;
     const wait = s && this.terminationWaitStartedAt !== undefined ? { startedAtInMs: this.terminationWaitStartedAt, nowInMs: now, waitInMinutes: s.terminationWaitInMinutes } : undefined;
-    this.ctx.display.progress({ label: this.o.role === 'main' ? this.id : `rollback ${this.id}`, progress: p, fraction: progressFraction(p, wait), startedAtInMs: this.o.startedAtInMs });
+    const finalWait = wait ? { finalWait: { label: this.controller.finalWaitKeyword.replace('-', ' '), endsAtInMs: wait.startedAtInMs + wait.waitInMinutes * 60000 } } : {};
+    this.ctx.display.progress({ label: this.o.role === 'main' ? this.id : `rollback ${this.id}`, progress: p, fraction: progressFraction(p, wait), startedAtInMs: this.o.startedAtInMs, ...finalWait });
   }
 
   private print(c: ProgressChange, now: number): void {

@@ -39,6 +39,11 @@ export interface Progress {
   readonly status: string;
   /** The controller's own status when it says more than `status` (ECS's, e.g. `ROLLBACK_IN_PROGRESS`). @default - none */
   readonly statusDetail?: string;
+  /**
+   * How many lifecycle events (ECS: lifecycle stages) a whole run has, for the progress bar and the
+   * `events n/m` count. @default - CodeDeploy's 8 ECS lifecycle events
+   */
+  readonly stageCount?: number;
   readonly terminal: boolean;
   readonly lifecycleEvents: readonly LifecycleEventProgress[];
   readonly traffic?: TrafficSplit;
@@ -186,11 +191,11 @@ export function stageReached(progress: Progress, stage: string): boolean {
  */
 export function progressFraction(progress: Progress, terminationWait?: { readonly startedAtInMs: number; readonly nowInMs: number; readonly waitInMinutes: number }): number {
   if (progress.status === 'Succeeded') return 1;
-  const total = ECS_LIFECYCLE_EVENTS.length + 1;
+  const total = (progress.stageCount ?? ECS_LIFECYCLE_EVENTS.length) + 1;
   let done = 0;
   for (const e of progress.lifecycleEvents) {
     if (e.status === 'Succeeded' || e.status === 'Skipped') done += 1;
-    else if (e.name === 'AllowTraffic' && e.status === 'InProgress' && progress.traffic) done += progress.traffic.greenPercent / 100;
+    else if ((e.name === 'AllowTraffic' || e.name === 'PRODUCTION_TRAFFIC_SHIFT') && e.status === 'InProgress' && progress.traffic) done += progress.traffic.greenPercent / 100;
   }
   if (progress.terminationWaitStarted) {
     if (terminationWait && terminationWait.waitInMinutes > 0) {

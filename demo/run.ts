@@ -206,8 +206,7 @@ function setUpScenario(s: Scenario, world: World, alarm: string | undefined, say
     say(`   green answers 503 to everything; the hook checks it for ${HOOK_BUDGET_IN_SECONDS} s (the stack allows longer), then reports Failed`);
   }
   if (s.name === 'alarm') {
-    if (!alarm) throw new Error('the stack configures no alarm on its deployment group: the alarm scenario needs one');
-    world.standIn.faults.alarmWhenGreenReaches(alarm, 1);
+    world.standIn.faults.alarmWhenGreenReaches(alarm!, 1);
     say(`   the alarm ${alarm} goes off as soon as green receives traffic`);
   }
   if (s.name === 'interrupt') say('   the demo presses Ctrl-C for you (SIGINT to the release) once green has part of the traffic');
@@ -240,6 +239,7 @@ function planRelease(input: DemoInput, s: Scenario, outputsFile: string) {
   const service = chooseService(outputs, input.service);
   const value = (key: keyof typeof OUTPUT_NAMES): unknown => service?.values[OUTPUT_NAMES[key]] ?? outputs[OUTPUT_NAMES[key]]?.value;
   const group = demoGroup(config, service ? String(value('deploymentGroupName')) : undefined);
+  if (s.name === 'alarm' && !alarmToTrigger(group)) throw new Error(`its deployment group ${group.deploymentGroupName} has no alarm: the alarm scenario needs one`);
   const hook = demoHook(config, service && value('hookFunctionName') ? String(value('hookFunctionName')) : undefined);
   const override = deploymentConfigOverride(s, group);
   const configName = override ?? group.deploymentConfigName;
@@ -248,6 +248,17 @@ function planRelease(input: DemoInput, s: Scenario, outputsFile: string) {
   const region = String(value('region') ?? stackRegion(config));
   const hookLogGroupName = String(value('hookLogGroupName') ?? `/aws/lambda/${hook.functionName}`);
   return { config, group, hook, override, configName, minute, region, hookLogGroupName, service: service?.name, value };
+}
+
+/** {@link planRelease}, or undefined after saying why the stack cannot be released here (a usage error propagates). */
+function planOrSay(input: DemoInput, s: Scenario, outputsFile: string, say: (line: string) => void): ReturnType<typeof planRelease> | undefined {
+  try {
+    return planRelease(input, s, outputsFile);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    say(`the demo cannot release ${input.stack.stack}: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
 }
 
 /** Runs one scenario; returns the release's exit code (1 when the demo could not get as far as the release). */
@@ -263,7 +274,9 @@ export async function runDemo(input: DemoInput, say: (line: string) => void): Pr
   try {
     const outputsFile = await writeOutputs(input, say);
     if (!outputsFile) return code;
-    const { group, hook, override, minute, region, hookLogGroupName, service, value } = planRelease(input, s, outputsFile);
+    const plan = planOrSay(input, s, outputsFile, say);
+    if (!plan) return code;
+    const { group, hook, override, minute, region, hookLogGroupName, service, value } = plan;
     say('2. local AWS on 127.0.0.1: CodeDeploy, CloudWatch Logs and ELBv2 stand-ins, a green app,');
     say(`   and the stack's own hook bundle as ${hook.functionName} (no ECS stand-in)`);
     say(`   ${service ? `service ${service}, ` : ''}group ${group.deploymentGroupName}; 1 CodeDeploy minute lasts ${(minute / 1000).toFixed(2)} s here`);

@@ -100,7 +100,8 @@ IAM permissions of the caller:
   elasticloadbalancing:DescribeTargetHealth (the hook's verdict, stopped green tasks, target health).
   No S3 permission for --revision s3 (CodeDeploy reads the AppSpec with the group's service role)
   and no iam:PassRole.
-  ECS controller instead: ${ECS_RELEASE_IAM_ACTIONS.map((a) => a.action).join(', ')}
+  ECS controller instead: ${ECS_RELEASE_IAM_ACTIONS.slice(0, 2).map((a) => a.action).join(', ')},
+  ${ECS_RELEASE_IAM_ACTIONS.slice(2).map((a) => a.action).join(', ')}
   (the last for --stop-active, --stop-on-timeout, Ctrl-C); no iam:PassRole.
 
 ${timeLimitsHelp()}

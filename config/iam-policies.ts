@@ -24,6 +24,12 @@ export interface PolicyStatement {
    */
   readonly Resource?: string | readonly string[];
   /**
+   * Resources the statement does NOT apply to (instead of `Resource`): a Deny with `NotResource`
+   * denies everything but the listed resources.
+   * @default - none
+   */
+  readonly NotResource?: string | readonly string[];
+  /**
    * Conditions of the statement.
    * @default - none
    */
@@ -43,8 +49,17 @@ export interface PolicyDocument {
  * on the first apply, which no offline check can see.
  */
 export const MANAGED_POLICIES = {
-  /** CodeDeploy's role for ECS blue/green: ECS task sets, ELB listeners, invoking `CodeDeployHook_*` functions. */
+  /**
+   * CodeDeploy's full role for ECS blue/green (every function, object, topic; `iam:PassRole` on `*`).
+   * Attached by the previous release; kept here to name what the upgrade removes.
+   */
   codeDeployForEcs: 'AWSCodeDeployRoleForECS',
+  /**
+   * CodeDeploy's limited role for ECS blue/green: ECS task sets and ELB listeners on `*`, invoking only
+   * `CodeDeployHook_*` functions, reading only S3 objects tagged `UseWithCodeDeploy=true`, publishing
+   * only to `CodeDeployTopic_*`, passing only `ecsTaskExecutionRole`/`ECSTaskExecution*` roles.
+   */
+  codeDeployForEcsLimited: 'AWSCodeDeployRoleForECSLimited',
   /** ENI management for a Lambda function in a VPC (EC2 offers no resource-level scoping for it). */
   lambdaVpcAccess: 'service-role/AWSLambdaVPCAccessExecutionRole',
 } as const;

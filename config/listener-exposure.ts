@@ -27,7 +27,7 @@ const families = (exposure: Exposure): FamilyExposure[] => [exposure.ipv4, expos
 
 /** "the union of [a, b]": the ranges of one family as written, for messages. */
 function unionOf(cidrs: readonly unknown[], family: 'ipv4' | 'ipv6'): string {
-  const mine = cidrs.filter((c): c is string => isCidr(c) && (c.includes(':') ? 'ipv6' : 'ipv4') === family);
+  const mine = cidrs.filter((c): c is string => isCidr(c) && (String(c).includes(':') ? 'ipv6' : 'ipv4') === family);
   return mine.length === 1 ? JSON.stringify(mine[0]) : `the union of ${JSON.stringify(mine)}`;
 }
 

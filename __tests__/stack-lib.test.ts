@@ -89,7 +89,11 @@ describe('IAM policies', () => {
   });
 
   test('managed policies carry the IAM path AWS publishes them under (root for CodeDeploy ECS, service-role/ for Lambda VPC)', () => {
-    expect(MANAGED_POLICIES).toEqual({ codeDeployForEcs: 'AWSCodeDeployRoleForECS', lambdaVpcAccess: 'service-role/AWSLambdaVPCAccessExecutionRole' });
+    expect(MANAGED_POLICIES).toEqual({
+      codeDeployForEcs: 'AWSCodeDeployRoleForECS',
+      codeDeployForEcsLimited: 'AWSCodeDeployRoleForECSLimited',
+      lambdaVpcAccess: 'service-role/AWSLambdaVPCAccessExecutionRole',
+    });
   });
 
   test('ECR lifecycle policy expires untagged images and keeps the newest N', () => {

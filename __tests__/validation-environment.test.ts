@@ -179,7 +179,7 @@ describe('validateEnvironment', () => {
     [
       'rejects opening the test port to the internet through allowedCidrs',
       testL({ allowedCidrs: ['0.0.0.0/0'] }),
-      'testListener.allowedCidrs[0] must not open the test port to the whole internet; set testListener.allowPublicAccess to true to do that explicitly, got "0.0.0.0/0"',
+      'testListener.allowedCidrs must not open the test port to the whole internet: "0.0.0.0/0" covers all public IPv4 addresses; set testListener.allowPublicAccess to true to do that explicitly, or list narrower ranges, got ["0.0.0.0/0"]',
     ],
     ['rejects a non-boolean allowPublicAccess', testL({ allowPublicAccess: 'yes' }), 'testListener.allowPublicAccess must be true or false, got "yes"'],
     [

@@ -93,7 +93,7 @@ describe('docs/configuration.md agrees with config/options.ts', () => {
   });
 });
 
-/** `@default` values and `(min-max)` ranges the JSDoc of config/environment.ts gives, keyed like OPTIONS. */
+/** `@default` values and `(min-max)` ranges the JSDoc of config/environment.ts and config/security-config.ts gives, keyed like OPTIONS. */
 function jsdocFacts(): Map<string, { defaultText?: string; range?: [number, number] }> {
   const sections: Record<string, string> = {
     EnvironmentConfig: '',
@@ -109,8 +109,12 @@ function jsdocFacts(): Map<string, { defaultText?: string; range?: [number, numb
     DeploymentConfig: 'deployment',
     AlarmsConfig: 'alarms',
     HookSettings: 'hook',
+    FlowLogsConfig: 'network.flowLogs',
+    AccessLogsConfig: 'loadBalancer.accessLogs',
+    EncryptionConfig: 'encryption',
+    LinuxCapabilitiesConfig: 'service.capabilities',
   };
-  const text = readFileSync(join(root, 'config', 'environment.ts'), 'utf8');
+  const text = ['environment.ts', 'security-config.ts'].map((file) => readFileSync(join(root, 'config', file), 'utf8')).join('\n');
   const facts = new Map<string, { defaultText?: string; range?: [number, number] }>();
   for (const block of text.split(/^export interface /m).slice(1)) {
     const name = /^(\w+)/.exec(block)![1]!;

@@ -56,7 +56,7 @@ describe('validateEnvironment with several services', () => {
       'rejects a misspelt service field instead of ignoring it',
       withServices({ api: svc({ desiredcount: 3 }) }),
       [
-        'services.api.desiredcount is not a known field (allowed: image, containerName, containerPort, cpu, memoryInMiB, desiredCount, environment, logRetentionInDays, containerInsights, healthCheckGracePeriodInSeconds, controller, routing, deployment, alarms, hook, autoRelease)',
+        'services.api.desiredcount is not a known field (allowed: image, containerName, containerPort, cpu, memoryInMiB, desiredCount, environment, logRetentionInDays, containerInsights, healthCheckGracePeriodInSeconds, controller, routing, deployment, alarms, hook, autoRelease, readonlyRootFilesystem, tmpfs, user, capabilities, initProcessEnabled, egress)',
       ],
     ],
     [

@@ -5,6 +5,7 @@
  */
 import type { EcsHookEvent } from '../lib/appspec';
 import type { HealthCheckSpec } from '../hook-lambda/config';
+import type { AccessLogsConfig, EncryptionConfig, FlowLogsConfig, LinuxCapabilitiesConfig, Posture, TaskEgress, TmpfsMount } from './security-config';
 
 /** A new VPC created by the stack. */
 export interface NewVpcConfig {
@@ -25,6 +26,24 @@ export interface NewVpcConfig {
    * @default 0
    */
   readonly natGatewayCount?: number;
+  /**
+   * Strip every rule from the VPC's default security group (nothing the stack creates uses it), so a
+   * resource placed in the VPC without a group of its own gets no traffic.
+   * @default true
+   */
+  readonly restrictDefaultSecurityGroup?: boolean;
+  /**
+   * VPC flow logs to CloudWatch Logs.
+   * @default - off (on with posture 'production'): see {@link FlowLogsConfig}
+   */
+  readonly flowLogs?: FlowLogsConfig;
+  /**
+   * Interface endpoints for ECR (API and Docker) and CloudWatch Logs in the private subnets, and the S3
+   * gateway endpoint on their route tables, so image pulls and logs stay off the internet. Needs NAT
+   * (`natGatewayCount` 1 or more). Interface endpoints are billed per zone-hour and per GB.
+   * @default false
+   */
+  readonly vpcEndpoints?: boolean;
 }
 
 /** An existing VPC and subnets, given by id. */
@@ -116,6 +135,17 @@ export interface LoadBalancerConfig {
    * @default 60
    */
   readonly idleTimeoutInSeconds?: number;
+  /**
+   * Deletion protection of every load balancer of the environment: `cdktf destroy` fails until it is
+   * turned off and applied.
+   * @default false (true with posture 'production')
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Access logs of every load balancer of the environment, to one S3 bucket.
+   * @default - off (on with posture 'production'): see {@link AccessLogsConfig}
+   */
+  readonly accessLogs?: AccessLogsConfig;
 }
 
 /** The test listener, through which green is checked before production traffic moves. */
@@ -230,6 +260,36 @@ export interface ServiceConfig {
    * @default - the environment's `autoRelease`
    */
   readonly autoRelease?: boolean;
+  /**
+   * Mount the container's root filesystem read-only; give it writable `tmpfs` paths where it writes.
+   * @default false
+   */
+  readonly readonlyRootFilesystem?: boolean;
+  /**
+   * Memory-backed writable directories (e.g. `/tmp`); their sizes come out of the task's memory.
+   * @default []
+   */
+  readonly tmpfs?: readonly TmpfsMount[];
+  /**
+   * User the container runs as: `uid`, `uid:gid`, `user` or `user:group` (ECS `user`).
+   * @default - the image's user
+   */
+  readonly user?: string;
+  /**
+   * Linux capabilities to drop (e.g. `['ALL']`) or add (Fargate: only `SYS_PTRACE`).
+   * @default - Docker's default set
+   */
+  readonly capabilities?: LinuxCapabilitiesConfig;
+  /**
+   * Run an init process as PID 1 that forwards signals and reaps zombie processes (ECS `initProcessEnabled`).
+   * @default false
+   */
+  readonly initProcessEnabled?: boolean;
+  /**
+   * Where the tasks may connect: `'all'`, or `'https'` (TCP 443 only, to any address).
+   * @default 'all'
+   */
+  readonly egress?: TaskEgress;
 }
 
 /** Deployment controllers a service may use. */
@@ -383,6 +443,13 @@ export interface HookSettings {
    * @default 30
    */
   readonly logRetentionInDays?: number;
+  /**
+   * Concurrency reserved for the hook (1-10), so a release's hook still runs when the account's other
+   * functions use up its Lambda concurrency. Lambda keeps at least 100 of the account's concurrency
+   * unreserved: in an account whose quota is lower the apply fails.
+   * @default - unreserved
+   */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /** Where Terraform keeps the stack's state. */
@@ -441,6 +508,17 @@ export interface EnvironmentConfig {
   readonly project?: string;
   /** AWS region, e.g. `eu-west-1`. */
   readonly region: string;
+  /**
+   * `'production'` turns on, unless set otherwise, ALB access logs, ALB deletion protection and VPC
+   * flow logs (docs/security.md).
+   * @default 'development'
+   */
+  readonly posture?: Posture;
+  /**
+   * Customer-managed KMS encryption of the log groups, the AppSpec bucket and (opt-in) ECR.
+   * @default - AWS-managed encryption: see {@link EncryptionConfig}
+   */
+  readonly encryption?: EncryptionConfig;
   /**
    * Network.
    * @default { mode: 'new' } (2 AZs, no NAT)

@@ -20,6 +20,11 @@ export interface OptionRule {
    */
   readonly default?: unknown;
   /**
+   * The default under `posture: 'production'`, when it is not {@link default} (the development one).
+   * @default - the same as `default`
+   */
+  readonly productionDefault?: unknown;
+  /**
    * How docs/configuration.md writes the default, when it is not the value itself (a default that
    * depends on another option, or one the hook applies).
    * @default - the default value, formatted as TypeScript
@@ -46,8 +51,12 @@ export interface OptionRule {
 export const DEFAULT_PORTS = { http: 80, https: 443 } as const;
 
 /** The table. */
+/** How docs/configuration.md writes a default that depends on the posture. */
+const byPosture = (development: string, production: string): string => `\`${development}\` (\`${production}\` with \`posture: 'production'\`)`;
+
 export const OPTIONS = {
   project: { default: 'bluegreen' },
+  posture: { default: 'development' },
 
   'network.cidrBlock': { default: '10.0.0.0/16' },
   // Subnets are 4 bits smaller than the VPC and AWS wants load balancer subnets of /27 or larger:
@@ -57,6 +66,11 @@ export const OPTIONS = {
   // The upper bound is also availabilityZoneCount (one gateway per zone at most).
   'network.natGatewayCount': { default: 0, min: 0, max: 6 },
   'network.privateSubnetIds': { default: [] },
+  'network.restrictDefaultSecurityGroup': { default: true },
+  'network.flowLogs.enabled': { default: false, productionDefault: true, documentedDefault: byPosture('false', 'true') },
+  'network.flowLogs.trafficType': { default: 'ALL' },
+  'network.flowLogs.retentionInDays': { default: 90, source: 'PutRetentionPolicy retentionInDays values (CloudWatch Logs API reference)' },
+  'network.vpcEndpoints': { default: false },
 
   'service.name': { default: 'default' },
   'service.containerName': { default: 'app' },
@@ -73,12 +87,23 @@ export const OPTIONS = {
   'service.routing.productionPort': { documentedDefault: 'allocated', min: 1, max: 65535 },
   'service.routing.testPort': { documentedDefault: 'allocated', min: 1, max: 65535 },
   'service.routing.deregistrationDelayInSeconds': { documentedDefault: '`loadBalancer.deregistrationDelayInSeconds`', min: 0, max: 3600 },
+  'service.readonlyRootFilesystem': { default: false },
+  'service.tmpfs': { default: [] },
+  'service.user': { documentedDefault: "the image's user" },
+  'service.capabilities.add': { default: [] },
+  'service.capabilities.drop': { default: [] },
+  'service.initProcessEnabled': { default: false },
+  'service.egress': { default: 'all' },
 
   'loadBalancer.productionPort': { documentedDefault: '`443` with a certificate, else `80`', min: 1, max: 65535 },
   'loadBalancer.sslPolicy': { default: 'ELBSecurityPolicy-TLS13-1-2-2021-06' },
   'loadBalancer.allowedCidrs': { default: ['0.0.0.0/0'] },
   'loadBalancer.deregistrationDelayInSeconds': { default: 30, min: 0, max: 3600, source: 'deregistration_delay.timeout_seconds (ELB target group attributes)' },
   'loadBalancer.idleTimeoutInSeconds': { default: 60, min: 1, max: 4000, source: 'idle_timeout.timeout_seconds (ELB load balancer attributes)' },
+  'loadBalancer.deletionProtection': { default: false, productionDefault: true, documentedDefault: byPosture('false', 'true') },
+  'loadBalancer.accessLogs.enabled': { default: false, productionDefault: true, documentedDefault: byPosture('false', 'true') },
+  // Any whole number of days is a valid S3 lifecycle expiration; ten years is this project's bound.
+  'loadBalancer.accessLogs.retentionInDays': { default: 90, min: 1, max: 3650 },
   'loadBalancer.healthCheck.path': { default: '/' },
   'loadBalancer.healthCheck.matcher': { default: '200' },
   'loadBalancer.healthCheck.intervalInSeconds': { default: 5, min: 5, max: 300, source: 'HealthCheckIntervalSeconds (ELB CreateTargetGroup)' },
@@ -111,6 +136,18 @@ export const OPTIONS = {
   },
   'hook.checkBudgetInSeconds': { default: CHECK_BUDGET_IN_SECONDS.default, min: CHECK_BUDGET_RANGE_IN_SECONDS.min, max: CHECK_BUDGET_RANGE_IN_SECONDS.max },
   'hook.logRetentionInDays': { default: 30 },
+  // At most 10: a hook runs once per lifecycle event of one deployment at a time, and every reserved
+  // unit comes out of the account's pool, of which Lambda keeps 100 unreserved.
+  'hook.reservedConcurrentExecutions': {
+    documentedDefault: 'unreserved',
+    min: 1,
+    max: 10,
+    source: 'the account keeps at least 100 unreserved concurrent executions (AWS Lambda developer guide, "Configuring reserved concurrency")',
+  },
+
+  'encryption.createKmsKey': { default: false },
+  'encryption.kmsKeyArn': { documentedDefault: 'none' },
+  'encryption.encryptContainerRepository': { default: false },
 
   autoRelease: { default: false },
   'quotas.listenersPerLoadBalancer': { default: 50, min: 1, max: 1000, source: 'Listeners per Application Load Balancer (Elastic Load Balancing quotas, adjustable)' },
@@ -132,6 +169,12 @@ export type DefaultedOptionPath = { [K in OptionPath]: (typeof OPTIONS)[K] exten
 export function defaultOf<K extends DefaultedOptionPath>(path: K): (typeof OPTIONS)[K]['default'] {
   const value = (OPTIONS[path] as OptionRule).default;
   return (value !== null && typeof value === 'object' ? structuredClone(value) : value) as (typeof OPTIONS)[K]['default'];
+}
+
+/** The default of an option under a posture (`productionDefault` when the posture is production and it has one). */
+export function postureDefault<K extends DefaultedOptionPath>(path: K, posture: unknown): (typeof OPTIONS)[K]['default'] {
+  const rule = OPTIONS[path] as OptionRule;
+  return (posture === 'production' && 'productionDefault' in rule ? rule.productionDefault : defaultOf(path)) as (typeof OPTIONS)[K]['default'];
 }
 
 /** The inclusive integer range of an option. */

@@ -21,7 +21,8 @@ import type {
   TestListenerConfig,
 } from './environment';
 import type { HealthCheckSpec } from '../hook-lambda/config';
-import { DEFAULT_PORTS, OPTIONS } from './options';
+import { DEFAULT_PORTS, OPTIONS, postureDefault } from './options';
+import type { AccessLogsConfig, EncryptionConfig, FlowLogsConfig, Posture, TaskEgress, TmpfsMount } from './security-config';
 import { allocatePorts, type RouteRequest } from './routes';
 
 /** Name of the `service` of a single-service environment when it gives none. */
@@ -33,10 +34,18 @@ export type ResolvedDeployment = Required<Omit<DeploymentConfig, 'manualApproval
 };
 
 /** Hook settings with defaults (checks and passes left to the hook's own defaults when unset). */
-export type ResolvedHook = Required<Omit<HookSettings, 'checks' | 'requiredConsecutivePasses'>> & {
+export type ResolvedHook = Required<Omit<HookSettings, 'checks' | 'requiredConsecutivePasses' | 'reservedConcurrentExecutions'>> & {
   readonly checks: readonly HealthCheckSpec[] | undefined;
   readonly requiredConsecutivePasses: number | undefined;
+  /** Undefined: unreserved. */
+  readonly reservedConcurrentExecutions: number | undefined;
 };
+
+/** A new VPC with defaults, its flow logs resolved. */
+export type ResolvedNewVpc = Required<Omit<NewVpcConfig, 'flowLogs'>> & { readonly flowLogs: Required<FlowLogsConfig> };
+
+/** Customer-managed encryption with defaults. */
+export type ResolvedEncryption = Required<Omit<EncryptionConfig, 'kmsKeyArn'>> & { readonly kmsKeyArn: string | undefined };
 
 /** A service's load balancer, listener ports and target group settings. */
 export interface ResolvedRouting {
@@ -72,6 +81,13 @@ export interface ResolvedService {
   readonly alarms: Required<AlarmsConfig>;
   readonly hook: ResolvedHook;
   readonly autoRelease: boolean;
+  readonly readonlyRootFilesystem: boolean;
+  readonly tmpfs: readonly TmpfsMount[];
+  /** Undefined: the image's user. */
+  readonly user: string | undefined;
+  readonly capabilities: { readonly add: readonly string[]; readonly drop: readonly string[] };
+  readonly initProcessEnabled: boolean;
+  readonly egress: TaskEgress;
 }
 
 /** An environment with every default filled in. */
@@ -79,11 +95,14 @@ export interface ResolvedEnvironment {
   readonly name: string;
   readonly project: string;
   readonly region: string;
-  readonly network: Required<NewVpcConfig> | (ExistingVpcConfig & { readonly privateSubnetIds: readonly string[] });
+  readonly posture: Posture;
+  readonly encryption: ResolvedEncryption;
+  readonly network: ResolvedNewVpc | (ExistingVpcConfig & { readonly privateSubnetIds: readonly string[] });
   /** Shared load balancer settings; `productionPort`, `healthCheck` and the delay are the services' defaults. */
-  readonly loadBalancer: Required<Omit<LoadBalancerConfig, 'certificateArn' | 'healthCheck'>> & {
+  readonly loadBalancer: Required<Omit<LoadBalancerConfig, 'certificateArn' | 'healthCheck' | 'accessLogs'>> & {
     readonly certificateArn: string | undefined;
     readonly healthCheck: Required<TargetHealthCheckConfig>;
+    readonly accessLogs: Required<AccessLogsConfig>;
   };
   /** Test listener access; `port` is the first service's default. */
   readonly testListener: Required<TestListenerConfig>;
@@ -110,6 +129,13 @@ export const DEFAULTS = {
     cidrBlock: OPTIONS['network.cidrBlock'].default,
     availabilityZoneCount: OPTIONS['network.availabilityZoneCount'].default,
     natGatewayCount: OPTIONS['network.natGatewayCount'].default,
+    restrictDefaultSecurityGroup: OPTIONS['network.restrictDefaultSecurityGroup'].default,
+    flowLogs: {
+      enabled: OPTIONS['network.flowLogs.enabled'].default,
+      trafficType: OPTIONS['network.flowLogs.trafficType'].default,
+      retentionInDays: OPTIONS['network.flowLogs.retentionInDays'].default,
+    },
+    vpcEndpoints: OPTIONS['network.vpcEndpoints'].default,
   },
   service: {
     containerName: OPTIONS['service.containerName'].default,
@@ -189,6 +215,7 @@ function resolveHook(h: HookSettings): ResolvedHook {
     requiredConsecutivePasses: h.requiredConsecutivePasses,
     checkBudgetInSeconds: h.checkBudgetInSeconds ?? DEFAULTS.hook.checkBudgetInSeconds,
     logRetentionInDays: h.logRetentionInDays ?? DEFAULTS.hook.logRetentionInDays,
+    reservedConcurrentExecutions: h.reservedConcurrentExecutions,
   };
 }
 
@@ -218,24 +245,51 @@ export function serviceEntries(config: EnvironmentConfig): ServiceEntry[] {
 
 type EnvLevel = Omit<ResolvedEnvironment, 'services'>;
 
+/** A new VPC's settings with defaults; the posture picks the flow logs' default. */
+function resolveNewVpc(network: NewVpcConfig, posture: unknown): ResolvedNewVpc {
+  const flowLogs = setFields(network.flowLogs);
+  return {
+    mode: 'new',
+    cidrBlock: network.cidrBlock ?? DEFAULTS.network.cidrBlock,
+    availabilityZoneCount: network.availabilityZoneCount ?? DEFAULTS.network.availabilityZoneCount,
+    natGatewayCount: network.natGatewayCount ?? DEFAULTS.network.natGatewayCount,
+    restrictDefaultSecurityGroup: network.restrictDefaultSecurityGroup ?? OPTIONS['network.restrictDefaultSecurityGroup'].default,
+    flowLogs: {
+      enabled: flowLogs.enabled ?? postureDefault('network.flowLogs.enabled', posture),
+      trafficType: flowLogs.trafficType ?? OPTIONS['network.flowLogs.trafficType'].default,
+      retentionInDays: flowLogs.retentionInDays ?? OPTIONS['network.flowLogs.retentionInDays'].default,
+    },
+    vpcEndpoints: network.vpcEndpoints ?? OPTIONS['network.vpcEndpoints'].default,
+  };
+}
+
+function resolveEncryption(config: EnvironmentConfig): ResolvedEncryption {
+  const e = setFields(config.encryption);
+  return {
+    createKmsKey: e.createKmsKey ?? OPTIONS['encryption.createKmsKey'].default,
+    kmsKeyArn: e.kmsKeyArn,
+    encryptContainerRepository: e.encryptContainerRepository ?? OPTIONS['encryption.encryptContainerRepository'].default,
+  };
+}
+
 function resolveEnvLevel(config: EnvironmentConfig): EnvLevel {
   const network = config.network ?? { mode: 'new' };
   const lb = config.loadBalancer ?? {};
   const test = config.testListener ?? {};
   const quotas = config.quotas ?? {};
+  // Kept as written (validation reports a bad one); anything but 'production' picks the development defaults.
+  const posture = (config.posture ?? OPTIONS.posture.default) as Posture;
+  const accessLogs = setFields(lb.accessLogs);
   return {
     name: config.name,
     project: config.project ?? DEFAULTS.project,
     region: config.region,
+    posture,
+    encryption: resolveEncryption(config),
     network:
       network.mode === 'existing'
         ? { ...network, publicSubnetIds: list(network.publicSubnetIds, []), privateSubnetIds: list(network.privateSubnetIds, OPTIONS['network.privateSubnetIds'].default) }
-        : {
-            mode: 'new',
-            cidrBlock: network.cidrBlock ?? DEFAULTS.network.cidrBlock,
-            availabilityZoneCount: network.availabilityZoneCount ?? DEFAULTS.network.availabilityZoneCount,
-            natGatewayCount: network.natGatewayCount ?? DEFAULTS.network.natGatewayCount,
-          },
+        : resolveNewVpc(network, posture),
     loadBalancer: {
       certificateArn: lb.certificateArn,
       productionPort: lb.productionPort ?? (lb.certificateArn !== undefined ? DEFAULTS.loadBalancer.httpsPort : DEFAULTS.loadBalancer.httpPort),
@@ -244,6 +298,11 @@ function resolveEnvLevel(config: EnvironmentConfig): EnvLevel {
       deregistrationDelayInSeconds: lb.deregistrationDelayInSeconds ?? DEFAULTS.loadBalancer.deregistrationDelayInSeconds,
       idleTimeoutInSeconds: lb.idleTimeoutInSeconds ?? DEFAULTS.loadBalancer.idleTimeoutInSeconds,
       healthCheck: { ...DEFAULTS.loadBalancer.healthCheck, ...(lb.healthCheck ?? {}) },
+      deletionProtection: lb.deletionProtection ?? postureDefault('loadBalancer.deletionProtection', posture),
+      accessLogs: {
+        enabled: accessLogs.enabled ?? postureDefault('loadBalancer.accessLogs.enabled', posture),
+        retentionInDays: accessLogs.retentionInDays ?? OPTIONS['loadBalancer.accessLogs.retentionInDays'].default,
+      },
     },
     testListener: {
       port: test.port ?? DEFAULTS.testListener.port,
@@ -302,6 +361,20 @@ function resolveService(entry: ServiceEntry, env: EnvLevel, ports: { productionP
     alarms: resolveAlarms({ ...env.alarms, ...setFields(s.alarms) }),
     hook: resolveHook({ ...env.hook, ...setFields(s.hook) }),
     autoRelease: s.autoRelease ?? env.autoRelease,
+    ...resolveContainerSecurity(s),
+  };
+}
+
+/** A service's container hardening and egress, with defaults. */
+function resolveContainerSecurity(s: ServiceConfig): Pick<ResolvedService, 'readonlyRootFilesystem' | 'tmpfs' | 'user' | 'capabilities' | 'initProcessEnabled' | 'egress'> {
+  const capabilities = setFields(s.capabilities);
+  return {
+    readonlyRootFilesystem: s.readonlyRootFilesystem ?? OPTIONS['service.readonlyRootFilesystem'].default,
+    tmpfs: Array.isArray(s.tmpfs) ? s.tmpfs.map((m) => (m !== null && typeof m === 'object' ? { ...m } : m)) : (s.tmpfs ?? [...OPTIONS['service.tmpfs'].default]),
+    user: s.user,
+    capabilities: { add: list(capabilities.add, OPTIONS['service.capabilities.add'].default), drop: list(capabilities.drop, OPTIONS['service.capabilities.drop'].default) },
+    initProcessEnabled: s.initProcessEnabled ?? OPTIONS['service.initProcessEnabled'].default,
+    egress: s.egress ?? OPTIONS['service.egress'].default,
   };
 }
 

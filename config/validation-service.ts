@@ -12,6 +12,7 @@ import { rangeOf } from './options';
 import { isInt, show, type FieldNamer, type Problems } from './problems';
 import type { AlarmsConfig } from './environment';
 import type { ResolvedDeployment, ResolvedHook, ResolvedService, ServiceEntry } from './resolve';
+import { validateContainerSecurity } from './validation-security';
 
 /** Memory sizes (MiB) Fargate accepts for each CPU size (Amazon ECS developer guide, "Task CPU and memory"). */
 export const FARGATE_MEMORY_BY_CPU: Readonly<Record<number, readonly number[]>> = {
@@ -45,6 +46,12 @@ export const SERVICE_FIELDS = [
   'alarms',
   'hook',
   'autoRelease',
+  'readonlyRootFilesystem',
+  'tmpfs',
+  'user',
+  'capabilities',
+  'initProcessEnabled',
+  'egress',
 ] as const;
 
 /** Fields of a CodeDeploy service's `routing`. */
@@ -207,6 +214,7 @@ export function validateHook(h: ResolvedHook, f: FieldNamer, p: Problems): void 
   });
   p.option('hook.checkBudgetInSeconds', h.checkBudgetInSeconds, f('checkBudgetInSeconds'));
   p.retention(f('logRetentionInDays'), h.logRetentionInDays);
+  if (h.reservedConcurrentExecutions !== undefined) p.option('hook.reservedConcurrentExecutions', h.reservedConcurrentExecutions, f('reservedConcurrentExecutions'));
 }
 
 /** Names fields of `section` for one service: its own override when it sets that field, else the environment's. */
@@ -225,6 +233,7 @@ export function validateServiceSettings(entry: ServiceEntry, s: ResolvedService,
   const f: FieldNamer = (key) => `${entry.field}.${key}`;
   p.knownFields(entry.field, entry.spec, entry.stackLevel ? ['name', ...SERVICE_FIELDS] : SERVICE_FIELDS);
   validateContainer(s, f, p);
+  validateContainerSecurity(s, entry.spec as unknown as Record<string, unknown>, f, p);
   // Inherited from the environment unless the service sets it.
   p.boolean(entry.spec.autoRelease !== undefined ? f('autoRelease') : 'autoRelease', s.autoRelease);
   const routing = entry.spec.routing as Record<string, unknown> | undefined;

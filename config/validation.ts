@@ -8,11 +8,13 @@
  */
 import { resolveEnvironment, usesPrivateSubnets, type EnvironmentConfig, type ResolvedEnvironment } from './environment';
 import { serviceEntries } from './resolve';
-import { isCidr, parseIpv4Cidr } from './subnets';
+import { parseIpv4Cidr } from './subnets';
 import { rangeOf } from './options';
 import { AWS_REGION_PATTERN, NAME_PATTERN, Problems, show, type FieldNamer } from './problems';
 import { validateAlarms, validateDeployment, validateHook, validateServiceSettings, validateTargetGroup } from './validation-service';
 import { validateGeneratedNames, validatePorts, validateQuotas, validateServiceNames } from './validation-routes';
+import { broadExposureWarnings, testListenerExposureProblems } from './listener-exposure';
+import { securityWarnings, validateEnvironmentSecurity } from './validation-security';
 
 export { AWS_REGION_PATTERN, LOG_RETENTION_DAYS } from './problems';
 export { FARGATE_MEMORY_BY_CPU, HOOK_CHECKABLE_EVENTS, isImageReference } from './validation-service';
@@ -93,6 +95,7 @@ export function validateEnvironment(config: EnvironmentConfig): string[] {
   const namesValid = validateServiceNames(entries, p);
   entries.forEach((entry, i) => validateServiceSettings(entry, env.services[i]!, p));
   validateSharedLoadBalancer(env, p);
+  validateEnvironmentSecurity(env, config, p);
   // The environment's own sections, once, even where every service overrides them.
   validateTargetGroup(env.loadBalancer.healthCheck, env.loadBalancer.deregistrationDelayInSeconds, envLevel('loadBalancer.healthCheck'), 'loadBalancer.deregistrationDelayInSeconds', p);
   validateTestListener(env, p, networkModeValid);
@@ -182,13 +185,8 @@ function validateTestListener(env: ResolvedEnvironment, p: Problems, networkMode
     }
   }
   p.cidrs('testListener.allowedCidrs', t.allowedCidrs, true);
-  if (Array.isArray(t.allowedCidrs)) {
-    t.allowedCidrs.forEach((cidr, i) => {
-      if (isCidr(cidr) && /\/0$/.test(cidr)) {
-        p.add(`testListener.allowedCidrs[${i}] must not open the test port to the whole internet; set testListener.allowPublicAccess to true to do that explicitly, got ${show(cidr)}`);
-      }
-    });
-  }
+  // Judged by the union of the ranges: 0.0.0.0/1 + 128.0.0.0/1 is the whole internet as surely as 0.0.0.0/0.
+  testListenerExposureProblems(t.allowedCidrs, t.allowPublicAccess).forEach((problem) => p.add(problem));
   if (typeof t.allowPublicAccess !== 'boolean') {
     p.add(`testListener.allowPublicAccess must be true or false, got ${show(t.allowPublicAccess)}`);
     return;
@@ -249,6 +247,11 @@ export function environmentWarnings(env: ResolvedEnvironment): string[] {
         'Use a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06 (the default).',
     );
   }
+  warnings.push(
+    ...broadExposureWarnings(env.loadBalancer.allowedCidrs, { field: 'loadBalancer.allowedCidrs', what: 'the production listeners' }),
+    ...(env.testListener.allowPublicAccess ? [] : broadExposureWarnings(env.testListener.allowedCidrs, { field: 'testListener.allowedCidrs', what: `the test ${describeTestPorts(env)} (green during a release)` })),
+    ...securityWarnings(env),
+  );
   if (env.testListener.allowPublicAccess) {
     const one = env.services.length === 1;
     warnings.push(

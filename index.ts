@@ -44,4 +44,16 @@ export {
 } from './config/environment';
 export { assertValidEnvironment, EnvironmentConfigError, environmentWarnings, validateEnvironment } from './config/validation';
 export { OUTPUT_NAMES, SERVICES_OUTPUT, type OutputKey } from './lib/outputs';
+export { iamNamePrefix, IAM_PREFIX_MAX_LENGTH } from './config/names';
+export {
+  POSTURES,
+  TASK_EGRESS,
+  type AccessLogsConfig,
+  type EncryptionConfig,
+  type FlowLogsConfig,
+  type LinuxCapabilitiesConfig,
+  type Posture,
+  type TaskEgress,
+  type TmpfsMount,
+} from './config/security-config';
 export { HookBundleError, type HookBundle } from './hook-build/bundle';

@@ -83,7 +83,7 @@ describe('validateEnvironment', () => {
     ['rejects a service that is not an object', withPart({ service: undefined }), 'service must be an object with at least an image, got undefined'],
     ['rejects an environment name that ends with a hyphen', withPart({ name: 'dev-' }), 'name must be 1-32 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen, got "dev-"'],
     ['rejects an environment name longer than 32 characters', withPart({ name: 'a'.repeat(33) }), `name must be 1-32 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen, got "${'a'.repeat(33)}"`],
-    ['rejects an uppercase project name', withPart({ project: 'Shop' }), 'project must be 1-32 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen, got "Shop"'],
+    ['rejects an uppercase project name', withPart({ project: 'Shop' }), 'project must be 1-100 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen, got "Shop"'],
     ['rejects a region that is not a region code', withPart({ region: 'Ireland' }), 'region must be an AWS region code such as eu-west-1, got "Ireland"'],
 
     ['rejects an unknown network mode', network({ mode: 'shared' }), 'network.mode must be "new" or "existing", got "shared"'],

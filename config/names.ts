@@ -45,10 +45,45 @@ export function boundedName(base: string, maxLength: number, suffix = ''): strin
   return `${head}${hash}${suffix}`;
 }
 
+/**
+ * Longest IAM prefix (see {@link iamNamePrefix}). `<project>-<environment>` up to this length is the
+ * prefix itself: the shortest role suffix (`-task`, `-hook`) fits after it, so every role name that
+ * fitted in 64 characters before the prefix existed is unchanged, and no role is renamed (replaced) by
+ * an upgrade. Past it, the roles' own parts are shortened, down to a hash of 4 hex digits; validation
+ * refuses two roles of an environment that would end up with the same name.
+ */
+export const IAM_PREFIX_MAX_LENGTH = NAME_LIMITS.iamRole - '-task'.length;
+
+/**
+ * The prefix every IAM role of an environment starts with, followed by `-`, whatever the lengths of
+ * the names: `<project>-<environment>` when it has at most {@link IAM_PREFIX_MAX_LENGTH} characters,
+ * else its first 52 characters, `-` and 6 hex digits of its SHA-256 (59 characters). A policy scopes an
+ * environment's roles with `arn:aws:iam::<account>:role/<prefix>-*` (docs/stack.md).
+ */
+export function iamNamePrefix(project: string, environment: string): string {
+  return boundedName(stackName(project, environment), IAM_PREFIX_MAX_LENGTH);
+}
+
+/**
+ * `<prefix>-<what>` within IAM's 64 characters: `what` (e.g. `api-execution`) is shortened with a hash
+ * of it (keeping its last word when there is room), never the prefix.
+ */
+export function iamRoleName(prefix: string, what: string): string {
+  const room = NAME_LIMITS.iamRole - prefix.length - 1;
+  if (what.length <= room) return `${prefix}-${what}`;
+  const word = /-[a-z]+$/.exec(what)?.[0] ?? '';
+  const base = what.slice(0, what.length - word.length);
+  // Room for at least one character, the hash and the word; otherwise the hash alone (up to 64 hex digits).
+  const shortened = room >= 1 + NAME_HASH_LENGTH + 1 + word.length ? boundedName(base, room, word) : shortHash(what, Math.min(room, 64));
+  return `${prefix}-${shortened}`;
+}
+
 /** Names of the resources one environment shares between its services. */
 export interface PlatformNames {
   /** Terraform stack name, also the prefix of most resource names: `<project>-<environment>`. */
   readonly stack: string;
+  /** What every IAM role name starts with, followed by `-` ({@link iamNamePrefix}). */
+  readonly iamPrefix: string;
   readonly cluster: string;
   /** The shared load balancer. */
   readonly loadBalancer: string;
@@ -56,6 +91,14 @@ export interface PlatformNames {
   readonly codeDeployApplication: string;
   readonly codeDeployRole: string;
   readonly appSpecBucketPrefix: string;
+  /** `bucket_prefix` of the access-log bucket. */
+  readonly accessLogBucketPrefix: string;
+  readonly flowLogGroup: string;
+  readonly flowLogRole: string;
+  /** Alias of the environment's KMS key (`alias/<stack>`). */
+  readonly kmsKeyAlias: string;
+  /** Security group of the VPC interface endpoints. */
+  readonly endpointSecurityGroup: string;
 }
 
 /** Names of the resources of one service. */
@@ -121,14 +164,21 @@ function loadBalancerName(base: string): string {
 /** Names of what an environment's services share. */
 export function platformNames(project: string, environment: string): PlatformNames {
   const base = stackName(project, environment);
+  const iamPrefix = iamNamePrefix(project, environment);
   return {
     stack: base,
+    iamPrefix,
     cluster: boundedName(base, NAME_LIMITS.ecsName),
     loadBalancer: loadBalancerName(base),
     loadBalancerSecurityGroup: `${base}-alb`,
     codeDeployApplication: boundedName(base, NAME_LIMITS.codeDeployName),
-    codeDeployRole: boundedName(base, NAME_LIMITS.iamRole, '-codedeploy'),
+    codeDeployRole: iamRoleName(iamPrefix, 'codedeploy'),
     appSpecBucketPrefix: boundedName(base, NAME_LIMITS.s3BucketPrefix, '-'),
+    accessLogBucketPrefix: boundedName(base, NAME_LIMITS.s3BucketPrefix, '-alb-logs-'),
+    flowLogGroup: `/vpc/${base}/flow-logs`,
+    flowLogRole: iamRoleName(iamPrefix, 'flow-logs'),
+    kmsKeyAlias: `alias/${base}`,
+    endpointSecurityGroup: `${base}-endpoints`,
   };
 }
 
@@ -142,6 +192,8 @@ export function serviceNames(project: string, environment: string, service?: str
   const stack = stackName(project, environment);
   const base = service === undefined ? stack : `${stack}-${service}`;
   const hookFunction = boundedName(`${HOOK_FUNCTION_PREFIX}${base}`, NAME_LIMITS.lambdaFunction);
+  const iamPrefix = iamNamePrefix(project, environment);
+  const role = (word: string): string => iamRoleName(iamPrefix, service === undefined ? word : `${service}-${word}`);
   const dedicatedBase = service === undefined ? `${stack}-${dedicatedName}` : base;
   return {
     service: boundedName(base, NAME_LIMITS.ecsName),
@@ -151,9 +203,9 @@ export function serviceNames(project: string, environment: string, service?: str
     deploymentGroup: boundedName(base, NAME_LIMITS.codeDeployName),
     deploymentConfig: boundedName(base, NAME_LIMITS.codeDeployName, '-traffic'),
     hookFunction,
-    hookRole: boundedName(base, NAME_LIMITS.iamRole, '-hook'),
-    executionRole: boundedName(base, NAME_LIMITS.iamRole, '-execution'),
-    taskRole: boundedName(base, NAME_LIMITS.iamRole, '-task'),
+    hookRole: role('hook'),
+    executionRole: role('execution'),
+    taskRole: role('task'),
     serviceLogGroup: `/ecs/${base}`,
     hookLogGroup: `/aws/lambda/${hookFunction}`,
     ecrRepository: boundedName(base, NAME_LIMITS.ecrRepository),

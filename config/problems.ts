@@ -12,8 +12,19 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 
 export { AWS_REGION_PATTERN };
 
-/** Environment, project and service names: 1-32 lowercase letters, digits, hyphens; a letter first, no hyphen last. */
+/** Environment and service names: 1-32 lowercase letters, digits, hyphens; a letter first, no hyphen last. */
 export const NAME_PATTERN = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
+
+/**
+ * Longest project name: a CodeDeploy application name may have 100 characters (CreateApplication,
+ * CodeDeploy API reference), the longest AWS limit of a name the project starts. Every name whose
+ * limit is shorter (load balancer, target groups, IAM roles, Lambda, bucket prefix) is derived and
+ * shortened with a hash (config/names.ts).
+ */
+export const PROJECT_MAX_LENGTH = 100;
+
+/** Project names: as {@link NAME_PATTERN}, up to {@link PROJECT_MAX_LENGTH} characters. */
+export const PROJECT_PATTERN = new RegExp(`^[a-z]([a-z0-9-]{0,${PROJECT_MAX_LENGTH - 2}}[a-z0-9])?$`);
 
 /** A value as messages quote it. */
 export const show = (value: unknown): string => (value === undefined ? 'undefined' : JSON.stringify(value));
@@ -47,9 +58,9 @@ export class Problems {
     return this.intRange(field, value, min, max);
   }
 
-  name(field: string, value: unknown): boolean {
-    if (typeof value === 'string' && NAME_PATTERN.test(value)) return true;
-    this.add(`${field} must be 1-32 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen, got ${show(value)}`);
+  name(field: string, value: unknown, pattern: RegExp = NAME_PATTERN, maxLength = 32): boolean {
+    if (typeof value === 'string' && pattern.test(value)) return true;
+    this.add(`${field} must be 1-${maxLength} lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen, got ${show(value)}`);
     return false;
   }
 

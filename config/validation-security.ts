@@ -7,6 +7,7 @@
 import { isInt, show, type FieldNamer, type Problems } from './problems';
 import type { EnvironmentConfig } from './environment';
 import type { ResolvedEnvironment, ResolvedService } from './resolve';
+import { platformNames, serviceNames } from './names';
 import {
   FARGATE_ADDABLE_CAPABILITIES,
   FLOW_LOG_TRAFFIC_TYPES,
@@ -154,6 +155,29 @@ function validateTmpfs(s: ResolvedService, f: FieldNamer, p: Problems): void {
   });
   if (isInt(s.memoryInMiB) && total > s.memoryInMiB) {
     p.add(`${f('tmpfs')} must total at most the task memory (${s.memoryInMiB} MiB) in sizeInMiB: tmpfs is memory, got ${total}`);
+  }
+}
+
+/**
+ * IAM role names are unique in an account. Past the IAM prefix's length the roles' own parts shrink to
+ * short hashes (config/names.ts), so two roles of one environment could meet: refused here.
+ */
+export function validateRoleNames(env: ResolvedEnvironment, p: Problems): void {
+  const platform = platformNames(env.project, env.name);
+  const owners = new Map<string, string>([
+    [platform.codeDeployRole, 'the CodeDeploy service role'],
+    [platform.flowLogRole, 'the flow log role'],
+  ]);
+  for (const s of env.services) {
+    const names = serviceNames(env.project, env.name, s.stackLevel ? undefined : s.name, s.name);
+    for (const [role, what] of [[names.taskRole, 'task role'], [names.executionRole, 'execution role'], [names.hookRole, 'hook role']] as const) {
+      const owner = owners.get(role);
+      if (owner === undefined) owners.set(role, `the ${what} of ${s.field}`);
+      // Two roles of the same kind are reported by validateGeneratedNames already.
+      else if (!owner.startsWith(`the ${what} of`)) {
+        p.add(`${s.field} must not have a ${what} named like ${owner}: both would be ${show(role)} (the project and environment names leave little room in IAM's 64 characters); shorten the project, the environment or the service name`);
+      }
+    }
   }
 }
 

@@ -10,11 +10,11 @@ import { resolveEnvironment, usesPrivateSubnets, type EnvironmentConfig, type Re
 import { serviceEntries } from './resolve';
 import { parseIpv4Cidr } from './subnets';
 import { rangeOf } from './options';
-import { AWS_REGION_PATTERN, NAME_PATTERN, Problems, show, type FieldNamer } from './problems';
+import { AWS_REGION_PATTERN, PROJECT_MAX_LENGTH, PROJECT_PATTERN, Problems, show, type FieldNamer } from './problems';
 import { validateAlarms, validateDeployment, validateHook, validateServiceSettings, validateTargetGroup } from './validation-service';
 import { validateGeneratedNames, validatePorts, validateQuotas, validateServiceNames } from './validation-routes';
 import { broadExposureWarnings, testListenerExposureProblems } from './listener-exposure';
-import { securityWarnings, validateEnvironmentSecurity } from './validation-security';
+import { securityWarnings, validateEnvironmentSecurity, validateRoleNames } from './validation-security';
 
 export { AWS_REGION_PATTERN, LOG_RETENTION_DAYS } from './problems';
 export { FARGATE_MEMORY_BY_CPU, HOOK_CHECKABLE_EVENTS, isImageReference } from './validation-service';
@@ -79,9 +79,9 @@ export function validateEnvironment(config: EnvironmentConfig): string[] {
   }
   const env = resolveEnvironment(config);
   p.name('name', env.name);
-  p.name('project', env.project);
+  p.name('project', env.project, PROJECT_PATTERN, PROJECT_MAX_LENGTH);
   // Security group names are `<project>-<environment>-…`, and EC2 refuses group names starting "sg-".
-  if (typeof env.project === 'string' && NAME_PATTERN.test(env.project) && (env.project === 'sg' || env.project.startsWith('sg-'))) {
+  if (typeof env.project === 'string' && PROJECT_PATTERN.test(env.project) && (env.project === 'sg' || env.project.startsWith('sg-'))) {
     p.add(`project must not be "sg" or start with "sg-" (security group names start with the project, and EC2 reserves that prefix), got ${show(env.project)}`);
   }
   p.region('region', env.region);
@@ -104,7 +104,10 @@ export function validateEnvironment(config: EnvironmentConfig): string[] {
   validateHook(env.hook, envLevel('hook'), p);
   validatePorts(env, entries, p);
   validateQuotas(env, p);
-  if (namesValid) validateGeneratedNames(env, p);
+  if (namesValid) {
+    validateGeneratedNames(env, p);
+    if (typeof env.project === 'string' && typeof env.name === 'string') validateRoleNames(env, p);
+  }
   validateState(env, p);
   p.boolean('autoRelease', env.autoRelease);
   validateTags(env, p);

@@ -212,9 +212,9 @@ describe('bluegreen-dev stack', () => {
     for (const alarm of alarms) expect(alarm).toMatchObject({ namespace: 'AWS/ApplicationELB', treat_missing_data: 'notBreaching', dimensions: { LoadBalancer: ref('aws_lb', 'arn_suffix') } });
   });
 
-  test('gives CodeDeploy the AWSCodeDeployRoleForECS managed policy', () => {
+  test('gives CodeDeploy the AWSCodeDeployRoleForECSLimited managed policy (docs/security.md)', () => {
     expect(byPath('aws_iam_role_policy_attachment', 'Deployment/ServiceRoleEcsPolicy').policy_arn).toBe(
-      `arn:${dataRef('aws_partition', 'Partition', 'partition')}:iam::aws:policy/AWSCodeDeployRoleForECS`,
+      `arn:${dataRef('aws_partition', 'Partition', 'partition')}:iam::aws:policy/AWSCodeDeployRoleForECSLimited`,
     );
     expect(JSON.parse(byPath('aws_iam_role', 'Deployment/ServiceRole').assume_role_policy).Statement[0].Principal).toEqual({ Service: 'codedeploy.amazonaws.com' });
   });

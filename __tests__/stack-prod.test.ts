@@ -169,7 +169,9 @@ describe('bluegreen-prod stack', () => {
 
   describe('the api service beside web', () => {
     test('shares the one load balancer, cluster, CodeDeploy application, AppSpec bucket and network', () => {
-      for (const type of ['aws_lb', 'aws_ecs_cluster', 'aws_codedeploy_app', 'aws_s3_bucket', 'aws_vpc']) expect([type, Object.keys(all(type))]).toEqual([type, [expect.any(String)]]);
+      for (const type of ['aws_lb', 'aws_ecs_cluster', 'aws_codedeploy_app', 'aws_vpc']) expect([type, Object.keys(all(type))]).toEqual([type, [expect.any(String)]]);
+      // The AppSpec bucket, and (production posture) the access-log bucket: one each for both services.
+      expect(Object.keys(all('aws_s3_bucket')).sort()).toEqual([expect.stringMatching(/^AccessLogs_Bucket_/), expect.stringMatching(/^AppSpec_Bucket_/)]);
       expect(Object.keys(all('aws_codedeploy_deployment_group'))).toHaveLength(2);
       expect(Object.keys(all('aws_lambda_function'))).toHaveLength(2);
     });

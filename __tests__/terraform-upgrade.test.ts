@@ -1,7 +1,9 @@
 /**
  * Upgrading from the single-service release: state applied from the stacks that release synthesized
  * (__tests__/fixtures/upgrade/, see its README), then today's synth planned against it in the same
- * workspace, by real Terraform with the offline stand-in provider. Nothing may be destroyed or replaced.
+ * workspace, by real Terraform with the offline stand-in provider. Nothing may be destroyed; the only
+ * replacements are the two documented ones (see REPLACED_ON_UPGRADE); what the security controls add
+ * (docs/security.md) is created beside the existing resources.
  */
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
@@ -28,12 +30,45 @@ function changes(plan: PlanJson): Record<string, string[]> {
 
 /**
  * Types an upgrade may update in place: the hook function (its code changed since the fixtures were
- * made) and the task definition (skip_destroy, a setting of Terraform's state only).
+ * made; reserved concurrency), the task definition (skip_destroy, a setting of Terraform's state only),
+ * and the settings the security controls turn on in place (docs/security.md): the load balancer's
+ * deletion protection and access logs, the tasks' HTTPS-only egress rule, the log groups' and the
+ * AppSpec bucket's customer-managed key, and the AppSpec object (it names the task definition's new
+ * revision when a container setting changed it).
  */
-const UPDATED_ON_UPGRADE = ['aws_lambda_function', 'aws_ecs_task_definition'];
+const UPDATED_ON_UPGRADE = [
+  'aws_lambda_function',
+  'aws_ecs_task_definition',
+  'aws_s3_object',
+  'aws_lb',
+  'aws_vpc_security_group_egress_rule',
+  'aws_cloudwatch_log_group',
+  'aws_s3_bucket_server_side_encryption_configuration',
+];
 
 function unexpectedUpdates(planned: Record<string, string[]>): string[] {
   return (planned.update ?? []).filter((address) => !UPDATED_ON_UPGRADE.includes(address.split('.')[0]!));
+}
+
+/**
+ * The replacements an upgrade may plan, each documented: the CodeDeploy role's managed policy
+ * attachment (AWSCodeDeployRoleForECS → AWSCodeDeployRoleForECSLimited, created before the old one is
+ * detached: docs/security.md), and a task definition whose container definition a security setting
+ * changed (a new revision; skip_destroy keeps the old one registered, so nothing is destroyed).
+ */
+const REPLACED_ON_UPGRADE = [/^aws_iam_role_policy_attachment\.Deployment_ServiceRoleEcsPolicy_[0-9A-F]{8}$/, /^aws_ecs_task_definition\.([a-z0-9]+_)?Service_TaskDefinition_[0-9A-F]{8}$/];
+
+/** Construct paths of what the security controls add to an existing environment (docs/security.md). */
+const CREATED_BY_SECURITY_CONTROLS = /^[a-z0-9_]+\.(Deployment_ServiceRole(PassRole|StayInEnvironment|Kms)Policy|Network_Security_|EncryptionKey_|AccessLogs_)/;
+
+function unexpectedChanges(planned: Record<string, string[]>, createdToo: (address: string) => boolean): string[] {
+  const replaced = planned['create,delete'] ?? [];
+  return [
+    ...Object.keys(planned).filter((action) => !['update', 'create', 'create,delete'].includes(action)),
+    ...replaced.filter((address) => !REPLACED_ON_UPGRADE.some((pattern) => pattern.test(address))).map((a) => `replaced ${a}`),
+    ...(planned.create ?? []).filter((address) => !CREATED_BY_SECURITY_CONTROLS.test(address) && !createdToo(address)).map((a) => `created ${a}`),
+    ...unexpectedUpdates(planned).map((a) => `updated ${a}`),
+  ];
 }
 
 /** The environment as the previous release knew it: its one `service`, none of the added `services`. */
@@ -72,18 +107,17 @@ describeWithTool('upgrade from the single-service release: no destroy, no replac
     return changes((await tf.plan(next)).json);
   }
 
-  test.each(UPGRADED)('%s, still one service: nothing destroyed, replaced or created; updates in place only', async (stack) => {
+  test.each(UPGRADED)('%s, still one service: nothing destroyed; only the documented replacements and the security controls created', async (stack) => {
     const planned = await upgradePlan(stack, 'single');
-    expect(Object.keys(planned).filter((a) => a !== 'update')).toEqual([]);
-    expect(unexpectedUpdates(planned)).toEqual([]);
+    expect(unexpectedChanges(planned, () => false)).toEqual([]);
+    // The CodeDeploy role moves to AWSCodeDeployRoleForECSLimited in every environment.
+    expect(planned['create,delete']).toEqual(expect.arrayContaining([expect.stringMatching(REPLACED_ON_UPGRADE[0]!)]));
   }, 180000);
 
   test('bluegreen-prod with api added beside web: web untouched but in-place updates, api created, nothing destroyed', async () => {
     const planned = await upgradePlan('bluegreen-prod', 'examples');
-    expect(Object.keys(planned).filter((a) => a !== 'update' && a !== 'create')).toEqual([]);
-    expect(unexpectedUpdates(planned)).toEqual([]);
-    expect(planned.create!.length).toBeGreaterThan(20);
-    // Every created resource belongs to the added service (construct path `api/…`).
-    expect(planned.create!.filter((address) => !/^[a-z0-9_]+\.api_/.test(address))).toEqual([]);
+    // Beside the security controls, every created resource belongs to the added service (construct path `api/…`).
+    expect(unexpectedChanges(planned, (address) => /^[a-z0-9_]+\.api_/.test(address))).toEqual([]);
+    expect(planned.create!.filter((address) => /^[a-z0-9_]+\.api_/.test(address)).length).toBeGreaterThan(20);
   }, 180000);
 });

@@ -20,7 +20,11 @@ export class AppSpecBucket extends Construct {
   /** What must exist before an object is written: versioning (for a version id) and encryption. */
   readonly ready: readonly ITerraformDependable[];
 
-  constructor(scope: Construct, id: string, props: { readonly bucketPrefix: string }) {
+  /**
+   * @param props.kmsKeyArn customer-managed key of the bucket's default encryption (SSE-KMS with a
+   *   bucket key); without it SSE-S3
+   */
+  constructor(scope: Construct, id: string, props: { readonly bucketPrefix: string; readonly kmsKeyArn?: string }) {
     super(scope, id);
     this.bucket = new S3Bucket(this, 'Bucket', {
       bucketPrefix: props.bucketPrefix,
@@ -38,7 +42,12 @@ export class AppSpecBucket extends Construct {
     const versioning = new S3BucketVersioningA(this, 'Versioning', { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } });
     const encryption = new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
       bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }],
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: props.kmsKeyArn === undefined ? { sseAlgorithm: 'AES256' } : { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn },
+          bucketKeyEnabled: true,
+        },
+      ],
     });
     new S3BucketPolicy(this, 'TlsOnlyPolicy', {
       bucket: this.bucket.id,

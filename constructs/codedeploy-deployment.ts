@@ -5,9 +5,10 @@ import { CodedeployDeploymentGroup } from '@cdktf/provider-aws/lib/codedeploy-de
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import type { ITerraformDependable } from 'cdktf';
+import { Fn, Lazy, type ITerraformDependable } from 'cdktf';
 import type { ResolvedDeployment } from '../config/resolve';
-import { assumeRolePolicy, codeDeployRevisionPolicy, managedPolicyArn, MANAGED_POLICIES } from '../config/iam-policies';
+import { assumeRolePolicy, codeDeployRevisionPolicy, managedPolicyArn, MANAGED_POLICIES, type PolicyDocument } from '../config/iam-policies';
+import { codeDeployKmsPolicy, codeDeployPassRolePolicy, codeDeployStayInStackPolicy } from '../config/security-policies';
 import { trafficConfigName } from '../config/names';
 
 /** Props of {@link CodeDeployApplication}. */
@@ -16,17 +17,36 @@ export interface CodeDeployApplicationProps {
   readonly appSpecBucketArn: string;
   readonly partition: string;
   readonly names: { readonly application: string; readonly role: string };
+  /**
+   * The key of the AppSpec bucket, when it is customer-managed: the role may decrypt through S3.
+   * @default - SSE-S3
+   */
+  readonly appSpecKey?: { readonly arn: string; readonly region: string; readonly dnsSuffix: string };
+}
+
+/** What one service's deployment group makes CodeDeploy act on, registered with {@link CodeDeployApplication.addService}. */
+export interface CodeDeployServiceTargets {
+  /** The task role and the execution role of its task definition. */
+  readonly taskRoleArns: readonly string[];
+  /** Its production and test listeners. */
+  readonly listenerArns: readonly string[];
+  /** Its hook function (unqualified ARN). */
+  readonly hookFunctionArn: string;
 }
 
 /**
  * The CodeDeploy application (ECS) of an environment and the service role its deployment groups
- * share: `AWSCodeDeployRoleForECS` plus reading the AppSpec revisions.
+ * share: `AWSCodeDeployRoleForECSLimited`, reading the AppSpec revisions, passing exactly the services'
+ * task and execution roles, and a Deny of listener, rule and function actions outside the
+ * environment's services (docs/security.md, CodeDeploy's service role). The last two are built at
+ * synth from what the services registered, whenever they were added.
  */
 export class CodeDeployApplication extends Construct {
   readonly application: CodedeployApp;
   readonly role: IamRole;
   /** The role's policies: a deployment group must wait for them (CodeDeploy checks them at creation). */
   readonly roleReady: readonly ITerraformDependable[];
+  private readonly targets: CodeDeployServiceTargets[] = [];
 
   constructor(scope: Construct, id: string, props: CodeDeployApplicationProps) {
     super(scope, id);
@@ -35,16 +55,53 @@ export class CodeDeployApplication extends Construct {
       name: props.names.role,
       assumeRolePolicy: JSON.stringify(assumeRolePolicy('codedeploy.amazonaws.com')),
     });
+    // Same construct id as the previous release's AWSCodeDeployRoleForECS attachment: its policy ARN
+    // is part of its identity, so the upgrade replaces it; created first, so a running deployment
+    // never finds the role without its permissions.
     const managed = new IamRolePolicyAttachment(this, 'ServiceRoleEcsPolicy', {
       role: this.role.name,
-      policyArn: managedPolicyArn(props.partition, MANAGED_POLICIES.codeDeployForEcs),
+      policyArn: managedPolicyArn(props.partition, MANAGED_POLICIES.codeDeployForEcsLimited),
+      lifecycle: { createBeforeDestroy: true },
     });
+    const inline = (policyId: string, name: string, document: () => PolicyDocument): IamRolePolicy =>
+      new IamRolePolicy(this, policyId, { role: this.role.id, name, policy: Lazy.stringValue({ produce: () => JSON.stringify(document()) }) });
     const revisions = new IamRolePolicy(this, 'ServiceRoleRevisionPolicy', {
       role: this.role.id,
       name: 'read-appspec-revisions',
       policy: JSON.stringify(codeDeployRevisionPolicy({ bucketArn: props.appSpecBucketArn })),
     });
-    this.roleReady = [managed, revisions];
+    const passRoles = inline('ServiceRolePassRolePolicy', 'codedeploy-pass-task-roles', () => this.passRoleDocument());
+    const stayIn = inline('ServiceRoleStayInEnvironmentPolicy', 'codedeploy-stay-in-environment', () => this.stayInDocument());
+    const ready: ITerraformDependable[] = [managed, revisions, passRoles, stayIn];
+    if (props.appSpecKey) {
+      ready.push(inline('ServiceRoleKmsPolicy', 'codedeploy-decrypt-appspec-revisions', () => codeDeployKmsPolicy({ keyArn: props.appSpecKey!.arn, region: props.appSpecKey!.region, dnsSuffix: props.appSpecKey!.dnsSuffix })));
+    }
+    this.roleReady = ready;
+  }
+
+  /** Registers what one service's deployment group makes CodeDeploy act on. */
+  addService(targets: CodeDeployServiceTargets): void {
+    this.targets.push(targets);
+  }
+
+  private passRoleDocument(): PolicyDocument {
+    const roles = this.targets.flatMap((t) => t.taskRoleArns);
+    // No service registered yet: a valid document that grants nothing.
+    if (roles.length === 0) return { Version: '2012-10-17', Statement: [{ Sid: 'NoServiceYet', Effect: 'Deny', Action: 'iam:PassRole', Resource: '*' }] };
+    return codeDeployPassRolePolicy({ roleArns: roles });
+  }
+
+  private stayInDocument(): PolicyDocument {
+    const listenerArns = this.targets.flatMap((t) => t.listenerArns);
+    if (listenerArns.length === 0) {
+      return { Version: '2012-10-17', Statement: [{ Sid: 'NoServiceYet', Effect: 'Deny', Action: ['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:ModifyRule', 'lambda:InvokeFunction'], Resource: '*' }] };
+    }
+    return codeDeployStayInStackPolicy({
+      listenerArns,
+      // `…:listener/app/<lb>/<id>/<listener id>` → `…:listener-rule/app/<lb>/<id>/<listener id>/*`.
+      listenerRuleArnPatterns: listenerArns.map((arn) => `${Fn.replace(arn, ':listener/', ':listener-rule/')}/*`),
+      hookFunctionArns: this.targets.map((t) => t.hookFunctionArn),
+    });
   }
 }
 

@@ -11,6 +11,12 @@ export interface ContainerRepositoryProps {
    * @default 30
    */
   readonly keepImageCount?: number;
+  /**
+   * Customer-managed KMS key of the images (`encryption.encryptContainerRepository`). ECR sets it at
+   * creation: adding or removing it replaces the repository, images included.
+   * @default - AES256 (ECR's own keys)
+   */
+  readonly kmsKeyArn?: string;
 }
 
 /** ECR repository of the service's image: immutable tags, scan on push, lifecycle policy. */
@@ -24,7 +30,7 @@ export class ContainerRepository extends Construct {
       // A tag names one build forever, so a task definition always runs the image it was released with.
       imageTagMutability: 'IMMUTABLE',
       imageScanningConfiguration: { scanOnPush: true },
-      encryptionConfiguration: [{ encryptionType: 'AES256' }],
+      encryptionConfiguration: [props.kmsKeyArn === undefined ? { encryptionType: 'AES256' } : { encryptionType: 'KMS', kmsKey: props.kmsKeyArn }],
     });
     new EcrLifecyclePolicy(this, 'LifecyclePolicy', {
       repository: this.repository.name,

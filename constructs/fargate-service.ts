@@ -10,6 +10,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import type { ITerraformDependable } from 'cdktf';
 import type { ResolvedService } from '../config/resolve';
 import { assumeRolePolicy, executionRolePolicy } from '../config/iam-policies';
+import { containerDefinition, taskEgressRule, type ContainerSettings } from '../config/container-definition';
 
 /**
  * Service attributes CodeDeploy owns once the service uses the CODE_DEPLOY controller (Terraform
@@ -30,10 +31,13 @@ export interface FargateServiceProps {
   /** Give tasks public addresses (needed without NAT to pull images and reach AWS APIs). */
   readonly assignPublicIp: boolean;
   /** The service's container and task settings. */
-  readonly service: Pick<
-    ResolvedService,
-    'containerName' | 'containerPort' | 'cpu' | 'memoryInMiB' | 'desiredCount' | 'environment' | 'logRetentionInDays' | 'healthCheckGracePeriodInSeconds'
-  >;
+  readonly service: ContainerSettings &
+    Pick<ResolvedService, 'cpu' | 'memoryInMiB' | 'desiredCount' | 'logRetentionInDays' | 'healthCheckGracePeriodInSeconds' | 'egress'>;
+  /**
+   * Customer-managed KMS key of the log group.
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly kmsKeyArn?: string;
   /** ARN of the (shared) ECS cluster. */
   readonly clusterArn: string;
   /** Image reference, resolved (an external reference or `<ecr url>:<tag>`). */
@@ -66,11 +70,28 @@ export class FargateService extends Construct {
   readonly service: EcsService;
   readonly logGroup: CloudwatchLogGroup;
   readonly securityGroup: SecurityGroup;
+  /** The role the application's AWS calls run as (CodeDeploy passes it to every task set). */
+  readonly taskRole: IamRole;
+  /** The role ECS pulls the image and writes the logs with. */
+  readonly executionRole: IamRole;
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
     const s = props.service;
-    this.logGroup = new CloudwatchLogGroup(this, 'LogGroup', { name: props.names.logGroup, retentionInDays: s.logRetentionInDays });
+    this.logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
+      name: props.names.logGroup,
+      retentionInDays: s.logRetentionInDays,
+      ...(props.kmsKeyArn !== undefined ? { kmsKeyId: props.kmsKeyArn } : {}),
+    });
+    this.executionRole = new IamRole(this, 'ExecutionRole', {
+      name: props.names.executionRole,
+      assumeRolePolicy: JSON.stringify(assumeRolePolicy('ecs-tasks.amazonaws.com')),
+    });
+    // The application's own AWS permissions go on this role (none by default).
+    this.taskRole = new IamRole(this, 'TaskRole', {
+      name: props.names.taskRole,
+      assumeRolePolicy: JSON.stringify(assumeRolePolicy('ecs-tasks.amazonaws.com')),
+    });
     this.taskDefinition = this.createTaskDefinition(props);
     this.securityGroup = this.createSecurityGroup(props);
     this.service = new EcsService(this, 'Service', {
@@ -98,43 +119,20 @@ export class FargateService extends Construct {
 
   private createTaskDefinition(props: FargateServiceProps): EcsTaskDefinition {
     const s = props.service;
-    const executionRole = new IamRole(this, 'ExecutionRole', {
-      name: props.names.executionRole,
-      assumeRolePolicy: JSON.stringify(assumeRolePolicy('ecs-tasks.amazonaws.com')),
-    });
     new IamRolePolicy(this, 'ExecutionRolePolicy', {
-      role: executionRole.id,
+      role: this.executionRole.id,
       name: 'pull-image-and-write-logs',
       policy: JSON.stringify(executionRolePolicy({ logGroupArn: this.logGroup.arn, repositoryArn: props.repositoryArn })),
     });
-    // The application's own AWS permissions go on this role (none by default).
-    const taskRole = new IamRole(this, 'TaskRole', {
-      name: props.names.taskRole,
-      assumeRolePolicy: JSON.stringify(assumeRolePolicy('ecs-tasks.amazonaws.com')),
-    });
-    const containerDefinitions = [
-      {
-        name: s.containerName,
-        image: props.imageReference,
-        essential: true,
-        portMappings: [{ containerPort: s.containerPort, protocol: 'tcp' }],
-        environment: Object.entries(s.environment)
-          .sort(([a], [b]) => a.localeCompare(b))
-          .map(([name, value]) => ({ name, value })),
-        logConfiguration: {
-          logDriver: 'awslogs',
-          options: { 'awslogs-group': this.logGroup.name, 'awslogs-region': props.region, 'awslogs-stream-prefix': s.containerName },
-        },
-      },
-    ];
+    const containerDefinitions = [containerDefinition(s, { image: props.imageReference, logGroup: this.logGroup.name, region: props.region })];
     return new EcsTaskDefinition(this, 'TaskDefinition', {
       family: props.names.taskFamily,
       requiresCompatibilities: ['FARGATE'],
       networkMode: 'awsvpc',
       cpu: String(s.cpu),
       memory: String(s.memoryInMiB),
-      executionRoleArn: executionRole.arn,
-      taskRoleArn: taskRole.arn,
+      executionRoleArn: this.executionRole.arn,
+      taskRoleArn: this.taskRole.arn,
       containerDefinitions: JSON.stringify(containerDefinitions),
       // Every change registers a new revision and replaces this resource. Deregistering the old one
       // would leave blue (and a manual rollback to it) on an INACTIVE revision that no new deployment
@@ -160,12 +158,9 @@ export class FargateService extends Construct {
       toPort: s.containerPort,
       description: 'Container port, from the load balancer',
     });
-    new VpcSecurityGroupEgressRule(this, 'EgressAll', {
-      securityGroupId: securityGroup.id,
-      ipProtocol: '-1',
-      cidrIpv4: '0.0.0.0/0',
-      description: 'Image pulls, logs and calls made by the application',
-    });
+    // The id stays `EgressAll` whatever the egress (its address is a contract): a changed egress is an
+    // in-place update of this one rule.
+    new VpcSecurityGroupEgressRule(this, 'EgressAll', { securityGroupId: securityGroup.id, ...taskEgressRule(s.egress) });
     new VpcSecurityGroupEgressRule(this, 'LoadBalancerEgressToTasks', {
       securityGroupId: props.loadBalancerSecurityGroupId,
       referencedSecurityGroupId: securityGroup.id,

@@ -66,6 +66,16 @@ export interface HookFunctionProps {
    */
   readonly vpc?: HookVpcPlacement;
   readonly names: { readonly function: string; readonly role: string; readonly logGroup: string; readonly securityGroup: string };
+  /**
+   * Concurrency reserved for the function (`hook.reservedConcurrentExecutions`).
+   * @default - unreserved
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * Customer-managed KMS key of the log group.
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly kmsKeyArn?: string;
 }
 
 /** One service's CodeDeploy lifecycle hook Lambda: role, log group and (in a VPC) security group. */
@@ -75,7 +85,11 @@ export class HookFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: HookFunctionProps) {
     super(scope, id);
-    this.logGroup = new CloudwatchLogGroup(this, 'LogGroup', { name: props.names.logGroup, retentionInDays: props.logRetentionInDays });
+    this.logGroup = new CloudwatchLogGroup(this, 'LogGroup', {
+      name: props.names.logGroup,
+      retentionInDays: props.logRetentionInDays,
+      ...(props.kmsKeyArn !== undefined ? { kmsKeyId: props.kmsKeyArn } : {}),
+    });
 
     const role = new IamRole(this, 'Role', {
       name: props.names.role,
@@ -104,6 +118,7 @@ export class HookFunction extends Construct {
       // Text: the hook already writes one JSON object per line; JSON format would wrap each in another.
       loggingConfig: { logFormat: 'Text', logGroup: this.logGroup.name },
       ...(vpcConfig ? { vpcConfig } : {}),
+      ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
       dependsOn,
     });
   }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -23,6 +24,16 @@ export interface ApplicationLoadBalancerProps {
   readonly allowedCidrs: readonly string[];
   readonly idleTimeoutInSeconds: number;
   readonly names: { readonly loadBalancer: string; readonly securityGroup: string };
+  /**
+   * Deletion protection (`loadBalancer.deletionProtection`).
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Where to write access logs (`loadBalancer.accessLogs`).
+   * @default - no access logs
+   */
+  readonly accessLogs?: { readonly bucket: string; readonly prefix: string; readonly ready: readonly ITerraformDependable[] };
 }
 
 /** Allows `port` from `cidr` in `securityGroupId` (IPv4 or IPv6 by the CIDR). */
@@ -68,6 +79,10 @@ export class ApplicationLoadBalancer extends Construct {
       subnets: [...props.publicSubnetIds],
       idleTimeout: props.idleTimeoutInSeconds,
       dropInvalidHeaderFields: true,
+      enableDeletionProtection: props.deletionProtection ?? false,
+      ...(props.accessLogs ? { accessLogs: { bucket: props.accessLogs.bucket, prefix: props.accessLogs.prefix, enabled: true } } : {}),
+      // Elastic Load Balancing checks that it may write to the bucket when the logs are turned on.
+      ...(props.accessLogs ? { dependsOn: [...props.accessLogs.ready] } : {}),
     });
     if (this.https) {
       new LbListener(this, 'RedirectListener', {

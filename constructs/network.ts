@@ -11,6 +11,7 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import type { ResolvedEnvironment } from '../config/environment';
 import { subnetLayout } from '../config/subnets';
+import { VpcSecurity, type VpcSecurityProps } from './network-security';
 
 /** Props of {@link Network}. */
 export interface NetworkProps {
@@ -18,6 +19,11 @@ export interface NetworkProps {
   readonly network: ResolvedEnvironment['network'];
   /** Prefix of the `Name` tags. */
   readonly namePrefix: string;
+  /**
+   * What a new VPC's security controls need (default security group, flow logs, endpoints).
+   * @default - none of them, whatever the settings say
+   */
+  readonly security?: Omit<VpcSecurityProps, 'network' | 'vpcId' | 'vpcCidrBlock' | 'privateSubnetIds' | 'privateRouteTableIds'>;
 }
 
 /**
@@ -32,6 +38,10 @@ export class Network extends Construct {
   readonly privateSubnetIds: string[];
   /** Public addresses of the NAT gateways, as `/32` CIDRs (empty for an existing VPC: the user lists them). */
   readonly natEgressCidrs: string[];
+  /** Route tables of the private subnets (empty for an existing VPC or without NAT). */
+  readonly privateRouteTableIds: string[] = [];
+  /** The default security group, flow logs and endpoints of a new VPC. */
+  readonly security: VpcSecurity | undefined;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -41,6 +51,7 @@ export class Network extends Construct {
       this.publicSubnetIds = [...n.publicSubnetIds];
       this.privateSubnetIds = [...n.privateSubnetIds];
       this.natEgressCidrs = [];
+      this.security = undefined;
       return;
     }
 
@@ -90,6 +101,16 @@ export class Network extends Construct {
     this.publicSubnetIds = publicSubnets.map((s) => s.id);
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
     this.natEgressCidrs = nats.map(({ eip }) => `${eip.publicIp}/32`);
+    this.security = props.security
+      ? new VpcSecurity(this, 'Security', {
+          ...props.security,
+          network: n,
+          vpcId: vpc.id,
+          vpcCidrBlock: n.cidrBlock,
+          privateSubnetIds: this.privateSubnetIds,
+          privateRouteTableIds: this.privateRouteTableIds,
+        })
+      : undefined;
   }
 
   /** A private subnet per zone, each with a route table whose default route goes out through a NAT gateway. */
@@ -105,6 +126,7 @@ export class Network extends Construct {
       // Fewer NAT gateways than zones (cheaper, less available): zones share them round-robin.
       new Route(this, `PrivateDefaultRoute${i + 1}`, { routeTableId: routes.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: natIds[i % natIds.length]! });
       new RouteTableAssociation(this, `PrivateSubnet${i + 1}RouteTable`, { subnetId: subnet.id, routeTableId: routes.id });
+      this.privateRouteTableIds.push(routes.id);
       return subnet;
     });
   }

@@ -8,10 +8,12 @@ import type { EnvironmentConfig } from '../config/environment';
 import { usesPrivateSubnets, type ResolvedEnvironment, type ResolvedService } from '../config/resolve';
 import { platformNames, type PlatformNames } from '../config/names';
 import { assertValidEnvironment, environmentWarnings } from '../config/validation';
+import { AccessLogBucket, ACCESS_LOG_PREFIX } from './access-logs';
 import { AppSpecBucket } from './appspec-revision';
+import { EncryptionKey } from './encryption-key';
 import { CodeDeployApplication } from './codedeploy-deployment';
 import { HookCode } from './hook-function';
-import { ApplicationLoadBalancer } from './load-balancer';
+import { ApplicationLoadBalancer, type ApplicationLoadBalancerProps } from './load-balancer';
 import { Network } from './network';
 
 /** Props of {@link BlueGreenPlatform}. */
@@ -47,6 +49,13 @@ export class BlueGreenPlatform extends Construct {
   readonly warnings: readonly string[];
   /** AWS partition (`aws`, `aws-cn`, …) as a Terraform reference. */
   readonly partition: string;
+  /** `amazonaws.com` (`amazonaws.com.cn` in China), the end of service principals, as a Terraform reference. */
+  readonly dnsSuffix: string;
+  /**
+   * The customer-managed KMS key of the log groups and the AppSpec bucket (`encryption`): the one the
+   * platform created, or the one named.
+   */
+  readonly kmsKeyArn: string | undefined;
   /** Account id as a Terraform reference. */
   readonly accountId: string;
   readonly network: Network;
@@ -57,6 +66,7 @@ export class BlueGreenPlatform extends Construct {
   readonly appSpecBucket: AppSpecBucket;
   private readonly hookBundle: HookBundle | undefined;
   private sharedAlb: ApplicationLoadBalancer | undefined;
+  private accessLogBucket: AccessLogBucket | undefined;
   private code: HookCode | undefined;
   private readonly built = new Set<string>();
 
@@ -70,21 +80,36 @@ export class BlueGreenPlatform extends Construct {
     this.names = platformNames(env.project, env.name);
     this.warnings = environmentWarnings(env);
     this.hookBundle = props.hookBundle;
-    this.partition = new DataAwsPartition(this, 'Partition', {}).partition;
+    const partition = new DataAwsPartition(this, 'Partition', {});
+    this.partition = partition.partition;
+    this.dnsSuffix = partition.dnsSuffix;
     this.accountId = new DataAwsCallerIdentity(this, 'CallerIdentity', {}).accountId;
     this.privateSubnets = usesPrivateSubnets(env);
-    this.network = new Network(this, 'Network', { network: env.network, namePrefix: this.names.stack });
+    const aws = { region: env.region, accountId: this.accountId, partition: this.partition };
+    this.kmsKeyArn = env.encryption.createKmsKey
+      ? new EncryptionKey(this, 'EncryptionKey', { ...aws, dnsSuffix: this.dnsSuffix, alias: this.names.kmsKeyAlias }).key.arn
+      : env.encryption.kmsKeyArn;
+    this.network = new Network(this, 'Network', {
+      network: env.network,
+      namePrefix: this.names.stack,
+      security: {
+        aws: { ...aws, reverseDnsPrefix: partition.reverseDnsPrefix },
+        kmsKeyArn: this.kmsKeyArn,
+        names: { flowLogGroup: this.names.flowLogGroup, flowLogRole: this.names.flowLogRole, endpointSecurityGroup: this.names.endpointSecurityGroup, namePrefix: this.names.stack },
+      },
+    });
     // `Service/Cluster`: where the single-service stack kept its cluster.
     this.cluster = new EcsCluster(new Construct(this, 'Service'), 'Cluster', {
       name: this.names.cluster,
       // A cluster setting: on when any service asks for it.
       setting: [{ name: 'containerInsights', value: env.services.some((s) => s.containerInsights) ? 'enabled' : 'disabled' }],
     });
-    this.appSpecBucket = new AppSpecBucket(this, 'AppSpec', { bucketPrefix: this.names.appSpecBucketPrefix });
+    this.appSpecBucket = new AppSpecBucket(this, 'AppSpec', { bucketPrefix: this.names.appSpecBucketPrefix, kmsKeyArn: this.kmsKeyArn });
     this.codeDeploy = new CodeDeployApplication(this, 'Deployment', {
       appSpecBucketArn: this.appSpecBucket.bucket.arn,
       partition: this.partition,
       names: { application: this.names.codeDeployApplication, role: this.names.codeDeployRole },
+      ...(this.kmsKeyArn !== undefined ? { appSpecKey: { arn: this.kmsKeyArn, region: env.region, dnsSuffix: this.dnsSuffix } } : {}),
     });
   }
 
@@ -101,9 +126,28 @@ export class BlueGreenPlatform extends Construct {
         allowedCidrs: lb.allowedCidrs,
         idleTimeoutInSeconds: lb.idleTimeoutInSeconds,
         names: { loadBalancer: this.names.loadBalancer, securityGroup: this.names.loadBalancerSecurityGroup },
+        ...this.loadBalancerProtection,
       });
     }
     return this.sharedAlb;
+  }
+
+  /**
+   * Deletion protection and access logs of every load balancer of the environment (the shared one and
+   * the services' dedicated ones); the access-log bucket is created with the first that needs it.
+   */
+  get loadBalancerProtection(): Pick<ApplicationLoadBalancerProps, 'deletionProtection' | 'accessLogs'> {
+    const lb = this.environment.loadBalancer;
+    if (!lb.accessLogs.enabled) return { deletionProtection: lb.deletionProtection };
+    this.accessLogBucket ??= new AccessLogBucket(this, 'AccessLogs', {
+      bucketPrefix: this.names.accessLogBucketPrefix,
+      region: this.environment.region,
+      partition: this.partition,
+      accountId: this.accountId,
+      retentionInDays: lb.accessLogs.retentionInDays,
+      forceDestroy: !lb.deletionProtection,
+    });
+    return { deletionProtection: lb.deletionProtection, accessLogs: { bucket: this.accessLogBucket.bucket.id, prefix: ACCESS_LOG_PREFIX, ready: this.accessLogBucket.ready } };
   }
 
   /** The hook's code asset, shared by every service's hook function. */

@@ -81,7 +81,8 @@ export class BlueGreenService extends Construct {
       sslPolicy: env.loadBalancer.sslPolicy,
       names: { blueTargetGroup: this.names.blueTargetGroup, greenTargetGroup: this.names.greenTargetGroup },
     });
-    this.repository = 'ecrTag' in s.image ? new ContainerRepository(this, 'ContainerRepository', { name: this.names.ecrRepository }) : undefined;
+    const ecrKey = env.encryption.encryptContainerRepository ? platform.kmsKeyArn : undefined;
+    this.repository = 'ecrTag' in s.image ? new ContainerRepository(this, 'ContainerRepository', { name: this.names.ecrRepository, kmsKeyArn: ecrKey }) : undefined;
     this.fargate = this.fargateService(platform);
     const alarmNames = s.alarms.enabled ? this.alarms() : [];
     this.hook = this.hookFunction(platform);
@@ -108,6 +109,12 @@ export class BlueGreenService extends Construct {
       alarmNames: [...alarmNames, ...s.alarms.additionalAlarmNames],
       names: { deploymentGroup: this.names.deploymentGroup, deploymentConfig: this.names.deploymentConfig },
     });
+    // What CodeDeploy's shared service role may act on for this service (docs/security.md).
+    platform.codeDeploy.addService({
+      taskRoleArns: [this.fargate.taskRole.arn, this.fargate.executionRole.arn],
+      listenerArns: [this.listeners.productionListener.arn, this.listeners.testListener.arn],
+      hookFunctionArn: this.hook.function.arn,
+    });
     if (s.autoRelease) this.addAutoRelease(platform);
     this.outputs = this.outputValues(platform);
   }
@@ -122,6 +129,7 @@ export class BlueGreenService extends Construct {
       allowedCidrs: lb.allowedCidrs,
       idleTimeoutInSeconds: lb.idleTimeoutInSeconds,
       names: { loadBalancer: this.names.dedicatedLoadBalancer, securityGroup: this.names.dedicatedLoadBalancerSecurityGroup },
+      ...platform.loadBalancerProtection,
     });
   }
 
@@ -139,6 +147,7 @@ export class BlueGreenService extends Construct {
       imageReference,
       repositoryArn: this.repository?.repository.arn,
       region: platform.environment.region,
+      kmsKeyArn: platform.kmsKeyArn,
       loadBalancerSecurityGroupId: this.loadBalancer.securityGroup.id,
       blueTargetGroupArn: this.listeners.blueTargetGroup.arn,
       listeners: [this.listeners.productionListener, this.listeners.testListener],
@@ -191,6 +200,8 @@ export class BlueGreenService extends Construct {
       logRetentionInDays: s.hook.logRetentionInDays,
       vpc: platform.privateSubnets ? { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, testPort: s.routing.testPort } : undefined,
       names: { function: this.names.hookFunction, role: this.names.hookRole, logGroup: this.names.hookLogGroup, securityGroup: this.names.hookSecurityGroup },
+      reservedConcurrentExecutions: s.hook.reservedConcurrentExecutions,
+      kmsKeyArn: platform.kmsKeyArn,
     });
   }
 

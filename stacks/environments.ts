@@ -37,11 +37,20 @@ export const dev: EnvironmentConfig = {
  * `web` is written as `service`: the single service this environment had first, which keeps its
  * stack-level names (`bluegreen-prod`) and Terraform addresses. `api` was added beside it under
  * `services` (names `bluegreen-prod-api-…`): adding it creates resources and changes nothing of `web`.
+ *
+ * Every security control is on (docs/security.md): `posture: 'production'` (ALB access logs, ALB
+ * deletion protection, VPC flow logs), a customer-managed KMS key for the log groups and the AppSpec
+ * bucket, VPC endpoints for image pulls and logs, the hooks' reserved concurrency, and `web` hardened:
+ * read-only root filesystem with a tmpfs on /tmp, user 101, every capability dropped, an init process,
+ * HTTPS-only egress. Its image must work that way: examples/web/Dockerfile (NGINX unprivileged) does;
+ * build it with `IMAGE_BUILD_CONTEXT=examples/web`.
  */
 export const prod: EnvironmentConfig = {
   name: 'prod',
   region: 'eu-west-1',
-  network: { mode: 'new', cidrBlock: '10.20.0.0/16', availabilityZoneCount: 3, natGatewayCount: 3 },
+  posture: 'production',
+  encryption: { createKmsKey: true },
+  network: { mode: 'new', cidrBlock: '10.20.0.0/16', availabilityZoneCount: 3, natGatewayCount: 3, vpcEndpoints: true },
   service: {
     name: 'web',
     image: { ecrTag: process.env.BLUEGREEN_PROD_IMAGE_TAG ?? 'bootstrap' },
@@ -53,6 +62,13 @@ export const prod: EnvironmentConfig = {
     environment: { NODE_ENV: 'production' },
     logRetentionInDays: 90,
     containerInsights: true,
+    // examples/web: NGINX as uid 101 on 8080, writing only its pid and temp files under /tmp.
+    readonlyRootFilesystem: true,
+    tmpfs: [{ containerPath: '/tmp', sizeInMiB: 64, mountOptions: ['nosuid', 'nodev', 'noexec'] }],
+    user: '101',
+    capabilities: { drop: ['ALL'] },
+    initProcessEnabled: true,
+    egress: 'https',
   },
   services: {
     // Production on https://<alb>:8443 (declared: clients depend on it); its test port is allocated
@@ -85,6 +101,7 @@ export const prod: EnvironmentConfig = {
     requiredConsecutivePasses: 3,
     checkBudgetInSeconds: 300,
     logRetentionInDays: 90,
+    reservedConcurrentExecutions: 2,
   },
   state: { backend: 's3', bucket: 'example-terraform-state-123456789012', key: 'bluegreen/prod.tfstate', region: 'eu-west-1' },
   tags: { 'cost-center': 'platform' },

@@ -52,7 +52,8 @@ export const FORCE_NEW: { readonly [type: string]: readonly string[] } = {
   aws_security_group_rule: ['type', 'security_group_id', 'protocol', 'from_port', 'to_port', 'cidr_blocks', 'ipv6_cidr_blocks', 'prefix_list_ids', 'self', 'source_security_group_id', 'region'],
   aws_s3_bucket: ['bucket', 'bucket_prefix', 'object_lock_enabled', 'region'],
   aws_s3_object: ['bucket', 'key', 'region'],
-  aws_ecr_repository: ['name', 'region'],
+  // ECR sets a repository's encryption when it is created.
+  aws_ecr_repository: ['name', 'encryption_configuration', 'region'],
   // No update call exists for a lifecycle policy: a new policy text replaces the resource.
   aws_ecr_lifecycle_policy: ['repository', 'policy', 'region'],
   aws_s3_bucket_ownership_controls: ['bucket', 'region'],
@@ -69,6 +70,28 @@ export const FORCE_NEW: { readonly [type: string]: readonly string[] } = {
   aws_route_table_association: ['subnet_id', 'gateway_id', 'region'],
   aws_route: ['route_table_id', 'destination_cidr_block', 'destination_ipv6_cidr_block', 'destination_prefix_list_id', 'region'],
   aws_sns_topic: ['name', 'name_prefix', 'fifo_topic', 'region'],
+  // The security controls (docs/security.md). A flow log has no update call but for its tags.
+  aws_flow_log: [
+    'vpc_id',
+    'subnet_id',
+    'eni_id',
+    'transit_gateway_id',
+    'transit_gateway_attachment_id',
+    'traffic_type',
+    'log_destination',
+    'log_destination_type',
+    'log_format',
+    'iam_role_arn',
+    'deliver_cross_account_role',
+    'max_aggregation_interval',
+    'destination_options',
+    'region',
+  ],
+  aws_default_security_group: ['vpc_id', 'region'],
+  aws_kms_key: ['customer_master_key_spec', 'key_usage', 'custom_key_store_id', 'multi_region', 'xks_key_id', 'region'],
+  aws_kms_alias: ['name', 'name_prefix', 'region'],
+  aws_vpc_endpoint: ['vpc_id', 'service_name', 'vpc_endpoint_type', 'region'],
+  aws_s3_bucket_lifecycle_configuration: ['bucket', 'expected_bucket_owner', 'region'],
   null_resource: ['triggers'],
 };
 

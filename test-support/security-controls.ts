@@ -24,7 +24,8 @@ const of = (json: StackJson, type: string): [string, StackJson][] => Object.entr
 const first = (json: StackJson, type: string, match: RegExp = /./): StackJson => of(json, type).find(([id]) => match.test(id))![1];
 const ref = (type: string, id: string, attribute: string): string => `\${${type}.${id}.${attribute}}`;
 const idOf = (json: StackJson, type: string, match: RegExp): string => of(json, type).find(([id]) => match.test(id))![0];
-const policyOf = (resource: StackJson, key = 'policy'): any => JSON.parse(resource[key]);
+/** A policy document; `${…}` interpolations (which may hold quotes, e.g. `replace(x, ":a", ":b")`) read as `TF`. */
+const policyOf = (resource: StackJson, key = 'policy'): any => JSON.parse(String(resource[key]).replace(/\$\{[^}]*\}/g, 'TF'));
 const fails = (condition: boolean, message: string): string[] => (condition ? [] : [message]);
 
 /** The stack-level service's (`web` in the prod example) container definition. */

@@ -18,6 +18,10 @@ interface CliResult {
   readonly stderr: string;
 }
 
+// Each `aws` call starts a Python interpreter (about 1 s idle, several seconds on a loaded machine), and
+// the first test makes five of them: the default 30 s ran out at load 20.
+jest.setTimeout(90_000);
+
 describeWithTool('the AWS CLI parses the CodeDeploy stand-in', 'aws', () => {
   let standIn: CodeDeployStandIn;
   let env: NodeJS.ProcessEnv;

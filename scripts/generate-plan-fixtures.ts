@@ -36,6 +36,27 @@ function scrub(plan: PlanJson, workDirs: readonly string[]): string {
   return `${text}\n`;
 }
 
+/** Writes the plans, with this machine's work folders scrubbed, and the folder's README. */
+function writeFixtures(files: Readonly<Record<string, PlanJson>>, workDirs: readonly string[]): void {
+  mkdirSync(OUT_DIR, { recursive: true });
+  for (const [name, plan] of Object.entries(files)) writeFileSync(path.join(OUT_DIR, name), scrub(plan, workDirs));
+  const readme = [
+    '# Generated plan fixtures',
+    '',
+    'Written by `npx tsx scripts/generate-plan-fixtures.ts` (do not edit by hand): real Terraform',
+    '1.11 plans of the example stacks, made offline against the stand-in provider (docs/offline-terraform.md).',
+    'Each file is `terraform show -json <planfile>` output (one line, as Terraform writes it). Ids and ARNs are fake but well-formed and stable',
+    '(account 123456789012).',
+    '',
+    ...Object.keys(files)
+      .sort()
+      .map((f) => `- \`${f}\`: ${DESCRIPTIONS[f] ?? 'plan of the stack.'}`),
+    '',
+  ].join('\n');
+  writeFileSync(path.join(OUT_DIR, 'README.md'), readme);
+  process.stdout.write(`wrote ${Object.keys(files).length} plan fixtures to ${path.relative(process.cwd(), OUT_DIR)}\n`);
+}
+
 async function main(): Promise<void> {
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'plan-fixtures-'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -76,23 +97,7 @@ async function main(): Promise<void> {
     for (const svc of Object.values(renamed.resource.aws_ecs_service ?? {})) svc.name = `${svc.name}-renamed`;
     files['bluegreen-dev-service-replaced.json'] = (await tf.plan(await fromApplied(renamed as unknown as TerraformJson, 'renamed'))).json;
 
-    mkdirSync(OUT_DIR, { recursive: true });
-    for (const [name, plan] of Object.entries(files)) writeFileSync(path.join(OUT_DIR, name), scrub(plan, [...dirs, outdir, tf.home]));
-    const readme = [
-      '# Generated plan fixtures',
-      '',
-      'Written by `npx tsx scripts/generate-plan-fixtures.ts` (do not edit by hand): real Terraform',
-      '1.11 plans of the example stacks, made offline against the stand-in provider (docs/offline-terraform.md).',
-      'Each file is `terraform show -json <planfile>` output (one line, as Terraform writes it). Ids and ARNs are fake but well-formed and stable',
-      '(account 123456789012).',
-      '',
-      ...Object.keys(files)
-        .sort()
-        .map((f) => `- \`${f}\`: ${DESCRIPTIONS[f] ?? 'plan of the stack.'}`),
-      '',
-    ].join('\n');
-    writeFileSync(path.join(OUT_DIR, 'README.md'), readme);
-    process.stdout.write(`wrote ${Object.keys(files).length} plan fixtures to ${path.relative(process.cwd(), OUT_DIR)}\n`);
+    writeFixtures(files, [...dirs, outdir, tf.home]);
   } finally {
     tf.dispose();
     rmSync(outdir, { recursive: true, force: true });

@@ -71,6 +71,24 @@ describe('parseCommandLine', () => {
     expect(r.kind === 'run' && r.parsed.values.port).toEqual(['80', '443', '8080']);
   });
 
+  it('reports a negative number as out of range, not as a missing value', () => {
+    expect(parseCommandLine(spec, ['--timeout-in-minutes', '-1'], {})).toEqual({ kind: 'usage-error', problems: ['--timeout-in-minutes must be a whole number from 1 to 60; received "-1"'] });
+    expect(parseCommandLine(spec, ['--timeout-in-minutes', '-0.5', '--json'], {})).toEqual({ kind: 'usage-error', problems: ['--timeout-in-minutes must be a whole number from 1 to 60; received "-0.5"'] });
+  });
+
+  it('still treats a flag after a value-taking flag as a missing value', () => {
+    expect(parseCommandLine(spec, ['--timeout-in-minutes', '--json'], {})).toEqual({ kind: 'usage-error', problems: ['--timeout-in-minutes needs a value (<value>)'] });
+  });
+
+  it.each(['0x10', '1e1', '0b11', '1_0', '+ 5', 'Infinity', '5abc'])('accepts only decimal notation for a number flag, not %s', (text) => {
+    expect(parseCommandLine(spec, ['--timeout-in-minutes', text], {})).toEqual({ kind: 'usage-error', problems: [`--timeout-in-minutes must be a whole number from 1 to 60; received ${JSON.stringify(text)}`] });
+  });
+
+  it('rejects a list flag given on the command line with no item, instead of treating it as absent', () => {
+    expect(parseCommandLine(spec, ['--port', ''], {})).toEqual({ kind: 'usage-error', problems: ['--port needs at least one value; received ""'] });
+    expect(parseCommandLine(spec, ['--port', ' , '], {})).toEqual({ kind: 'usage-error', problems: ['--port needs at least one value; received " , "'] });
+  });
+
   it('rejects more positionals than declared', () => {
     expect(parseCommandLine(spec, ['a', 'b'], {})).toEqual({ kind: 'usage-error', problems: ['too many arguments ("a" "b"); expected <file>'] });
   });

@@ -119,6 +119,28 @@ export function allFlags(spec: ProgramSpec): FlagSpec[] {
   return [...own, HELP, VERSION];
 }
 
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+/** A value such as -1 or -0.5: node's parseArgs would take it for a short flag. */
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+/**
+ * Joins `--flag -1` into `--flag=-1` for a flag that takes a value, so a negative number reaches the
+ * range check ("must be ... from 1 to 60; received "-1"") instead of reading as a missing value.
+ */
+function joinNegativeValues(argv: readonly string[], flags: readonly FlagSpec[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const flag = flags.find((f) => arg === `--${f.name}` || (f.short !== undefined && arg === `-${f.short}`));
+    if (flag && flag.type !== 'boolean' && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(`--${flag.name}=${next}`);
+      i += 1;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 /**
  * Checks and converts one raw value of a flag (from the command line, its environment variable, or a
  * place the program reads itself, such as a stack output), pushing a problem named after `from`.
@@ -136,7 +158,8 @@ export function convertFlagValue(flag: FlagSpec, raw: string | boolean | (string
     }
     case 'number': {
       const text = String(Array.isArray(raw) ? raw[raw.length - 1] : raw).trim();
-      const value = Number(text);
+      // Decimal notation only: Number() would also take 0x10, 1e3 and 0b11, which nobody means.
+      const value = DECIMAL.test(text) ? Number(text) : Number.NaN;
       const range = flag.min !== undefined || flag.max !== undefined ? ` from ${flag.min ?? '-∞'} to ${flag.max ?? '∞'}` : '';
       const kind = flag.integer ? 'a whole number' : 'a number';
       if (text === '' || !Number.isFinite(value) || (flag.integer && !Number.isInteger(value)) || (flag.min !== undefined && value < flag.min) || (flag.max !== undefined && value > flag.max)) {
@@ -179,11 +202,12 @@ export function parseCommandLine(spec: ProgramSpec, argv: readonly string[], env
   // Help and version win over any other problem, as in most CLIs.
   if (argv.some((a) => a === '--help' || a === '-h')) return { kind: 'help' };
   if (argv.includes('--version')) return { kind: 'version' };
+  const args = joinNegativeValues(argv, flags);
   let tokens;
   try {
-    tokens = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true, tokens: true });
+    tokens = parseArgs({ args, options, strict: true, allowPositionals: true, tokens: true });
   } catch (err) {
-    return { kind: 'usage-error', problems: tokenProblems(argv, options, flags, err as Error) };
+    return { kind: 'usage-error', problems: tokenProblems(args, options, flags, err as Error) };
   }
   const problems: string[] = [];
   const values: Record<string, ParsedCommandLine['values'][string]> = {};
@@ -195,6 +219,10 @@ export function parseCommandLine(spec: ProgramSpec, argv: readonly string[], env
     if (raw !== undefined) {
       values[f.name] = convertFlagValue(f, raw, `--${f.name}`, problems);
       sources[f.name] = 'flag';
+      // `--stack ''` (an unset shell variable) must not quietly mean "every stack".
+      if (f.type === 'list' && Array.isArray(values[f.name]) && (values[f.name] as string[]).length === 0) {
+        problems.push(`--${f.name} needs at least one value; received ${JSON.stringify((Array.isArray(raw) ? raw : [raw]).join(','))}`);
+      }
     } else if (envValue !== undefined && envValue.trim() !== '') {
       values[f.name] = convertFlagValue(f, envValue, `${f.env} (for --${f.name})`, problems);
       sources[f.name] = 'env';

@@ -2,13 +2,10 @@
  * Load balancer listeners and security group openings as the hazard checks see them: which ports are
  * the production listener's, and which ports ingress rules open to which CIDRs (exposure.ts judges them).
  */
+import { dig, isObject } from './references';
 import type { Plan, ResourceChange } from './types';
 
 const LISTENER_TYPES = ['aws_lb_listener', 'aws_alb_listener'];
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A listener of the plan and the role the reporter inferred for it. */
 export interface ListenerInfo {
@@ -24,19 +21,6 @@ export function currentValues(resource: ResourceChange): Record<string, unknown>
   const { after, before } = resource.change;
   if (isObject(after)) return after;
   return isObject(before) ? before : undefined;
-}
-
-/** Walks `path` through nested blocks (lists of one object in plan values and configuration alike). */
-function dig(value: unknown, path: readonly string[]): unknown[] {
-  let current: unknown[] = [value];
-  for (const key of path) {
-    current = current
-      .flatMap((item) => (Array.isArray(item) ? item : [item]))
-      .filter(isObject)
-      .map((item) => item[key])
-      .filter((item) => item !== undefined && item !== null);
-  }
-  return current.flatMap((item) => (Array.isArray(item) ? item : [item]));
 }
 
 const ROUTE_PATH = ['load_balancer_info', 'target_group_pair_info'];

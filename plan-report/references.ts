@@ -6,7 +6,8 @@
  */
 import type { Plan, ResourceChange } from './types';
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** A plain object (not null, not an array): the shape of a Terraform block in plan JSON. */
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -87,10 +87,23 @@ describe('plan:report exit codes', () => {
     [['p.json', '--title'], `plan-report: --title needs a value (<text>)\n${HINT}`],
     [[fixture('data-updated.json'), '--production-port', '70000'], 'plan-report: --production-port must be a port number from 1 to 65535; received "70000"\n'],
     [[fixture('data-updated.json'), '--production-port', '80,x', '--production-port', '0'], 'plan-report: --production-port must be a port number from 1 to 65535; received "x", "0"\n'],
+    [[fixture('data-updated.json'), '--title', ''], 'plan-report: --title must not be empty; received ""\n'],
+    [[fixture('data-updated.json'), '--marker', ' '], 'plan-report: --marker must not be empty; received " "\n'],
+    [[fixture('data-updated.json'), '--max-chars', '10'], 'plan-report: --max-chars must be 0 (no cap) or at least 1000 (the report\'s fixed parts need that much); received 10\n'],
     [['p.json', '--colour'], `plan-report: unknown flag --colour; flags are --format, --fail-on, --title, --marker, --production-port, --out, --max-chars, --help, --version\n${HINT}`],
   ])('2 on bad input %j, naming the flag or file, the value and what is allowed', async (args, message) => {
     const result = await cli(args);
     expect(result).toEqual(expect.objectContaining({ code: EXIT_USAGE, stderr: message, stdout: '', exits: [EXIT_USAGE] }));
+  });
+
+  test('every problem the reporter finds in the flags at once', async () => {
+    const result = await cli([fixture('data-updated.json'), '--title', '', '--production-port', '0', '--max-chars', '999']);
+    expect(result.code).toBe(EXIT_USAGE);
+    expect(result.stderr.split('\n').filter(Boolean)).toEqual([
+      'plan-report: --production-port must be a port number from 1 to 65535; received "0"',
+      'plan-report: --title must not be empty; received ""',
+      'plan-report: --max-chars must be 0 (no cap) or at least 1000 (the report\'s fixed parts need that much); received 999',
+    ]);
   });
 
   test('every problem of the command line at once', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildReport, markerId, renderMarkdown, renderText, validatePlan, type ReportOptions } from '../plan-report';
+import { buildReport, markerId, MIN_MAX_MARKDOWN_CHARS, renderMarkdown, renderText, validatePlan, type ReportOptions } from '../plan-report';
 import { codeCell } from '../plan-report/render-markdown';
 
 const FIXTURES = join(__dirname, 'fixtures', 'plans');
@@ -147,6 +147,14 @@ describe('markdown report', () => {
     const uncapped = markdown(bigPlan(300), {}, 0);
     expect(uncapped.length).toBeGreaterThan(60_000);
     expect(uncapped).not.toContain('**Truncated**');
+  });
+
+  test('honours the smallest cap --max-chars allows', () => {
+    for (const count of [1, 5, 50, 300]) {
+      const text = markdown(bigPlan(count), {}, MIN_MAX_MARKDOWN_CHARS);
+      expect(text.length).toBeLessThanOrEqual(MIN_MAX_MARKDOWN_CHARS);
+      expect(text).toContain('Ports allowed open to the internet');
+    }
   });
 
   test('says which ports may be open to the internet and why', () => {

@@ -43,14 +43,27 @@ export function defaultTitle(planFile: string): string {
 }
 
 /**
+ * Smallest Markdown cap (`--max-chars`, other than 0) the renderer can honour: the heading, the
+ * summary, the table heads, the truncation note and the footer take about 900 characters.
+ */
+export const MIN_MAX_MARKDOWN_CHARS = 1000;
+
+/**
  * Resolves the reporter's arguments.
- * @throws PlanInputError listing every bad `--production-port` value (a port is a whole number from 1 to 65535).
+ * @throws PlanInputError listing every problem at once: a bad `--production-port` value (a whole number
+ * from 1 to 65535), an empty `--title` or `--marker`, a `--max-chars` the report cannot fit in.
  */
 export function resolveArgs(raw: RawPlanReportArgs): PlanReportArgs {
+  const problems: string[] = [];
   const bad = (raw.productionPorts ?? []).filter((text) => !/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535);
-  if (bad.length > 0) {
-    throw new PlanInputError(`--production-port must be a port number from 1 to 65535; received ${bad.map((text) => JSON.stringify(text)).join(', ')}`);
+  if (bad.length > 0) problems.push(`--production-port must be a port number from 1 to 65535; received ${bad.map((text) => JSON.stringify(text)).join(', ')}`);
+  for (const [flag, value] of [['--title', raw.title], ['--marker', raw.marker]] as const) {
+    if (value !== undefined && value.trim() === '') problems.push(`${flag} must not be empty; received ${JSON.stringify(value)}`);
   }
+  if (raw.maxChars !== undefined && raw.maxChars !== 0 && raw.maxChars < MIN_MAX_MARKDOWN_CHARS) {
+    problems.push(`--max-chars must be 0 (no cap) or at least ${MIN_MAX_MARKDOWN_CHARS} (the report's fixed parts need that much); received ${raw.maxChars}`);
+  }
+  if (problems.length > 0) throw new PlanInputError(problems.join('\n'));
   return {
     planFile: raw.planFile,
     format: raw.format,

@@ -3,7 +3,7 @@
  * renders a Markdown (pull request comment) or text report. Pure modules; `scripts/plan-report.ts`
  * is the command-line shell.
  */
-export { resolveArgs, defaultTitle, FORMATS, type Format, type PlanReportArgs, type RawPlanReportArgs } from './args';
+export { resolveArgs, defaultTitle, FORMATS, MIN_MAX_MARKDOWN_CHARS, type Format, type PlanReportArgs, type RawPlanReportArgs } from './args';
 export { diffAttributes, lineDiff, type AttributeChange, type DiffValue } from './diff';
 export { exitCodeFor, EXIT_CODES, FAIL_ON_VALUES, type FailOn } from './exit-code';
 export { findHazards, severityRank, type HazardOptions } from './hazards';

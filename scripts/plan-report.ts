@@ -11,6 +11,7 @@ import {
   exitCodeFor,
   FAIL_ON_VALUES,
   FORMATS,
+  MIN_MAX_MARKDOWN_CHARS,
   parsePlan,
   PlanInputError,
   renderMarkdown,
@@ -47,7 +48,7 @@ export const PLAN_REPORT_PROGRAM: ProgramSpec = {
       min: 0,
       default: DEFAULT_MAX_MARKDOWN_CHARS,
       valueName: '<n>',
-      help: 'Cap of the Markdown in characters (GitHub refuses comments over 65,536); 0: no cap.',
+      help: `Cap of the Markdown in characters (GitHub refuses comments over 65,536): 0 for no cap, else at least ${MIN_MAX_MARKDOWN_CHARS}.`,
     },
   ],
   exitCodes: [
@@ -117,7 +118,7 @@ export function planReport(parsed: ParsedCommandLine, io: Pick<ProgramIo, 'stdou
   } catch (error) {
     // Bad input found after parsing: one line naming the cause (no usage hint: the flags were fine).
     if (!(error instanceof PlanInputError)) throw error;
-    io.stderr(`plan-report: ${error.message}\n`);
+    io.stderr(error.message.split('\n').map((line) => `plan-report: ${line}\n`).join(''));
     return EXIT_USAGE;
   }
 }

@@ -14,6 +14,19 @@ export function inlineRevision(appSpec: AppSpecInput): ReleaseRevision {
   return { type: 'inline', appSpec, content, sha256: appSpecSha256(content) };
 }
 
+/** What both controllers' test inputs share: a real run (no dry run), plain output, default poll intervals. */
+const SHARED_DEFAULTS = {
+    description: 'abc123 release',
+    dryRun: false,
+    activePolicy: 'fail' as const,
+    continueWhenReady: false,
+    stopOnTimeout: false,
+    json: false,
+    pollMinIntervalInMs: 1000,
+    pollMaxIntervalInMs: 10000,
+    allowTty: false,
+};
+
 /**
  * A valid release input: application `app`, group `group` in us-east-1, container `web:8080`, hook
  * `CodeDeployHook_web` at AfterAllowTestTraffic, default poll intervals, plain output.
@@ -25,15 +38,7 @@ export function releaseInput(overrides: Partial<CodeDeployReleaseInput> = {}): C
     deploymentGroupName: 'group',
     revision: inlineRevision({ taskDefinitionArn: TEST_TASK_DEFINITION_ARN, containerName: 'web', containerPort: 8080, hooks: { AfterAllowTestTraffic: 'CodeDeployHook_web' } }),
     hookFunctionName: 'CodeDeployHook_web',
-    description: 'abc123 release',
-    dryRun: false,
-    activePolicy: 'fail',
-    continueWhenReady: false,
-    stopOnTimeout: false,
-    json: false,
-    pollMinIntervalInMs: 1000,
-    pollMaxIntervalInMs: 10000,
-    allowTty: false,
+    ...SHARED_DEFAULTS,
     ...overrides,
   };
 }
@@ -65,15 +70,7 @@ export function ecsReleaseInput(overrides: Partial<EcsReleaseInput> = {}): EcsRe
     serviceName: 'web',
     taskDefinitionArn: TEST_ECS_TASK_DEFINITION_ARN,
     hookFunctionName: 'web-hook',
-    description: 'abc123 release',
-    dryRun: false,
-    activePolicy: 'fail',
-    continueWhenReady: false,
-    stopOnTimeout: false,
-    json: false,
-    pollMinIntervalInMs: 1000,
-    pollMaxIntervalInMs: 10000,
-    allowTty: false,
+    ...SHARED_DEFAULTS,
     ...overrides,
   };
 }

@@ -3,9 +3,8 @@
  * `deployment_controller` output or `--controller`, what an ECS release needs and checks, the flags of
  * the other controller; and the timeout and schedule read from the service's deployment configuration.
  */
-import { computeEcsTimeout, ecsExpectedChangeAt, ecsShiftSchedule, linearBakes } from '../release/ecs-schedule';
+import { computeEcsTimeout, ecsShiftSchedule, linearBakes } from '../release/ecs-schedule';
 import { type ParseIo, parseReleaseInput, type ParseResult } from '../release/input';
-import type { Progress } from '../release/progress';
 import { codeDeployInput, ecsInput, stackOutputs } from '../test-support/release-input';
 
 const TD = 'arn:aws:ecs:eu-west-1:123456789012:task-definition/api:42';
@@ -115,21 +114,9 @@ describe('the timeout and the schedule of an ECS deployment', () => {
     expect([100, 50, 33.3, 25, 10, 3, 0].map(linearBakes)).toEqual([0, 1, 3, 3, 9, 33, 0]);
   });
 
-  test('the schedule: linear and canary steps at their bake times, the bake time as the final wait', () => {
-    expect(ecsShiftSchedule({ strategy: 'LINEAR', linearConfiguration: { stepBakeTimeInMinutes: 2 }, bakeTimeInMinutes: 5 })).toEqual({ type: 'TimeBasedLinear', intervalInMinutes: 2, terminationWaitInMinutes: 5 });
-    expect(ecsShiftSchedule({ strategy: 'CANARY' })).toEqual({ type: 'TimeBasedCanary', intervalInMinutes: 10, terminationWaitInMinutes: 0 });
+  test('the schedule: linear and canary steps (their percentages) at their bake times, the bake time as the final wait', () => {
+    expect(ecsShiftSchedule({ strategy: 'LINEAR', linearConfiguration: { stepBakeTimeInMinutes: 2 }, bakeTimeInMinutes: 5 })).toEqual({ type: 'TimeBasedLinear', intervalInMinutes: 2, terminationWaitInMinutes: 5, stepPercent: 10 });
+    expect(ecsShiftSchedule({ strategy: 'CANARY' })).toEqual({ type: 'TimeBasedCanary', intervalInMinutes: 10, terminationWaitInMinutes: 0, stepPercent: 5 });
     expect(ecsShiftSchedule({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 3 })).toEqual({ type: 'AllAtOnce', intervalInMinutes: 0, terminationWaitInMinutes: 3 });
-  });
-
-  test('the next change: the next traffic step, or the end of BAKE_TIME, from when the release saw the stage begin', () => {
-    const T = Date.parse('2026-11-26T03:00:00Z');
-    const at = (name: string): Progress => ({ deploymentId: 'x', status: 'InProgress', terminal: false, terminationWaitStarted: false, lifecycleEvents: [{ name: 'SCALE_UP', status: 'Succeeded' }, { name, status: 'InProgress', startedAt: new Date(T).toISOString() }] });
-    const linear = { type: 'TimeBasedLinear' as const, intervalInMinutes: 2, terminationWaitInMinutes: 5 };
-    expect(ecsExpectedChangeAt(at('PRODUCTION_TRAFFIC_SHIFT'), linear, T + 1000)).toBe(T + 120_000);
-    expect(ecsExpectedChangeAt(at('PRODUCTION_TRAFFIC_SHIFT'), linear, T + 130_000)).toBe(T + 240_000);
-    expect(ecsExpectedChangeAt(at('BAKE_TIME'), linear, T)).toBe(T + 300_000);
-    expect(ecsExpectedChangeAt(at('SCALE_UP'), linear, T)).toBeUndefined();
-    expect(ecsExpectedChangeAt(at('PRODUCTION_TRAFFIC_SHIFT'), { ...linear, type: 'AllAtOnce' }, T)).toBeUndefined();
-    expect(ecsExpectedChangeAt(at('BAKE_TIME'), undefined, T)).toBeUndefined();
   });
 });

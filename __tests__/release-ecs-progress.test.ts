@@ -208,24 +208,22 @@ describe('the shared decision after a poll, on an ECS deployment', () => {
     stopRequested: false,
     continueWhenReady: false,
     continued: false,
-    lastChangeAtInMs: T0,
-    minIntervalInMs: 1000,
-    maxIntervalInMs: 10_000,
-    random: 0.5,
+    plan: { delayInMs: 1000, calls: ['DescribeServiceDeployments'], phase: 'moving' },
     ...over,
   });
+  const wait = { kind: 'wait', delayInMs: 1000, calls: ['DescribeServiceDeployments'] };
   const p = (status: string, stage: string, role: 'main' | 'rollback' = 'main'): Progress => ecsProgressFrom(answer(status, stage), { role, stopRequested: false, nowInMs: T0 });
 
   test('the same rules as for CodeDeploy: terminal, stop on the first signal, --until, wait', () => {
     expect(decideAfterPoll(facts(p('ROLLBACK_REQUESTED', 'SCALE_UP')))).toEqual({ kind: 'terminal' });
     expect(decideAfterPoll(facts(p('IN_PROGRESS', 'SCALE_UP'), { interrupted: true }))).toEqual({ kind: 'stop' });
     expect(decideAfterPoll(facts(p('IN_PROGRESS', 'PRODUCTION_TRAFFIC_SHIFT'), { until: 'test-traffic' }))).toEqual({ kind: 'until-reached' });
-    expect(decideAfterPoll(facts(p('IN_PROGRESS', 'POST_TEST_TRAFFIC_SHIFT'), { until: 'test-traffic' }))).toEqual({ kind: 'wait', delayInMs: 1000 });
+    expect(decideAfterPoll(facts(p('IN_PROGRESS', 'POST_TEST_TRAFFIC_SHIFT'), { until: 'test-traffic' }))).toEqual(wait);
     // A rollback is followed to its end and never stopped.
-    expect(decideAfterPoll(facts(p('ROLLBACK_IN_PROGRESS', 'TEST_TRAFFIC_SHIFT', 'rollback'), { role: 'rollback', interrupted: true }))).toEqual({ kind: 'wait', delayInMs: 1000 });
+    expect(decideAfterPoll(facts(p('ROLLBACK_IN_PROGRESS', 'TEST_TRAFFIC_SHIFT', 'rollback'), { role: 'rollback', interrupted: true }))).toEqual(wait);
     expect(decideAfterPoll(facts(p('ROLLBACK_SUCCESSFUL', 'CLEAN_UP', 'rollback'), { role: 'rollback' }))).toEqual({ kind: 'terminal' });
     // ECS never waits in Ready: --continue has nothing to do.
-    expect(decideAfterPoll(facts(p('IN_PROGRESS', 'BAKE_TIME'), { continueWhenReady: true }))).toEqual({ kind: 'wait', delayInMs: 1000 });
+    expect(decideAfterPoll(facts(p('IN_PROGRESS', 'BAKE_TIME'), { continueWhenReady: true }))).toEqual(wait);
   });
 });
 

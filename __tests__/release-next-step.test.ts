@@ -22,30 +22,22 @@ function facts(overrides: Partial<PollFacts> = {}): PollFacts {
     stopRequested: false,
     continueWhenReady: false,
     continued: false,
-    lastChangeAtInMs: T,
-    minIntervalInMs: 1000,
-    maxIntervalInMs: 10000,
-    random: 0.5,
+    plan: { delayInMs: 2000, calls: ['GetDeploymentTarget'], phase: 'moving' },
     ...overrides,
   };
 }
+const wait = { kind: 'wait', delayInMs: 2000, calls: ['GetDeploymentTarget'] };
 
 describe('decideAfterPoll', () => {
-  test('polls again at the fastest interval right after a change', () => {
-    expect(decideAfterPoll(facts())).toEqual({ kind: 'wait', delayInMs: 1000 });
-  });
-
-  test('backs off linearly while nothing changes, up to the slowest interval', () => {
-    expect(decideAfterPoll(facts({ lastChangeAtInMs: T - 20000 }))).toEqual({ kind: 'wait', delayInMs: 3000 });
-    expect(decideAfterPoll(facts({ lastChangeAtInMs: T - 10 * 60000 }))).toEqual({ kind: 'wait', delayInMs: 10000 });
-  });
-
-  test('polls fast again just before an expected change', () => {
-    expect(decideAfterPoll(facts({ lastChangeAtInMs: T - 10 * 60000, expectedChangeAtInMs: T + 2500 }))).toEqual({ kind: 'wait', delayInMs: 2500 });
+  test('otherwise polls again as the schedule planned: when, and with which calls', () => {
+    expect(decideAfterPoll(facts())).toEqual(wait);
+    const waiting = { delayInMs: 10000, calls: ['GetDeployment'] as const, phase: 'waiting' as const };
+    expect(decideAfterPoll(facts({ plan: waiting }))).toEqual({ kind: 'wait', delayInMs: 10000, calls: ['GetDeployment'] });
   });
 
   test('never waits past the deadline', () => {
-    expect(decideAfterPoll(facts({ lastChangeAtInMs: T - 10 * 60000, deadlineInMs: T + 400 }))).toEqual({ kind: 'wait', delayInMs: 400 });
+    expect(decideAfterPoll(facts({ deadlineInMs: T + 400 }))).toEqual({ ...wait, delayInMs: 400 });
+    expect(decideAfterPoll(facts({ deadlineInMs: T + 1 }))).toEqual({ ...wait, delayInMs: 1 });
   });
 
   test('an ended deployment ends the follow, even after a signal (a stop would be moot)', () => {
@@ -56,22 +48,22 @@ describe('decideAfterPoll', () => {
 
   test('the first signal stops the release\'s own deployment once, and never a rollback', () => {
     expect(decideAfterPoll(facts({ interrupted: true }))).toEqual({ kind: 'stop' });
-    expect(decideAfterPoll(facts({ interrupted: true, stopRequested: true }))).toEqual({ kind: 'wait', delayInMs: 1000 });
-    expect(decideAfterPoll(facts({ role: 'rollback', interrupted: true }))).toEqual({ kind: 'wait', delayInMs: 1000 });
+    expect(decideAfterPoll(facts({ interrupted: true, stopRequested: true }))).toEqual(wait);
+    expect(decideAfterPoll(facts({ role: 'rollback', interrupted: true }))).toEqual(wait);
   });
 
   test('--until ends the follow at its stage, but not once a stop was asked for', () => {
     const installed = progress('InProgress', { BeforeInstall: 'Succeeded', Install: 'Succeeded', AfterInstall: 'InProgress' });
     expect(decideAfterPoll(facts({ progress: installed, until: 'install' }))).toEqual({ kind: 'until-reached' });
-    expect(decideAfterPoll(facts({ progress: installed, until: 'test-traffic' }))).toEqual({ kind: 'wait', delayInMs: 1000 });
-    expect(decideAfterPoll(facts({ progress: installed, until: 'install', stopRequested: true }))).toEqual({ kind: 'wait', delayInMs: 1000 });
-    expect(decideAfterPoll(facts({ progress: installed, until: 'install', role: 'rollback' }))).toEqual({ kind: 'wait', delayInMs: 1000 });
+    expect(decideAfterPoll(facts({ progress: installed, until: 'test-traffic' }))).toEqual(wait);
+    expect(decideAfterPoll(facts({ progress: installed, until: 'install', stopRequested: true }))).toEqual(wait);
+    expect(decideAfterPoll(facts({ progress: installed, until: 'install', role: 'rollback' }))).toEqual(wait);
   });
 
   test('--continue approves a Ready deployment once', () => {
     expect(decideAfterPoll(facts({ progress: progress('Ready'), continueWhenReady: true }))).toEqual({ kind: 'continue' });
-    expect(decideAfterPoll(facts({ progress: progress('Ready'), continueWhenReady: true, continued: true }))).toEqual({ kind: 'wait', delayInMs: 1000 });
-    expect(decideAfterPoll(facts({ progress: progress('Ready'), continueWhenReady: false }))).toEqual({ kind: 'wait', delayInMs: 1000 });
+    expect(decideAfterPoll(facts({ progress: progress('Ready'), continueWhenReady: true, continued: true }))).toEqual(wait);
+    expect(decideAfterPoll(facts({ progress: progress('Ready'), continueWhenReady: false }))).toEqual(wait);
   });
 
   test('times out at the deadline', () => {

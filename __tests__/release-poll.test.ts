@@ -1,4 +1,4 @@
-import { expectedChangeAt, nextPollDelay, PollState } from '../release/poll';
+import { nextPollDelay, PollState } from '../release/poll';
 
 const NOW = Date.parse('2026-11-26T03:00:00Z');
 const state = (over: Partial<PollState> = {}): PollState => ({
@@ -47,30 +47,5 @@ describe('nextPollDelay', () => {
   test('honours small intervals for tests and local stand-ins', () => {
     expect(nextPollDelay(state({ minIntervalInMs: 20, maxIntervalInMs: 100 }))).toBe(20);
     expect(nextPollDelay(state({ minIntervalInMs: 20, maxIntervalInMs: 100, lastChangeAtInMs: NOW - 600000 }))).toBe(100);
-  });
-});
-
-describe('expectedChangeAt', () => {
-  const schedule = { type: 'TimeBasedCanary' as const, intervalInMinutes: 5, terminationWaitInMinutes: 10 };
-  const start = '2026-11-26T03:00:00.000Z';
-
-  test('the next canary/linear step during AllowTraffic', () => {
-    const events = [{ name: 'AllowTraffic', status: 'InProgress', startedAt: start }];
-    expect(expectedChangeAt(events, schedule, NOW + 60000)).toBe(NOW + 5 * 60000);
-    expect(expectedChangeAt(events, { ...schedule, type: 'TimeBasedLinear', intervalInMinutes: 1 }, NOW + 90000)).toBe(NOW + 120000);
-  });
-
-  test('the end of the termination wait after AfterAllowTraffic', () => {
-    const events = [
-      { name: 'AllowTraffic', status: 'Succeeded', startedAt: start, endedAt: start },
-      { name: 'AfterAllowTraffic', status: 'Succeeded', startedAt: start, endedAt: start },
-    ];
-    expect(expectedChangeAt(events, schedule, NOW)).toBe(NOW + 10 * 60000);
-  });
-
-  test('unknown without a schedule or during all-at-once shifting', () => {
-    const events = [{ name: 'AllowTraffic', status: 'InProgress', startedAt: start }];
-    expect(expectedChangeAt(events, undefined, NOW)).toBeUndefined();
-    expect(expectedChangeAt(events, { ...schedule, type: 'AllAtOnce' }, NOW)).toBeUndefined();
   });
 });

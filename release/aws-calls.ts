@@ -10,7 +10,9 @@
  *   that fires at the attempt timeout, at the release's deadline and at the first Ctrl-C/SIGTERM. The
  *   call is also raced against that signal, so no endpoint (silent, late, stalling mid-body) holds
  *   the release past it, whatever the HTTP stack does;
- * - one mapping of an error that is left over to the release's outcome ({@link abortFor}).
+ * - one mapping of an error that is left over to the release's outcome ({@link abortFor});
+ * - one budget of calls per process, service and Region ({@link CallBudget}, release/call-budget.ts):
+ *   every call takes a token first, and a throttling answer slows every sharer of the budget down.
  *
  * Reads (Get…, List…, Describe…) are cut short by the deadline and by the first signal: the release then
  * decides anew (stops the deployment, reports the timeout). Writes (CreateDeployment, StopDeployment,
@@ -20,6 +22,7 @@
 import { StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { classifyAwsError, type ClassifiedAwsError, type CodeDeploySender, describeAwsError } from './aws-errors';
 import { CallInterrupted, DeadlineReached, HardExit, ReleaseAbort } from './abort';
+import type { CallBudget } from './call-budget';
 import { nextPollDelay } from './poll';
 
 /** What messages say about the AWS service a set of calls goes to. */
@@ -228,6 +231,8 @@ export interface AwsCallsDeps {
   readonly endpoint?: string;
   /** The service called, as messages name it. @default CodeDeploy */
   readonly service?: AwsServiceProfile;
+  /** The process's budget of calls to this service and Region. @default - unlimited */
+  readonly budget?: CallBudget;
 }
 
 /** The release's calls to one AWS service (the sender's). */
@@ -307,6 +312,7 @@ export class AwsCalls {
    * unwinds, and a read cut short by the first signal or the deadline too (see {@link call}).
    */
   async callOnce<T>(action: string, command: { readonly input: object }): Promise<CallResult<T>> {
+    await this.waitForBudget(action);
     const signals = this.signals(action);
     const options = this.requestOptions(action, signals);
     try {
@@ -324,8 +330,23 @@ export class AwsCalls {
       }
       const error = classifyAwsError(err);
       if (error.httpStatusCode !== undefined) this.contacted = true;
+      if (error.kind === 'throttling') this.deps.budget?.throttled(this.now());
       return { ok: false, error };
     }
+  }
+
+  /**
+   * Takes a token of the budget, waiting for it when the process's releases have spent theirs. A read
+   * that the first signal or the deadline would end ends here too (as in {@link call}).
+   */
+  private async waitForBudget(action: string): Promise<void> {
+    const waitInMs = this.deps.budget?.reserve(this.now()) ?? 0;
+    if (waitInMs <= 0) return;
+    const read = isReadAction(action);
+    if (read && this.deadlineInMs !== undefined && this.now() + waitInMs >= this.deadlineInMs) throw new DeadlineReached(action);
+    const interruptsBefore = this.deps.interruption?.().count ?? 0;
+    await this.deps.pause(waitInMs);
+    if (read && (this.deps.interruption?.().count ?? 0) !== interruptsBefore) throw new CallInterrupted(action);
   }
 
   /** {@link abortFor} with this release's region, endpoint and service. */

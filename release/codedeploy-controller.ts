@@ -9,13 +9,13 @@ import { ReleaseAbort } from './abort';
 import { createDeployment } from './active';
 import { classifyAwsError } from './aws-errors';
 import type { ReleaseContext } from './context';
-import type { DeploymentController, DeploymentPoller, ReportIdentity, RollbackFound, StartResult } from './controller';
+import type { DeploymentController, DeploymentPoller, PollerReads, ReportIdentity, RollbackFound, StartResult } from './controller';
 import { diagnosticsRequestFor, type DiagnosticsRequest, type DiagnosticsTrigger } from './diagnostics';
 import { dryRunText } from './dry-run';
 import { failureLines, findRollback, type Line } from './failure';
 import { type GroupSettings, readGroupSettings } from './group-settings';
 import type { FollowRole } from './next-step';
-import { expectedChangeAt, type ShiftSchedule } from './poll';
+import { NOT_STARTED_STATUSES, type PollCall, targetNeededAfterStatus } from './poll-schedule';
 import { type Progress, progressFrom } from './progress';
 import { buildCreateDeploymentRequest, consoleUrl } from './request';
 import { describeRevision } from './revision';
@@ -34,6 +34,7 @@ export interface TargetAccess {
 /** The CodeDeploy controller of one release. */
 export class CodeDeployController implements DeploymentController {
   readonly type = 'CODE_DEPLOY' as const;
+  readonly statusCall = 'GetDeployment' as const;
   readonly finalWaitKeyword = 'termination-wait';
   /** Shared by every follow of the release: once denied, no follow reads targets again. */
   readonly targets: TargetAccess = { denied: false };
@@ -61,8 +62,8 @@ export class CodeDeployController implements DeploymentController {
     return { kind: 'started', id: await createDeployment(this.ctx, timeoutInMinutes) };
   }
 
-  poller(id: string, role: FollowRole, schedule: ShiftSchedule | undefined): DeploymentPoller {
-    return new CodeDeployPoller(this.ctx, this.targets, id, role, schedule);
+  poller(id: string, role: FollowRole): DeploymentPoller {
+    return new CodeDeployPoller(this.ctx, this.targets, id, role);
   }
 
   stopWithRollback(id: string): Promise<void> {
@@ -103,38 +104,60 @@ export class CodeDeployController implements DeploymentController {
   }
 }
 
-/** One follow of a CodeDeploy deployment: GetDeployment, and (when readable) its ECS target. */
+/**
+ * One follow of a CodeDeploy deployment: GetDeployment (status, error, rollback, termination wait) and
+ * its ECS target (lifecycle events, traffic; GetDeploymentTarget, after ListDeploymentTargets once), each
+ * only when the poll schedule asks for it (release/poll-schedule.ts), merged with the other's last answer.
+ */
 class CodeDeployPoller implements DeploymentPoller {
   private targetId: string | undefined;
+  private deployment: DeploymentInfo | undefined;
+  private target: DeploymentTarget | undefined;
+  private deploymentReadAtInMs: number | undefined;
+  private trafficReadAtInMs: number | undefined;
 
   constructor(
     private readonly ctx: ReleaseContext,
     private readonly targets: TargetAccess,
     private readonly id: string,
     private readonly role: FollowRole,
-    private readonly schedule: ShiftSchedule | undefined,
   ) {}
 
-  async poll(previous: Progress | undefined): Promise<Progress> {
-    const { calls } = this.ctx;
-    const deployment = (await calls.call<{ deploymentInfo?: DeploymentInfo }>('GetDeployment', new GetDeploymentCommand({ deploymentId: this.id }))).deploymentInfo ?? {};
-    if (!this.targetId && !this.targets.denied) {
-      this.targetId = (await this.targetCall<{ targetIds?: string[] }>('ListDeploymentTargets', new ListDeploymentTargetsCommand({ deploymentId: this.id })))?.targetIds?.[0];
+  async poll(previous: Progress | undefined, _stopRequested: boolean, calls: readonly PollCall[]): Promise<Progress> {
+    let readTarget = calls.includes('GetDeploymentTarget');
+    if (calls.includes('GetDeployment') || !this.deployment) {
+      this.deployment = (await this.ctx.calls.call<{ deploymentInfo?: DeploymentInfo }>('GetDeployment', new GetDeploymentCommand({ deploymentId: this.id }))).deploymentInfo ?? {};
+      this.deploymentReadAtInMs = this.ctx.clock();
+      // A new status the target explains, or a follow that has not read the target yet (--follow, the
+      // follow on after a stop: its first poll shows the events as they are).
+      readTarget ||= targetNeededAfterStatus(previous, this.deployment.status ?? 'Unknown') || this.target === undefined;
     }
-    const target =
-      this.targetId && !this.targets.denied
-        ? (await this.targetCall<{ deploymentTarget?: DeploymentTarget }>('GetDeploymentTarget', new GetDeploymentTargetCommand({ deploymentId: this.id, targetId: this.targetId })))?.deploymentTarget
-        : undefined;
-    if (this.role === 'main' && previous === undefined && this.ctx.input.followDeploymentId) this.warnOtherGroup(deployment);
-    return progressFrom({ deploymentId: this.id, ...deployment }, target);
+    // Before the deployment starts its target does not exist (DeploymentNotStartedException).
+    if (readTarget && !this.targets.denied && !NOT_STARTED_STATUSES.includes(this.deployment.status ?? 'Unknown')) await this.readTarget();
+    if (this.role === 'main' && previous === undefined && this.ctx.input.followDeploymentId) this.warnOtherGroup(this.deployment);
+    return progressFrom({ deploymentId: this.id, ...this.deployment }, this.target);
+  }
+
+  reads(): PollerReads {
+    return {
+      targetReadable: !this.targets.denied,
+      ...(this.deploymentReadAtInMs !== undefined ? { deploymentReadAtInMs: this.deploymentReadAtInMs } : {}),
+      ...(this.trafficReadAtInMs !== undefined ? { trafficReadAtInMs: this.trafficReadAtInMs } : {}),
+    };
+  }
+
+  private async readTarget(): Promise<void> {
+    this.targetId ??= (await this.targetCall<{ targetIds?: string[] }>('ListDeploymentTargets', new ListDeploymentTargetsCommand({ deploymentId: this.id })))?.targetIds?.[0];
+    if (!this.targetId || this.targets.denied) return;
+    const answer = await this.targetCall<{ deploymentTarget?: DeploymentTarget }>('GetDeploymentTarget', new GetDeploymentTargetCommand({ deploymentId: this.id, targetId: this.targetId }));
+    if (answer?.deploymentTarget) {
+      this.target = answer.deploymentTarget;
+      this.trafficReadAtInMs = this.ctx.clock();
+    }
   }
 
   unread(): Progress {
     return progressFrom({ deploymentId: this.id });
-  }
-
-  expectedChangeAt(p: Progress, nowInMs: number): number | undefined {
-    return expectedChangeAt(p.lifecycleEvents, this.schedule, nowInMs);
   }
 
   async continueWhenReady(): Promise<string | undefined> {

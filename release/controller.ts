@@ -11,7 +11,7 @@ import type { DeploymentControllerType } from './ecs-stages';
 import type { Line } from './failure';
 import type { GroupSettings } from './group-settings';
 import type { FollowRole } from './next-step';
-import type { ShiftSchedule } from './poll';
+import type { PollCall } from './poll-schedule';
 import type { Progress } from './progress';
 import type { EcsReportMembers } from './report';
 
@@ -28,14 +28,27 @@ export interface RollbackFound {
   readonly message?: string;
 }
 
+/** What the poll schedule (release/poll-schedule.ts) needs to know of a poller's reads. */
+export interface PollerReads {
+  /** CodeDeploy: the caller may read the deployment's ECS target (false once denied). */
+  readonly targetReadable: boolean;
+  /** CodeDeploy: when GetDeployment last answered. @default - never */
+  readonly deploymentReadAtInMs?: number;
+  /** When the traffic was last read (CodeDeploy: GetDeploymentTarget). @default - never */
+  readonly trafficReadAtInMs?: number;
+}
+
 /** Polls one deployment for one follow (the release's own, or its rollback). */
 export interface DeploymentPoller {
-  /** Reads the deployment into the shared model. `previous` is what this follow's last poll saw. */
-  poll(previous: Progress | undefined, stopRequested: boolean): Promise<Progress>;
+  /**
+   * Reads the deployment with `calls` (the poll schedule's choice; a controller with one call ignores it)
+   * into the shared model, each call's answer merged with the other calls' last ones. `previous` is what
+   * this follow's last poll saw.
+   */
+  poll(previous: Progress | undefined, stopRequested: boolean, calls: readonly PollCall[]): Promise<Progress>;
   /** The model of a deployment no poll could read (a deadline came first). */
   unread(): Progress;
-  /** When the next change is due (a traffic step, the end of the final wait), if known. */
-  expectedChangeAt(p: Progress, nowInMs: number): number | undefined;
+  reads(): PollerReads;
   /** `--continue` on Ready: approves the deployment; returns a note when that was moot. */
   continueWhenReady(): Promise<string | undefined>;
 }
@@ -54,6 +67,8 @@ export interface DeploymentController {
   readonly type: DeploymentControllerType;
   /** The calls of this controller (the follow loop sets their deadline). */
   readonly calls: AwsCalls;
+  /** The call that reads the deployment's status (the first poll's, and the one after a stop or a continue). */
+  readonly statusCall: PollCall;
   /** Keyword of the line that starts the final wait (`termination-wait`, `bake-time`). */
   readonly finalWaitKeyword: string;
   /** Text of the `release` line: what is released, where. */
@@ -64,7 +79,7 @@ export interface DeploymentController {
   readSettings(): Promise<GroupSettings>;
   /** Clears the way (the active-deployment choice) and starts the deployment. */
   start(timeoutInMinutes: number): Promise<StartResult>;
-  poller(id: string, role: FollowRole, schedule: ShiftSchedule | undefined): DeploymentPoller;
+  poller(id: string, role: FollowRole): DeploymentPoller;
   /** Stops the deployment and rolls it back; a deployment that already ended is not an error. */
   stopWithRollback(id: string): Promise<void>;
   findRollback(id: string, last: Progress): Promise<RollbackFound>;

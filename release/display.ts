@@ -14,6 +14,7 @@
  * stream it draws on) rather than from stdout, which `--json > file` redirects.
  */
 import { createColors } from 'picocolors';
+import type { ExpectedChange } from './expected-change';
 import { ECS_LIFECYCLE_EVENTS, Progress } from './progress';
 
 /** Where text goes. */
@@ -31,6 +32,8 @@ export interface ProgressView {
   readonly startedAtInMs: number;
   /** The final wait (CodeDeploy's termination wait, ECS's bake time) with when it ends, for a countdown. @default - no countdown */
   readonly finalWait?: { readonly label: string; readonly endsAtInMs: number };
+  /** The next traffic step or the end of the ready wait, and when it is due (a countdown). @default - none */
+  readonly expected?: ExpectedChange;
 }
 
 /** Receives everything the release has to say to a human. */

@@ -12,14 +12,13 @@ import type { Service, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
 import { ReleaseAbort } from './abort';
 import { retryDelayInMs } from './aws-calls';
 import type { EcsContext } from './context';
-import type { DeploymentController, DeploymentPoller, ReportIdentity, RollbackFound, StartResult } from './controller';
+import type { DeploymentController, DeploymentPoller, PollerReads, ReportIdentity, RollbackFound, StartResult } from './controller';
 import { clearEcsActive } from './ecs-active';
 import { type EcsProgress, ecsProgressFrom } from './ecs-progress';
-import { computeEcsTimeout, describeStrategy, ecsExpectedChangeAt, ecsShiftSchedule } from './ecs-schedule';
+import { computeEcsTimeout, describeStrategy, ecsShiftSchedule } from './ecs-schedule';
 import type { Line } from './failure';
 import type { GroupSettings } from './group-settings';
 import type { FollowRole } from './next-step';
-import type { ShiftSchedule } from './poll';
 import type { Progress } from './progress';
 import { lambdaLogGroup } from './request';
 
@@ -52,6 +51,7 @@ export function ecsConsoleUrl(region: string, serviceDeploymentArn: string, fall
 /** The ECS controller of one release. */
 export class EcsController implements DeploymentController {
   readonly type = 'ECS' as const;
+  readonly statusCall = 'DescribeServiceDeployments' as const;
   readonly finalWaitKeyword = 'bake-time';
   /** The service as DescribeServices answered it last. */
   private service: Service | undefined;
@@ -167,8 +167,8 @@ export class EcsController implements DeploymentController {
     }
   }
 
-  poller(id: string, role: FollowRole, schedule: ShiftSchedule | undefined): DeploymentPoller {
-    return new EcsPoller(this.ctx, id, role, schedule);
+  poller(id: string, role: FollowRole): DeploymentPoller {
+    return new EcsPoller(this.ctx, id, role);
   }
 
   async stopWithRollback(id: string): Promise<void> {
@@ -252,13 +252,12 @@ export class EcsController implements DeploymentController {
   }
 }
 
-/** One follow of a service deployment: DescribeServiceDeployments per poll. */
+/** One follow of a service deployment: one DescribeServiceDeployments per poll (the poll schedule times it). */
 class EcsPoller implements DeploymentPoller {
   constructor(
     private readonly ctx: EcsContext,
     private readonly id: string,
     private readonly role: FollowRole,
-    private readonly schedule: ShiftSchedule | undefined,
   ) {}
 
   async poll(previous: Progress | undefined, stopRequested: boolean): Promise<Progress> {
@@ -274,8 +273,9 @@ class EcsPoller implements DeploymentPoller {
     return { deploymentId: this.id, status: 'Unknown', terminal: false, lifecycleEvents: [], terminationWaitStarted: false };
   }
 
-  expectedChangeAt(p: Progress, nowInMs: number): number | undefined {
-    return ecsExpectedChangeAt(p, this.schedule, nowInMs);
+  reads(): PollerReads {
+    // One call reads everything (release/poll-schedule.ts times it; which call is not a choice here).
+    return { targetReadable: true };
   }
 
   async continueWhenReady(): Promise<string | undefined> {

@@ -1,6 +1,6 @@
 /**
  * What an ECS service's deployment configuration says about a deployment's duration: the overall
- * timeout, the traffic schedule the poll delay uses, and when the next change is due. Pure.
+ * timeout and the traffic schedule the poll schedule and the display use. Pure.
  *
  * Defaults and ranges are the ECS API's (DeploymentConfiguration, LinearConfiguration and
  * CanaryConfiguration in botocore's `ecs/2014-11-13/service-2.json`): LINEAR shifts `stepPercent`
@@ -10,7 +10,6 @@
  */
 import type { DeploymentConfiguration } from '@aws-sdk/client-ecs';
 import type { ShiftSchedule } from './poll';
-import type { Progress } from './progress';
 import { TIMEOUT_MARGIN_IN_MINUTES } from './timeout';
 
 /** LinearConfiguration.stepPercent when not set. */
@@ -78,29 +77,26 @@ export function describeStrategy(config: DeploymentConfiguration | undefined): s
 
 /**
  * The strategy as the shared traffic schedule: CANARY is a time-based canary and LINEAR a time-based
- * linear shift (their step bake time the interval), BLUE_GREEN all at once; the bake time is the final wait.
+ * linear shift (their step bake time the interval, canaryPercent/stepPercent the step), BLUE_GREEN all
+ * at once; the bake time is the final wait. When each change is due: release/expected-change.ts.
  */
 export function ecsShiftSchedule(config: DeploymentConfiguration | undefined): ShiftSchedule {
   const terminationWaitInMinutes = nonNegative(config?.bakeTimeInMinutes, 0);
-  if (config?.strategy === 'LINEAR') return { type: 'TimeBasedLinear', intervalInMinutes: nonNegative(config.linearConfiguration?.stepBakeTimeInMinutes, DEFAULT_LINEAR_STEP_BAKE_IN_MINUTES), terminationWaitInMinutes };
-  if (config?.strategy === 'CANARY') return { type: 'TimeBasedCanary', intervalInMinutes: nonNegative(config.canaryConfiguration?.canaryBakeTimeInMinutes, DEFAULT_CANARY_BAKE_IN_MINUTES), terminationWaitInMinutes };
-  return { type: 'AllAtOnce', intervalInMinutes: 0, terminationWaitInMinutes };
-}
-
-/**
- * When the next change of an ECS deployment is due: the next traffic step while PRODUCTION_TRAFFIC_SHIFT
- * runs (steps every interval from when the release saw the stage begin), or the end of BAKE_TIME.
- * Undefined when unknown.
- */
-export function ecsExpectedChangeAt(p: Progress, schedule: ShiftSchedule | undefined, nowInMs: number): number | undefined {
-  if (!schedule) return undefined;
-  const running = p.lifecycleEvents.find((e) => e.status === 'InProgress');
-  const start = running?.startedAt ? Date.parse(running.startedAt) : NaN;
-  if (Number.isNaN(start)) return undefined;
-  if (running!.name === 'PRODUCTION_TRAFFIC_SHIFT' && schedule.type !== 'AllAtOnce' && schedule.intervalInMinutes > 0) {
-    const step = schedule.intervalInMinutes * 60000;
-    return start + Math.max(1, Math.ceil((nowInMs - start) / step)) * step;
+  if (config?.strategy === 'LINEAR') {
+    return {
+      type: 'TimeBasedLinear',
+      intervalInMinutes: nonNegative(config.linearConfiguration?.stepBakeTimeInMinutes, DEFAULT_LINEAR_STEP_BAKE_IN_MINUTES),
+      terminationWaitInMinutes,
+      stepPercent: nonNegative(config.linearConfiguration?.stepPercent, DEFAULT_LINEAR_STEP_PERCENT),
+    };
   }
-  if (running!.name === 'BAKE_TIME') return start + schedule.terminationWaitInMinutes * 60000;
-  return undefined;
+  if (config?.strategy === 'CANARY') {
+    return {
+      type: 'TimeBasedCanary',
+      intervalInMinutes: nonNegative(config.canaryConfiguration?.canaryBakeTimeInMinutes, DEFAULT_CANARY_BAKE_IN_MINUTES),
+      terminationWaitInMinutes,
+      stepPercent: nonNegative(config.canaryConfiguration?.canaryPercent, DEFAULT_CANARY_PERCENT),
+    };
+  }
+  return { type: 'AllAtOnce', intervalInMinutes: 0, terminationWaitInMinutes };
 }

@@ -16,13 +16,21 @@ export interface GroupSettings {
   readonly schedule?: ShiftSchedule;
 }
 
-/** The schedule of a deployment config's traffic routing. */
-export function shiftSchedule(config: DeploymentConfigInfo | undefined, terminationWaitInMinutes: number): ShiftSchedule {
+/**
+ * The schedule of a deployment config's traffic routing (TrafficRoutingConfig of the CodeDeploy API:
+ * canaryPercentage/canaryInterval, linearPercentage/linearInterval, in percent and minutes) and of the
+ * group's waits (release/timeout.ts reads them: the termination wait, the ready wait of STOP_DEPLOYMENT).
+ */
+export function shiftSchedule(config: DeploymentConfigInfo | undefined, waits: { readonly terminationWaitInMinutes: number; readonly readyWaitInMinutes: number }): ShiftSchedule {
   const routing = config?.trafficRoutingConfig;
+  const type = routing?.type === 'TimeBasedCanary' || routing?.type === 'TimeBasedLinear' ? routing.type : 'AllAtOnce';
+  const stepPercent = type === 'TimeBasedCanary' ? routing?.timeBasedCanary?.canaryPercentage : type === 'TimeBasedLinear' ? routing?.timeBasedLinear?.linearPercentage : undefined;
   return {
-    type: routing?.type === 'TimeBasedCanary' || routing?.type === 'TimeBasedLinear' ? routing.type : 'AllAtOnce',
+    type,
     intervalInMinutes: routing?.timeBasedCanary?.canaryInterval ?? routing?.timeBasedLinear?.linearInterval ?? 0,
-    terminationWaitInMinutes,
+    terminationWaitInMinutes: waits.terminationWaitInMinutes,
+    ...(stepPercent !== undefined && stepPercent > 0 ? { stepPercent } : {}),
+    ...(waits.readyWaitInMinutes > 0 ? { readyWaitInMinutes: waits.readyWaitInMinutes } : {}),
   };
 }
 
@@ -50,5 +58,5 @@ export async function readGroupSettings(ctx: ReleaseContext): Promise<GroupSetti
     'timeout',
     `${t.totalInMinutes} min (${configName}: ready wait ${t.readyWaitInMinutes} + traffic shifting ${t.trafficShiftingInMinutes} + termination wait ${t.terminationWaitInMinutes} + margin ${t.marginInMinutes})`,
   );
-  return { timeoutInMinutes: t.totalInMinutes, schedule: shiftSchedule(config, t.terminationWaitInMinutes) };
+  return { timeoutInMinutes: t.totalInMinutes, schedule: shiftSchedule(config, t) };
 }

@@ -11,6 +11,7 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { type ParsedCommandLine, type ProgramIo, UsageError } from '../scripts/cli';
 import type { CodeDeploySender } from './aws-errors';
 import { codeDeployClientSettings } from './aws-calls';
+import { callBudgetLimits, CallBudgets } from './call-budget';
 import { createDiagnosticsClients, DEFAULT_DIAGNOSTICS_BUDGET, gatherDiagnostics, type Diagnostics, type DiagnosticsRequest } from './diagnostics';
 import { captureProcessWarnings, plainDisplay, type TerminalSink, type TextSink } from './display';
 import { EXIT_CODES } from './exit-codes';
@@ -141,8 +142,8 @@ function signalRelay(): SignalSource & { received(): boolean; close(): void } {
   };
 }
 
-/** One service's release with a client of its own (none for a dry run). */
-async function releaseOne(input: ReleaseInput, io: ProgramIo, signals: SignalSource, stdout: TextSink): Promise<ReleaseResult> {
+/** One service's release with a client of its own (none for a dry run), on the command's budgets of calls. */
+async function releaseOne(input: ReleaseInput, io: ProgramIo, signals: SignalSource, stdout: TextSink, budgets: CallBudgets): Promise<ReleaseResult> {
   // Before the client exists: the AWS SDK warns about the Node version when it is created.
   const warnings = captureProcessWarnings();
   // A dry run gets no client at all: it cannot call AWS even by mistake, and needs no credentials.
@@ -162,6 +163,7 @@ async function releaseOne(input: ReleaseInput, io: ProgramIo, signals: SignalSou
       signals,
       warnings,
       appendFile: (path, text) => appendFileSync(path, text),
+      budgets,
       ...(codedeploy ? { diagnose: (request: DiagnosticsRequest) => diagnoseWithNewClients(request, input.region, codedeploy, timers.sleep) } : {}),
     });
   } finally {
@@ -178,15 +180,18 @@ export async function releaseMain(parsed: ParsedCommandLine, io: ProgramIo): Pro
   const resolved = resolveReleaseInput(parsed, io.env, fileIo);
   if (resolved.kind === 'error') throw new UsageError(resolved.errors[0] ?? 'invalid input', resolved.errors);
   const signals = signalRelay();
+  // The process's budgets of API calls (release/call-budget.ts): every release of this command shares
+  // them, so they back off together when AWS throttles the account. (Every release has the same flags.)
+  const budgets = new CallBudgets(callBudgetLimits(resolved.input.pollMinIntervalInMs));
   try {
-    if (resolved.releases.length === 1) return (await releaseOne(resolved.input, io, signals, sinks(io).stdout)).exitCode;
+    if (resolved.releases.length === 1) return (await releaseOne(resolved.input, io, signals, sinks(io).stdout, budgets)).exitCode;
     // Several services: each release's own document is held back; one document for all is printed.
     const json = resolved.input.json;
     const stdout: TextSink = json ? { write: () => undefined } : sinks(io).stdout;
     const display = plainDisplay(sinks(io).stderr, Date.now);
     const result = await runSequence(
       resolved.releases.map((r) => r.input),
-      { release: (input) => releaseOne(input, io, signals, stdout), line: (kind, text) => display.line(kind, text), interrupted: signals.received },
+      { release: (input) => releaseOne(input, io, signals, stdout, budgets), line: (kind, text) => display.line(kind, text), interrupted: signals.received },
     );
     display.line('summary', summaryLine(result));
     if (json) io.stdout(`${JSON.stringify(sequenceDocument(result), null, 2)}\n`);

@@ -1,8 +1,8 @@
 /**
  * What the release does after each poll of a deployment it follows. Pure: every fact is a parameter
- * (the clock's reading and the jitter too), so each rule is tested with `toEqual` and no fake clock.
+ * (the clock's reading, and the poll schedule's plan), so each rule is tested with `toEqual` and no fake clock.
  */
-import { nextPollDelay } from './poll';
+import type { PollCall, PollPlan } from './poll-schedule';
 import type { Progress } from './progress';
 import { untilReached } from './until';
 
@@ -27,14 +27,8 @@ export interface PollFacts {
   readonly continueWhenReady: boolean;
   /** ContinueDeployment was already sent for this deployment. */
   readonly continued: boolean;
-  /** When the last visible change was seen (or following started). */
-  readonly lastChangeAtInMs: number;
-  /** When the next change is due, if known (end of a canary/linear interval or of the termination wait). */
-  readonly expectedChangeAtInMs?: number;
-  readonly minIntervalInMs: number;
-  readonly maxIntervalInMs: number;
-  /** A random number in [0, 1) (poll jitter). */
-  readonly random: number;
+  /** When and how to poll next, if the follow goes on (release/poll-schedule.ts). */
+  readonly plan: PollPlan;
 }
 
 /** What happens next. */
@@ -49,14 +43,14 @@ export type NextStep =
   | { readonly kind: 'continue' }
   /** The deadline has passed. */
   | { readonly kind: 'timeout' }
-  /** Poll again after this many milliseconds (never past the deadline by more than 1 ms). */
-  | { readonly kind: 'wait'; readonly delayInMs: number };
+  /** Poll again with `calls` after this many milliseconds (never past the deadline by more than 1 ms). */
+  | { readonly kind: 'wait'; readonly delayInMs: number; readonly calls: readonly PollCall[] };
 
 /**
  * Decides what to do after a poll. In order: an ended deployment ends the follow (a stop would be
  * moot); a first signal stops the release's own deployment with rollback (never a rollback: that would
  * leave the service half-deployed); the `--until` stage (not once a stop was asked for); `--continue`
- * on Ready (once); the deadline; otherwise the adaptive poll delay of {@link nextPollDelay}.
+ * on Ready (once); the deadline; otherwise the next poll of the schedule (release/poll-schedule.ts).
  */
 export function decideAfterPoll(f: PollFacts): NextStep {
   const main = f.role === 'main';
@@ -65,14 +59,5 @@ export function decideAfterPoll(f: PollFacts): NextStep {
   if (main && f.until !== undefined && !f.stopRequested && !f.interrupted && untilReached(f.progress, f.until)) return { kind: 'until-reached' };
   if (main && f.continueWhenReady && f.progress.status === 'Ready' && !f.continued && !f.stopRequested) return { kind: 'continue' };
   if (f.nowInMs >= f.deadlineInMs) return { kind: 'timeout' };
-  const delay = nextPollDelay({
-    nowInMs: f.nowInMs,
-    lastChangeAtInMs: f.lastChangeAtInMs,
-    consecutiveThrottles: 0,
-    minIntervalInMs: f.minIntervalInMs,
-    maxIntervalInMs: f.maxIntervalInMs,
-    ...(f.expectedChangeAtInMs !== undefined ? { expectedChangeAtInMs: f.expectedChangeAtInMs } : {}),
-    random: f.random,
-  });
-  return { kind: 'wait', delayInMs: Math.min(delay, Math.max(1, f.deadlineInMs - f.nowInMs)) };
+  return { kind: 'wait', delayInMs: Math.min(f.plan.delayInMs, Math.max(1, f.deadlineInMs - f.nowInMs)), calls: f.plan.calls };
 }

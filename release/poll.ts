@@ -1,8 +1,9 @@
 /**
- * Adaptive poll delay. CodeDeploy has no push channel for ECS deployments, so the release polls:
- * fast while things move (detect the terminal state within ~2 s), slow while nothing happens (a
- * 15-minute canary interval does not need 900 GetDeployment calls), fast again just before a change
- * is due, and politely slower with jitter when the API throttles.
+ * The poll intervals and the plain adaptive delay: fast after a change, backing off linearly while
+ * nothing happens, fast again when a change is due, and politely slower with jitter when the API
+ * throttles. Waiting for another deployment of the group (active.ts, ecs-active.ts) and the retry
+ * back-off (aws-calls.ts) use it; following the release's own deployment uses the schedule of
+ * release/poll-schedule.ts, which also knows WHEN a change is due and WHICH call shows it.
  */
 
 /** Default fastest poll interval. */
@@ -55,33 +56,25 @@ export function nextPollDelay(state: PollState): number {
   return Math.round(delay);
 }
 
-/** The deployment config's traffic routing, as far as the expectation of the next change needs it. */
+/**
+ * What the deployment's configuration says about its timed waits (CodeDeploy: the deployment config's
+ * traffic routing and the group's blue/green settings; ECS: the service's deploymentConfiguration).
+ * release/expected-change.ts turns it, with the deployment's state, into when the next change is due.
+ */
 export interface ShiftSchedule {
   readonly type: 'AllAtOnce' | 'TimeBasedCanary' | 'TimeBasedLinear';
+  /** Minutes between traffic steps (canary interval, linear interval, ECS step bake time); 0 for AllAtOnce. */
   readonly intervalInMinutes: number;
+  /** Minutes of the final wait: CodeDeploy's termination wait, ECS's bake time. */
   readonly terminationWaitInMinutes: number;
-}
-
-/**
- * When the next change is due, from the schedule and the lifecycle events' start/end times: the next
- * canary/linear step during AllowTraffic, or the end of the termination wait. Undefined when unknown.
- */
-export function expectedChangeAt(
-  events: ReadonlyArray<{ readonly name: string; readonly status: string; readonly startedAt?: string; readonly endedAt?: string }>,
-  schedule: ShiftSchedule | undefined,
-  nowInMs: number,
-): number | undefined {
-  if (!schedule) return undefined;
-  const allow = events.find((e) => e.name === 'AllowTraffic');
-  if (allow?.status === 'InProgress' && allow.startedAt && schedule.type !== 'AllAtOnce' && schedule.intervalInMinutes > 0) {
-    const start = Date.parse(allow.startedAt);
-    const step = schedule.intervalInMinutes * 60000;
-    const k = Math.max(1, Math.ceil((nowInMs - start) / step));
-    return start + k * step;
-  }
-  const after = events.find((e) => e.name === 'AfterAllowTraffic');
-  if (after?.status === 'Succeeded' && after.endedAt) {
-    return Date.parse(after.endedAt) + schedule.terminationWaitInMinutes * 60000;
-  }
-  return undefined;
+  /**
+   * Green's share added by each step, in percent (canaryPercentage / linearPercentage; ECS canaryPercent /
+   * stepPercent). @default - unknown: the next step is then timed from when the current one was seen
+   */
+  readonly stepPercent?: number;
+  /**
+   * Minutes a CodeDeploy deployment waits in Ready for ContinueDeployment before it stops (the group's
+   * deploymentReadyOption with STOP_DEPLOYMENT). @default - no ready wait
+   */
+  readonly readyWaitInMinutes?: number;
 }

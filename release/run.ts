@@ -8,14 +8,15 @@
  * every path runs in unit tests with a fake clock.
  */
 import { HardExit, ReleaseAbort } from './abort';
-import { type AwsCallsDeps, CodeDeployCalls } from './aws-calls';
+import { type AwsCallsDeps, CODEDEPLOY_PROFILE, CodeDeployCalls } from './aws-calls';
+import type { CallBudgets } from './call-budget';
 import { classifyAwsError, type CodeDeploySender } from './aws-errors';
 import { CodeDeployController } from './codedeploy-controller';
 import type { SessionContext } from './context';
 import type { DeploymentController } from './controller';
 import { diagnosisLines, type Diagnostics, type DiagnosticsRequest, type DiagnosticsTrigger } from './diagnostics';
 import { type Display, formatPercent, plainDisplay, type TextSink, ttyDisplay, type WarningSource } from './display';
-import { EcsCalls } from './ecs-calls';
+import { ECS_PROFILE, EcsCalls } from './ecs-calls';
 import { EcsController } from './ecs-controller';
 import { EXIT_CODES, exitCodeFor, type ReleaseOutcome } from './exit-codes';
 import { failureError } from './failure';
@@ -65,6 +66,11 @@ export interface ReleaseDeps {
   readonly appendFile?: (path: string, text: string) => void;
   /** Gathers what explains a failure, rollback or timeout (release/diagnostics; bounded, never throws). @default - nothing gathered */
   readonly diagnose?: (request: DiagnosticsRequest) => Promise<Diagnostics>;
+  /**
+   * The process's budgets of API calls, shared by every release it runs (release/call-budget.ts).
+   * @default - no budget: calls go out as the poll schedule plans them
+   */
+  readonly budgets?: CallBudgets;
 }
 
 /** What {@link run} returns. */
@@ -119,8 +125,9 @@ class Release {
     this.startedAtInMs = deps.clock();
     // On a terminal the elapsed time is redrawn every second while the release waits.
     this.interrupts = new Interrupts(deps.sleep, tty ? 1000 : undefined, () => this.display.tick());
-    const callDeps = (sender: CodeDeploySender): AwsCallsDeps => ({
+    const callDeps = (sender: CodeDeploySender, service: string): AwsCallsDeps => ({
       sender,
+      ...(deps.budgets ? { budget: deps.budgets.for(service, input.region, input.endpointUrl) } : {}),
       region: input.region,
       minIntervalInMs: input.pollMinIntervalInMs,
       maxIntervalInMs: input.pollMaxIntervalInMs,
@@ -135,8 +142,8 @@ class Release {
     this.ctx = { input, display: this.display, clock: deps.clock, random, interrupts: this.interrupts };
     this.controller =
       input.controller === 'ECS'
-        ? new EcsController({ ...this.ctx, input, calls: new EcsCalls(callDeps(deps.ecs ?? noClient('ECS'))) })
-        : new CodeDeployController({ ...this.ctx, input, calls: new CodeDeployCalls(callDeps(deps.codedeploy ?? noClient('CodeDeploy'))) });
+        ? new EcsController({ ...this.ctx, input, calls: new EcsCalls(callDeps(deps.ecs ?? noClient('ECS'), ECS_PROFILE.iamPrefix)) })
+        : new CodeDeployController({ ...this.ctx, input, calls: new CodeDeployCalls(callDeps(deps.codedeploy ?? noClient('CodeDeploy'), CODEDEPLOY_PROFILE.iamPrefix)) });
   }
 
   async run(): Promise<ReleaseResult> {

@@ -45,3 +45,33 @@ test('answers --help with exit 0 and an unknown flag with exit 2, no stack trace
   expect(bad?.code).toBe(2);
   expect(bad?.stderr).not.toMatch(/\n\s+at /);
 });
+
+describe('a bad --out-dir is a usage error (exit 2) naming the flag, the value and why, never an internal error or a hang', () => {
+  async function run(outDir: string): Promise<{ code: number; stderr: string }> {
+    try {
+      await execFileAsync(tsx, [join(root, 'scripts', 'bundle-hook.ts'), '--out-dir', outDir], { cwd: root, timeout: 30_000 });
+      return { code: 0, stderr: '' };
+    } catch (err) {
+      const e = err as { code?: number; stderr?: string; killed?: boolean };
+      return { code: e.killed ? -1 : (e.code ?? -1), stderr: e.stderr ?? '' };
+    }
+  }
+
+  test.each([
+    ['an existing file', () => join(root, 'package.json'), /^hook:bundle: --out-dir ".*package\.json" must be a directory; it is a file\n/],
+    ['a directory inside a file', () => join(root, 'package.json', 'sub'), /^hook:bundle: --out-dir ".*package\.json\/sub" cannot be created: .*package\.json" is a file\n/],
+    ['an empty string', () => '', /^hook:bundle: --out-dir must not be empty; received ""\n/],
+  ])('%s', async (_label, outDir, message) => {
+    const result = await run(outDir());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  // Node's recursive mkdirSync loops for ever on a path it cannot create under /proc (ENOENT although the parent exists).
+  (existsSync('/proc/self') ? test : test.skip)('a path the system refuses to create (under /proc) ends with exit 2', async () => {
+    const result = await run('/proc/bluegreen-hook-bundle-test');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^hook:bundle: --out-dir "\/proc\/bluegreen-hook-bundle-test" cannot be created: ENOENT/);
+  });
+});

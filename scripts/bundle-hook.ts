@@ -8,8 +8,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { bundleHook, HookBundleError } from '../hook-build/bundle';
+import { ensureOutDir } from '../hook-build/out-dir';
 import { createZip } from '../hook-build/zip';
-import { ParsedCommandLine, ProgramIo, ProgramSpec, runProgram } from './cli';
+import { ParsedCommandLine, ProgramIo, ProgramSpec, runProgram, UsageError } from './cli';
 
 /** Exit code when esbuild cannot bundle the hook (the message says where). */
 export const EXIT_BUNDLE_FAILED = 1;
@@ -33,6 +34,8 @@ export const BUNDLE_HOOK_PROGRAM: ProgramSpec = {
 /** The program's body: bundles, optionally zips, prints what it wrote. */
 export function main(parsed: ParsedCommandLine, io: ProgramIo): number {
   const outDir = parsed.values['out-dir'] as string;
+  const problem = ensureOutDir(outDir);
+  if (problem !== undefined) throw new UsageError(problem);
   let bundle;
   try {
     bundle = bundleHook({ outDir, minify: parsed.values.unminified !== true });

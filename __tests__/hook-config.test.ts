@@ -143,6 +143,13 @@ describe('resolveHookConfig', () => {
       'checks[0].headers.X must be a string without line breaks, received "a\\r\\nb"',
     ]);
   });
+
+  test('rejects a header value Node cannot send (outside Latin-1, or a control character), instead of failing every attempt', () => {
+    expect(validateHookConfig({ testBaseUrl: 'http://g', checks: [{ headers: { X: '日本', Y: 'a\u0007', Z: 'ü\tok' } }] })).toEqual([
+      'checks[0].headers.X must hold only visible ASCII or Latin-1 characters, spaces and tabs (RFC 9110 field-value), received "日本"',
+      'checks[0].headers.Y must hold only visible ASCII or Latin-1 characters, spaces and tabs (RFC 9110 field-value), received "a\\u0007"',
+    ]);
+  });
 });
 
 describe('parseHookEnvironment', () => {

@@ -109,6 +109,8 @@ export function statusMatches(status: number, ranges: readonly StatusRange[]): b
   return ranges.some((r) => status >= r.from && status <= r.to);
 }
 
+/** A header field value Node's HTTP client sends: HTAB, SP, VCHAR and obs-text (RFC 9110 section 5.5). */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const CHECK_KEYS = new Set(['path', 'expectedStatus', 'bodyContains', 'headers', 'timeoutInMs']);
 const CONFIG_KEYS = new Set(['testBaseUrl', 'checks', 'requiredConsecutivePasses', 'checkBudgetInSeconds']);
@@ -146,6 +148,9 @@ function resolveCheck(spec: unknown, index: number, base: string | undefined, pr
         if (!HEADER_NAME.test(name)) problems.push(`${field}.headers has an invalid header name ${show(name)}`);
         else if (typeof value !== 'string' || /[\r\n\0]/.test(value)) {
           problems.push(`${field}.headers.${name} must be a string without line breaks, received ${show(value)}`);
+        } else if (!HEADER_VALUE.test(value)) {
+          // Node's HTTP client throws on these at every attempt: the hook would only fail at its budget's end.
+          problems.push(`${field}.headers.${name} must hold only visible ASCII or Latin-1 characters, spaces and tabs (RFC 9110 field-value), received ${show(value)}`);
         } else headers[name] = value;
       }
     }

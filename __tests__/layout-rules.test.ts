@@ -212,11 +212,16 @@ const files = sourceFiles();
 const parsed = new Map(files.map((f) => [f, parse(f)] as const));
 const appFiles = files.filter((f) => !TEST_DIRS.test(f));
 
-/** Problems less the allow-list; also fails on allow-list entries that no longer apply. */
+/**
+ * Fails on every problem not on the allow-list. An entry that no longer applies is named on stderr
+ * rather than failed, so the engineer who fixes it does not turn main red by fixing it.
+ */
 function expectOnlyAllowed(problems: readonly string[], kind: RegExp): void {
   const allowed = STILL_AT_WORK.filter((e) => kind.test(e));
   expect(problems.filter((p) => !allowed.includes(p))).toEqual([]);
-  expect(allowed.filter((a) => !problems.includes(a))).toEqual([]);
+  for (const fixed of allowed.filter((a) => !problems.includes(a))) {
+    process.stderr.write(`layout-rules: fixed, remove from STILL_AT_WORK: ${fixed}\n`);
+  }
 }
 
 test('the repository has the folders these rules speak of', () => {

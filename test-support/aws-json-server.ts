@@ -18,13 +18,17 @@ export class AwsJsonError extends Error {
   }
 }
 
-/** One recorded request. */
-export interface RecordedCall {
+/** What every stand-in server records of a request, whatever its protocol. */
+export interface RecordedRequest {
   readonly operation: string;
   readonly input: Record<string, unknown>;
   readonly at: number;
   /** The caller's `User-Agent` header (tells the AWS CLI, the JS SDK and others apart). */
   readonly userAgent?: string;
+}
+
+/** One recorded request. */
+export interface RecordedCall extends RecordedRequest {
   /** The `__type` of the error answered, when the call failed (set once answered). */
   errorType?: string;
 }
@@ -57,7 +61,8 @@ export interface AwsJsonServerOptions {
   readonly beforeHandle?: (call: RecordedCall) => void | Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The request body as UTF-8 text. */
+export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -108,11 +113,15 @@ export async function startAwsJsonServer(options: AwsJsonServerOptions): Promise
       else send(res, 500, { __type: type, message: String((err as Error)?.message ?? err) });
     }
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  return { calls, ...(await listenLocally(server, options.port ?? 0)) };
+}
+
+/** Listens on 127.0.0.1 (`port` 0: a free one); `close` also ends kept-alive connections. */
+export async function listenLocally(server: Server, port: number): Promise<{ readonly endpoint: string; readonly server: Server; close(): Promise<void> }> {
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    calls,
+    endpoint: `http://127.0.0.1:${address.port}`,
     server,
     close: () =>
       new Promise<void>((resolve) => {

@@ -5,8 +5,8 @@
  * elements, errors as `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/>`.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer, Server, ServerResponse } from 'node:http';
+import { listenLocally, readBody, type RecordedRequest } from './aws-json-server';
 
 /** Thrown by a handler to answer with an AWS error. */
 export class AwsQueryError extends Error {
@@ -20,13 +20,9 @@ export class AwsQueryError extends Error {
   }
 }
 
-/** One recorded request. */
-export interface RecordedQueryCall {
-  readonly operation: string;
-  /** The form fields decoded into objects and lists (`Names.member.1=a` → `{ Names: ['a'] }`). */
-  readonly input: Record<string, unknown>;
-  readonly at: number;
-  readonly userAgent?: string;
+/** One recorded request; `input` is the form fields decoded into objects and lists (`Names.member.1=a` → `{ Names: ['a'] }`). */
+export interface RecordedQueryCall extends RecordedRequest {
+  /** The error code answered, when the call failed (set once answered). */
   errorCode?: string;
 }
 
@@ -95,15 +91,6 @@ export function toXml(name: string, value: unknown): string {
   return `<${name}>${escapeXml(String(value))}</${name}>`;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 function send(res: ServerResponse, status: number, xml: string, requestId: string): void {
   res.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(xml), 'x-amzn-requestid': requestId });
   res.end(xml);
@@ -146,16 +133,5 @@ export async function startAwsQueryServer(options: AwsQueryServerOptions): Promi
       send(res, e.statusCode, errorXml(e.code, e.message, requestId, e.statusCode), requestId);
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    calls,
-    server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { calls, ...(await listenLocally(server, 0)) };
 }

@@ -10,7 +10,9 @@
  * (`RequiresReplace`). Block names stand for any change inside that block.
  */
 export const FORCE_NEW: { readonly [type: string]: readonly string[] } = {
-  aws_ecs_service: ['name', 'cluster', 'launch_type', 'iam_role', 'scheduling_strategy', 'deployment_controller', 'region'],
+  // Not `deployment_controller`: since 6.4.0 "`deployment_controller.type` changes no longer force a
+  // replacement" (provider CHANGELOG, #43434), an UpdateService switches it (ECS-native blue/green migration).
+  aws_ecs_service: ['name', 'cluster', 'launch_type', 'iam_role', 'scheduling_strategy', 'region'],
   aws_ecs_task_definition: [
     'family',
     'container_definitions',

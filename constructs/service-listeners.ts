@@ -7,6 +7,34 @@ import { allowIngress, type ApplicationLoadBalancer } from './load-balancer';
 /** Listener attributes CodeDeploy rewrites during a release (Terraform names, emitted verbatim). */
 export const CODEDEPLOY_OWNED_LISTENER_ATTRIBUTES = ['default_action'];
 
+/** One of a service's two target groups (IP targets on the container port, the service's health check). */
+export function serviceTargetGroup(
+  scope: Construct,
+  id: string,
+  props: { readonly vpcId: string; readonly routing: Pick<ResolvedRouting, 'healthCheck' | 'deregistrationDelayInSeconds'>; readonly containerPort: number; readonly name: string },
+): LbTargetGroup {
+  const hc = props.routing.healthCheck;
+  return new LbTargetGroup(scope, id, {
+    name: props.name,
+    port: props.containerPort,
+    protocol: 'HTTP',
+    targetType: 'ip',
+    vpcId: props.vpcId,
+    deregistrationDelay: String(props.routing.deregistrationDelayInSeconds),
+    healthCheck: {
+      enabled: true,
+      path: hc.path,
+      matcher: hc.matcher,
+      protocol: 'HTTP',
+      port: 'traffic-port',
+      interval: hc.intervalInSeconds,
+      timeout: hc.timeoutInSeconds,
+      healthyThreshold: hc.healthyThreshold,
+      unhealthyThreshold: hc.unhealthyThreshold,
+    },
+  });
+}
+
 /** Who may reach a service's test listener. */
 export interface TestListenerAccess {
   /** Open it to 0.0.0.0/0 (explicit opt-in). */
@@ -52,27 +80,7 @@ export class ServiceListeners extends Construct {
     const r = props.routing;
     const https = props.certificateArn !== undefined;
     this.openPorts(props);
-    const hc = r.healthCheck;
-    const targetGroup = (tgId: string, name: string): LbTargetGroup =>
-      new LbTargetGroup(this, tgId, {
-        name,
-        port: props.containerPort,
-        protocol: 'HTTP',
-        targetType: 'ip',
-        vpcId: props.vpcId,
-        deregistrationDelay: String(r.deregistrationDelayInSeconds),
-        healthCheck: {
-          enabled: true,
-          path: hc.path,
-          matcher: hc.matcher,
-          protocol: 'HTTP',
-          port: 'traffic-port',
-          interval: hc.intervalInSeconds,
-          timeout: hc.timeoutInSeconds,
-          healthyThreshold: hc.healthyThreshold,
-          unhealthyThreshold: hc.unhealthyThreshold,
-        },
-      });
+    const targetGroup = (tgId: string, name: string): LbTargetGroup => serviceTargetGroup(this, tgId, { vpcId: props.vpcId, routing: r, containerPort: props.containerPort, name });
     this.blueTargetGroup = targetGroup('BlueTargetGroup', props.names.blueTargetGroup);
     this.greenTargetGroup = targetGroup('GreenTargetGroup', props.names.greenTargetGroup);
 

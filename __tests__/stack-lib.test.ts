@@ -180,7 +180,16 @@ describe('resolveEnvironment', () => {
     expect(env.network).toEqual(DEFAULTS.network);
     expect(env.loadBalancer).toMatchObject({ productionPort: 80, certificateArn: undefined, deregistrationDelayInSeconds: 30, healthCheck: DEFAULTS.loadBalancer.healthCheck });
     expect(env.testListener).toEqual({ port: 8080, allowedCidrs: [], allowPublicAccess: false });
-    expect(env.deployment).toEqual({ trafficRouting: DEFAULTS.deployment.trafficRouting, terminationWaitTimeInMinutes: 5, manualApprovalWaitInMinutes: undefined });
+    expect(env.deployment).toEqual({
+      trafficRouting: DEFAULTS.deployment.trafficRouting,
+      terminationWaitTimeInMinutes: 5,
+      manualApprovalWaitInMinutes: undefined,
+      // The ECS-native services' defaults (AWS's linear and canary defaults).
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 5,
+      linearConfiguration: { stepPercent: 10, stepBakeTimeInMinutes: 6 },
+      canaryConfiguration: { canaryPercent: 5, canaryBakeTimeInMinutes: 10 },
+    });
     expect(env.state).toEqual({ backend: 'local' });
     expect(usesPrivateSubnets(env)).toBe(false);
   });

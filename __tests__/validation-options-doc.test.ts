@@ -107,6 +107,8 @@ function jsdocFacts(): Map<string, { defaultText?: string; range?: [number, numb
     TargetHealthCheckConfig: 'loadBalancer.healthCheck',
     TestListenerConfig: 'testListener',
     DeploymentConfig: 'deployment',
+    LinearConfigurationConfig: 'deployment.linearConfiguration',
+    CanaryConfigurationConfig: 'deployment.canaryConfiguration',
     AlarmsConfig: 'alarms',
     HookSettings: 'hook',
     FlowLogsConfig: 'network.flowLogs',
@@ -150,15 +152,25 @@ describe('the JSDoc of config/environment.ts agrees with config/options.ts', () 
 
 describe('resolveEnvironment and validateEnvironment use the table', () => {
   const minimal = { name: 'x', region: 'eu-west-1', service: { image: { external: 'nginx' } } };
+  // Options of ECS-native services (`appliesTo: 'ecs'`) are checked on one.
+  const nativeMinimal = { ...minimal, service: { ...minimal.service, controller: 'ecs', routing: { hosts: ['x.example.com'] } } };
+  const baseFor = (rule: OptionRule) => (rule.appliesTo === 'ecs' ? nativeMinimal : minimal);
 
   test('every default of the table is what resolveEnvironment fills in', () => {
-    const env = resolveEnvironment(minimal) as unknown as Record<string, unknown> & { services: Record<string, unknown>[] };
-    // A service's options are on each resolved service: `service.cpu` is services[0].cpu.
-    const at = (path: string): unknown =>
-      (path.startsWith('service.') ? path.slice('service.'.length) : path).split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], path.startsWith('service.') ? env.services[0] : env);
+    const resolved = (config: unknown) => resolveEnvironment(config as never) as unknown as Record<string, unknown> & { services: Record<string, unknown>[] };
+    // No hosts here (a valid native service needs a condition, its defaults are checked without one).
+    const envs = { plain: resolved(minimal), native: resolved({ ...minimal, service: { ...minimal.service, controller: 'ecs' } }) };
+    // A service's options are on each resolved service: `service.cpu` is services[0].cpu; an
+    // ECS-native service's routing options are on its `native.route`.
+    const at = (path: string, rule: OptionRule): unknown => {
+      const env = rule.appliesTo === 'ecs' ? envs.native : envs.plain;
+      const service = path.startsWith('service.');
+      const rest = service ? path.slice('service.'.length).replace(/^routing\./, rule.appliesTo === 'ecs' ? 'native.route.' : 'routing.') : path;
+      return rest.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], service ? env.services[0] : env);
+    };
     for (const [path, rule] of Object.entries(rules)) {
       if (rule.default === undefined || path === 'network.privateSubnetIds') continue;
-      expect([path, at(path)]).toEqual([path, rule.default]);
+      expect([path, at(path, rule)]).toEqual([path, rule.default]);
     }
   });
 
@@ -166,7 +178,7 @@ describe('resolveEnvironment and validateEnvironment use the table', () => {
     '%s: one past each end of the range is refused, each end accepted',
     (path, rule) => {
       const withValue = (value: number): Record<string, unknown> => {
-        const config = JSON.parse(JSON.stringify({ ...minimal, network: { mode: 'new', natGatewayCount: 1, availabilityZoneCount: 6 } }));
+        const config = JSON.parse(JSON.stringify({ ...baseFor(rule), network: { mode: 'new', natGatewayCount: 1, availabilityZoneCount: 6 } }));
         const keys = path.split('.');
         let target = config;
         for (const k of keys.slice(0, -1)) target = target[k] ??= {};
@@ -175,11 +187,13 @@ describe('resolveEnvironment and validateEnvironment use the table', () => {
       };
       const problemsAbout = (value: number) => validateEnvironment(withValue(value) as never).filter((m) => m.startsWith(`${path} `));
       // Ports clash with the other listener's default at some values; only this option's own range matters.
-      const rangeProblems = (value: number) => problemsAbout(value).filter((m) => m.includes('must be an integer from'));
+      const rangeProblems = (value: number) => problemsAbout(value).filter((m) => m.includes('must be an integer from') || m.includes('must be a number from'));
       expect(rangeProblems(rule.min!)).toEqual([]);
       expect(rangeProblems(rule.max!)).toEqual([]);
-      // `received` where the hook's own parser checks the option (hook.requiredConsecutivePasses).
-      const refused = (value: number) => expect.stringMatching(new RegExp(`^${path.replace(/\./g, '\\.')} must be an integer from ${rule.min} to ${rule.max}, (got|received) ${value}$`));
+      // `received` where the hook's own parser checks the option (hook.requiredConsecutivePasses);
+      // a decimal option (`step`) names its step.
+      const allowed = rule.step === undefined ? `an integer from ${rule.min} to ${rule.max}` : `a number from ${rule.min} to ${rule.max} in steps of ${rule.step}`;
+      const refused = (value: number) => expect.stringMatching(new RegExp(`^${path.replace(/\./g, '\\.')} must be ${allowed}, (got|received) ${value}$`));
       expect(rangeProblems(rule.min! - 1)).toEqual([refused(rule.min! - 1)]);
       expect(rangeProblems(rule.max! + 1)).toEqual([refused(rule.max! + 1)]);
     },

@@ -45,18 +45,18 @@ describe('validateEnvironment with several services', () => {
       withParts({ service: { ...nginx, name: 'api' }, services: { api: nginx } }),
       [`service.name must differ from every key of services (a service's name is its key in the stack's services output and its --service), got "api"`],
     ],
-    ['rejects a controller this version does not have', withServices({ api: svc({ controller: 'ecs' }) }), ['services.api.controller must be "codedeploy" (the controllers this version has), got "ecs"']],
+    ['rejects a controller this version does not have', withServices({ api: svc({ controller: 'argo' }) }), ['services.api.controller must be "codedeploy" or "ecs" (the controllers this version has), got "argo"']],
     [
       'rejects routing fields of another controller (host and path routing needs listener rules)',
       withServices({ api: svc({ routing: { hosts: ['api.example.com'] } }) }),
-      ['services.api.routing.hosts is not a known field (allowed: loadBalancer, productionPort, testPort, healthCheck, deregistrationDelayInSeconds)'],
+      ['services.api.routing.hosts applies to controller "ecs" only; services.api uses controller "codedeploy" (its traffic routes are listeners of its own, not rules), got ["api.example.com"]'],
     ],
     ['rejects an unknown load balancer choice', withServices({ api: svc({ routing: { loadBalancer: 'own' } }) }), ['services.api.routing.loadBalancer must be "shared" or "dedicated", got "own"']],
     [
       'rejects a misspelt service field instead of ignoring it',
       withServices({ api: svc({ desiredcount: 3 }) }),
       [
-        'services.api.desiredcount is not a known field (allowed: image, containerName, containerPort, cpu, memoryInMiB, desiredCount, environment, logRetentionInDays, containerInsights, healthCheckGracePeriodInSeconds, controller, routing, deployment, alarms, hook, autoRelease, readonlyRootFilesystem, tmpfs, user, capabilities, initProcessEnabled, egress)',
+        'services.api.desiredcount is not a known field (allowed: image, containerName, containerPort, cpu, memoryInMiB, desiredCount, environment, logRetentionInDays, containerInsights, healthCheckGracePeriodInSeconds, controller, migration, routing, deployment, alarms, hook, autoRelease, readonlyRootFilesystem, tmpfs, user, capabilities, initProcessEnabled, egress)',
       ],
     ],
     [

@@ -38,6 +38,11 @@ export interface AlarmInputs {
   readonly target5xxThreshold: number;
   readonly periodInSeconds: number;
   readonly evaluationPeriods: number;
+  /**
+   * Who rolls a deployment back when an alarm fires (its description says so).
+   * @default 'CodeDeploy'
+   */
+  readonly rolledBackBy?: 'CodeDeploy' | 'ECS';
 }
 
 const COLOURS: readonly TargetGroupColour[] = ['blue', 'green'];
@@ -68,7 +73,7 @@ export function buildAlarmDefinitions(inputs: AlarmInputs): AlarmDefinition[] {
         ...common,
         id: `${Colour}Target5xxAlarm`,
         alarmName: `${inputs.namePrefix}-${colour}-target-5xx`,
-        alarmDescription: `Targets of the ${colour} target group answered ${inputs.target5xxThreshold} or more 5xx responses; CodeDeploy rolls back a running deployment.`,
+        alarmDescription: `Targets of the ${colour} target group answered ${inputs.target5xxThreshold} or more 5xx responses; ${inputs.rolledBackBy ?? 'CodeDeploy'} rolls back a running deployment.`,
         metricName: 'HTTPCode_Target_5XX_Count',
         statistic: 'Sum',
         threshold: inputs.target5xxThreshold,
@@ -77,7 +82,7 @@ export function buildAlarmDefinitions(inputs: AlarmInputs): AlarmDefinition[] {
         ...common,
         id: `${Colour}UnhealthyHostsAlarm`,
         alarmName: `${inputs.namePrefix}-${colour}-unhealthy-hosts`,
-        alarmDescription: `The ${colour} target group has an unhealthy target; CodeDeploy rolls back a running deployment.`,
+        alarmDescription: `The ${colour} target group has an unhealthy target; ${inputs.rolledBackBy ?? 'CodeDeploy'} rolls back a running deployment.`,
         metricName: 'UnHealthyHostCount',
         statistic: 'Maximum',
         threshold: 1,

@@ -6,6 +6,7 @@
 import type { EcsHookEvent } from '../lib/appspec';
 import type { HealthCheckSpec } from '../hook-lambda/config';
 import type { AccessLogsConfig, EncryptionConfig, FlowLogsConfig, LinuxCapabilitiesConfig, Posture, TaskEgress, TmpfsMount } from './security-config';
+import type { EcsHookStage } from '../hook-lambda/events';
 
 /** A new VPC created by the stack. */
 export interface NewVpcConfig {
@@ -230,11 +231,19 @@ export interface ServiceConfig {
    */
   readonly healthCheckGracePeriodInSeconds?: number;
   /**
-   * What moves traffic from blue to green. Only `'codedeploy'` so far: a CodeDeploy deployment group
-   * whose traffic routes are listeners of their own (see {@link ServiceRoutingConfig}).
+   * What moves traffic from blue to green. `'codedeploy'`: a CodeDeploy deployment group whose traffic
+   * routes are two listeners of the service's own. `'ecs'`: ECS's own blue/green, linear or canary
+   * deployment (`deployment_controller = ECS`), whose traffic routes are listener rules (host header
+   * and/or path) on listeners several services share (see {@link ServiceRoutingConfig}).
    * @default 'codedeploy'
    */
   readonly controller?: ServiceController;
+  /**
+   * The one apply that switches a CodeDeploy service to `controller: 'ecs'` in place (docs/native.md,
+   * "Migration from CodeDeploy"); remove it in the next apply.
+   * @default - not migrating
+   */
+  readonly migration?: MigrationConfig;
   /**
    * Load balancer, listener ports and target groups of this service.
    * @default - the shared load balancer, allocated ports, the environment's health check
@@ -293,7 +302,7 @@ export interface ServiceConfig {
 }
 
 /** Deployment controllers a service may use. */
-export const SERVICE_CONTROLLERS = ['codedeploy'] as const;
+export const SERVICE_CONTROLLERS = ['codedeploy', 'ecs'] as const;
 
 /** A deployment controller. */
 export type ServiceController = (typeof SERVICE_CONTROLLERS)[number];
@@ -301,12 +310,27 @@ export type ServiceController = (typeof SERVICE_CONTROLLERS)[number];
 /** Load balancers a service may use. */
 export const SERVICE_LOAD_BALANCERS = ['shared', 'dedicated'] as const;
 
+/** Where an ECS-native service's listener rules go: listeners it shares, or two of its own. */
+export const NATIVE_LISTENER_MODES = ['shared', 'own'] as const;
+
+/** The switch of a CodeDeploy service to the ECS controller (one apply). */
+export interface MigrationConfig {
+  /**
+   * The service was deployed by CodeDeploy until this apply. `productionTargetGroup` is the target
+   * group CodeDeploy left serving production (`aws ecs describe-services … --query
+   * 'services[0].loadBalancers[0].targetGroupArn'`): it becomes the primary target group and the one
+   * the production rule forwards to, so traffic does not move during the switch.
+   */
+  readonly fromCodeDeploy: { readonly productionTargetGroup: 'blue' | 'green' };
+}
+
 /**
  * How traffic reaches a service. CodeDeploy's ECS traffic routes are listeners (a deployment group's
  * `prodTrafficRoute` and `testTrafficRoute` each name one listener, and CodeDeploy rewrites that
  * listener's default action), so every CodeDeploy service owns two listener ports on its load
- * balancer. A later `controller: 'ecs'` routes by listener rules on a shared port instead and adds its
- * own fields here (host names, paths, rule priority).
+ * balancer. ECS-native routes (`controller: 'ecs'`) are listener rules: a production and a test rule
+ * with the same host and/or path conditions, on listeners several services share
+ * (`hosts`, `paths`, `priority`, `listeners` apply to them only).
  */
 export interface ServiceRoutingConfig {
   /**
@@ -335,6 +359,34 @@ export interface ServiceRoutingConfig {
    * @default - the environment's `loadBalancer.deregistrationDelayInSeconds`
    */
   readonly deregistrationDelayInSeconds?: number;
+  /**
+   * `controller: 'ecs'` only: host names the production and test rules match (host-header condition:
+   * up to 128 of `A-Za-z0-9-.*?` each, `*` and `?` wildcards). At least one of `hosts` and `paths`;
+   * 5 values in all (ALB: 5 match evaluations per rule).
+   * @default []
+   */
+  readonly hosts?: readonly string[];
+  /**
+   * `controller: 'ecs'` only: path patterns the rules match (path-pattern condition: starts with `/`,
+   * up to 128 characters, `*` and `?` wildcards, case-sensitive).
+   * @default []
+   */
+  readonly paths?: readonly string[];
+  /**
+   * `controller: 'ecs'` only: priority of the production and the test rule on their listeners (1-50000,
+   * lowest first; unique per listener).
+   * @default - allocated: the first free of 100, 200, 300, … on the service's load balancer, in declaration order
+   */
+  readonly priority?: number;
+  /**
+   * `controller: 'ecs'` only. `'shared'`: the rules go on the listeners at `productionPort` and
+   * `testPort` (by default `loadBalancer.productionPort` and `testListener.port`), which other services
+   * share: a CodeDeploy service's or an `'own'` service's listener on that port, or else one the
+   * platform creates. `'own'`: the service has a production and a test listener of its own, as a
+   * CodeDeploy service has (what a service migrated from CodeDeploy keeps).
+   * @default 'shared'
+   */
+  readonly listeners?: (typeof NATIVE_LISTENER_MODES)[number];
 }
 
 /** The one service of a single-service environment (`service`), as environments were first written. */
@@ -367,7 +419,47 @@ export type TrafficRoutingConfig =
   /** `percentage` more every `intervalInMinutes`. */
   | { readonly type: 'linear'; readonly percentage: number; readonly intervalInMinutes: number };
 
-/** The CodeDeploy deployment group. */
+/** ECS-native deployment strategies (DeploymentConfiguration.strategy, Amazon ECS API reference). */
+export const NATIVE_DEPLOYMENT_STRATEGIES = ['BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
+
+/** An ECS-native deployment strategy. */
+export type NativeDeploymentStrategy = (typeof NATIVE_DEPLOYMENT_STRATEGIES)[number];
+
+/** LINEAR: production traffic moves in equal steps (LinearConfiguration, Amazon ECS API reference). */
+export interface LinearConfigurationConfig {
+  /**
+   * Percent of production traffic each step moves (3-100, a multiple of 0.1).
+   * @default 10
+   */
+  readonly stepPercent?: number;
+  /**
+   * Minutes between steps (0-1440).
+   * @default 6
+   */
+  readonly stepBakeTimeInMinutes?: number;
+}
+
+/** CANARY: a share first, the rest after a bake (CanaryConfiguration, Amazon ECS API reference). */
+export interface CanaryConfigurationConfig {
+  /**
+   * Percent of production traffic the canary gets (0.1-100, a multiple of 0.1).
+   * @default 5
+   */
+  readonly canaryPercent?: number;
+  /**
+   * Minutes the canary runs before the rest of the traffic moves (0-1440).
+   * @default 10
+   */
+  readonly canaryBakeTimeInMinutes?: number;
+}
+
+/**
+ * How a release is deployed. `trafficRouting`, `terminationWaitTimeInMinutes` and
+ * `manualApprovalWaitInMinutes` configure a CodeDeploy deployment group; `strategy`,
+ * `bakeTimeInMinutes`, `linearConfiguration` and `canaryConfiguration` an ECS-native deployment
+ * (`controller: 'ecs'`). The environment's `deployment` may hold both kinds, as every service's
+ * defaults; a service's own `deployment` holds those of its controller.
+ */
 export interface DeploymentConfig {
   /**
    * Traffic shifting.
@@ -385,6 +477,27 @@ export interface DeploymentConfig {
    * @default - traffic moves as soon as green is ready (CONTINUE_DEPLOYMENT)
    */
   readonly manualApprovalWaitInMinutes?: number;
+  /**
+   * `controller: 'ecs'`: `'BLUE_GREEN'` (all production traffic at once), `'LINEAR'` or `'CANARY'`.
+   * @default 'BLUE_GREEN'
+   */
+  readonly strategy?: NativeDeploymentStrategy;
+  /**
+   * `controller: 'ecs'`: minutes blue keeps running after all production traffic moved, while alarms
+   * can still roll the deployment back (0-1440).
+   * @default 5
+   */
+  readonly bakeTimeInMinutes?: number;
+  /**
+   * `controller: 'ecs'` with `strategy: 'LINEAR'`: the steps.
+   * @default - 10 % every 6 minutes
+   */
+  readonly linearConfiguration?: LinearConfigurationConfig;
+  /**
+   * `controller: 'ecs'` with `strategy: 'CANARY'`: the canary.
+   * @default - 5 % for 10 minutes
+   */
+  readonly canaryConfiguration?: CanaryConfigurationConfig;
 }
 
 /** CloudWatch alarms that roll a deployment back. */
@@ -419,10 +532,16 @@ export interface AlarmsConfig {
 /** The hook Lambda that checks green through the test listener. */
 export interface HookSettings {
   /**
-   * Lifecycle events the hook runs at.
+   * Lifecycle events the hook runs at (CodeDeploy services).
    * @default ['BeforeAllowTraffic']
    */
   readonly lifecycleEvents?: readonly EcsHookEvent[];
+  /**
+   * Lifecycle stages ECS invokes the hook at (`controller: 'ecs'` services): stages at which the test
+   * rule leads to green.
+   * @default ['POST_TEST_TRAFFIC_SHIFT']
+   */
+  readonly lifecycleStages?: readonly EcsHookStage[];
   /**
    * HTTP checks against the test listener.
    * @default - the hook's default: GET / expecting 200
@@ -495,6 +614,12 @@ export interface QuotasConfig {
    * @default 60
    */
   readonly rulesPerSecurityGroup?: number;
+  /**
+   * Listener rules per Application Load Balancer, default rules not counted (1-10000): 2 per
+   * `controller: 'ecs'` service.
+   * @default 100
+   */
+  readonly rulesPerLoadBalancer?: number;
 }
 
 /** One environment: everything one `BlueGreenStack` needs. */

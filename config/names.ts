@@ -223,3 +223,23 @@ export function resourceNames(project: string, environment: string): ResourceNam
   const { tasksSecurityGroup: _t, hookSecurityGroup: _h, dedicatedLoadBalancer: _d, dedicatedLoadBalancerSecurityGroup: _s, ...service } = serviceNames(project, environment);
   return { ...platformNames(project, environment), ...service };
 }
+
+/**
+ * The empty target group a load balancer's shared listeners forward unmatched requests to (ECS-native
+ * rules on a port no service owns): `<load balancer name>-unrouted`.
+ */
+export function unroutedTargetGroupName(loadBalancerName: string): string {
+  return boundedName(loadBalancerName, NAME_LIMITS.targetGroup, '-unrouted');
+}
+
+/**
+ * IAM roles of an ECS-native service: the infrastructure role for load balancers and the role ECS
+ * invokes the hook with. Their suffixes end in words no other role of any service ends in (`-hook`,
+ * `-execution`, `-task`), so no service name makes them clash with another service's roles.
+ */
+export function nativeRoleNames(names: Pick<ServiceNames, 'service'>): { readonly infrastructureRole: string; readonly hookInvokeRole: string } {
+  return {
+    infrastructureRole: boundedName(names.service, NAME_LIMITS.iamRole, '-ecs-infrastructure'),
+    hookInvokeRole: boundedName(names.service, NAME_LIMITS.iamRole, '-hook-invoke'),
+  };
+}

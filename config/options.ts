@@ -31,20 +31,30 @@ export interface OptionRule {
    */
   readonly documentedDefault?: string;
   /**
-   * Smallest integer allowed.
-   * @default - not an integer option
+   * Smallest value allowed (an integer, unless `step` says otherwise).
+   * @default - not a numeric option
    */
   readonly min?: number;
   /**
-   * Largest integer allowed.
-   * @default - not an integer option
+   * Largest value allowed.
+   * @default - not a numeric option
    */
   readonly max?: number;
+  /**
+   * Values are multiples of this (a decimal option such as a traffic percentage).
+   * @default 1 (an integer)
+   */
+  readonly step?: number;
   /**
    * Where the limit comes from, when AWS sets it.
    * @default - a choice of this project
    */
   readonly source?: string;
+  /**
+   * The controller whose services have the option (a service of another controller is refused it).
+   * @default - every service
+   */
+  readonly appliesTo?: 'ecs';
 }
 
 /** HTTP and HTTPS ports: the production listener's default without and with a certificate. */
@@ -94,6 +104,12 @@ export const OPTIONS = {
   'service.capabilities.drop': { default: [] },
   'service.initProcessEnabled': { default: false },
   'service.egress': { default: 'all' },
+  // ECS-native routes (controller 'ecs'): listener rules. Priorities: ELB CreateRule `Priority` 1-50000;
+  // 5 condition values per rule (Quotas for your Application Load Balancers, "Match evaluations per rule").
+  'service.routing.hosts': { default: [], appliesTo: 'ecs' },
+  'service.routing.paths': { default: [], appliesTo: 'ecs' },
+  'service.routing.priority': { documentedDefault: 'allocated', min: 1, max: 50000, source: 'CreateRule Priority (Elastic Load Balancing API reference)', appliesTo: 'ecs' },
+  'service.routing.listeners': { default: 'shared', appliesTo: 'ecs' },
 
   'loadBalancer.productionPort': { documentedDefault: '`443` with a certificate, else `80`', min: 1, max: 65535 },
   'loadBalancer.sslPolicy': { default: 'ELBSecurityPolicy-TLS13-1-2-2021-06' },
@@ -120,6 +136,13 @@ export const OPTIONS = {
   'deployment.trafficRouting.intervalInMinutes': { min: 1, max: 2880 },
   'deployment.terminationWaitTimeInMinutes': { default: 5, min: 0, max: 2880, source: 'BlueInstanceTerminationOption terminationWaitTimeInMinutes (CodeDeploy API reference: at most 2880)' },
   'deployment.manualApprovalWaitInMinutes': { documentedDefault: 'none', min: 1, max: 2880, source: 'DeploymentReadyOption waitTimeInMinutes (CodeDeploy API reference)' },
+  // ECS-native deployments (controller 'ecs'); defaults of the linear and canary settings are AWS's own.
+  'deployment.strategy': { default: 'BLUE_GREEN' },
+  'deployment.bakeTimeInMinutes': { default: 5, min: 0, max: 1440, source: 'DeploymentConfiguration bakeTimeInMinutes (Amazon ECS API reference)' },
+  'deployment.linearConfiguration.stepPercent': { default: 10, min: 3, max: 100, step: 0.1, source: 'LinearConfiguration stepPercent: multiples of 0.1 from 3.0 to 100.0 (Amazon ECS API reference)' },
+  'deployment.linearConfiguration.stepBakeTimeInMinutes': { default: 6, min: 0, max: 1440, source: 'LinearConfiguration stepBakeTimeInMinutes (Amazon ECS API reference)' },
+  'deployment.canaryConfiguration.canaryPercent': { default: 5, min: 0.1, max: 100, step: 0.1, source: 'CanaryConfiguration canaryPercent: multiples of 0.1 from 0.1 to 100.0 (Amazon ECS API reference)' },
+  'deployment.canaryConfiguration.canaryBakeTimeInMinutes': { default: 10, min: 0, max: 1440, source: 'CanaryConfiguration canaryBakeTimeInMinutes (Amazon ECS API reference)' },
 
   'alarms.enabled': { default: true },
   'alarms.target5xxThreshold': { default: 5, min: 1, max: 1000000 },
@@ -129,6 +152,7 @@ export const OPTIONS = {
   'alarms.additionalAlarmNames': { default: [] },
 
   'hook.lifecycleEvents': { default: ['BeforeAllowTraffic'] },
+  'hook.lifecycleStages': { default: ['POST_TEST_TRAFFIC_SHIFT'] },
   'hook.requiredConsecutivePasses': {
     documentedDefault: `the hook's default (${DEFAULT_REQUIRED_CONSECUTIVE_PASSES})`,
     min: 1,
@@ -152,6 +176,7 @@ export const OPTIONS = {
   autoRelease: { default: false },
   'quotas.listenersPerLoadBalancer': { default: 50, min: 1, max: 1000, source: 'Listeners per Application Load Balancer (Elastic Load Balancing quotas, adjustable)' },
   'quotas.rulesPerSecurityGroup': { default: 60, min: 1, max: 1000, source: 'Inbound or outbound rules per security group (Amazon VPC quotas, adjustable; IPv4 and IPv6 counted separately)' },
+  'quotas.rulesPerLoadBalancer': { default: 100, min: 1, max: 10000, source: 'Rules per Application Load Balancer, default rules not counted (Elastic Load Balancing quotas, adjustable)' },
   state: { default: { backend: 'local' } },
   tags: { default: {} },
 } as const satisfies Readonly<Record<string, OptionRule>>;
@@ -160,7 +185,12 @@ export const OPTIONS = {
 export type OptionPath = keyof typeof OPTIONS;
 
 /** An option whose rule has an integer range. */
-export type RangedOptionPath = { [K in OptionPath]: (typeof OPTIONS)[K] extends { readonly min: number; readonly max: number } ? K : never }[OptionPath];
+export type RangedOptionPath = {
+  [K in OptionPath]: (typeof OPTIONS)[K] extends { readonly min: number; readonly max: number } ? ((typeof OPTIONS)[K] extends { readonly step: number } ? never : K) : never;
+}[OptionPath];
+
+/** An option whose values are multiples of a decimal step (`step` in its rule). */
+export type SteppedOptionPath = { [K in OptionPath]: (typeof OPTIONS)[K] extends { readonly step: number } ? K : never }[OptionPath];
 
 /** An option whose rule has a default value. */
 export type DefaultedOptionPath = { [K in OptionPath]: (typeof OPTIONS)[K] extends { readonly default: unknown } ? K : never }[OptionPath];
@@ -181,4 +211,10 @@ export function postureDefault<K extends DefaultedOptionPath>(path: K, posture: 
 export function rangeOf(path: RangedOptionPath): { readonly min: number; readonly max: number } {
   const rule = OPTIONS[path] as OptionRule;
   return { min: rule.min!, max: rule.max! };
+}
+
+/** The inclusive range and step of a decimal option. */
+export function steppedRangeOf(path: SteppedOptionPath): { readonly min: number; readonly max: number; readonly step: number } {
+  const rule = OPTIONS[path] as OptionRule;
+  return { min: rule.min!, max: rule.max!, step: rule.step! };
 }

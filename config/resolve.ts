@@ -24,12 +24,13 @@ import type { HealthCheckSpec } from '../hook-lambda/config';
 import { DEFAULT_PORTS, OPTIONS, postureDefault } from './options';
 import type { AccessLogsConfig, EncryptionConfig, FlowLogsConfig, Posture, TaskEgress, TmpfsMount } from './security-config';
 import { allocatePorts, type RouteRequest } from './routes';
+import { allocatePriorities, mergeNativeDeployment, resolveNativeDeployment, resolveNativeRoute, type ResolvedNative, type ResolvedNativeDeployment, type NATIVE_DEPLOYMENT_FIELDS } from './native';
 
 /** Name of the `service` of a single-service environment when it gives none. */
 export const DEFAULT_SERVICE_NAME = OPTIONS['service.name'].default;
 
-/** Deployment group settings with defaults. */
-export type ResolvedDeployment = Required<Omit<DeploymentConfig, 'manualApprovalWaitInMinutes'>> & {
+/** Deployment group settings with defaults (the CodeDeploy fields; native ones are in {@link ResolvedNative}). */
+export type ResolvedDeployment = Required<Omit<DeploymentConfig, 'manualApprovalWaitInMinutes' | (typeof NATIVE_DEPLOYMENT_FIELDS)[number]>> & {
   readonly manualApprovalWaitInMinutes: number | undefined;
 };
 
@@ -76,6 +77,11 @@ export interface ResolvedService {
   readonly containerInsights: boolean;
   readonly healthCheckGracePeriodInSeconds: number;
   readonly controller: ServiceController;
+  /**
+   * `controller: 'ecs'`: its deployment, rules and hook stages (config/native.ts).
+   * @default - undefined for a CodeDeploy service
+   */
+  readonly native: ResolvedNative | undefined;
   readonly routing: ResolvedRouting;
   readonly deployment: ResolvedDeployment;
   readonly alarms: Required<AlarmsConfig>;
@@ -106,14 +112,14 @@ export interface ResolvedEnvironment {
   };
   /** Test listener access; `port` is the first service's default. */
   readonly testListener: Required<TestListenerConfig>;
-  /** The services' defaults. */
-  readonly deployment: ResolvedDeployment;
+  /** The services' defaults: the CodeDeploy fields, and the ECS-native ones (config/native.ts). */
+  readonly deployment: ResolvedDeployment & ResolvedNativeDeployment;
   readonly alarms: Required<AlarmsConfig>;
   readonly hook: ResolvedHook;
   readonly autoRelease: boolean;
   /** The services: `service` first, then `services` in declaration order. */
   readonly services: readonly ResolvedService[];
-  readonly quotas: { readonly listenersPerLoadBalancer: number; readonly rulesPerSecurityGroup: number };
+  readonly quotas: { readonly listenersPerLoadBalancer: number; readonly rulesPerSecurityGroup: number; readonly rulesPerLoadBalancer: number };
   readonly state: StateConfig;
   readonly tags: Readonly<Record<string, string>>;
 }
@@ -211,6 +217,7 @@ function resolveAlarms(a: AlarmsConfig): Required<AlarmsConfig> {
 function resolveHook(h: HookSettings): ResolvedHook {
   return {
     lifecycleEvents: list(h.lifecycleEvents, DEFAULTS.hook.lifecycleEvents),
+    lifecycleStages: list(h.lifecycleStages, OPTIONS['hook.lifecycleStages'].default),
     checks: Array.isArray(h.checks) ? h.checks.map((c) => (c !== null && typeof c === 'object' ? { ...c } : c)) : h.checks,
     requiredConsecutivePasses: h.requiredConsecutivePasses,
     checkBudgetInSeconds: h.checkBudgetInSeconds ?? DEFAULTS.hook.checkBudgetInSeconds,
@@ -309,32 +316,60 @@ function resolveEnvLevel(config: EnvironmentConfig): EnvLevel {
       allowedCidrs: list(test.allowedCidrs, OPTIONS['testListener.allowedCidrs'].default),
       allowPublicAccess: test.allowPublicAccess ?? DEFAULTS.testListener.allowPublicAccess,
     },
-    deployment: resolveDeployment(config.deployment ?? {}),
+    deployment: { ...resolveDeployment(config.deployment ?? {}), ...resolveNativeDeployment(config.deployment ?? {}) },
     alarms: resolveAlarms(config.alarms ?? {}),
     hook: resolveHook(config.hook ?? {}),
     autoRelease: config.autoRelease ?? OPTIONS.autoRelease.default,
     quotas: {
       listenersPerLoadBalancer: quotas.listenersPerLoadBalancer ?? OPTIONS['quotas.listenersPerLoadBalancer'].default,
       rulesPerSecurityGroup: quotas.rulesPerSecurityGroup ?? OPTIONS['quotas.rulesPerSecurityGroup'].default,
+      rulesPerLoadBalancer: quotas.rulesPerLoadBalancer ?? OPTIONS['quotas.rulesPerLoadBalancer'].default,
     },
     state: config.state ? { ...config.state } : { ...OPTIONS.state.default },
     tags: { ...(config.tags ?? OPTIONS.tags.default) },
   };
 }
 
+/** True for an ECS-native service whose rules go on shared listeners (`routing.listeners` 'shared', the default). */
+export function isSharedNative(entry: Pick<ServiceEntry, 'spec'>): boolean {
+  const routing = entry.spec.routing as { listeners?: unknown } | undefined;
+  return entry.spec.controller === 'ecs' && (routing === null || typeof routing !== 'object' || routing.listeners === undefined || routing.listeners === 'shared');
+}
+
 /** What the port allocation is asked for one service (see config/routes.ts). */
 function routeRequest(entry: ServiceEntry, env: EnvLevel): RouteRequest {
   const routing = setFields(entry.spec.routing);
   const loadBalancer = routing.loadBalancer === 'dedicated' ? 'dedicated' : 'shared';
-  // `service` keeps the ports single-service environments always had: exactly the configured ones.
-  const productionPort = routing.productionPort ?? (entry.stackLevel ? env.loadBalancer.productionPort : undefined);
-  const testPort = routing.testPort ?? (entry.stackLevel ? env.testListener.port : undefined);
+  // `service` keeps the ports single-service environments always had: exactly the configured ones; an
+  // ECS-native service on shared listeners uses the environment's (shared by design, never allocated).
+  const fixed = entry.stackLevel || isSharedNative(entry);
+  const productionPort = routing.productionPort ?? (fixed ? env.loadBalancer.productionPort : undefined);
+  const testPort = routing.testPort ?? (fixed ? env.testListener.port : undefined);
   return { name: entry.name, loadBalancer, productionPort, testPort };
 }
 
-function resolveService(entry: ServiceEntry, env: EnvLevel, ports: { productionPort: number; testPort: number }): ResolvedService {
+function resolveNative(entry: ServiceEntry, env: EnvLevel, hook: ResolvedHook, priority: number): ResolvedNative | undefined {
+  const s = entry.spec;
+  if (s.controller !== 'ecs') return undefined;
+  const migration = (s.migration as { fromCodeDeploy?: unknown } | undefined)?.fromCodeDeploy;
+  return {
+    deployment: resolveNativeDeployment(mergeNativeDeployment(nativeDeploymentInput(env), s.deployment)),
+    route: resolveNativeRoute(s.routing, priority),
+    lifecycleStages: hook.lifecycleStages,
+    migration: migration === undefined ? undefined : (migration as ResolvedNative['migration']),
+  };
+}
+
+/** The environment's native deployment settings as a `deployment` section, to merge a service's over. */
+function nativeDeploymentInput(env: EnvLevel): DeploymentConfig {
+  const d = env.deployment;
+  return { strategy: d.strategy, bakeTimeInMinutes: d.bakeTimeInMinutes, linearConfiguration: d.linearConfiguration, canaryConfiguration: d.canaryConfiguration };
+}
+
+function resolveService(entry: ServiceEntry, env: EnvLevel, ports: { productionPort: number; testPort: number }, priority: number): ResolvedService {
   const s = entry.spec;
   const routing = setFields(s.routing);
+  const hook = resolveHook({ ...env.hook, ...setFields(s.hook) });
   return {
     name: entry.name,
     field: entry.field,
@@ -350,6 +385,7 @@ function resolveService(entry: ServiceEntry, env: EnvLevel, ports: { productionP
     containerInsights: s.containerInsights ?? DEFAULTS.service.containerInsights,
     healthCheckGracePeriodInSeconds: s.healthCheckGracePeriodInSeconds ?? DEFAULTS.service.healthCheckGracePeriodInSeconds,
     controller: s.controller ?? OPTIONS['service.controller'].default,
+    native: resolveNative(entry, env, hook, priority),
     routing: {
       loadBalancer: routing.loadBalancer ?? OPTIONS['service.routing.loadBalancer'].default,
       productionPort: ports.productionPort,
@@ -357,9 +393,9 @@ function resolveService(entry: ServiceEntry, env: EnvLevel, ports: { productionP
       healthCheck: { ...env.loadBalancer.healthCheck, ...setFields(routing.healthCheck) },
       deregistrationDelayInSeconds: routing.deregistrationDelayInSeconds ?? env.loadBalancer.deregistrationDelayInSeconds,
     },
-    deployment: resolveDeployment({ ...env.deployment, ...setFields(s.deployment) }),
+    deployment: resolveDeployment({ ...pickCodeDeploy(env.deployment), ...setFields(s.deployment) }),
     alarms: resolveAlarms({ ...env.alarms, ...setFields(s.alarms) }),
-    hook: resolveHook({ ...env.hook, ...setFields(s.hook) }),
+    hook,
     autoRelease: s.autoRelease ?? env.autoRelease,
     ...resolveContainerSecurity(s),
   };
@@ -389,8 +425,19 @@ export function resolveEnvironment(config: EnvironmentConfig): ResolvedEnvironme
     entries.map((e) => routeRequest(e, env)),
     { https: env.loadBalancer.certificateArn !== undefined, productionPort: env.loadBalancer.productionPort, testPort: env.testListener.port },
   );
-  return { ...env, services: entries.map((e, i) => resolveService(e, env, ports[i]!)) };
+  const native = entries.filter((e) => e.spec.controller === 'ecs');
+  const priorities = allocatePriorities(native.map((e) => ({ name: e.name, ...pick(routeRequest(e, env), 'loadBalancer'), priority: setFields(e.spec.routing).priority })));
+  const priorityOf = new Map(native.map((e, i) => [e, priorities[i]!]));
+  return { ...env, services: entries.map((e, i) => resolveService(e, env, ports[i]!, priorityOf.get(e) ?? 0)) };
 }
+
+const pickCodeDeploy = (d: ResolvedDeployment): ResolvedDeployment => ({
+  trafficRouting: d.trafficRouting,
+  terminationWaitTimeInMinutes: d.terminationWaitTimeInMinutes,
+  manualApprovalWaitInMinutes: d.manualApprovalWaitInMinutes,
+});
+
+const pick = <T extends object, K extends keyof T>(o: T, key: K): Pick<T, K> => ({ [key]: o[key] }) as Pick<T, K>;
 
 /** True when the tasks and the hook run in private subnets behind NAT. */
 export function usesPrivateSubnets(env: Pick<ResolvedEnvironment, 'network'>): boolean {

@@ -116,29 +116,53 @@ export interface LoadBalancerUsage {
   readonly outboundRules: number;
 }
 
+/** A service on a load balancer, as the usage counts it. */
+export interface UsageRoute extends Pick<RouteRequest, 'name' | 'loadBalancer'> {
+  /**
+   * It creates a production and a test listener of its own (and opens their ports).
+   * @default true (a CodeDeploy service; an ECS-native one on shared listeners has none)
+   */
+  readonly ownsListeners?: boolean;
+}
+
+/** A listener the platform creates for ECS-native rules (config/native-routes.ts sharedListeners). */
+export interface SharedListenerUsage {
+  /** Key of its load balancer ({@link loadBalancerKey}). */
+  readonly loadBalancer: string;
+  readonly role: 'production' | 'test';
+}
+
 /**
- * What each load balancer holds: per service a production and a test listener, a blue and a green
- * target group, ingress rules for both ports and one egress rule; with HTTPS one redirect listener
- * and its ingress rules. Counted the way constructs/load-balancer.ts and constructs/service-route.ts
- * create them (a test holds the two together).
+ * What each load balancer holds: per service a blue and a green target group and one egress rule;
+ * per service that owns its listeners a production and a test listener and ingress rules for both
+ * ports; per shared listener the platform creates for ECS-native rules the listener and its ingress
+ * rules, plus one empty target group for their default action; with HTTPS one redirect listener and
+ * its ingress rules. Counted the way constructs/load-balancer.ts, constructs/service-listeners.ts and
+ * constructs/shared-listeners.ts create them (a test holds them together).
  */
-export function loadBalancerUsage(routes: readonly Pick<RouteRequest, 'name' | 'loadBalancer'>[], https: boolean, sources: IngressSources): LoadBalancerUsage[] {
+export function loadBalancerUsage(routes: readonly UsageRoute[], https: boolean, sources: IngressSources, shared: readonly SharedListenerUsage[] = []): LoadBalancerUsage[] {
   const family = (cidrs: readonly string[]) => ({ ipv6: cidrs.filter((c) => isIpv6Cidr(c)).length, ipv4: cidrs.filter((c) => !isIpv6Cidr(c)).length });
   const production = family(sources.productionCidrs);
   const test = family(sources.testCidrs);
-  const byKey = new Map<string, string[]>();
-  for (const r of routes) byKey.set(loadBalancerKey(r), [...(byKey.get(loadBalancerKey(r)) ?? []), r.name]);
-  return [...byKey].map(([key, services]) => {
-    const n = services.length;
+  const byKey = new Map<string, UsageRoute[]>();
+  for (const r of routes) byKey.set(loadBalancerKey(r), [...(byKey.get(loadBalancerKey(r)) ?? []), r]);
+  return [...byKey].map(([key, onLb]) => {
+    const n = onLb.length;
+    const owning = onLb.filter((r) => r.ownsListeners !== false).length;
+    const sharedHere = shared.filter((l) => l.loadBalancer === key);
+    const sharedProduction = sharedHere.filter((l) => l.role === 'production').length;
+    const sharedTest = sharedHere.length - sharedProduction;
     const redirect = https ? 1 : 0;
+    const productionPorts = redirect + owning + sharedProduction;
+    const testPorts = owning + sharedTest;
     return {
       key,
-      services,
-      listeners: 2 * n + redirect,
-      targetGroups: 2 * n,
+      services: onLb.map((r) => r.name),
+      listeners: 2 * owning + sharedHere.length + redirect,
+      targetGroups: 2 * n + (sharedHere.length > 0 ? 1 : 0),
       inboundRules: {
-        ipv4: redirect * production.ipv4 + n * (production.ipv4 + test.ipv4),
-        ipv6: redirect * production.ipv6 + n * (production.ipv6 + test.ipv6),
+        ipv4: productionPorts * production.ipv4 + testPorts * test.ipv4,
+        ipv6: productionPorts * production.ipv6 + testPorts * test.ipv6,
       },
       outboundRules: n,
     };

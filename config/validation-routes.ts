@@ -7,7 +7,8 @@ import { isCidr } from './subnets';
 import { LOAD_BALANCER_QUOTAS, loadBalancerKey, loadBalancerUsage, REDIRECT_PORT, type LoadBalancerUsage } from './routes';
 import { serviceNames } from './names';
 import { isInt, show, type Problems } from './problems';
-import type { ResolvedEnvironment, ResolvedService, ServiceEntry } from './resolve';
+import { isSharedNative, type ResolvedEnvironment, type ResolvedService, type ServiceEntry } from './resolve';
+import { ownsListeners, sharedListeners } from './native-routes';
 
 /** The services' names: valid, and one name per service. Returns true when they are. */
 export function validateServiceNames(entries: readonly ServiceEntry[], p: Problems): boolean {
@@ -49,6 +50,8 @@ export function validatePorts(env: ResolvedEnvironment, entries: readonly Servic
   const https = env.loadBalancer.certificateArn !== undefined;
   const listening = new Map<string, Map<number, string>>();
   env.services.forEach((s, i) => {
+    // ECS-native rules on shared listeners share ports by design: config/validation-native.ts checks them.
+    if (isSharedNative(entries[i]!)) return;
     const fields = portFields(entries[i]!);
     const ports = [
       { field: fields.production, value: s.routing.productionPort, role: 'production' },
@@ -101,17 +104,21 @@ export function validateQuotas(env: ResolvedEnvironment, p: Problems): void {
   const testCidrs = t.allowPublicAccess === true ? ['0.0.0.0/0'] : [...Array.from({ length: natCount }, () => '192.0.2.1/32'), ...validCidrs(t.allowedCidrs)];
   const https = env.loadBalancer.certificateArn !== undefined;
   const usages = loadBalancerUsage(
-    env.services.map((s) => ({ name: s.name, loadBalancer: s.routing.loadBalancer })),
+    env.services.map((s) => ({ name: s.name, loadBalancer: s.routing.loadBalancer, ownsListeners: ownsListeners(s) })),
     https,
     { productionCidrs: validCidrs(env.loadBalancer.allowedCidrs), testCidrs },
+    sharedListeners(env).map((l) => ({ loadBalancer: l.loadBalancer, role: l.role as 'production' | 'test' })),
   );
+  const perService = env.services.some((s) => s.controller === 'ecs')
+    ? '2 per service with listeners of its own (CodeDeploy, or routing.listeners "own"), 1 per other port of ECS-native rules'
+    : '2 per CodeDeploy service';
   for (const usage of usages) {
     const who = describeUsage(usage, env);
     const names = `${usage.services.length} service${usage.services.length === 1 ? '' : 's'}: ${usage.services.join(', ')}`;
     const relief = 'give some of them routing.loadBalancer "dedicated"';
     if (usage.listeners > q.listenersPerLoadBalancer) {
       p.add(
-        `${who} must need at most ${q.listenersPerLoadBalancer} listeners (quotas.listenersPerLoadBalancer; 2 per CodeDeploy service${https ? ', 1 for the HTTPS redirect' : ''}), got ${usage.listeners} for ${names}; ${relief}, or raise the quota`,
+        `${who} must need at most ${q.listenersPerLoadBalancer} listeners (quotas.listenersPerLoadBalancer; ${perService}${https ? ', 1 for the HTTPS redirect' : ''}), got ${usage.listeners} for ${names}; ${relief}, or raise the quota`,
       );
     }
     if (usage.targetGroups > LOAD_BALANCER_QUOTAS.targetGroups) {

@@ -7,6 +7,8 @@
 import { ECS_HOOK_EVENTS } from '../lib/appspec';
 import { validateHookConfig } from '../hook-lambda/resolve-config';
 import { generatedAlarmCount, MAX_DEPLOYMENT_GROUP_ALARMS } from './alarms';
+import { NATIVE_ROUTING_FIELDS } from './native';
+import { validateNativeService } from './validation-native';
 import { PREDEFINED_ECS_DEPLOYMENT_CONFIGS, SERVICE_CONTROLLERS, SERVICE_LOAD_BALANCERS, type TargetHealthCheckConfig } from './environment';
 import { rangeOf } from './options';
 import { isInt, show, type FieldNamer, type Problems } from './problems';
@@ -41,6 +43,7 @@ export const SERVICE_FIELDS = [
   'containerInsights',
   'healthCheckGracePeriodInSeconds',
   'controller',
+  'migration',
   'routing',
   'deployment',
   'alarms',
@@ -54,8 +57,8 @@ export const SERVICE_FIELDS = [
   'egress',
 ] as const;
 
-/** Fields of a CodeDeploy service's `routing`. */
-export const ROUTING_FIELDS = ['loadBalancer', 'productionPort', 'testPort', 'healthCheck', 'deregistrationDelayInSeconds'] as const;
+/** Fields of a service's `routing` (the ECS-native ones, config/native.ts NATIVE_ROUTING_FIELDS, apply to `controller: 'ecs'` only). */
+export const ROUTING_FIELDS = ['loadBalancer', 'productionPort', 'testPort', 'healthCheck', 'deregistrationDelayInSeconds', ...NATIVE_ROUTING_FIELDS] as const;
 
 function range(from: number, to: number, step: number): number[] {
   const values: number[] = [];
@@ -160,8 +163,11 @@ export function validateDeployment(d: ResolvedDeployment, f: FieldNamer, p: Prob
   if (d.manualApprovalWaitInMinutes !== undefined) p.option('deployment.manualApprovalWaitInMinutes', d.manualApprovalWaitInMinutes, f('manualApprovalWaitInMinutes'));
 }
 
-/** Rollback alarm settings; `f('')` names the section itself. */
-export function validateAlarms(a: Required<AlarmsConfig>, f: FieldNamer, p: Problems): void {
+/**
+ * Rollback alarm settings; `f('')` names the section itself. `deploymentGroup` false (an ECS-native
+ * service): CodeDeploy's limit of 10 alarms per deployment group does not apply.
+ */
+export function validateAlarms(a: Required<AlarmsConfig>, f: FieldNamer, p: Problems, deploymentGroup = true): void {
   p.boolean(f('enabled'), a.enabled);
   p.option('alarms.target5xxThreshold', a.target5xxThreshold, f('target5xxThreshold'));
   const period = a.periodInSeconds;
@@ -179,15 +185,15 @@ export function validateAlarms(a: Required<AlarmsConfig>, f: FieldNamer, p: Prob
   });
   const generated = a.enabled === true ? generatedAlarmCount() : 0;
   const total = generated + a.additionalAlarmNames.length;
-  if (total > MAX_DEPLOYMENT_GROUP_ALARMS) {
+  if (deploymentGroup && total > MAX_DEPLOYMENT_GROUP_ALARMS) {
     p.add(
       `${f('')} must total at most ${MAX_DEPLOYMENT_GROUP_ALARMS} per deployment group (CodeDeploy's limit), got ${total} (${generated} generated + ${a.additionalAlarmNames.length} in ${f('additionalAlarmNames')})`,
     );
   }
 }
 
-/** Hook settings; checks and passes go through the hook's own parser, so the stack never deploys one it rejects. */
-export function validateHook(h: ResolvedHook, f: FieldNamer, p: Problems): void {
+/** The CodeDeploy lifecycle events a hook runs at. */
+function validateHookEvents(h: ResolvedHook, f: FieldNamer, p: Problems): void {
   if (!Array.isArray(h.lifecycleEvents) || h.lifecycleEvents.length === 0) {
     p.add(`${f('lifecycleEvents')} must list at least one of ${HOOK_CHECKABLE_EVENTS.join(', ')}, got ${show(h.lifecycleEvents)}`);
   } else {
@@ -202,6 +208,15 @@ export function validateHook(h: ResolvedHook, f: FieldNamer, p: Problems): void 
       }
     });
   }
+}
+
+/**
+ * Hook settings; checks and passes go through the hook's own parser, so the stack never deploys one it
+ * rejects. `events` false (an ECS-native service): its lifecycle stages are checked by
+ * config/validation-native.ts instead of CodeDeploy's lifecycle events.
+ */
+export function validateHook(h: ResolvedHook, f: FieldNamer, p: Problems, events = true): void {
+  if (events) validateHookEvents(h, f, p);
   const hookProblems = validateHookConfig({
     testBaseUrl: 'http://test-listener.invalid:8080',
     ...(h.checks !== undefined ? { checks: h.checks } : {}),
@@ -249,7 +264,11 @@ export function validateServiceSettings(entry: ServiceEntry, s: ResolvedService,
   const hc: FieldNamer = (key) => (ownHealthCheck[key] !== undefined ? f(`routing.healthCheck.${key}`) : `loadBalancer.healthCheck.${key}`);
   const delayField = routing?.deregistrationDelayInSeconds !== undefined ? f('routing.deregistrationDelayInSeconds') : 'loadBalancer.deregistrationDelayInSeconds';
   validateTargetGroup(s.routing.healthCheck, s.routing.deregistrationDelayInSeconds, hc, delayField, p);
-  validateDeployment(s.deployment, sectionNamer(entry, 'deployment'), p);
-  validateAlarms(s.alarms, sectionNamer(entry, 'alarms'), p);
-  validateHook(s.hook, sectionNamer(entry, 'hook'), p);
+  const codeDeploy = s.controller !== 'ecs';
+  // An ECS-native service inherits the environment's CodeDeploy settings without using them; they are
+  // validated where they are written (the environment's sections), its own native ones here.
+  if (codeDeploy) validateDeployment(s.deployment, sectionNamer(entry, 'deployment'), p);
+  validateAlarms(s.alarms, sectionNamer(entry, 'alarms'), p, codeDeploy);
+  validateHook(s.hook, sectionNamer(entry, 'hook'), p, codeDeploy);
+  validateNativeService(entry, s, p, { deployment: sectionNamer(entry, 'deployment'), hook: sectionNamer(entry, 'hook') });
 }

@@ -15,6 +15,7 @@ import { validateAlarms, validateDeployment, validateHook, validateServiceSettin
 import { validateGeneratedNames, validatePorts, validateQuotas, validateServiceNames } from './validation-routes';
 import { broadExposureWarnings, testListenerExposureProblems } from './listener-exposure';
 import { securityWarnings, validateEnvironmentSecurity, validateRoleNames } from './validation-security';
+import { validateNativeEnvironment, validateNativeRoutes } from './validation-native';
 
 export { AWS_REGION_PATTERN, LOG_RETENTION_DAYS } from './problems';
 export { FARGATE_MEMORY_BY_CPU, HOOK_CHECKABLE_EVENTS, isImageReference } from './validation-service';
@@ -102,7 +103,9 @@ export function validateEnvironment(config: EnvironmentConfig): string[] {
   validateDeployment(env.deployment, envLevel('deployment'), p);
   validateAlarms(env.alarms, envLevel('alarms'), p);
   validateHook(env.hook, envLevel('hook'), p);
+  validateNativeEnvironment(config, env, p);
   validatePorts(env, entries, p);
+  validateNativeRoutes(env, entries, p);
   validateQuotas(env, p);
   if (namesValid) {
     validateGeneratedNames(env, p);

@@ -28,7 +28,7 @@ export const ECS_MAX_CHECK_SLICE_IN_MS = 60_000;
 export const ECS_DEFAULT_CALLBACK_DELAY_IN_SECONDS = 30;
 
 /** Stages at which the test route does not lead to green yet: checking there would check blue. */
-const BEFORE_TEST_TRAFFIC: readonly EcsHookStage[] = ['RECONCILE_SERVICE', 'PRE_SCALE_UP', 'POST_SCALE_UP'];
+export const BEFORE_TEST_TRAFFIC: readonly EcsHookStage[] = ['RECONCILE_SERVICE', 'PRE_SCALE_UP', 'POST_SCALE_UP'];
 
 /** What the hook carries between invocations of one hook execution. */
 export interface EcsProgress {

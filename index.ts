@@ -12,10 +12,12 @@
 export { BlueGreenStack, type BlueGreenStackProps } from './stacks/bluegreen-stack';
 export { BlueGreenPlatform, type BlueGreenPlatformProps } from './constructs/platform';
 export { BlueGreenService, type BlueGreenServiceProps, type ServiceOutput } from './constructs/service';
+export { NativeBlueGreenService, type NativeBlueGreenServiceProps } from './constructs/native-service';
 export { synthesize, AggregateConfigError, selectEnvironments, type SynthesizeOptions } from './main';
 export { applySynthSpeedSettings, KEEP_SOURCE_MAPS_ENV, type SynthSpeedSettings } from './stacks/synth-process';
 export {
   DEFAULT_SERVICE_NAME,
+  NATIVE_DEPLOYMENT_STRATEGIES,
   PREDEFINED_ECS_DEPLOYMENT_CONFIGS,
   resolveEnvironment,
   SERVICE_CONTROLLERS,
@@ -41,6 +43,10 @@ export {
   type TargetHealthCheckConfig,
   type TestListenerConfig,
   type TrafficRoutingConfig,
+  type CanaryConfigurationConfig,
+  type LinearConfigurationConfig,
+  type MigrationConfig,
+  type NativeDeploymentStrategy,
 } from './config/environment';
 export { assertValidEnvironment, EnvironmentConfigError, environmentWarnings, validateEnvironment } from './config/validation';
 export { OUTPUT_NAMES, SERVICES_OUTPUT, type OutputKey } from './lib/outputs';

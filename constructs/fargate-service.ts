@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { EcsService } from '@cdktf/provider-aws/lib/ecs-service';
+import { EcsService, type EcsServiceDeploymentConfiguration, type EcsServiceLoadBalancerAdvancedConfiguration } from '@cdktf/provider-aws/lib/ecs-service';
 import { EcsTaskDefinition } from '@cdktf/provider-aws/lib/ecs-task-definition';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
@@ -22,6 +22,58 @@ import { containerDefinition, taskEgressRule, type ContainerSettings } from '../
  * to autoscaling once the service exists.
  */
 export const CODEDEPLOY_OWNED_SERVICE_ATTRIBUTES = ['task_definition', 'load_balancer', 'network_configuration', 'desired_count'];
+
+/**
+ * Service attributes ECS owns once it deploys the service itself (the ECS controller with a
+ * BLUE_GREEN, LINEAR or CANARY strategy):
+ * - `task_definition`: a release starts the deployment with UpdateService (release/ecs-controller.ts),
+ *   so the service runs a newer revision than the one Terraform created it with (as with CodeDeploy);
+ *   Terraform putting the old one back would start a deployment of it.
+ * - `load_balancer`: after a successful deployment ECS swaps `target_group_arn` and
+ *   `advanced_configuration.alternate_target_group_arn` (green's target group becomes the primary one),
+ *   so the next deployment registers its tasks in the other one. Sending the configured pair back would
+ *   make the next deployment register green in the target group production is on
+ *   (hashicorp/terraform-provider-aws#45678). `load_balancer` is a set, whose elements cannot be
+ *   ignored one by one (#13192): the whole block is ignored, so routing changes after creation need a
+ *   migration-style apply (docs/native.md).
+ * `network_configuration` and `desired_count` stay Terraform's: ECS does not change them.
+ */
+export const ECS_OWNED_SERVICE_ATTRIBUTES = ['task_definition', 'load_balancer'];
+
+/**
+ * What a service switching from CodeDeploy to ECS ignores for that one apply: CodeDeploy's attributes
+ * but `load_balancer`, which the switch must send (the `advanced_configuration` ECS needs, with the
+ * target group CodeDeploy left serving production as the primary one).
+ */
+export const MIGRATION_IGNORED_SERVICE_ATTRIBUTES = CODEDEPLOY_OWNED_SERVICE_ATTRIBUTES.filter((a) => a !== 'load_balancer');
+
+/** An ECS-native service's deployment (`deployment_controller = ECS`). */
+export interface NativeServiceSettings {
+  readonly deploymentConfiguration: EcsServiceDeploymentConfiguration;
+  readonly advancedConfiguration: EcsServiceLoadBalancerAdvancedConfiguration;
+  /** Alarms that fail and roll back a deployment; none: no `alarms` block. */
+  readonly alarmNames: readonly string[];
+  /** The apply that switches a CodeDeploy service to ECS ({@link MIGRATION_IGNORED_SERVICE_ATTRIBUTES}). */
+  readonly migrating: boolean;
+  /** Resources ECS must find in place (its roles and their policies, the rules). */
+  readonly dependsOn: readonly ITerraformDependable[];
+}
+
+/**
+ * The deployment arguments of an ECS-native service. The deployment circuit breaker is on with
+ * rollback: it fails a deployment whose green tasks keep failing to start, which neither the hook
+ * (green never reaches the test rule) nor the target group alarms (no traffic yet) would catch, and it
+ * works with the blue/green family ("Amazon ECS deployment failure detection": both methods support
+ * rolling update and blue/green deployments).
+ */
+function nativeDeployment(n: NativeServiceSettings) {
+  return {
+    deploymentController: { type: 'ECS' },
+    deploymentConfiguration: n.deploymentConfiguration,
+    deploymentCircuitBreaker: { enable: true, rollback: true },
+    ...(n.alarmNames.length > 0 ? { alarms: { alarmNames: [...n.alarmNames], enable: true, rollback: true } } : {}),
+  };
+}
 
 /** Props of {@link FargateService}. */
 export interface FargateServiceProps {
@@ -50,8 +102,13 @@ export interface FargateServiceProps {
   readonly region: string;
   /** Security group of the load balancer: the only source allowed to reach the tasks. */
   readonly loadBalancerSecurityGroupId: string;
-  /** The blue target group: the one the service starts with. */
+  /** The target group the service starts with (blue; for a service migrating to ECS, the one serving production). */
   readonly blueTargetGroupArn: string;
+  /**
+   * ECS deploys the service itself.
+   * @default - the CODE_DEPLOY controller
+   */
+  readonly native?: NativeServiceSettings;
   /** Listeners that must exist before the service registers targets. */
   readonly listeners: readonly ITerraformDependable[];
   readonly names: {
@@ -64,7 +121,7 @@ export interface FargateServiceProps {
   };
 }
 
-/** A CodeDeploy-controlled ECS service on Fargate: task definition, roles, log group, security group. */
+/** An ECS service on Fargate deployed by CodeDeploy or by ECS itself: task definition, roles, log group, security group. */
 export class FargateService extends Construct {
   readonly taskDefinition: EcsTaskDefinition;
   readonly service: EcsService;
@@ -94,15 +151,24 @@ export class FargateService extends Construct {
     });
     this.taskDefinition = this.createTaskDefinition(props);
     this.securityGroup = this.createSecurityGroup(props);
+    const n = props.native;
     this.service = new EcsService(this, 'Service', {
       name: props.names.service,
       cluster: props.clusterArn,
       taskDefinition: this.taskDefinition.arn,
       desiredCount: s.desiredCount,
       launchType: 'FARGATE',
-      deploymentController: { type: 'CODE_DEPLOY' },
-      // Exactly one load balancer block: blue. CodeDeploy moves the service between blue and green.
-      loadBalancer: [{ targetGroupArn: props.blueTargetGroupArn, containerName: s.containerName, containerPort: s.containerPort }],
+      ...(n ? nativeDeployment(n) : { deploymentController: { type: 'CODE_DEPLOY' } }),
+      // Exactly one load balancer block: blue (CodeDeploy moves the service between blue and green);
+      // for ECS, the primary target group with the alternate one and the rules.
+      loadBalancer: [
+        {
+          targetGroupArn: props.blueTargetGroupArn,
+          containerName: s.containerName,
+          containerPort: s.containerPort,
+          ...(n ? { advancedConfiguration: n.advancedConfiguration } : {}),
+        },
+      ],
       networkConfiguration: {
         subnets: [...props.subnetIds],
         securityGroups: [this.securityGroup.id],
@@ -112,8 +178,8 @@ export class FargateService extends Construct {
       propagateTags: 'SERVICE',
       enableEcsManagedTags: true,
       // ECS refuses to attach a target group that no listener uses yet.
-      dependsOn: [...props.listeners],
-      lifecycle: { ignoreChanges: CODEDEPLOY_OWNED_SERVICE_ATTRIBUTES },
+      dependsOn: [...props.listeners, ...(n?.dependsOn ?? [])],
+      lifecycle: { ignoreChanges: !n ? CODEDEPLOY_OWNED_SERVICE_ATTRIBUTES : n.migrating ? MIGRATION_IGNORED_SERVICE_ATTRIBUTES : ECS_OWNED_SERVICE_ATTRIBUTES },
     });
   }
 

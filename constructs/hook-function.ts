@@ -10,6 +10,7 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { toHookEnvironment, type HookConfig } from '../hook-lambda/config';
 import { archiveHookBundle, type HookBundle } from '../hook-build/bundle';
 import { assumeRolePolicy, hookPolicy, managedPolicyArn, MANAGED_POLICIES } from '../config/iam-policies';
+import { ecsHookPolicy } from '../config/native-iam';
 import { hookTimeoutInSeconds } from '../config/timeouts';
 
 /** Where the hook runs when it runs inside the VPC. */
@@ -55,8 +56,16 @@ export interface HookFunctionProps {
   readonly code: HookCode;
   /** The hook's configuration, written into its environment. */
   readonly config: HookConfig & { readonly checkBudgetInSeconds: number };
-  /** ARN of the deployment group whose lifecycle events the hook may report on (and no other). */
-  readonly deploymentGroupArn: string;
+  /**
+   * ARN of the deployment group whose lifecycle events the hook may report on (and no other).
+   * @default - an ECS lifecycle hook: it reports nothing (ECS reads its answer), so only its logs are allowed
+   */
+  readonly deploymentGroupArn?: string;
+  /**
+   * Description of the function.
+   * @default - the CodeDeploy hook's
+   */
+  readonly description?: string;
   /** Partition, for managed policy ARNs. */
   readonly partition: string;
   readonly logRetentionInDays: number;
@@ -78,7 +87,7 @@ export interface HookFunctionProps {
   readonly kmsKeyArn?: string;
 }
 
-/** One service's CodeDeploy lifecycle hook Lambda: role, log group and (in a VPC) security group. */
+/** One service's lifecycle hook Lambda (CodeDeploy's or ECS's contract): role, log group and (in a VPC) security group. */
 export class HookFunction extends Construct {
   readonly function: LambdaFunction;
   readonly logGroup: CloudwatchLogGroup;
@@ -98,7 +107,9 @@ export class HookFunction extends Construct {
     const rolePolicy = new IamRolePolicy(this, 'RolePolicy', {
       role: role.id,
       name: 'report-lifecycle-event-and-write-logs',
-      policy: JSON.stringify(hookPolicy({ deploymentGroupArn: props.deploymentGroupArn, logGroupArn: this.logGroup.arn })),
+      policy: JSON.stringify(
+        props.deploymentGroupArn !== undefined ? hookPolicy({ deploymentGroupArn: props.deploymentGroupArn, logGroupArn: this.logGroup.arn }) : ecsHookPolicy({ logGroupArn: this.logGroup.arn }),
+      ),
     });
 
     // The log group must exist first, or the first invocation creates it without retention.
@@ -106,7 +117,7 @@ export class HookFunction extends Construct {
     const vpcConfig = props.vpc ? this.placeInVpc(props, props.vpc, role, dependsOn) : undefined;
     this.function = new LambdaFunction(this, 'Function', {
       functionName: props.names.function,
-      description: 'CodeDeploy lifecycle hook: checks green through the test listener and reports the verdict',
+      description: props.description ?? 'CodeDeploy lifecycle hook: checks green through the test listener and reports the verdict',
       runtime: 'nodejs22.x',
       handler: props.code.handler,
       filename: props.code.path,

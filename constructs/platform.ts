@@ -15,6 +15,8 @@ import { CodeDeployApplication } from './codedeploy-deployment';
 import { HookCode } from './hook-function';
 import { ApplicationLoadBalancer, type ApplicationLoadBalancerProps } from './load-balancer';
 import { Network } from './network';
+import { ListenerRegistry } from './shared-listeners';
+import { unroutedTargetGroupName } from '../config/names';
 
 /** Props of {@link BlueGreenPlatform}. */
 export interface BlueGreenPlatformProps {
@@ -64,6 +66,8 @@ export class BlueGreenPlatform extends Construct {
   readonly cluster: EcsCluster;
   readonly codeDeploy: CodeDeployApplication;
   readonly appSpecBucket: AppSpecBucket;
+  /** The listeners ECS-native rules go on: the services' own, or shared ones created on demand. */
+  readonly listeners: ListenerRegistry;
   private readonly hookBundle: HookBundle | undefined;
   private sharedAlb: ApplicationLoadBalancer | undefined;
   private accessLogBucket: AccessLogBucket | undefined;
@@ -97,6 +101,14 @@ export class BlueGreenPlatform extends Construct {
         kmsKeyArn: this.kmsKeyArn,
         names: { flowLogGroup: this.names.flowLogGroup, flowLogRole: this.names.flowLogRole, endpointSecurityGroup: this.names.endpointSecurityGroup, namePrefix: this.names.stack },
       },
+    });
+    this.listeners = new ListenerRegistry(env, {
+      productionCidrs: env.loadBalancer.allowedCidrs,
+      test: { allowPublicAccess: env.testListener.allowPublicAccess, allowedCidrs: env.testListener.allowedCidrs, natEgressCidrs: this.network.natEgressCidrs },
+      certificateArn: env.loadBalancer.certificateArn,
+      sslPolicy: env.loadBalancer.sslPolicy,
+      vpcId: this.network.vpcId,
+      unroutedTargetGroupName: (lb) => unroutedTargetGroupName(lb.loadBalancer.nameInput ?? this.names.loadBalancer),
     });
     // `Service/Cluster`: where the single-service stack kept its cluster.
     this.cluster = new EcsCluster(new Construct(this, 'Service'), 'Cluster', {

@@ -63,6 +63,8 @@ export class BlueGreenService extends Construct {
    * @throws Error when the platform's environment has no such service, or it is built twice
    */
   constructor(scope: Construct, id: string, props: BlueGreenServiceProps) {
+    const controller = props.platform.environment.services.find((x) => x.name === props.service)?.controller;
+    if (controller === 'ecs') throw new Error(`service ${JSON.stringify(props.service)} uses controller "ecs": build it with NativeBlueGreenService (constructs/native-service.ts)`);
     const s = props.platform.claimService(props.service);
     super(scope, id);
     const platform = props.platform;
@@ -81,6 +83,8 @@ export class BlueGreenService extends Construct {
       sslPolicy: env.loadBalancer.sslPolicy,
       names: { blueTargetGroup: this.names.blueTargetGroup, greenTargetGroup: this.names.greenTargetGroup },
     });
+    // ECS-native services may put rules on these listeners (same port, same role).
+    platform.listeners.register(s, this.listeners);
     const ecrKey = env.encryption.encryptContainerRepository ? platform.kmsKeyArn : undefined;
     this.repository = 'ecrTag' in s.image ? new ContainerRepository(this, 'ContainerRepository', { name: this.names.ecrRepository, kmsKeyArn: ecrKey }) : undefined;
     this.fargate = this.fargateService(platform);
@@ -250,6 +254,11 @@ export class BlueGreenService extends Construct {
       serviceLogGroupName: { value: this.fargate.logGroup.name, description: 'Log group of the containers' },
       hookLogGroupName: { value: this.hook.logGroup.name, description: 'Log group of the hook' },
       deploymentController: { value: 'CODE_DEPLOY', description: 'Deployment controller of the service (CODE_DEPLOY or ECS): which one npm run release drives' },
+      hookLifecycleStages: { value: '', description: 'ECS lifecycle stages of the hook (ECS-native services only)' },
+      blueTargetGroupArn: { value: this.listeners.blueTargetGroup.arn, description: 'Blue target group' },
+      greenTargetGroupArn: { value: this.listeners.greenTargetGroup.arn, description: 'Green target group' },
+      productionListenerRuleArn: { value: '', description: 'Production listener rule (ECS-native services only)' },
+      testListenerRuleArn: { value: '', description: 'Test listener rule (ECS-native services only)' },
     };
   }
 }

@@ -30,6 +30,16 @@ export const OUTPUT_NAMES = {
    * means `CODE_DEPLOY` (stacks from before ECS-native services).
    */
   deploymentController: 'deployment_controller',
+  /** Comma-separated ECS lifecycle stages the hook runs at (ECS-native services; empty for CodeDeploy). */
+  hookLifecycleStages: 'hook_lifecycle_stages',
+  /** ARN of the blue target group (the one a new service starts on). */
+  blueTargetGroupArn: 'alb_blue_target_group_arn',
+  /** ARN of the green target group. */
+  greenTargetGroupArn: 'alb_green_target_group_arn',
+  /** ARN of the production listener rule ECS shifts (ECS-native services; empty for CodeDeploy, whose routes are listeners). */
+  productionListenerRuleArn: 'alb_production_listener_rule_arn',
+  /** ARN of the test listener rule (ECS-native services; empty for CodeDeploy). */
+  testListenerRuleArn: 'alb_test_listener_rule_arn',
 } as const;
 
 /** The values of the {@link OUTPUT_NAMES}.deploymentController output (the ECS API's DeploymentControllerType, less EXTERNAL). */

@@ -10,6 +10,9 @@ import { OUTPUT_NAMES, SERVICES_OUTPUT, type OutputKey } from '../lib/outputs';
 import { assertValidEnvironment } from '../config/validation';
 import { BlueGreenPlatform } from '../constructs/platform';
 import { BlueGreenService } from '../constructs/service';
+import { NativeBlueGreenService } from '../constructs/native-service';
+import { ownsListeners } from '../config/native-routes';
+import type { ResolvedService } from '../config/resolve';
 
 /** Props of {@link BlueGreenStack}. */
 export interface BlueGreenStackProps {
@@ -45,8 +48,11 @@ export class BlueGreenStack extends TerraformStack {
   readonly platform: BlueGreenPlatform;
   /** Names of what the services share (`names.stack` is `<project>-<environment>`). */
   readonly names: PlatformNames;
-  /** The services, in the environment's order (`service` first). */
-  readonly services: readonly BlueGreenService[];
+  /**
+   * The services, in the environment's order (`service` first): a {@link BlueGreenService} per CodeDeploy
+   * service, a {@link NativeBlueGreenService} per `controller: 'ecs'` service.
+   */
+  readonly services: readonly (BlueGreenService | NativeBlueGreenService)[];
   /** Synth-time warnings of this environment, prefixed with the stack name. */
   readonly warnings: readonly string[];
 
@@ -70,10 +76,18 @@ export class BlueGreenStack extends TerraformStack {
     this.names = this.platform.names;
     this.warnings = this.platform.warnings.map((w) => `${id}: ${w}`);
     this.warnings.forEach((w) => props.onWarning?.(w));
-    this.services = env.services.map((s) =>
-      s.stackLevel ? new BlueGreenService(this.platform, 'Default', { platform: this.platform, service: s.name }) : new BlueGreenService(this, s.name, { platform: this.platform, service: s.name }),
-    );
+    // Services that own listeners first: ECS-native rules on shared ports go on their listeners.
+    const built = new Map<ResolvedService, BlueGreenService | NativeBlueGreenService>();
+    for (const s of [...env.services.filter(ownsListeners), ...env.services.filter((x) => !ownsListeners(x))]) built.set(s, this.buildService(s));
+    this.services = env.services.map((s) => built.get(s)!);
     this.declareOutputs();
+  }
+
+  /** A service's construct: the stack-level one with the id `Default` inside the platform, the others by name. */
+  private buildService(s: ResolvedService): BlueGreenService | NativeBlueGreenService {
+    const [scope, id] = s.stackLevel ? [this.platform, 'Default'] : [this, s.name];
+    const props = { platform: this.platform, service: s.name };
+    return s.controller === 'ecs' ? new NativeBlueGreenService(scope, id, props) : new BlueGreenService(scope, id, props);
   }
 
   private declareOutputs(): void {

@@ -80,9 +80,9 @@ describe('bluegreen-prod stack', () => {
     expect(ingress().filter((r) => r.from_port === 9443 && (r.cidr_ipv4 === '0.0.0.0/0' || r.cidr_ipv6 === '::/0'))).toEqual([]);
   });
 
-  test('runs the tasks of both services in the private subnets without public addresses', () => {
+  test('runs the tasks of its three services in the private subnets without public addresses', () => {
     const services = Object.values(all('aws_ecs_service'));
-    expect(services).toHaveLength(2);
+    expect(services).toHaveLength(3);
     for (const { network_configuration: network } of services) {
       expect(network.assign_public_ip).toBe(false);
       expect(network.subnets).toEqual([1, 2, 3].map((i) => refAt('aws_subnet', `Network/PrivateSubnet${i}`, 'id')));
@@ -170,10 +170,11 @@ describe('bluegreen-prod stack', () => {
   describe('the api service beside web', () => {
     test('shares the one load balancer, cluster, CodeDeploy application, AppSpec bucket and network', () => {
       for (const type of ['aws_lb', 'aws_ecs_cluster', 'aws_codedeploy_app', 'aws_vpc']) expect([type, Object.keys(all(type))]).toEqual([type, [expect.any(String)]]);
-      // The AppSpec bucket, and (production posture) the access-log bucket: one each for both services.
+      // The AppSpec bucket, and (production posture) the access-log bucket: one each for the three services.
       expect(Object.keys(all('aws_s3_bucket')).sort()).toEqual([expect.stringMatching(/^AccessLogs_Bucket_/), expect.stringMatching(/^AppSpec_Bucket_/)]);
+      // web and api are CodeDeploy services; reports (ECS-native) has no deployment group.
       expect(Object.keys(all('aws_codedeploy_deployment_group'))).toHaveLength(2);
-      expect(Object.keys(all('aws_lambda_function'))).toHaveLength(2);
+      expect(Object.keys(all('aws_lambda_function'))).toHaveLength(3);
     });
 
     test('listens on its declared production port 8443 and the allocated test port 9444, over its own listeners', () => {

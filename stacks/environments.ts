@@ -37,6 +37,9 @@ export const dev: EnvironmentConfig = {
  * `web` is written as `service`: the single service this environment had first, which keeps its
  * stack-level names (`bluegreen-prod`) and Terraform addresses. `api` was added beside it under
  * `services` (names `bluegreen-prod-api-…`): adding it creates resources and changes nothing of `web`.
+ * `reports` is deployed by ECS itself (`controller: 'ecs'`, a canary): its production and test rules
+ * match the host `reports.example.com` on web's HTTPS listener (:443) and test listener (:9443), so it
+ * needs no port of its own.
  *
  * Every security control is on (docs/security.md): `posture: 'production'` (ALB access logs, ALB
  * deletion protection, VPC flow logs), a customer-managed KMS key for the log groups and the AppSpec
@@ -84,6 +87,20 @@ export const prod: EnvironmentConfig = {
       routing: { productionPort: 8443, healthCheck: { path: '/healthz' } },
       deployment: { trafficRouting: { type: 'linear', percentage: 20, intervalInMinutes: 1 } },
       hook: { checks: [{ path: '/healthz', expectedStatus: 200 }] },
+    },
+    // ECS-native canary behind the shared HTTPS listener, by host name (docs/native.md).
+    reports: {
+      controller: 'ecs',
+      image: { ecrTag: process.env.BLUEGREEN_PROD_REPORTS_IMAGE_TAG ?? 'bootstrap' },
+      containerName: 'reports',
+      containerPort: 8080,
+      cpu: 256,
+      memoryInMiB: 512,
+      desiredCount: 2,
+      logRetentionInDays: 90,
+      routing: { hosts: ['reports.example.com'], healthCheck: { path: '/health' } },
+      deployment: { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 }, bakeTimeInMinutes: 60 },
+      hook: { lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] },
     },
   },
   loadBalancer: {

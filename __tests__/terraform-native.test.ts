@@ -1,0 +1,172 @@
+/**
+ * ECS-native services under real Terraform (offline stand-in provider): the drift an ECS-native
+ * deployment leaves plans no change, and does once the stack's ignore_changes are removed; and a
+ * CodeDeploy service switched to ECS in place (the migration apply), then cleaned up (the next apply).
+ */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { synthesize } from '../main';
+import type { EnvironmentConfig, ServiceConfig } from '../config/environment';
+import { dev, prod } from '../stacks/environments';
+import { findHazards } from '../plan-report/hazards';
+import { validatePlan } from '../plan-report/parse';
+import { describeWithTool } from '../test-support/require-tool';
+import { codeDeployReleaseDrift, withoutIgnoreChanges } from '../tools/offline-terraform/codedeploy-drift';
+import { ecsNativeReleaseDrift } from '../tools/offline-terraform/ecs-drift';
+import type { DriftPatch } from '../tools/offline-terraform/behaviour';
+import { createOfflineTerraform, readStackConfig, type OfflineTerraform, type PlanJson, type TerraformJson } from '../tools/offline-terraform/harness';
+
+/** Addresses by planned actions (`create`, `update`, `create,delete` …), no-ops and reads left out. */
+function changes(plan: PlanJson): Record<string, string[]> {
+  const byAction: Record<string, string[]> = {};
+  for (const r of plan.resource_changes ?? []) {
+    const action = [...r.change.actions].sort().join(',');
+    if (action === 'no-op' || action === 'read') continue;
+    (byAction[action] ??= []).push(r.address);
+  }
+  return byAction;
+}
+
+const typesOf = (addresses: readonly string[] = []): string[] => [...new Set(addresses.map((a) => a.split('.')[0]!))].sort();
+
+describeWithTool('ECS-native services under real Terraform, offline', 'terraform', () => {
+  let outdir: string;
+  let tf: OfflineTerraform;
+  const stackDir = (variant: string, stack: string) => path.join(outdir, variant, 'stacks', stack);
+
+  /** `dev`'s one service switched to ECS: its own listeners keep serving, rules match every path. */
+  const nativeDev = (migration: ServiceConfig['migration']): EnvironmentConfig => ({
+    ...dev,
+    service: { ...dev.service!, controller: 'ecs', routing: { listeners: 'own', paths: ['/*'] }, ...(migration ? { migration } : {}) },
+  });
+
+  beforeAll(() => {
+    outdir = mkdtempSync(path.join(os.tmpdir(), 'tf-native-'));
+    const synth = (variant: string, envs: EnvironmentConfig[]) => synthesize(envs, { outdir: path.join(outdir, variant), warn: () => undefined, variables: {} });
+    synth('examples', [prod]);
+    synth('codedeploy', [dev]);
+    synth('switch', [nativeDev({ fromCodeDeploy: { productionTargetGroup: 'green' } })]);
+    synth('native', [nativeDev(undefined)]);
+    tf = createOfflineTerraform({
+      configs: [stackDir('examples', 'bluegreen-prod'), ...['codedeploy', 'switch', 'native'].map((v) => stackDir(v, 'bluegreen-dev'))].map((d) => readStackConfig(d)),
+    });
+  }, 120000);
+  afterAll(() => {
+    tf?.dispose();
+    if (outdir) rmSync(outdir, { recursive: true, force: true });
+  });
+
+  /** A work dir of `config` holding the state of `from` (the same stack, applied). */
+  async function withStateOf(from: string, config: string | TerraformJson, name: string, assets: string): Promise<string> {
+    const ws = tf.workspace(config, name, assets);
+    copyFileSync(path.join(from, 'terraform.tfstate'), path.join(ws, 'terraform.tfstate'));
+    await tf.init(ws);
+    return ws;
+  }
+
+  /** Writes a drift into the state (what the next refresh would read anyway). */
+  async function persist(ws: string, drift: readonly DriftPatch[]): Promise<unknown> {
+    await tf.mustRun(ws, ['apply', '-refresh-only', '-auto-approve', '-input=false', '-no-color'], { drift });
+    return JSON.parse((await tf.mustRun(ws, ['show', '-json'])).stdout) as unknown;
+  }
+
+  describe('bluegreen-prod (reports is ECS-native, behind the shared HTTPS listener) after an apply', () => {
+    let applied: string;
+    let state: unknown;
+
+    beforeAll(async () => {
+      applied = tf.workspace(stackDir('examples', 'bluegreen-prod'), 'prod-applied');
+      await tf.init(applied);
+      state = await tf.apply(applied);
+    }, 120000);
+
+    test.each([1, 2])('the drift of %i ECS-native deployment(s) (next revisions, target groups swapped, rules on the live one) plans no changes', async (releases) => {
+      const drift = ecsNativeReleaseDrift(state, releases);
+      expect(drift.map((d) => d.type).sort()).toEqual(['aws_ecs_service', 'aws_lb_listener_rule', 'aws_lb_listener_rule']);
+      const plan = await tf.plan(applied, { drift });
+      expect(changes(plan.json)).toEqual({});
+      expect(plan.code).toBe(0);
+    }, 90000);
+
+    // After one deployment the service's load_balancer and the production rule differ from what Terraform
+    // created; after two they are back, and the test rule (created on the alternate) differs instead.
+    test.each([
+      [1, ['aws_ecs_service', 'aws_lb_listener_rule.reports_Routing_ProductionRule']],
+      [2, ['aws_ecs_service', 'aws_lb_listener_rule.reports_Routing_TestRule']],
+    ])("without the stack's ignore_changes the drift of %i deployment(s) plans updates to %j", async (releases, updated) => {
+      const drift = ecsNativeReleaseDrift(state, releases);
+      const ws = await withStateOf(applied, withoutIgnoreChanges(readStackConfig(stackDir('examples', 'bluegreen-prod')), ['aws_ecs_service', 'aws_lb_listener_rule']), `prod-no-ignore-${releases}`, stackDir('examples', 'bluegreen-prod'));
+      const plan = await tf.plan(ws, { drift });
+      const planned = changes(plan.json);
+      expect(Object.keys(planned)).toEqual(['update']);
+      expect(planned.update!.map((a) => a.replace(/_[0-9A-F]{8}$/, '').replace(/^(aws_ecs_service)\..*/, '$1')).sort()).toEqual(updated);
+      expect(plan.code).toBe(2);
+      // The service's update is its task definition, and after one deployment its target groups too.
+      const service = plan.json.resource_changes!.find((r) => r.type === 'aws_ecs_service' && r.change.actions.join() === 'update')!;
+      const differs = (key: string) => JSON.stringify((service.change.before as Record<string, unknown>)[key]) !== JSON.stringify((service.change.after as Record<string, unknown>)[key]);
+      expect([differs('task_definition'), differs('load_balancer')]).toEqual([true, releases === 1]);
+    }, 90000);
+
+    test('a CodeDeploy release of web (whose listeners carry reports’ rules) still plans no changes', async () => {
+      const drift = codeDeployReleaseDrift(state);
+      const plan = await tf.plan(applied, { drift });
+      expect(changes(plan.json)).toEqual({});
+    }, 90000);
+  });
+
+  describe('bluegreen-dev: migration of its CodeDeploy service to ECS', () => {
+    let codedeploy: string;
+    let switched: string;
+    let switchPlan: PlanJson;
+
+    beforeAll(async () => {
+      codedeploy = tf.workspace(stackDir('codedeploy', 'bluegreen-dev'), 'dev-codedeploy');
+      await tf.init(codedeploy);
+      const state = await tf.apply(codedeploy);
+      // A CodeDeploy release left production on green.
+      await persist(codedeploy, codeDeployReleaseDrift(state));
+      switched = await withStateOf(codedeploy, stackDir('switch', 'bluegreen-dev'), 'dev-switch', stackDir('switch', 'bluegreen-dev'));
+      switchPlan = (await tf.plan(switched)).json;
+    }, 180000);
+
+    test('the switch apply updates the service in place, creates the rules and roles, destroys and replaces nothing', () => {
+      const planned = changes(switchPlan);
+      expect(Object.keys(planned).sort()).toEqual(['create', 'update']);
+      expect(typesOf(planned.create)).toEqual(['aws_iam_role', 'aws_iam_role_policy', 'aws_lb_listener_rule']);
+      expect(planned.create!.filter((a) => a.startsWith('aws_lb_listener_rule.'))).toHaveLength(2);
+      expect(planned.update).toContainEqual(expect.stringMatching(/^aws_ecs_service\./));
+      // Besides the service: the hook (description, Host-less checks unchanged), its policy, the alarms' descriptions.
+      expect(typesOf(planned.update)).toEqual(['aws_cloudwatch_metric_alarm', 'aws_ecs_service', 'aws_lambda_function']);
+    });
+
+    test('the service switches to ECS with the target group CodeDeploy left on production (green) as the primary one', () => {
+      const service = switchPlan.resource_changes!.find((r) => r.type === 'aws_ecs_service')!;
+      const before = service.change.before as { deployment_controller: { type: string }[]; load_balancer: { target_group_arn: string }[] };
+      const after = service.change.after as { deployment_controller: { type: string }[]; load_balancer: { target_group_arn: string; advanced_configuration: { alternate_target_group_arn: string }[] }[] };
+      expect(before.deployment_controller[0]!.type).toBe('CODE_DEPLOY');
+      expect(after.deployment_controller[0]!.type).toBe('ECS');
+      expect(service.change.replace_paths ?? []).toEqual([]);
+      // Production does not move: the live (green) target group stays the service's target group.
+      expect(after.load_balancer[0]!.target_group_arn).toBe(before.load_balancer[0]!.target_group_arn);
+      expect(after.load_balancer[0]!.target_group_arn).toMatch(/dev-green\//);
+      expect(after.load_balancer[0]!.advanced_configuration[0]!.alternate_target_group_arn).toMatch(/dev-blue\//);
+    });
+
+    test('the plan reporter flags the switch as blocking, in place', () => {
+      const findings = findHazards(validatePlan(switchPlan)).filter((f) => f.id === 'deployment-controller-switch');
+      expect(findings).toEqual([expect.objectContaining({ severity: 'blocking', message: expect.stringContaining('from CODE_DEPLOY to ECS in place') })]);
+    });
+
+    test('after the first native release, the next apply (migration removed) deletes the CodeDeploy group and AppSpec only', async () => {
+      const state = await tf.apply(switched);
+      await persist(switched, ecsNativeReleaseDrift(state));
+      const cleanup = await withStateOf(switched, stackDir('native', 'bluegreen-dev'), 'dev-native', stackDir('native', 'bluegreen-dev'));
+      const planned = changes((await tf.plan(cleanup)).json);
+      expect(Object.keys(planned).sort()).toEqual(['delete', 'update']);
+      expect(typesOf(planned.delete)).toEqual(['aws_codedeploy_deployment_group', 'aws_s3_object']);
+      // The hook loses its CodeDeploy permission; the service (load_balancer ignored again) is untouched.
+      expect(planned.update).toEqual([expect.stringMatching(/^aws_iam_role_policy\.Hook_RolePolicy_/)]);
+    }, 180000);
+  });
+});

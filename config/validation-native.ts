@@ -120,8 +120,9 @@ function conditionValues(value: unknown, field: string, pattern: RegExp, what: s
 const HOSTS = 'host names of up to 128 letters, digits, -, ., and the wildcards * and ?';
 const PATHS = 'path patterns starting with / of up to 128 characters (letters, digits, _-.$/~"\'@:+& and the wildcards * and ?)';
 
-/** The rule conditions of a native service: hosts and/or paths, within ALB's per-rule limits. */
-function validateRoute(route: ResolvedNativeRoute, f: FieldNamer, p: Problems): void {
+/** The rule conditions of a native service: hosts and/or paths, within ALB's per-rule limits. Returns true when they are valid. */
+function validateRoute(route: ResolvedNativeRoute, f: FieldNamer, p: Problems): boolean {
+  const before = p.list.length;
   const hosts = conditionValues(route.hosts, f('routing.hosts'), HOST_PATTERN, HOSTS, p);
   const paths = conditionValues(route.paths, f('routing.paths'), PATH_PATTERN, PATHS, p);
   const count = (Array.isArray(route.hosts) ? route.hosts.length : 0) + (Array.isArray(route.paths) ? route.paths.length : 0);
@@ -132,17 +133,22 @@ function validateRoute(route: ResolvedNativeRoute, f: FieldNamer, p: Problems): 
   }
   const wildcards = wildcardCount([...hosts, ...paths]);
   if (wildcards > MAX_RULE_WILDCARDS) p.add(`${f('routing')} must have at most ${MAX_RULE_WILDCARDS} wildcards (* and ?) in its hosts and paths (ALB: ${MAX_RULE_WILDCARDS} wildcards per rule), got ${wildcards}`);
+  return p.list.length === before;
 }
 
-/** Every check of the hook must reach the service through its test rule (path pattern, Host header). */
-function validateCheckRoutes(checks: unknown, route: ResolvedNativeRoute, hookField: FieldNamer, p: Problems): void {
-  if (!Array.isArray(route.hosts) || !Array.isArray(route.paths)) return;
+/**
+ * Every check of the hook must reach the service through its test rule (path pattern, Host header).
+ * Named under the service even when inherited: the route that does not match is the service's.
+ */
+function validateCheckRoutes(entry: ServiceEntry, checks: unknown, route: ResolvedNativeRoute, hookField: FieldNamer, p: Problems): void {
   const list: readonly unknown[] = checks === undefined ? [{ path: DEFAULT_CHECK.path }] : Array.isArray(checks) ? checks : [];
+  const own = hookField('checks').startsWith(`${entry.field}.`);
   list.forEach((c, i) => {
     if (c === null || typeof c !== 'object') return; // the hook's own parser reports it
     const problem = checkRouteProblem(c as HealthCheckSpec, route);
     if (problem === undefined) return;
-    const field = checks === undefined ? `${hookField('checks')} (the hook's default GET /)` : hookField(`checks[${i}]`);
+    const field =
+      checks === undefined ? `${entry.field}.hook.checks (the hook's default GET /)` : own ? hookField(`checks[${i}]`) : `${entry.field}.hook.checks[${i}] (inherited from hook.checks)`;
     p.add(`${field} must reach the service through its test rule: ${problem}`);
   });
 }
@@ -203,13 +209,13 @@ export function validateNativeService(entry: ServiceEntry, s: ResolvedService, p
     }
   }
   validateHookStages(n.lifecycleStages, n.deployment.strategy, names.hook, p);
-  validateRoute(n.route, f, p);
+  const routeValid = validateRoute(n.route, f, p);
   const routing = asObject(entry.spec.routing);
   if (routing.priority !== undefined) p.option('service.routing.priority', routing.priority, f('routing.priority'));
   if (!(NATIVE_LISTENER_MODES as readonly unknown[]).includes(n.route.listeners)) {
     p.add(`${f('routing.listeners')} must be ${quoted(NATIVE_LISTENER_MODES)}, got ${show(n.route.listeners)}`);
   }
-  validateCheckRoutes(s.hook.checks, n.route, names.hook, p);
+  if (routeValid) validateCheckRoutes(entry, s.hook.checks, n.route, names.hook, p);
   validateMigration(entry, s, p);
   if (s.autoRelease === true) {
     const where = entry.spec.autoRelease !== undefined ? f('autoRelease') : 'autoRelease';

@@ -28,7 +28,7 @@ export const dev: EnvironmentConfig = {
 };
 
 /**
- * `bluegreen-prod`: a shared platform with two services on one load balancer. HTTPS with an ACM
+ * `bluegreen-prod`: a shared platform with three services on one load balancer. HTTPS with an ACM
  * certificate (HTTP redirects to it), private subnets behind one NAT gateway per zone, hooks in the
  * VPC, test ports reachable only from the NAT addresses and the listed office CIDR, canary traffic
  * shifts watched by alarms, images from each service's ECR repository, and state in S3 with native

@@ -47,9 +47,10 @@ describeWithTool('ECS-native services under real Terraform, offline', 'terraform
     synth('examples', [prod]);
     synth('codedeploy', [dev]);
     synth('switch', [nativeDev({ fromCodeDeploy: { productionTargetGroup: 'green' } })]);
+    synth('switch-wrong', [nativeDev({ fromCodeDeploy: { productionTargetGroup: 'blue' } })]);
     synth('native', [nativeDev(undefined)]);
     tf = createOfflineTerraform({
-      configs: [stackDir('examples', 'bluegreen-prod'), ...['codedeploy', 'switch', 'native'].map((v) => stackDir(v, 'bluegreen-dev'))].map((d) => readStackConfig(d)),
+      configs: [stackDir('examples', 'bluegreen-prod'), ...['codedeploy', 'switch', 'switch-wrong', 'native'].map((v) => stackDir(v, 'bluegreen-dev'))].map((d) => readStackConfig(d)),
     });
   }, 120000);
   afterAll(() => {
@@ -158,6 +159,15 @@ describeWithTool('ECS-native services under real Terraform, offline', 'terraform
       expect(findings).toEqual([expect.objectContaining({ severity: 'blocking', message: expect.stringContaining('from CODE_DEPLOY to ECS in place') })]);
     });
 
+    test('naming the idle target group as the production one shows in the plan, and the plan reporter says production would move', async () => {
+      const wrong = await withStateOf(codedeploy, stackDir('switch-wrong', 'bluegreen-dev'), 'dev-switch-wrong', stackDir('switch-wrong', 'bluegreen-dev'));
+      const plan = (await tf.plan(wrong)).json;
+      const [finding] = findHazards(validatePlan(plan)).filter((f) => f.id === 'deployment-controller-switch');
+      expect(finding!.message).toMatch(/moves the service's target group from \S+dev-green\S* \(where CodeDeploy left production\) to \S+dev-blue\S*: the production rule would send every request to a target group without tasks/);
+      // The right one does not say so.
+      expect(findHazards(validatePlan(switchPlan)).find((f) => f.id === 'deployment-controller-switch')!.message).not.toContain('moves the service');
+    }, 120000);
+
     test('after the first native release, the next apply (migration removed) deletes the CodeDeploy group and AppSpec only', async () => {
       const state = await tf.apply(switched);
       await persist(switched, ecsNativeReleaseDrift(state));
@@ -165,8 +175,11 @@ describeWithTool('ECS-native services under real Terraform, offline', 'terraform
       const planned = changes((await tf.plan(cleanup)).json);
       expect(Object.keys(planned).sort()).toEqual(['delete', 'update']);
       expect(typesOf(planned.delete)).toEqual(['aws_codedeploy_deployment_group', 'aws_s3_object']);
-      // The hook loses its CodeDeploy permission; the service (load_balancer ignored again) is untouched.
-      expect(planned.update).toEqual([expect.stringMatching(/^aws_iam_role_policy\.Hook_RolePolicy_/)]);
+      // The hook loses its CodeDeploy permission, CodeDeploy's role the service's resources; the service
+      // (load_balancer ignored again) is untouched.
+      expect(typesOf(planned.update)).toEqual(['aws_iam_role_policy']);
+      expect(planned.update).toContainEqual(expect.stringMatching(/^aws_iam_role_policy\.Hook_RolePolicy_/));
+      expect(planned.update!.filter((a) => !/^aws_iam_role_policy\.(Hook_RolePolicy|Deployment_ServiceRole\w*Policy)_/.test(a))).toEqual([]);
     }, 180000);
   });
 });

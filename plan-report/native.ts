@@ -158,6 +158,19 @@ function productionSafetyFindings(plan: Plan): Finding[] {
   return out;
 }
 
+/**
+ * What a switch to ECS does to production's target group: the service's `load_balancer` target group
+ * before (the one CodeDeploy left serving production) and after. A different one after means the
+ * production rule and ECS's primary target group would be the idle one: production would move to a
+ * target group without tasks.
+ */
+function primaryTargetGroupMove(before: Values, after: Values): string | undefined {
+  const was = first(before, 'load_balancer')?.target_group_arn;
+  const will = first(after, 'load_balancer')?.target_group_arn;
+  if (typeof was !== 'string' || typeof will !== 'string' || was === will) return undefined;
+  return ` The switch also moves the service's target group from ${was} (where CodeDeploy left production) to ${will}: the production rule would send every request to a target group without tasks. Name the target group serving production as the primary one (this stack: migration.fromCodeDeploy.productionTargetGroup, docs/native.md).`;
+}
+
 function controllerSwitchFindings(plan: Plan): Finding[] {
   const out: Finding[] = [];
   for (const resource of plan.resource_changes) {
@@ -167,12 +180,13 @@ function controllerSwitchFindings(plan: Plan): Finding[] {
     if (before === undefined || after === undefined || controller(before) === controller(after)) continue;
     const how = changeKind(resource.change.actions) === 'replace' ? 'by replacing the service (its tasks stop: downtime)' : 'in place';
     const toNative = controller(before) === 'CODE_DEPLOY' && controller(after) === 'ECS';
+    const moved = toNative ? (primaryTargetGroupMove(before, after) ?? '') : '';
     out.push({
       id: 'deployment-controller-switch',
       severity: 'blocking',
       address: resource.address,
       message: toNative
-        ? `Switches the deployment controller from CODE_DEPLOY to ECS ${how}. Before applying: no CodeDeploy deployment may be in progress (and stop triggering them); the production and test listener rules must exist with the blue target group on the production rule and the alternate on the test rule, named in load_balancer.advanced_configuration with the alternate target group and the ECS infrastructure role for load balancers (it replaces the CodeDeploy service role); the hook must be registered as an ECS lifecycle hook (deployment_configuration.lifecycle_hook), not in the AppSpec. After the first native deployment succeeds, delete the CodeDeploy deployment group, application and role in a later apply. See docs/plan-review.md.`
+        ? `Switches the deployment controller from CODE_DEPLOY to ECS ${how}. Before applying: no CodeDeploy deployment may be in progress (and stop triggering them); the production and test listener rules must exist with the blue target group on the production rule and the alternate on the test rule, named in load_balancer.advanced_configuration with the alternate target group and the ECS infrastructure role for load balancers (it replaces the CodeDeploy service role); the hook must be registered as an ECS lifecycle hook (deployment_configuration.lifecycle_hook), not in the AppSpec. After the first native deployment succeeds, delete the CodeDeploy deployment group, application and role in a later apply. See docs/plan-review.md.${moved}`
         : `Switches the deployment controller from ${controller(before)} to ${controller(after)} ${how}: releases change hands between CodeDeploy and ECS. Apply with no deployment in progress, and follow the migration in docs/plan-review.md.`,
     });
   }

@@ -3,6 +3,8 @@
  * (shared listeners the platform creates, or a service's own), what the hook checks, the outputs, the
  * migration apply, and building the constructs by hand.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Testing, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { BlueGreenStack } from '../stacks/bluegreen-stack';
@@ -125,6 +127,11 @@ describe('ECS-native services on shared listeners the platform creates', () => {
     expect(docs.deployment_configuration.linear_configuration).toBeUndefined();
   });
 
+  test('the roles are named like the service\'s other roles', () => {
+    expect(resourceAt(json, 'aws_iam_role', 'shop/Native/InfrastructureRole').name).toBe('bluegreen-nat-shop-ecs-infrastructure');
+    expect(resourceAt(json, 'aws_iam_role', 'shop/Native/HookInvokeRole').name).toBe('bluegreen-nat-shop-hook-invoke');
+  });
+
   test('the roles trust ECS only and reach nothing but the service\'s own target groups, rules, listeners and hook', () => {
     for (const path of ['shop/Native/InfrastructureRole', 'shop/Native/HookInvokeRole']) {
       expect(JSON.parse(resourceAt(json, 'aws_iam_role', path).assume_role_policy).Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'ecs.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
@@ -229,6 +236,15 @@ describe('a CodeDeploy service switching to ECS (the migration apply)', () => {
     const json = synth({ ...config, service });
     expect(values(json, 'aws_codedeploy_deployment_group')).toEqual([]);
     expect(resourceAt(json, 'aws_ecs_service', 'Service').lifecycle).toEqual({ ignore_changes: ECS_OWNED_SERVICE_ATTRIBUTES });
+  });
+});
+
+describe('docs/native.md says what the stack ignores', () => {
+  test('its drift table lists exactly the ECS-owned attributes of the service and the rules', () => {
+    const text = readFileSync(join(__dirname, '..', 'docs', 'native.md'), 'utf8');
+    const section = text.slice(text.indexOf('## Drift: what ECS owns'), text.indexOf('## Migration from CodeDeploy'));
+    const rows = [...section.matchAll(/^\| `(aws_[a-z_]+)`[^|]*\| `([a-z_]+)` \|/gm)].map((m) => [m[1], m[2]]);
+    expect(rows).toEqual([...ECS_OWNED_SERVICE_ATTRIBUTES.map((a) => ['aws_ecs_service', a]), ...ECS_OWNED_RULE_ATTRIBUTES.map((a) => ['aws_lb_listener_rule', a])]);
   });
 });
 

@@ -234,12 +234,13 @@ export function unroutedTargetGroupName(loadBalancerName: string): string {
 
 /**
  * IAM roles of an ECS-native service: the infrastructure role for load balancers and the role ECS
- * invokes the hook with. Their suffixes end in words no other role of any service ends in (`-hook`,
- * `-execution`, `-task`), so no service name makes them clash with another service's roles.
+ * invokes the hook with, named like the service's other roles (`<IAM prefix>-[<service>-]<what>`,
+ * {@link iamRoleName}). Their last words (`infrastructure`, `invoke`) are no other role's (`hook`,
+ * `execution`, `task`, `codedeploy`), so no service name makes them clash with another role.
+ * @param service undefined for the environment's `service` (stack-level names)
  */
-export function nativeRoleNames(names: Pick<ServiceNames, 'service'>): { readonly infrastructureRole: string; readonly hookInvokeRole: string } {
-  return {
-    infrastructureRole: boundedName(names.service, NAME_LIMITS.iamRole, '-ecs-infrastructure'),
-    hookInvokeRole: boundedName(names.service, NAME_LIMITS.iamRole, '-hook-invoke'),
-  };
+export function nativeRoleNames(project: string, environment: string, service?: string): { readonly infrastructureRole: string; readonly hookInvokeRole: string } {
+  const prefix = iamNamePrefix(project, environment);
+  const role = (word: string): string => iamRoleName(prefix, service === undefined ? word : `${service}-${word}`);
+  return { infrastructureRole: role('ecs-infrastructure'), hookInvokeRole: role('hook-invoke') };
 }

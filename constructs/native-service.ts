@@ -106,7 +106,7 @@ export class NativeBlueGreenService extends Construct {
       rules: this.rules,
       listeners: [this.productionListener, this.testListener],
       hookFunctionArn: this.hook.function.arn,
-      names: nativeRoleNames(this.names),
+      names: nativeRoleNames(env.project, env.name, s.stackLevel ? undefined : s.name),
     });
     const alarmNames = [...(s.alarms.enabled ? this.alarms() : []), ...s.alarms.additionalAlarmNames];
     this.fargate = this.fargateService(platform, primary, alternate, alarmNames);

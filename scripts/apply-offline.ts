@@ -12,6 +12,7 @@ import { createOfflineTerraform, readStackConfig, type OfflineTerraform } from '
 import type { SharedProviders } from '../tools/offline-terraform/shared-providers';
 import { terraformErrors } from '../tools/offline-terraform/stacks';
 import { runProgram, UsageError, type ParsedCommandLine, type ProgramIo, type ProgramSpec } from './cli';
+import { outFileProblems } from './file-flags';
 import { declaredStacks, outDir, selectStacks, synthesizeWhile, withTerraform, type DeclaredStack, type SynthOptions } from './offline-stacks';
 
 /** The account of every fake ARN an offline apply makes: no real AWS account has this id. */
@@ -35,7 +36,7 @@ export const APPLY_OFFLINE_PROGRAM: ProgramSpec = {
   exitCodes: [
     { code: 0, meaning: 'every stack applied and its outputs written' },
     { code: 1, meaning: 'the synth or terraform failed (or terraform is missing)' },
-    { code: 2, meaning: 'bad input: unknown flag or stack, --out with several stacks' },
+    { code: 2, meaning: 'bad input: unknown flag or stack, --out with several stacks, an --out that is a directory or in an unwritable folder' },
   ],
 };
 
@@ -63,6 +64,7 @@ export function applyOfflineInput(parsed: ParsedCommandLine): ApplyOfflineInput 
   const selected = selectStacks(declaredStacks(), stacks);
   const problems = 'problems' in selected ? [...selected.problems] : [];
   if (out !== undefined && stacks.length > 1) problems.push(`--out takes one stack; received ${stacks.length} (${stacks.join(', ')})`);
+  if (out !== undefined) problems.push(...outFileProblems('out', out));
   if (problems.length > 0) throw new UsageError(problems[0]!, problems);
   return {
     stacks,

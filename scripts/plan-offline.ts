@@ -11,6 +11,7 @@ import { createOfflineTerraform, readStackConfig, type OfflineTerraform } from '
 import type { SharedProviders } from '../tools/offline-terraform/shared-providers';
 import { terraformErrors } from '../tools/offline-terraform/stacks';
 import { runProgram, UsageError, type ParsedCommandLine, type ProgramIo, type ProgramSpec } from './cli';
+import { outFileProblems, stateFileProblems } from './file-flags';
 import { declaredStacks, PROJECT_ROOT, selectStacks, synthesizeWhile, withTerraform, type DeclaredStack } from './offline-stacks';
 
 export const PLAN_OFFLINE_PROGRAM: ProgramSpec = {
@@ -28,7 +29,7 @@ export const PLAN_OFFLINE_PROGRAM: ProgramSpec = {
   exitCodes: [
     { code: 0, meaning: 'every plan written' },
     { code: 1, meaning: 'the synth or terraform failed (or terraform is missing)' },
-    { code: 2, meaning: 'bad input: unknown flag or stack, --out/--state with several stacks, a missing or malformed --state/--drift file' },
+    { code: 2, meaning: 'bad input: unknown flag or stack, --out/--state with several stacks, a missing or malformed --state/--drift file, an --out that is a directory or in an unwritable folder' },
   ],
 };
 
@@ -59,9 +60,9 @@ export function planOfflineInput(parsed: ParsedCommandLine): PlanOfflineInput {
   for (const flag of ['out', 'state'] as const) {
     if (typeof v[flag] === 'string' && stacks.length > 1) problems.push(`--${flag} takes one stack; received ${stacks.length} (${stacks.join(', ')})`);
   }
-  for (const flag of ['state', 'drift'] as const) {
-    if (typeof v[flag] === 'string' && !existsSync(v[flag] as string)) problems.push(`--${flag} ${v[flag]}: no such file`);
-  }
+  if (typeof v.drift === 'string' && !existsSync(v.drift)) problems.push(`--drift ${v.drift}: no such file`);
+  if (typeof v.state === 'string') problems.push(...stateFileProblems('state', v.state));
+  if (typeof v.out === 'string') problems.push(...outFileProblems('out', v.out));
   if (problems.length > 0) throw new UsageError(problems[0]!, problems);
   const out = Object.fromEntries(stacks.map((s) => [s, path.resolve(typeof v.out === 'string' ? v.out : defaultPlanFile(s))]));
   return {

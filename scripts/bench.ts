@@ -7,6 +7,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { runProgram, UsageError, type ProgramIo, type ProgramSpec } from './cli';
 
 interface BenchModule {
   readonly name: string;
@@ -14,27 +15,67 @@ interface BenchModule {
   run(): Promise<void>;
 }
 
-async function main(): Promise<void> {
-  const filter = process.argv[2];
-  const dir = join(__dirname, '..', 'bench');
-  const files = readdirSync(dir)
+const BENCH_DIR = join(__dirname, '..', 'bench');
+
+/** The benchmark modules in `bench/`, by name without `.ts`, sorted (helpers starting with `_` left out). */
+export function benchModules(dir: string = BENCH_DIR): string[] {
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
-    .filter((f) => !filter || f.includes(filter))
+    .map((f) => f.replace(/\.ts$/, ''))
     .sort();
-  for (const file of files) {
-    const mod = (await import(join(dir, file))) as BenchModule;
-    if (mod.optIn && !filter) {
-      console.log(`\n== ${mod.name} (${file}): skipped, takes minutes; run it with npm run bench -- ${file.replace(/\.ts$/, '')} ==`);
-      continue;
-    }
-    console.log(`\n== ${mod.name} (${file}) ==`);
-    await mod.run();
-  }
 }
 
-if (require.main === module) {
-  main().catch((err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
+export const BENCH_PROGRAM: ProgramSpec = {
+  name: 'bench',
+  command: 'npm run bench --',
+  summary:
+    'Runs the benchmark modules in bench/ and prints their figures: all of them (except opt-in ones that take minutes), or only those whose name contains one of the filters given.',
+  positionals: { usage: '[<filter> ...]', min: 0, max: 100 },
+  flags: [],
+  exitCodes: [
+    { code: 0, meaning: 'every selected benchmark ran' },
+    { code: 1, meaning: 'a benchmark failed' },
+    { code: 2, meaning: 'bad input: unknown flag, or a filter that matches no benchmark module' },
+  ],
+  get epilog(): string {
+    return `Benchmark modules: ${benchModules().join(', ')}.`;
+  },
+};
+
+/**
+ * The modules the filters select: all when there are none, else those whose name contains a filter.
+ * @throws UsageError naming every filter that matches no module, and the modules there are
+ */
+export function selectBenchModules(modules: readonly string[], filters: readonly string[]): string[] {
+  const unmatched = filters.filter((f) => !modules.some((m) => m.includes(f)));
+  if (unmatched.length > 0) {
+    const problems = unmatched.map((f) => `bench filter ${JSON.stringify(f)} matches no benchmark module; modules: ${modules.join(', ')}`);
+    throw new UsageError(problems[0]!, problems);
+  }
+  return filters.length === 0 ? [...modules] : modules.filter((m) => filters.some((f) => m.includes(f)));
 }
+
+async function runBenches(filters: readonly string[], log: (line: string) => void): Promise<number> {
+  for (const name of selectBenchModules(benchModules(), filters)) {
+    const mod = (await import(join(BENCH_DIR, `${name}.ts`))) as BenchModule;
+    if (mod.optIn && filters.length === 0) {
+      log(`\n== ${mod.name} (${name}.ts): skipped, takes minutes; run it with npm run bench -- ${name} ==`);
+      continue;
+    }
+    log(`\n== ${mod.name} (${name}.ts) ==`);
+    try {
+      await mod.run();
+    } catch (err) {
+      log(`FAIL  ${name}: ${err instanceof Error ? err.message : String(err)}`);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/** Entry point: `npm run bench -- [<filter> …]`. */
+export function main(io?: ProgramIo): Promise<number> {
+  return runProgram(BENCH_PROGRAM, (parsed, pio) => runBenches(parsed.positionals, (line) => pio.stdout(`${line}\n`)), io);
+}
+
+if (require.main === module) void main();

@@ -13,7 +13,7 @@ export { BlueGreenStack, type BlueGreenStackProps } from './stacks/bluegreen-sta
 export { BlueGreenPlatform, type BlueGreenPlatformProps } from './constructs/platform';
 export { BlueGreenService, type BlueGreenServiceProps, type ServiceOutput } from './constructs/service';
 export { NativeBlueGreenService, type NativeBlueGreenServiceProps } from './constructs/native-service';
-export { synthesize, AggregateConfigError, selectEnvironments, type SynthesizeOptions } from './main';
+export { synthesize, AggregateConfigError, EnvironmentSelectionError, selectEnvironments, type SynthesizeOptions } from './main';
 export { applySynthSpeedSettings, KEEP_SOURCE_MAPS_ENV, type SynthSpeedSettings } from './stacks/synth-process';
 export {
   DEFAULT_SERVICE_NAME,

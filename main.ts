@@ -25,17 +25,48 @@ import * as path from 'node:path';
 /** Exit code for invalid configuration or a hook that cannot be bundled. */
 export const EXIT_INVALID = 1;
 
-/** Picks the environments named in `filter` (comma-separated), or all of them. */
+/** A bad `ENVIRONMENTS` variable: it selects environments, so it is reported under its own name, not an environment's. */
+export class EnvironmentSelectionError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid ENVIRONMENTS variable (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`);
+    this.name = 'EnvironmentSelectionError';
+  }
+}
+
+/**
+ * Picks the environments named in `filter` (comma-separated), or all of them when it is unset or empty.
+ * @throws EnvironmentSelectionError when it names an undeclared environment, or only commas and spaces
+ */
 export function selectEnvironments(all: readonly EnvironmentConfig[], filter: string | undefined): EnvironmentConfig[] {
   if (filter === undefined || filter.trim() === '') return [...all];
+  const declared = all.map((e) => JSON.stringify(e?.name)).join(', ');
   const wanted = filter.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  const unknown = wanted.filter((name) => !all.some((e) => e.name === name));
+  if (wanted.length === 0) {
+    throw new EnvironmentSelectionError([`ENVIRONMENTS must name at least one environment (comma-separated: ${declared}), or be unset for all, got ${JSON.stringify(filter)}`]);
+  }
+  const unknown = wanted.filter((name) => !all.some((e) => e?.name === name));
   if (unknown.length > 0) {
-    throw new EnvironmentConfigError(unknown.join(','), [
-      `ENVIRONMENTS names ${unknown.map((n) => JSON.stringify(n)).join(', ')}, but the environments are ${all.map((e) => JSON.stringify(e.name)).join(', ')}`,
-    ]);
+    throw new EnvironmentSelectionError([`ENVIRONMENTS names ${unknown.map((n) => JSON.stringify(n)).join(', ')}, but the environments are ${declared}; got ${JSON.stringify(filter)}`]);
   }
   return all.filter((e) => wanted.includes(e.name));
+}
+
+/** One problem per environment name given more than once (the second would overwrite the first's stack). */
+function duplicateEnvironments(environments: readonly EnvironmentConfig[]): EnvironmentConfigError[] {
+  const positions = new Map<string, number[]>();
+  environments.forEach((env, i) => {
+    if (env === null || typeof env !== 'object' || typeof env.name !== 'string') return;
+    const key = stackName(env.project ?? DEFAULTS.project, env.name);
+    positions.set(key, [...(positions.get(key) ?? []), i]);
+  });
+  return [...positions.values()]
+    .filter((at) => at.length > 1)
+    .map((at) => {
+      const name = environments[at[0]!]!.name;
+      return new EnvironmentConfigError(name, [
+        `environment ${JSON.stringify(name)} is declared ${at.length} times (entries ${at.map((i) => i + 1).join(', ')} of the list): each environment (project and name) must be declared once`,
+      ]);
+    });
 }
 
 /** Options of {@link synthesize}. */
@@ -79,6 +110,7 @@ export function synthesize(environments: readonly EnvironmentConfig[], options: 
       return list.length > 0 ? [new EnvironmentConfigError(env?.name ?? '?', list)] : [];
     }),
   ];
+  problems.push(...duplicateEnvironments(environments));
   if (problems.length === 0) {
     // Names two valid environments would both give AWS resources (`dev` + service `api` and `dev-api`).
     const clashes = environmentNameClashes(environments.map(resolveEnvironment));
@@ -121,7 +153,7 @@ function main(): void {
     removeStaleStacks(path.join(app.outdir, 'stacks'), declared, (m) => process.stderr.write(`info: ${m}\n`));
     process.stdout.write(`synthesized ${names.join(', ')} → ${app.outdir}/stacks/<stack>/cdk.tf.json\n`);
   } catch (err) {
-    if (err instanceof EnvironmentConfigError || err instanceof AggregateConfigError || err instanceof HookBundleError) {
+    if (err instanceof EnvironmentConfigError || err instanceof AggregateConfigError || err instanceof EnvironmentSelectionError || err instanceof HookBundleError) {
       process.stderr.write(`error: ${err.message}\n`);
       process.exit(EXIT_INVALID);
     }

@@ -114,7 +114,18 @@ describe('tsx main.ts', () => {
     const result = run({ ENVIRONMENTS: UNDECLARED, CDKTF_OUTDIR: outdir });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      `error: Invalid configuration of environment "${UNDECLARED}" (1 problem):\n  - ENVIRONMENTS names "${UNDECLARED}", but the environments are ${NAMES.map((n) => `"${n}"`).join(', ')}\n`,
+      `error: Invalid ENVIRONMENTS variable (1 problem):\n  - ENVIRONMENTS names "${UNDECLARED}", but the environments are ${NAMES.map((n) => `"${n}"`).join(', ')}; got "${UNDECLARED}"\n`,
+    );
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  test('refuses an ENVIRONMENTS value that names no environment (exit 1, nothing written)', () => {
+    const outdir = join(scratch, 'cli-empty-selection');
+    const result = run({ ENVIRONMENTS: ', ,', CDKTF_OUTDIR: outdir });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `error: Invalid ENVIRONMENTS variable (1 problem):\n  - ENVIRONMENTS must name at least one environment (comma-separated: ${NAMES.map((n) => `"${n}"`).join(', ')}), or be unset for all, got ", ,"\n`,
     );
     expect(existsSync(outdir)).toBe(false);
   });

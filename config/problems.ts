@@ -26,8 +26,25 @@ export const PROJECT_MAX_LENGTH = 100;
 /** Project names: as {@link NAME_PATTERN}, up to {@link PROJECT_MAX_LENGTH} characters. */
 export const PROJECT_PATTERN = new RegExp(`^[a-z]([a-z0-9-]{0,${PROJECT_MAX_LENGTH - 2}}[a-z0-9])?$`);
 
-/** A value as messages quote it. */
-export const show = (value: unknown): string => (value === undefined ? 'undefined' : JSON.stringify(value));
+/**
+ * A value as messages quote it: JSON where JSON is faithful, otherwise what the user wrote (NaN,
+ * Infinity, undefined, 10n, a function), also inside objects and lists (JSON would print NaN as null).
+ */
+export function show(value: unknown, seen: ReadonlySet<object> = new Set()): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return value.name ? `[function ${value.name}]` : '[function]';
+  if (typeof value === 'symbol') return value.toString();
+  if (value !== null && typeof value === 'object') {
+    if (seen.has(value)) return '[circular]';
+    const inner = new Set([...seen, value]);
+    if (Array.isArray(value)) return `[${value.map((v) => show(v, inner)).join(',')}]`;
+    if (value instanceof Date || value instanceof RegExp) return String(value);
+    return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}:${show(v, inner)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
 
 /** True for an integer. */
 export const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
@@ -89,11 +106,11 @@ export class Problems {
     this.add(`${field} must be an AWS region code such as eu-west-1, got ${show(value)}`);
   }
 
-  /** Reports every key of `value` (an object) that is not in `allowed`. */
+  /** Reports every key of `value` (an object) that is not in `allowed`; `field` '' is the environment itself. */
   knownFields(field: string, value: unknown, allowed: readonly string[]): void {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
     for (const key of Object.keys(value)) {
-      if (!allowed.includes(key)) this.add(`${field}.${key} is not a known field (allowed: ${allowed.join(', ')})`);
+      if (!allowed.includes(key)) this.add(`${field === '' ? key : `${field}.${key}`} is not a known field (allowed: ${allowed.join(', ')})`);
     }
   }
 }

@@ -9,6 +9,7 @@ import type { EnvironmentConfig, StateConfig } from './environment';
 import { DEFAULTS } from './environment';
 import { stackName } from './names';
 import { AWS_REGION_PATTERN, EnvironmentConfigError } from './validation';
+import { show } from './problems';
 
 /** Names of the variables read at synth time. */
 export const STATE_BACKEND_ENV = {
@@ -44,7 +45,6 @@ const MAX_KEY_BYTES = 1024;
 /** Room for `<environment>.tfstate` (environment names are at most 32 characters). */
 const MAX_PREFIX_BYTES = MAX_KEY_BYTES - 32 - '.tfstate'.length;
 
-const show = (value: unknown): string => (value === undefined ? 'undefined' : JSON.stringify(value));
 
 /** A variable's value, with the empty string as unset (GitHub expands an undefined `vars.X` to ''). */
 function read(variables: StateBackendVariables, name: string): string | undefined {

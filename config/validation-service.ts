@@ -8,6 +8,7 @@ import { ECS_HOOK_EVENTS } from '../lib/appspec';
 import { validateHookConfig } from '../hook-lambda/resolve-config';
 import { generatedAlarmCount, MAX_DEPLOYMENT_GROUP_ALARMS } from './alarms';
 import { NATIVE_ROUTING_FIELDS } from './native';
+import { CONFIG_FIELDS, knownSectionFields } from './fields';
 import { validateNativeService } from './validation-native';
 import { PREDEFINED_ECS_DEPLOYMENT_CONFIGS, SERVICE_CONTROLLERS, SERVICE_LOAD_BALANCERS, type TargetHealthCheckConfig } from './environment';
 import { rangeOf } from './options';
@@ -108,6 +109,9 @@ export function validateContainer(s: ResolvedService, f: FieldNamer, p: Problems
   const memories = FARGATE_MEMORY_BY_CPU[s.cpu as number];
   if (!isInt(s.cpu) || memories === undefined) {
     p.add(`${f('cpu')} must be one of ${Object.keys(FARGATE_MEMORY_BY_CPU).join(', ')} (Fargate CPU units), got ${show(s.cpu)}`);
+    // The pair cannot be checked without a valid cpu; a memory no Fargate size allows is still reported.
+    const anyMemory = Object.values(FARGATE_MEMORY_BY_CPU).some((m) => m.includes(s.memoryInMiB));
+    if (!anyMemory) p.add(`${f('memoryInMiB')} must be a Fargate memory size in MiB (512-122880, the sizes allowed depend on cpu), got ${show(s.memoryInMiB)}`);
   } else if (!memories.includes(s.memoryInMiB)) {
     p.add(`${f('memoryInMiB')} must be one of ${describeMemories(memories)} with ${f('cpu')} ${s.cpu} (Fargate), got ${show(s.memoryInMiB)}`);
   }
@@ -267,6 +271,8 @@ export function validateServiceSettings(entry: ServiceEntry, s: ResolvedService,
   const codeDeploy = s.controller !== 'ecs';
   // An ECS-native service inherits the environment's CodeDeploy settings without using them; they are
   // validated where they are written (the environment's sections), its own native ones here.
+  for (const section of ['deployment', 'alarms', 'hook'] as const) knownSectionFields(f(section), section, entry.spec[section], p);
+  p.knownFields(f('routing.healthCheck'), routing?.healthCheck, CONFIG_FIELDS.healthCheck);
   if (codeDeploy) validateDeployment(s.deployment, sectionNamer(entry, 'deployment'), p);
   validateAlarms(s.alarms, sectionNamer(entry, 'alarms'), p, codeDeploy);
   validateHook(s.hook, sectionNamer(entry, 'hook'), p, codeDeploy);

@@ -10,6 +10,7 @@ import { resolveEnvironment, usesPrivateSubnets, type EnvironmentConfig, type Re
 import { serviceEntries } from './resolve';
 import { parseIpv4Cidr } from './subnets';
 import { rangeOf } from './options';
+import { CONFIG_FIELDS, knownSectionFields } from './fields';
 import { AWS_REGION_PATTERN, PROJECT_MAX_LENGTH, PROJECT_PATTERN, Problems, show, type FieldNamer } from './problems';
 import { validateAlarms, validateDeployment, validateHook, validateServiceSettings, validateTargetGroup } from './validation-service';
 import { validateGeneratedNames, validatePorts, validateQuotas, validateServiceNames } from './validation-routes';
@@ -18,6 +19,7 @@ import { securityWarnings, validateEnvironmentSecurity, validateRoleNames } from
 import { validateNativeEnvironment, validateNativeRoutes } from './validation-native';
 
 export { AWS_REGION_PATTERN, LOG_RETENTION_DAYS } from './problems';
+export { CONFIG_FIELDS } from './fields';
 export { FARGATE_MEMORY_BY_CPU, HOOK_CHECKABLE_EVENTS, isImageReference } from './validation-service';
 
 /**
@@ -50,6 +52,35 @@ export function isCertificateArn(text: unknown): boolean {
   return typeof text === 'string' && CERTIFICATE_ARN.test(text);
 }
 
+/** Environment sections that must be objects when given. */
+const OBJECT_SECTIONS = ['encryption', 'network', 'loadBalancer', 'testListener', 'deployment', 'alarms', 'hook', 'quotas', 'state', 'tags'] as const;
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Reports a section given as a non-object ("network must be an object") and returns the configuration
+ * without it, so every other problem is still found against the defaults.
+ */
+function withoutBrokenSections(config: EnvironmentConfig, p: Problems): EnvironmentConfig {
+  const broken = OBJECT_SECTIONS.filter((key) => config[key] !== undefined && !isObject(config[key]));
+  for (const key of broken) p.add(`${key} must be an object, got ${show(config[key])}`);
+  return broken.length === 0 ? config : { ...config, ...Object.fromEntries(broken.map((key) => [key, undefined])) };
+}
+
+/** Refuses unknown keys at every level of the environment's own sections (services check their own). */
+function validateKnownFields(config: EnvironmentConfig, p: Problems): void {
+  p.knownFields('', config, CONFIG_FIELDS.environment);
+  const network = config.network as Record<string, unknown> | undefined;
+  if (network?.mode === 'new' || network?.mode === 'existing') p.knownFields('network', network, CONFIG_FIELDS[`network (mode "${network.mode}")`]);
+  p.knownFields('loadBalancer', config.loadBalancer, CONFIG_FIELDS.loadBalancer);
+  p.knownFields('loadBalancer.healthCheck', config.loadBalancer?.healthCheck, CONFIG_FIELDS.healthCheck);
+  p.knownFields('testListener', config.testListener, CONFIG_FIELDS.testListener);
+  for (const section of ['deployment', 'alarms', 'hook'] as const) knownSectionFields(section, section, config[section], p);
+  p.knownFields('quotas', config.quotas, CONFIG_FIELDS.quotas);
+  const state = config.state as Record<string, unknown> | undefined;
+  if (state?.backend === 'local' || state?.backend === 's3') p.knownFields('state', state, CONFIG_FIELDS[`state (backend "${state.backend}")`]);
+}
+
 /** The environment's own section names: `deployment.x`, `alarms` itself for key ''. */
 const envLevel = (section: string): FieldNamer => (key) => (key === '' ? section : `${section}.${key}`);
 
@@ -68,15 +99,17 @@ function servicesProblem(config: EnvironmentConfig): string | undefined {
  * Returns every problem of an environment (empty when it is valid). Takes the user's input, resolves
  * the defaults itself, and names fields as the user writes them.
  */
-export function validateEnvironment(config: EnvironmentConfig): string[] {
+export function validateEnvironment(input: EnvironmentConfig): string[] {
   const p = new Problems();
-  if (config === null || typeof config !== 'object') return [`environment must be an object, got ${show(config)}`];
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return [`environment must be an object, got ${show(input)}`];
+  const config = withoutBrokenSections(input, p);
+  validateKnownFields(config, p);
   const listProblem = servicesProblem(config);
-  if (listProblem) return [listProblem];
+  if (listProblem) return [...p.list, listProblem];
   const entries = serviceEntries(config);
   const unusable = entries.filter((e) => (e.stackLevel ? config.service : config.services?.[e.name]) === null || typeof (e.stackLevel ? config.service : config.services?.[e.name]) !== 'object');
   if (unusable.length > 0) {
-    return unusable.map((e) => `${e.field} must be an object with at least an image, got ${show(e.stackLevel ? config.service : config.services?.[e.name])}`);
+    return [...p.list, ...unusable.map((e) => `${e.field} must be an object with at least an image, got ${show(e.stackLevel ? config.service : config.services?.[e.name])}`)];
   }
   const env = resolveEnvironment(config);
   p.name('name', env.name);

@@ -5,7 +5,10 @@
 import { runDemo } from '../demo/run';
 import { SCENARIO_NAMES, SCENARIOS, type ScenarioName } from '../demo/scenarios';
 import { runProgram, UsageError, type ProgramIo, type ProgramSpec } from './cli';
-import { declaredStacks, selectStacks } from './offline-stacks';
+import { resolveEnvironment } from '../config/resolve';
+import type { EnvironmentConfig } from '../config/environment';
+import { ENVIRONMENTS } from '../stacks/environments';
+import { declaredStacks, selectStacks, type DeclaredStack } from './offline-stacks';
 
 export const DEMO_PROGRAM: ProgramSpec = {
   name: 'demo',
@@ -28,6 +31,18 @@ export const DEMO_PROGRAM: ProgramSpec = {
   epilog: ['Scenarios (--scenario), each under a minute; the demo exits with the code the real release CLI returned:', ...SCENARIOS.map((s) => `  ${s.name.padEnd(11)} ${s.summary}`)].join('\n'),
 };
 
+/**
+ * Checks `--service` against the services the stack's environment declares (the keys of its
+ * `services` output), before any set-up: a wrong name must not cost a synth and an apply first.
+ * @throws UsageError naming the value and the stack's services
+ */
+export function checkDemoService(stack: DeclaredStack, wanted: string, environments: readonly EnvironmentConfig[] = ENVIRONMENTS): void {
+  const config = environments.find((e) => e.name === stack.environment);
+  if (!config) return; // selectStacks found it there; nothing more to check against
+  const names = resolveEnvironment(config).services.map((s) => s.name);
+  if (!names.includes(wanted)) throw new UsageError(`--service ${JSON.stringify(wanted)} is not a service of stack ${stack.stack}; its services are ${names.join(', ')}`);
+}
+
 /** Entry point: `npm run demo -- …`. Everything it says goes to stderr, with the release's own display. */
 export function main(io?: ProgramIo): Promise<number> {
   return runProgram(
@@ -38,6 +53,7 @@ export function main(io?: ProgramIo): Promise<number> {
       if ('problems' in selected) throw new UsageError(`--stack ${selected.problems[0]!}`);
       const stack = selected.stacks[0];
       if (!stack) throw new UsageError('the app declares no stack (stacks/environments.ts)');
+      if (parsed.values.service !== undefined) checkDemoService(stack, parsed.values.service as string);
       return runDemo(
         {
           scenario: parsed.values.scenario as ScenarioName,

@@ -109,6 +109,11 @@ export interface ParseIo {
   readFile(path: string): string;
   /** `<sha> <subject>` of the current commit, or undefined when not in a git checkout. */
   gitCommit(): string | undefined;
+  /**
+   * Says a warning once, one line (e.g. `--stack` given with a `terraform output -json` file).
+   * @default - warnings are dropped
+   */
+  warn?(line: string): void;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -194,6 +199,7 @@ function loadTargets(parsed: ParsedCommandLine, io: ParseIo, problems: string[])
     problems.push(loaded.problem);
     return [];
   }
+  if (loaded.notice) io.warn?.(loaded.notice);
   if (loaded.where === undefined) {
     // No outputs to pick services from: a name only labels the release; several cannot be told apart.
     if (file === undefined && requested !== undefined && requested.length > 1) problems.push(`${from('service')} names ${requested.length} services; releasing several needs the outputs file (--outputs-file) that holds each one's values`);

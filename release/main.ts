@@ -176,7 +176,7 @@ async function releaseOne(input: ReleaseInput, io: ProgramIo, signals: SignalSou
 
 /** The program body of `npm run release` on the shared shell: resolves the input, runs the release(s), returns the exit code. */
 export async function releaseMain(parsed: ParsedCommandLine, io: ProgramIo): Promise<number> {
-  const fileIo: ParseIo = { readFile: (p) => readFileSync(p, 'utf8'), gitCommit: () => gitCommitDescription() };
+  const fileIo: ParseIo = { readFile: (p) => readFileSync(p, 'utf8'), gitCommit: () => gitCommitDescription(), warn: (line) => io.stderr(`release: warning: ${line}\n`) };
   const resolved = resolveReleaseInput(parsed, io.env, fileIo);
   if (resolved.kind === 'error') throw new UsageError(resolved.errors[0] ?? 'invalid input', resolved.errors);
   const signals = signalRelay();

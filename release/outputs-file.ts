@@ -14,6 +14,12 @@ export interface LoadedOutputs {
   readonly outputs: StackOutputs;
   /** e.g. `stack "bluegreen-dev" of outputs.json`, or `outputs.json` (terraform format). */
   readonly where: string;
+  /**
+   * Something the user should hear once, not an error: a stack name given with a `terraform output
+   * -json` file, which holds one stack's outputs and no stack name, so the name picks nothing.
+   * @default - none
+   */
+  readonly notice?: string;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -33,7 +39,9 @@ export function selectStackOutputs(doc: unknown, fileName: string, stack: string
   if (isTerraformFormat(doc)) {
     const outputs: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(doc)) outputs[k] = (v as { value: unknown }).value;
-    return { outputs, where: fileName };
+    // The format carries no stack name to check `stack` against: say the name is not used, once.
+    const notice = stack === undefined ? undefined : `${fileName} is \`terraform output -json\` of one stack (it holds no stack name), so stack ${JSON.stringify(stack)} (from --stack/RELEASE_STACK) is not used to pick or check its outputs`;
+    return { outputs, where: fileName, ...(notice ? { notice } : {}) };
   }
   const stacks = Object.keys(doc).filter((k) => isObject(doc[k]));
   if (stacks.length === 0) return { error: `${fileName} holds no stack outputs (expected { "<stack>": { "<output>": value } } or terraform output -json)` };
@@ -61,7 +69,7 @@ export function loadStackOutputs(
   from: string,
   stack: string | undefined,
   readFile: (path: string) => string,
-): { readonly outputs: StackOutputs; readonly where?: string; readonly problem?: string } {
+): { readonly outputs: StackOutputs; readonly where?: string; readonly problem?: string; readonly notice?: string } {
   if (file === undefined) return { outputs: {} };
   let text: string;
   try {
@@ -77,7 +85,7 @@ export function loadStackOutputs(
   }
   const selected = selectStackOutputs(doc, file, stack);
   if ('error' in selected) return { outputs: {}, problem: selected.error };
-  return { outputs: selected.outputs, where: selected.where };
+  return { outputs: selected.outputs, where: selected.where, ...(selected.notice ? { notice: selected.notice } : {}) };
 }
 
 /** One service's outputs (the stack's top-level outputs overlaid with the service's own). */

@@ -206,11 +206,12 @@ describe('release run', () => {
     expect(result.report.lifecycleEvents.map((e) => e.status)).toEqual(ECS_LIFECYCLE_EVENTS.map(() => 'Succeeded'));
     // Computed timeout: no ready wait, all-at-once, 5 min termination wait, 20 min margin.
     expect(lines(h)).toContainEqual(expect.stringMatching(/timeout 25 min/));
-    // The poll schedule: the status until the deployment runs; then, while an event ends every 2 s, the
-    // target (events, traffic) every 2 s and the status not again; in the 5-minute termination wait the
-    // status only, every 10 s (the slowest interval).
+    // The poll schedule: a deployment just created is Created, so the first poll comes after 2 s (twice the
+    // fastest interval), reading the status and, as it runs, the target; while an event ends every 2 s, the
+    // target (events, traffic) every 2 s and the status not again; once every event passed, the 5-minute
+    // termination wait: the status only, every 10 s (the slowest interval).
     const polls = cd.calls().map((c) => (c.args[0] as object).constructor.name.replace(/Command$/, '')).slice(4);
-    expect(polls).toEqual(['GetDeployment', 'ListDeploymentTargets', ...Array(9).fill('GetDeploymentTarget'), 'GetDeployment']);
+    expect(polls).toEqual(['GetDeployment', 'ListDeploymentTargets', ...Array(8).fill('GetDeploymentTarget'), 'GetDeployment']);
     expect(h.sleeps).toEqual([...Array(8).fill(2000), 10000]);
   });
 

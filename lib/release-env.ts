@@ -53,6 +53,7 @@ export const RELEASE_ENV = {
   endpointUrl: 'RELEASE_ENDPOINT_URL',
   pollMinIntervalInMs: 'RELEASE_POLL_MIN_INTERVAL_IN_MS',
   pollMaxIntervalInMs: 'RELEASE_POLL_MAX_INTERVAL_IN_MS',
+  minuteInMs: 'RELEASE_MINUTE_IN_MS',
   service: 'RELEASE_SERVICE',
   controller: 'RELEASE_CONTROLLER',
   ecsCluster: 'RELEASE_ECS_CLUSTER',

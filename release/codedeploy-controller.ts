@@ -38,6 +38,8 @@ export class CodeDeployController implements DeploymentController {
   readonly finalWaitKeyword = 'termination-wait';
   /** Shared by every follow of the release: once denied, no follow reads targets again. */
   readonly targets: TargetAccess = { denied: false };
+  /** The group's ECS target id, when its settings were read. */
+  private ecsTargetId: string | undefined;
 
   constructor(private readonly ctx: ReleaseContext) {}
 
@@ -54,8 +56,10 @@ export class CodeDeployController implements DeploymentController {
     return describeRevision(this.ctx.input.revision);
   }
 
-  readSettings(): Promise<GroupSettings> {
-    return readGroupSettings(this.ctx);
+  async readSettings(): Promise<GroupSettings> {
+    const settings = await readGroupSettings(this.ctx);
+    this.ecsTargetId = settings.ecsTargetId;
+    return settings;
   }
 
   async start(timeoutInMinutes: number): Promise<StartResult> {
@@ -63,7 +67,7 @@ export class CodeDeployController implements DeploymentController {
   }
 
   poller(id: string, role: FollowRole): DeploymentPoller {
-    return new CodeDeployPoller(this.ctx, this.targets, id, role);
+    return new CodeDeployPoller(this.ctx, this.targets, id, role, this.ecsTargetId);
   }
 
   stopWithRollback(id: string): Promise<void> {
@@ -110,7 +114,9 @@ export class CodeDeployController implements DeploymentController {
  * only when the poll schedule asks for it (release/poll-schedule.ts), merged with the other's last answer.
  */
 class CodeDeployPoller implements DeploymentPoller {
+  /** The target's id: the group's (when read), else ListDeploymentTargets'. */
   private targetId: string | undefined;
+  private targetIdListed = false;
   private deployment: DeploymentInfo | undefined;
   private target: DeploymentTarget | undefined;
   private deploymentReadAtInMs: number | undefined;
@@ -121,7 +127,10 @@ class CodeDeployPoller implements DeploymentPoller {
     private readonly targets: TargetAccess,
     private readonly id: string,
     private readonly role: FollowRole,
-  ) {}
+    groupTargetId: string | undefined,
+  ) {
+    this.targetId = groupTargetId;
+  }
 
   async poll(previous: Progress | undefined, _stopRequested: boolean, calls: readonly PollCall[]): Promise<Progress> {
     let readTarget = calls.includes('GetDeploymentTarget');
@@ -147,12 +156,18 @@ class CodeDeployPoller implements DeploymentPoller {
   }
 
   private async readTarget(): Promise<void> {
-    this.targetId ??= (await this.targetCall<{ targetIds?: string[] }>('ListDeploymentTargets', new ListDeploymentTargetsCommand({ deploymentId: this.id })))?.targetIds?.[0];
+    if (!this.targetId) {
+      this.targetId = (await this.targetCall<{ targetIds?: string[] }>('ListDeploymentTargets', new ListDeploymentTargetsCommand({ deploymentId: this.id })))?.targetIds?.[0];
+      this.targetIdListed = this.targetId !== undefined;
+    }
     if (!this.targetId || this.targets.denied) return;
     const answer = await this.targetCall<{ deploymentTarget?: DeploymentTarget }>('GetDeploymentTarget', new GetDeploymentTargetCommand({ deploymentId: this.id, targetId: this.targetId }));
     if (answer?.deploymentTarget) {
       this.target = answer.deploymentTarget;
       this.trafficReadAtInMs = this.ctx.clock();
+    } else if (!this.targetIdListed) {
+      // The group's target id did not name this deployment's target: ask CodeDeploy next time.
+      this.targetId = undefined;
     }
   }
 

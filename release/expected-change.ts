@@ -15,7 +15,7 @@
  *   happened after the poll before it ({@link Sighting}).
  */
 import type { DeploymentControllerType } from './ecs-stages';
-import type { ShiftSchedule } from './poll';
+import { MINUTE_IN_MS, type ShiftSchedule } from './poll';
 import type { LifecycleEventProgress, Progress } from './progress';
 
 /** The timed waits a release can be in, and `end` (the end is due, no wait left). */
@@ -78,7 +78,7 @@ export function updateSightings(s: Sightings, before: Progress | undefined, afte
   return next;
 }
 
-const MINUTE_IN_MS = 60_000;
+const minute = (schedule: ShiftSchedule): number => schedule.minuteInMs ?? MINUTE_IN_MS;
 const timeOf = (iso: string | undefined): number | undefined => {
   const t = iso === undefined ? NaN : Date.parse(iso);
   return Number.isNaN(t) ? undefined : t;
@@ -114,7 +114,7 @@ function nextGreen(greenPercent: number, schedule: ShiftSchedule): number {
 function trafficStep(p: Progress, schedule: ShiftSchedule, sightings: Sightings, shiftStartedAtInMs: number | undefined): ExpectedChange | undefined {
   const t = p.traffic;
   if (schedule.type === 'AllAtOnce' || !(schedule.intervalInMinutes > 0) || !t || !(t.greenPercent > 0 && t.greenPercent < 100)) return undefined;
-  const interval = schedule.intervalInMinutes * MINUTE_IN_MS;
+  const interval = schedule.intervalInMinutes * (schedule.minuteInMs ?? MINUTE_IN_MS);
   const n = stepsTaken(t.greenPercent, schedule);
   const seen = sightings.traffic?.greenPercent === t.greenPercent ? sightings.traffic : undefined;
   const dueAtInMs = latest(shiftStartedAtInMs !== undefined && n !== undefined ? shiftStartedAtInMs + n * interval : undefined, seen ? seen.afterInMs + interval : undefined);
@@ -128,9 +128,9 @@ function trafficStep(p: Progress, schedule: ShiftSchedule, sightings: Sightings,
 }
 
 /** The final wait (or, when it is 0 minutes, the end itself) from when it began. */
-function finalWait(kind: 'termination-wait' | 'bake-time', startedAtInMs: number | undefined, minutes: number): ExpectedChange | undefined {
+function finalWait(kind: 'termination-wait' | 'bake-time', startedAtInMs: number | undefined, minutes: number, minuteInMs: number): ExpectedChange | undefined {
   if (startedAtInMs === undefined) return undefined;
-  const waitInMs = Math.max(0, minutes) * MINUTE_IN_MS;
+  const waitInMs = Math.max(0, minutes) * minuteInMs;
   return { kind: waitInMs > 0 ? kind : 'end', startedAtInMs, dueAtInMs: startedAtInMs + waitInMs, next: { kind: 'end' } };
 }
 
@@ -138,23 +138,23 @@ function codeDeployChange(p: Progress, schedule: ShiftSchedule, sightings: Sight
   const ready = schedule.readyWaitInMinutes ?? 0;
   if (p.status === 'Ready' && ready > 0) {
     const startedAtInMs = timeOf(event(p, 'AfterAllowTestTraffic')?.endedAt) ?? sightings.ready?.afterInMs;
-    return startedAtInMs === undefined ? undefined : { kind: 'ready-wait', startedAtInMs, dueAtInMs: startedAtInMs + ready * MINUTE_IN_MS, next: { kind: 'stop' } };
+    return startedAtInMs === undefined ? undefined : { kind: 'ready-wait', startedAtInMs, dueAtInMs: startedAtInMs + ready * minute(schedule), next: { kind: 'stop' } };
   }
   const allow = running(p, 'AllowTraffic');
   if (allow) return trafficStep(p, schedule, sightings, timeOf(allow.startedAt));
   const after = event(p, 'AfterAllowTraffic');
   if (p.status === 'InProgress' && (p.terminationWaitStarted || passed(after))) {
-    return finalWait('termination-wait', timeOf(after?.endedAt) ?? sightings.finalWait?.afterInMs, schedule.terminationWaitInMinutes);
+    return finalWait('termination-wait', timeOf(after?.endedAt) ?? sightings.finalWait?.afterInMs, schedule.terminationWaitInMinutes, minute(schedule));
   }
   return undefined;
 }
 
 function ecsChange(p: Progress, schedule: ShiftSchedule, sightings: Sightings): ExpectedChange | undefined {
   if (running(p, 'PRODUCTION_TRAFFIC_SHIFT')) return trafficStep(p, schedule, sightings, undefined);
-  if (running(p, 'BAKE_TIME')) return finalWait('bake-time', sightings.finalWait?.afterInMs ?? timeOf(running(p, 'BAKE_TIME')?.startedAt), schedule.terminationWaitInMinutes);
+  if (running(p, 'BAKE_TIME')) return finalWait('bake-time', sightings.finalWait?.afterInMs ?? timeOf(running(p, 'BAKE_TIME')?.startedAt), schedule.terminationWaitInMinutes, minute(schedule));
   // ECS reports no time of its own: the stage's start is when the release saw it (within one poll).
   const cleanUp = running(p, 'CLEAN_UP');
-  if (cleanUp) return finalWait('bake-time', timeOf(cleanUp.startedAt), 0);
+  if (cleanUp) return finalWait('bake-time', timeOf(cleanUp.startedAt), 0, minute(schedule));
   return undefined;
 }
 

@@ -11,7 +11,7 @@ import type { FlagSpec, ProgramSpec } from '../scripts/cli';
 import { timeLimitsHelp } from './aws-calls';
 import { ECS_RELEASE_IAM_ACTIONS } from './ecs-calls';
 import { EXIT_CODES } from './exit-codes';
-import { DEFAULT_POLL_MAX_INTERVAL_IN_MS, DEFAULT_POLL_MIN_INTERVAL_IN_MS } from './poll';
+import { DEFAULT_POLL_MAX_INTERVAL_IN_MS, DEFAULT_POLL_MIN_INTERVAL_IN_MS, MINUTE_IN_MS } from './poll';
 import { DEPLOYMENT_CONTROLLERS, UNTIL_CHOICES } from './ecs-stages';
 
 /** A release flag: the shell's declaration, plus the noun used when its value is missing. */
@@ -66,6 +66,7 @@ export const RELEASE_FLAGS = {
   endpointUrl: { name: 'endpoint-url', type: 'string', env: RELEASE_ENV.endpointUrl, valueName: '<url>', noun: 'endpoint URL', help: 'CodeDeploy endpoint, or ECS\'s with the ECS controller (local stand-ins). Without it the SDK\'s AWS_ENDPOINT_URL_CODEDEPLOY / AWS_ENDPOINT_URL_ECS / AWS_ENDPOINT_URL apply.' },
   pollMinIntervalInMs: { name: 'poll-min-interval-in-ms', type: 'number', integer: true, min: 1, max: MAX_POLL_INTERVAL_IN_MS, default: DEFAULT_POLL_MIN_INTERVAL_IN_MS, env: RELEASE_ENV.pollMinIntervalInMs, valueName: '<ms>', noun: 'fastest poll interval', help: 'Fastest poll interval.' },
   pollMaxIntervalInMs: { name: 'poll-max-interval-in-ms', type: 'number', integer: true, min: 1, max: MAX_POLL_INTERVAL_IN_MS, default: DEFAULT_POLL_MAX_INTERVAL_IN_MS, env: RELEASE_ENV.pollMaxIntervalInMs, valueName: '<ms>', noun: 'slowest poll interval', help: 'Slowest poll interval (raised to the fastest when that is set higher).' },
+  minuteInMs: { name: 'minute-in-ms', type: 'number', integer: true, min: 1, max: MINUTE_IN_MS, default: MINUTE_IN_MS, env: RELEASE_ENV.minuteInMs, valueName: '<ms>', noun: 'length of a minute', help: 'How long a minute of the deployment\'s waits lasts, for a local stand-in that compresses time (AWS: 60000). The poll schedule and the countdowns use it; the timeout does not.' },
   noColor: { name: 'no-color', type: 'boolean', noun: 'plain output', help: 'Plain timestamped lines even on a terminal (also when NO_COLOR is set, CI is set and not false/0, or TERM=dumb).' },
 } as const satisfies Record<string, ReleaseFlag>;
 

@@ -11,8 +11,8 @@ import type { DeploymentController, DeploymentPoller } from './controller';
 import { formatPercent, type ProgressView } from './display';
 import { type ExpectedChange, type Sightings, updateSightings } from './expected-change';
 import { decideAfterPoll, type FollowRole } from './next-step';
-import type { ShiftSchedule } from './poll';
-import { type PollCall, type PollPlan, planNextPoll } from './poll-schedule';
+import { MINUTE_IN_MS, type ShiftSchedule } from './poll';
+import { movingDelayInMs, type PollCall, type PollPlan, planNextPoll } from './poll-schedule';
 import { type Progress, type ProgressChange, progressChanges, progressFraction } from './progress';
 
 /** Extra time to follow a deployment after stopping it (Ctrl-C, --stop-on-timeout). */
@@ -36,6 +36,11 @@ export interface FollowOptions {
   readonly deadlineInMs: number;
   /** What was already printed (following on after a stop), so no line repeats. @default - nothing */
   readonly initial?: Progress;
+  /**
+   * The release created the deployment a moment ago: it is Created, so the first poll comes when a
+   * starting deployment's would, not at once. @default false
+   */
+  readonly justCreated?: boolean;
   /** The traffic schedule, when read (when changes are due, the final wait). @default - unknown */
   readonly schedule?: ShiftSchedule;
   /** When the release started (the display's elapsed time). */
@@ -82,6 +87,7 @@ class Follower {
   async run(): Promise<FollowEnd> {
     const { input } = this.ctx;
     let calls: readonly PollCall[] = [this.controller.statusCall];
+    if (this.o.justCreated) await this.ctx.interrupts.pause(movingDelayInMs(0, input.pollMinIntervalInMs, input.pollMaxIntervalInMs));
     for (;;) {
       this.controller.calls.setDeadline(this.deadline);
       let p: Progress;
@@ -175,7 +181,9 @@ class Follower {
   /** The status block (a terminal's), with the countdown to the change the deployment waits for. */
   private showStatus(p: Progress, now: number, expected: ExpectedChange | undefined): void {
     const s = this.o.schedule;
-    const wait = s && this.terminationWaitStartedAt !== undefined ? { startedAtInMs: this.terminationWaitStartedAt, nowInMs: now, waitInMinutes: s.terminationWaitInMinutes } : undefined;
+    // In real minutes (a local stand-in's are shorter: --minute-in-ms).
+    const waitInMinutes = s ? (s.terminationWaitInMinutes * (s.minuteInMs ?? MINUTE_IN_MS)) / MINUTE_IN_MS : 0;
+    const wait = s && this.terminationWaitStartedAt !== undefined ? { startedAtInMs: this.terminationWaitStartedAt, nowInMs: now, waitInMinutes } : undefined;
     this.ctx.display.progress({
       label: this.o.role === 'main' ? this.id : `rollback ${this.id}`,
       progress: p,
@@ -194,7 +202,7 @@ class Follower {
     const label = this.controller.finalWaitKeyword.replace('-', ' ');
     if (expected?.kind === 'termination-wait' || expected?.kind === 'bake-time') return { finalWait: { label, endsAtInMs: expected.dueAtInMs } };
     if (expected && expected.kind !== 'end') return { expected };
-    return wait ? { finalWait: { label, endsAtInMs: wait.startedAtInMs + wait.waitInMinutes * 60000 } } : {};
+    return wait ? { finalWait: { label, endsAtInMs: wait.startedAtInMs + wait.waitInMinutes * MINUTE_IN_MS } } : {};
   }
 
   private print(c: ProgressChange, now: number): void {

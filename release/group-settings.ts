@@ -14,6 +14,12 @@ export interface GroupSettings {
   readonly timeoutInMinutes: number;
   /** @default - unknown (`--timeout-in-minutes` given: nothing was read) */
   readonly schedule?: ShiftSchedule;
+  /**
+   * The ECS target of the group's deployments, `<clustername>:<servicename>` (the format of ECS target
+   * ids: CodeDeploy API Reference, BatchGetDeploymentTargets `targetIds` and DeploymentGroupInfo
+   * `ecsServices`), so no ListDeploymentTargets is needed to find it. @default - unknown: listed
+   */
+  readonly ecsTargetId?: string;
 }
 
 /**
@@ -58,5 +64,7 @@ export async function readGroupSettings(ctx: ReleaseContext): Promise<GroupSetti
     'timeout',
     `${t.totalInMinutes} min (${configName}: ready wait ${t.readyWaitInMinutes} + traffic shifting ${t.trafficShiftingInMinutes} + termination wait ${t.terminationWaitInMinutes} + margin ${t.marginInMinutes})`,
   );
-  return { timeoutInMinutes: t.totalInMinutes, schedule: shiftSchedule(config, t) };
+  const ecs = group?.ecsServices?.[0];
+  const ecsTargetId = ecs?.clusterName && ecs.serviceName ? `${ecs.clusterName}:${ecs.serviceName}` : undefined;
+  return { timeoutInMinutes: t.totalInMinutes, schedule: shiftSchedule(config, t), ...(ecsTargetId ? { ecsTargetId } : {}) };
 }

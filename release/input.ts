@@ -51,6 +51,8 @@ export interface CommonReleaseInput {
   readonly json: boolean;
   readonly pollMinIntervalInMs: number;
   readonly pollMaxIntervalInMs: number;
+  /** How long a minute of the deployment's waits lasts (`--minute-in-ms`; a local stand-in's). @default 60000 */
+  readonly minuteInMs?: number;
   /** False when NO_COLOR, CI, TERM=dumb or --no-color forbid the redrawn terminal display. */
   readonly allowTty: boolean;
   /** @default - not in GitHub Actions */
@@ -272,6 +274,7 @@ function resolveCommon(values: ReleaseValues, env: Env, io: ParseIo, problems: s
     json: values.get('json') === true,
     pollMinIntervalInMs: polls.min,
     pollMaxIntervalInMs: polls.max,
+    ...(values.given('minuteInMs') ? { minuteInMs: values.get('minuteInMs') as number } : {}),
     allowTty: allowTty(values, env),
     ...(nonEmpty(env.GITHUB_STEP_SUMMARY) ? { githubStepSummaryPath: env.GITHUB_STEP_SUMMARY } : {}),
     ...(nonEmpty(env.GITHUB_OUTPUT) ? { githubOutputPath: env.GITHUB_OUTPUT } : {}),

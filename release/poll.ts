@@ -6,6 +6,8 @@
  * release/poll-schedule.ts, which also knows WHEN a change is due and WHICH call shows it.
  */
 
+/** A minute of a deployment's configuration in AWS (`--minute-in-ms` shortens it for a local stand-in). */
+export const MINUTE_IN_MS = 60_000;
 /** Default fastest poll interval. */
 export const DEFAULT_POLL_MIN_INTERVAL_IN_MS = 1000;
 /** Default slowest poll interval. */
@@ -77,4 +79,6 @@ export interface ShiftSchedule {
    * deploymentReadyOption with STOP_DEPLOYMENT). @default - no ready wait
    */
   readonly readyWaitInMinutes?: number;
+  /** How long one of these minutes lasts (`--minute-in-ms`: a local stand-in compresses time). @default MINUTE_IN_MS */
+  readonly minuteInMs?: number;
 }

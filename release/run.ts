@@ -257,7 +257,8 @@ class Release {
     this.display.line('release', `${this.controller.describeTarget()}${input.service ? ` service ${input.service}` : ''}`);
     if (!input.followDeploymentId) this.display.line('revision', this.controller.describeRevision());
     const settings = await this.controller.readSettings();
-    this.state.schedule = settings.schedule;
+    // The waits' minutes last what --minute-in-ms says (a local stand-in's); the timeout stays in real minutes.
+    this.state.schedule = settings.schedule && input.minuteInMs !== undefined ? { ...settings.schedule, minuteInMs: input.minuteInMs } : settings.schedule;
     const timeoutInMinutes = settings.timeoutInMinutes;
     const started: StartResult = input.followDeploymentId ? { kind: 'started', id: input.followDeploymentId } : await this.controller.start(timeoutInMinutes);
     if (started.kind === 'unchanged') {
@@ -269,7 +270,7 @@ class Release {
     this.state.deploymentId = id;
     this.display.line('deployment', `${id} ${input.followDeploymentId ? 'followed' : 'created'}`);
     this.display.line('console', this.controller.consoleUrl(id));
-    const end = await this.follow(id, 'main', this.deps.clock() + timeoutInMinutes * 60000);
+    const end = await this.follow(id, 'main', this.deps.clock() + timeoutInMinutes * 60000, undefined, !input.followDeploymentId);
     return this.afterFollow(id, end, timeoutInMinutes);
   }
 
@@ -296,11 +297,12 @@ class Release {
     return { kind: 'failed', status: end.progress.status };
   }
 
-  private follow(id: string, role: FollowRole, deadlineInMs: number, initial?: Progress): Promise<FollowEnd> {
+  private follow(id: string, role: FollowRole, deadlineInMs: number, initial?: Progress, justCreated = false): Promise<FollowEnd> {
     return followDeployment(this.ctx, this.controller, id, {
       role,
       deadlineInMs,
       ...(initial ? { initial } : {}),
+      justCreated,
       ...(this.state.schedule ? { schedule: this.state.schedule } : {}),
       startedAtInMs: this.startedAtInMs,
       onProgress: (p) => {

@@ -19,9 +19,11 @@ const STATUSES = 'Created|Queued|InProgress|Ready|Succeeded|Failed|Stopped';
 const STATUS_LINE = new RegExp(`^(rollback )?d-[A-Z0-9]+ (${STATUSES})\\b`);
 /** A permanent line: `HH:MM:SS <keyword> …`. */
 const PERMANENT_LINE = /^\d\d:\d\d:\d\d [a-z-]+( |$)/;
-const BLOCK_DETAIL = /^ {2}(events \d+\/\d+|traffic blue )/;
+const BLOCK_DETAIL = /^ {2}(events \d+\/\d+|traffic blue |(canary interval|linear step|ready wait) \d\d:\d\d left)/;
 
 let standIn: CodeDeployStandIn;
+/** A slower stand-in (1 minute = 1 s), so a canary interval lasts long enough to count down. */
+let slowStandIn: CodeDeployStandIn;
 let dir: string;
 let warningPreload: string;
 const runs: PtyRun[] = [];
@@ -45,6 +47,12 @@ beforeAll(async () => {
       { applicationName: 'app', deploymentGroupName: 'ctrl-c', deploymentConfigName: 'CodeDeployDefault.ECSLinear10PercentEvery3Minutes', terminationWaitTimeInMinutes: 30 },
     ],
   });
+  // Canary 10% for 5 minutes: 5 s of countdown.
+  slowStandIn = await startCodeDeployStandIn({
+    msPerMinute: 1000,
+    eventDurationInMs: 150,
+    groups: [{ applicationName: 'app', deploymentGroupName: 'canary', deploymentConfigName: 'CodeDeployDefault.ECSCanary10Percent5Minutes' }],
+  });
 });
 
 afterEach(() => {
@@ -54,19 +62,22 @@ afterEach(() => {
 afterAll(async () => {
   await standIn?.settle(30_000);
   await standIn?.close();
+  await slowStandIn?.settle(30_000);
+  await slowStandIn?.close();
   removeIsolatedAwsHomes();
   rmSync(dir, { recursive: true, force: true });
 });
 
-function startInPty(group: string): PtyRun {
+function startInPty(group: string, endpoint = standIn.endpoint, extra: readonly string[] = []): PtyRun {
   const args = [
     '--require', warningPreload,
     '--import', 'tsx', join(REPO_ROOT, 'scripts', 'release.ts'),
     '--application', 'app', '--deployment-group', group, '--region', 'us-east-1',
     '--task-definition-arn', 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:3',
     '--container-name', 'web', '--container-port', '8080',
-    '--endpoint-url', standIn.endpoint,
+    '--endpoint-url', endpoint,
     '--poll-min-interval-in-ms', '200', '--poll-max-interval-in-ms', '300',
+    ...extra,
   ];
   // A terminal's environment: no CI, no NO_COLOR, and no switch that hides the SDK's own Node warning.
   const env = { PATH: process.env.PATH ?? '', HOME: dir, TERM: 'xterm-256color', ...isolatedAwsEnv() };
@@ -112,5 +123,23 @@ describeWithPty(`live display in a ${COLUMNS}-column terminal`, () => {
     const texts = screen.map((l) => l.text);
     expect(texts.some((t) => / interrupted SIGINT received/.test(t))).toBe(true);
     expect(texts[texts.length - 1]).toMatch(/ result Stopped d-[A-Z0-9]+ exit 130$/);
+  });
+
+  test('a canary interval counts down in the status block, and each traffic step stays in the scrollback', async () => {
+    // The stand-in's minutes last a second: the release times the waits with them.
+    const run = startInPty('canary', slowStandIn.endpoint, ['--minute-in-ms', '1000']);
+    const { exitCode } = await run.exited;
+    // The redrawn block counted the 5-second interval down, second by second.
+    const readings = [...run.output().matchAll(/canary interval 00:0(\d) left/g)].map((m) => Number(m[1]));
+    expect(new Set(readings).size).toBeGreaterThanOrEqual(3);
+    expect(readings).toEqual([...readings].sort((a, b) => b - a));
+    const screen = await run.screen();
+    expect(exitCode).toBe(0);
+    expectOnlyPermanentLinesAndOneBlock(screen, run.output());
+    // The split at the start and both steps are permanent lines, in order, in the plain line's words; no
+    // countdown is left behind.
+    const traffic = screen.map((l) => l.text).filter((t) => /^\d\d:\d\d:\d\d traffic /.test(t));
+    expect(traffic.map((t) => t.slice(9))).toEqual(['traffic blue 100% green 0%', 'traffic blue 90% green 10%', 'traffic blue 0% green 100%']);
+    expect(screen.some((l) => /canary interval/.test(l.text))).toBe(false);
   });
 });

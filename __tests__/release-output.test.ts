@@ -1,5 +1,6 @@
 import { classifyAwsError, describeAwsError } from '../release/aws-errors';
-import { captureProcessWarnings, fitToWidth, formatElapsed, formatPercent, LiveArea, plainDisplay, plainTimestamp, progressBar, statusBlock, ttyDisplay, WarningEmitter, warningLine } from '../release/display';
+import { captureProcessWarnings, countdownText, fitToWidth, formatElapsed, formatPercent, LiveArea, plainDisplay, plainTimestamp, progressBar, type ProgressView, statusBlock, ttyDisplay, WarningEmitter, warningLine } from '../release/display';
+import type { ExpectedChange } from '../release/expected-change';
 import { exitCodeFor } from '../release/exit-codes';
 import { githubOutputLines, githubOutputText, ReleaseReport, stepSummaryMarkdown } from '../release/report';
 import { consoleUrl, lambdaLogGroup } from '../release/request';
@@ -102,6 +103,10 @@ describe('tty display', () => {
     d.line('lifecycle', 'BeforeInstall Succeeded');
     expect(text).toBe('00:01:05 lifecycle BeforeInstall Succeeded\n');
     expect(live.calls).toEqual(['clear', 'render']);
+    // Every traffic step stays in the scrollback, in the plain line's words (issue 16 §3); statuses do not.
+    d.line('traffic', 'blue 90% green 10%');
+    d.line('status', 'InProgress');
+    expect(text).toBe('00:01:05 lifecycle BeforeInstall Succeeded\n00:01:05 traffic blue 90% green 10%\n');
     d.close();
     expect(live.calls.slice(-2)).toEqual(['render', 'done']);
     d.line('result', 'Succeeded d-1 exit 0');
@@ -157,6 +162,25 @@ describe('tty display', () => {
     expect(lines[2]).toBe('  traffic blue 90% green 10%');
     expect(progressBar(0.5, 4)).toBe('██░░');
     expect(formatElapsed(59000)).toBe('00:59');
+  });
+
+  test('status block: a countdown for every timed wait, held at 00:00 until the change is seen, none once it ended', () => {
+    const shifting = progressFrom({ deploymentId: 'd-1', status: 'InProgress' }, { ecsTarget: { lifecycleEvents: [{ lifecycleEventName: 'AllowTraffic', status: 'InProgress' }], taskSetsInfo: [{ taskSetLabel: 'Blue', trafficWeight: 90 }, { taskSetLabel: 'Green', trafficWeight: 10 }] } });
+    const view = (expected: ExpectedChange, progress = shifting): ProgressView => ({ label: 'd-1', progress, fraction: 0.5, startedAtInMs: 0, expected });
+    const wait = (kind: ExpectedChange['kind'], next: ExpectedChange['next']): ExpectedChange => ({ kind, startedAtInMs: 0, dueAtInMs: 300_000, next });
+    const traffic = (greenPercent: number): ExpectedChange['next'] => ({ kind: 'traffic', greenPercent });
+    expect(statusBlock(view(wait('canary-interval', traffic(100))), 48_000)).toEqual([expect.any(String), '  events 0/8  now: AllowTraffic InProgress', '  traffic blue 90% green 10%', '  canary interval 04:12 left, then green 100%']);
+    expect(statusBlock(view(wait('linear-step', traffic(20))), 299_500).at(-1)).toBe('  linear step 00:00 left, then green 20%');
+    expect(statusBlock(view(wait('linear-step', traffic(20))), 400_000).at(-1)).toBe('  linear step 00:00 left, then green 20%');
+    const ready = progressFrom({ deploymentId: 'd-1', status: 'Ready' }, { ecsTarget: { lifecycleEvents: [{ lifecycleEventName: 'AfterAllowTestTraffic', status: 'Succeeded' }] } });
+    expect(statusBlock(view(wait('ready-wait', { kind: 'stop' }), ready), 0).at(-1)).toBe('  ready wait 05:00 left, then it stops unless continued');
+    expect(countdownText(wait('termination-wait', { kind: 'end' }), 240_000)).toEqual({ head: 'termination wait 01:00 left', tail: '' });
+    expect(countdownText(wait('bake-time', { kind: 'end' }), 0)).toEqual({ head: 'bake time 05:00 left', tail: '' });
+    // A narrow terminal keeps the countdown and drops what comes after it.
+    expect(statusBlock(view(wait('canary-interval', traffic(100))), 48_000, 40).at(-1)).toBe('  canary interval 04:12 left');
+    expect(countdownText(wait('end', { kind: 'end' }), 0)).toBeUndefined();
+    const ended = progressFrom({ deploymentId: 'd-1', status: 'Succeeded' }, { ecsTarget: { lifecycleEvents: [] } });
+    expect(statusBlock(view(wait('canary-interval', traffic(100)), ended), 0)).toHaveLength(2);
   });
 });
 

@@ -1,7 +1,9 @@
 /**
  * Human progress on stderr. Plain mode (CI, pipes, NO_COLOR): one timestamped line per change, in the
  * stable formats of docs/release.md. TTY mode: the same facts, with a status block (progress bar,
- * elapsed time, current event, traffic split) redrawn in place under the permanent lines.
+ * elapsed time, current event, traffic split, a countdown for every timed wait: the canary interval,
+ * each linear step, the termination wait or bake time, the ready wait) redrawn in place under the
+ * permanent lines; every traffic step also stays in the scrollback as a `traffic …` line.
  *
  * The status block is laid out for the terminal's width (read at every redraw, so a resize applies at
  * the next second) and drawn with `log-update`, which erases exactly the rows it drew, returns to the
@@ -138,7 +140,33 @@ export function statusBlock(view: ProgressView, nowInMs: number, columns = DEFAU
     `  events ${done}/${Math.max(p.stageCount ?? ECS_LIFECYCLE_EVENTS.length, p.lifecycleEvents.length)}${current ? `  now: ${current.name} ${current.status}` : ''}${p.terminationWaitStarted && !p.terminal ? finalWaitText(view, nowInMs) : ''}`,
   ];
   if (p.traffic) lines.push(`  traffic blue ${formatPercent(p.traffic.bluePercent)}% green ${formatPercent(p.traffic.greenPercent)}%`);
+  const countdown = view.expected && !p.terminal ? countdownText(view.expected, nowInMs) : undefined;
+  // What gives way on a narrow terminal: what comes after the wait, then the end of the line.
+  if (countdown) lines.push(countdown.head.length + countdown.tail.length + 2 <= width ? `  ${countdown.head}${countdown.tail}` : `  ${countdown.head}`);
   return lines.map((l) => fitToWidth(l, width));
+}
+
+/**
+ * The countdown of a timed wait, in the final wait's words (`bake time 04:12 left`), and what comes
+ * after it: `canary interval 04:12 left` `, then green 100%`; `linear step 00:42 left` `, then green 40%`;
+ * `ready wait 11:20 left` `, then it stops unless continued`. Undefined when no wait is left (the end
+ * itself is due). At zero it stays at 00:00 until the change is seen.
+ */
+export function countdownText(expected: ExpectedChange, nowInMs: number): { readonly head: string; readonly tail: string } | undefined {
+  const left = `${formatElapsed(Math.max(0, expected.dueAtInMs - nowInMs))} left`;
+  const next = expected.next;
+  switch (expected.kind) {
+    case 'canary-interval':
+    case 'linear-step':
+      return { head: `${expected.kind === 'canary-interval' ? 'canary interval' : 'linear step'} ${left}`, tail: `, then green ${next.kind === 'traffic' ? formatPercent(next.greenPercent) : 100}%` };
+    case 'termination-wait':
+    case 'bake-time':
+      return { head: `${expected.kind === 'bake-time' ? 'bake time' : 'termination wait'} ${left}`, tail: '' };
+    case 'ready-wait':
+      return { head: `ready wait ${left}`, tail: ', then it stops unless continued' };
+    default:
+      return undefined;
+  }
 }
 
 /** `  termination wait`, or with a countdown `  bake time 04:12 left`. */
@@ -193,8 +221,8 @@ export function ttyDisplay(sink: TerminalSink, clock: () => number, options: Tty
   };
   return {
     line(kind, text) {
-      // In-progress noise lives in the status block; only lasting facts scroll.
-      if (kind === 'traffic' || kind === 'status' || (kind === 'lifecycle' && /InProgress|Pending/.test(text))) {
+      // In-progress noise lives in the status block; lasting facts scroll, every traffic step among them.
+      if (kind === 'status' || (kind === 'lifecycle' && /InProgress|Pending/.test(text))) {
         return;
       }
       // Written past log-update so the terminal wraps a long line softly (a URL stays one line to copy).

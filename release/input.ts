@@ -59,6 +59,8 @@ export interface CommonReleaseInput {
   readonly githubStepSummaryPath?: string;
   /** @default - not in GitHub Actions */
   readonly githubOutputPath?: string;
+  /** In GitHub Actions (`GITHUB_ACTIONS=true`): failures and warnings also go out as workflow annotations. @default false */
+  readonly githubAnnotations?: boolean;
 }
 
 /** The input of a release by CodeDeploy (the default controller). */
@@ -278,6 +280,7 @@ function resolveCommon(values: ReleaseValues, env: Env, io: ParseIo, problems: s
     allowTty: allowTty(values, env),
     ...(nonEmpty(env.GITHUB_STEP_SUMMARY) ? { githubStepSummaryPath: env.GITHUB_STEP_SUMMARY } : {}),
     ...(nonEmpty(env.GITHUB_OUTPUT) ? { githubOutputPath: env.GITHUB_OUTPUT } : {}),
+    ...(env.GITHUB_ACTIONS === 'true' ? { githubAnnotations: true } : {}),
   };
 }
 

@@ -9,6 +9,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { type ParsedCommandLine, type ProgramIo, UsageError } from '../scripts/cli';
+import { workflowCommand } from './annotations';
 import type { CodeDeploySender } from './aws-errors';
 import { codeDeployClientSettings } from './aws-calls';
 import { callBudgetLimits, CallBudgets } from './call-budget';
@@ -116,6 +117,8 @@ export function reportInvalidInput(problems: readonly string[], io: ProgramIo): 
   };
   for (const warning of writeGithubFiles(report, files)) display.line('warning', warning);
   display.line('result', `NotStarted - exit ${EXIT_CODES.invalidInput}`);
+  // In GitHub Actions the problems also show on the run's summary page (release/annotations.ts).
+  if (io.env.GITHUB_ACTIONS === 'true') stderr.write(workflowCommand('error', problems.join('\n'), { title: 'Release input' }));
   if (io.argv.includes('--json')) stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }
 

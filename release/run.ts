@@ -8,6 +8,7 @@
  * every path runs in unit tests with a fake clock.
  */
 import { HardExit, ReleaseAbort } from './abort';
+import { AnnotatingDisplay } from './annotations';
 import { type AwsCallsDeps, CODEDEPLOY_PROFILE, CodeDeployCalls } from './aws-calls';
 import type { CallBudgets } from './call-budget';
 import { classifyAwsError, type CodeDeploySender } from './aws-errors';
@@ -111,6 +112,8 @@ class Release {
   private readonly ctx: SessionContext;
   private readonly controller: DeploymentController;
   private readonly display: Display;
+  /** GitHub Actions: the display that also writes workflow annotations. @default - not in GitHub Actions */
+  private readonly annotations: AnnotatingDisplay | undefined;
   private readonly interrupts: Interrupts;
   private readonly startedAtInMs: number;
   private readonly state: SessionState = { stopRequested: false, followingRollback: false };
@@ -121,7 +124,10 @@ class Release {
   ) {
     const random = deps.random ?? Math.random;
     const tty = deps.output.isTTY === true && input.allowTty;
-    this.display = tty ? ttyDisplay(deps.output.stderr, deps.clock) : plainDisplay(deps.output.stderr, deps.clock);
+    const display = tty ? ttyDisplay(deps.output.stderr, deps.clock) : plainDisplay(deps.output.stderr, deps.clock);
+    // GitHub's runner reads workflow commands from the plain lines of a step's log (never from a terminal).
+    this.annotations = input.githubAnnotations && !tty ? new AnnotatingDisplay(display, deps.output.stderr, input.service) : undefined;
+    this.display = this.annotations ?? display;
     this.startedAtInMs = deps.clock();
     // On a terminal the elapsed time is redrawn every second while the release waits.
     this.interrupts = new Interrupts(deps.sleep, tty ? 1000 : undefined, () => this.display.tick());
@@ -191,6 +197,7 @@ class Release {
       for (const warning of writeGithubFiles(report, files)) this.display.line('warning', warning);
     }
     if (outcome.kind !== 'dry-run') this.display.line('result', `${report.status ?? 'NotStarted'} ${report.deploymentId ?? '-'} exit ${exitCode}`);
+    if (outcome.kind !== 'dry-run') this.annotations?.finish(report);
     if (this.input.json) this.deps.output.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return { exitCode, outcome, report };
   }

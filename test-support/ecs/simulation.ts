@@ -40,6 +40,11 @@ export interface EcsTiming {
   readonly msPerMinute?: number;
   /** Real milliseconds one step without a wait takes (a task state change, a traffic move). @default 20 */
   readonly stepInMs?: number;
+  /**
+   * Up to this many random extra ms per step, so a client's poll phase cannot lock onto the steps
+   * (benchmarks). @default 0
+   */
+  readonly stepJitterInMs?: number;
   /** Simulated minutes ECS waits for a Lambda hook to return SUCCEEDED or FAILED. @default 1440 (AWS's default) */
   readonly hookTimeoutInMinutes?: number;
 }
@@ -63,6 +68,7 @@ const PER_STEP_EVENTS = 'PRODUCTION_TRAFFIC_SHIFT';
 export class EcsSimulation {
   readonly msPerMinute: number;
   readonly stepInMs: number;
+  readonly stepJitterInMs: number;
   readonly hookTimeoutInMinutes: number;
   /** Every Lambda hook invocation, in order. */
   readonly hookInvocations: HookInvocationRecord[] = [];
@@ -81,8 +87,14 @@ export class EcsSimulation {
   ) {
     this.msPerMinute = timing.msPerMinute ?? 100;
     this.stepInMs = timing.stepInMs ?? 20;
+    this.stepJitterInMs = timing.stepJitterInMs ?? 0;
     this.hookTimeoutInMinutes = timing.hookTimeoutInMinutes ?? 1440;
     this.arn = arns(region);
+  }
+
+  /** Real ms of one step. */
+  private step(): number {
+    return this.stepInMs + Math.random() * this.stepJitterInMs;
   }
 
   // ---- what the API and the tests drive ----
@@ -190,7 +202,7 @@ export class EcsSimulation {
   private async runForward(d: DeploymentState): Promise<void> {
     const signal = d.runner.signal;
     try {
-      await this.wait(signal, this.stepInMs);
+      await this.wait(signal, this.step());
       d.startedAt = Date.now();
       this.setStatus(d, 'IN_PROGRESS');
       this.addEvent(d.service, `has started a service deployment (${d.ecsDeploymentId}) to ${d.target.taskDefinition}.`);
@@ -200,7 +212,7 @@ export class EcsSimulation {
       await this.scaleUpGreen(d, signal);
       await this.stageWithHooks(d, 'POST_SCALE_UP', signal);
       this.setStage(d, 'TEST_TRAFFIC_SHIFT');
-      await this.wait(signal, this.stepInMs);
+      await this.wait(signal, this.step());
       this.setWeights(d, d.productionWeight, 100);
       await this.runHooks(d, 'TEST_TRAFFIC_SHIFT', signal);
       await this.stageWithHooks(d, 'POST_TEST_TRAFFIC_SHIFT', signal);
@@ -210,7 +222,7 @@ export class EcsSimulation {
       await this.wait(signal, (d.configuration.bakeTimeInMinutes ?? 0) * this.msPerMinute);
       this.setStage(d, 'CLEAN_UP');
       this.stopTasks(d, d.source, 'ServiceSchedulerInitiated', `Scaling activity initiated by (deployment ${d.ecsDeploymentId})`);
-      await this.wait(signal, this.stepInMs);
+      await this.wait(signal, this.step());
       d.service.current = d.target;
       this.addEvent(d.service, `(deployment ${d.ecsDeploymentId}) deployment completed.`);
       this.addEvent(d.service, 'has reached a steady state.');
@@ -234,9 +246,9 @@ export class EcsSimulation {
       if (running.length >= want && running.every((t) => t.lastStatus === 'RUNNING')) break;
       const started = Array.from({ length: want - running.length }, () => this.newTask(d.service, d.target, d.ecsDeploymentId));
       if (started.length > 0) this.addEvent(d.service, `has started ${started.length} tasks: ${started.map((t) => `(task ${t.arn.split('/').pop()})`).join(' ')}.`);
-      await this.wait(signal, this.stepInMs);
+      await this.wait(signal, this.step());
       for (const t of started) this.advanceTask(t, 'PENDING');
-      await this.wait(signal, this.stepInMs);
+      await this.wait(signal, this.step());
       for (const t of started) this.startOrFail(d, t);
       const breaker = d.configuration.deploymentCircuitBreaker;
       if (breaker?.enable && d.circuitBreakerFailures >= threshold) {
@@ -275,7 +287,7 @@ export class EcsSimulation {
     this.setStage(d, 'PRODUCTION_TRAFFIC_SHIFT');
     for (const step of productionSteps(d.configuration)) {
       await this.runHooks(d, 'PRE_PRODUCTION_TRAFFIC_SHIFT', signal);
-      await this.wait(signal, this.stepInMs);
+      await this.wait(signal, this.step());
       this.setWeights(d, step.greenPercent, d.testWeight);
       await this.runHooks(d, PER_STEP_EVENTS, signal);
       await this.wait(signal, step.bakeMinutes * this.msPerMinute);
@@ -396,7 +408,7 @@ export class EcsSimulation {
     this.setStatus(d, 'ROLLBACK_REQUESTED');
     void (async () => {
       try {
-        await this.wait(signal, this.stepInMs);
+        await this.wait(signal, this.step());
         this.setStatus(d, 'ROLLBACK_IN_PROGRESS');
         if (d.testWeight > 0) {
           this.setStage(d, 'TEST_TRAFFIC_SHIFT');
@@ -405,14 +417,14 @@ export class EcsSimulation {
         }
         if (d.productionWeight > 0) {
           this.setStage(d, 'PRODUCTION_TRAFFIC_SHIFT');
-          await this.wait(signal, this.stepInMs);
+          await this.wait(signal, this.step());
           this.setWeights(d, 0, 0);
           await this.runHooks(d, 'PRODUCTION_TRAFFIC_SHIFT', signal);
         }
         this.setStage(d, 'CLEAN_UP');
         this.stopTasks(d, d.target, 'ServiceSchedulerInitiated', `Scaling activity initiated by (deployment ${d.ecsDeploymentId})`);
         d.service.taskDefinition = d.source.taskDefinition;
-        await this.wait(signal, this.stepInMs);
+        await this.wait(signal, this.step());
         this.addEvent(d.service, `(deployment ${d.ecsDeploymentId}) rolled back to ${d.source.taskDefinition}.`);
         this.endRun(d, 'ROLLBACK_SUCCESSFUL', reason);
       } catch (err) {

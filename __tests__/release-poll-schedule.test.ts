@@ -56,11 +56,20 @@ describe('when a change is due', () => {
     expect(expectedChange('CODE_DEPLOY', p, linear, late)?.dueAtInMs).toBe(T + 3.5 * MIN);
   });
 
-  test('no step is expected before the first move, after the last, or all at once', () => {
+  test('no step is expected before the first move, or all at once', () => {
     const events = [...BEFORE_TRAFFIC, { name: 'AllowTraffic', status: 'InProgress', start: 0 }];
     expect(expectedChange('CODE_DEPLOY', codeDeploy('InProgress', events, 0), canary, {})).toBeUndefined();
-    expect(expectedChange('CODE_DEPLOY', codeDeploy('InProgress', events, 100), canary, {})).toBeUndefined();
     expect(expectedChange('CODE_DEPLOY', codeDeploy('InProgress', events, 50), allAtOnce, {})).toBeUndefined();
+    expect(expectedChange('CODE_DEPLOY', codeDeploy('InProgress', events, 100), allAtOnce, {})).toBeUndefined();
+  });
+
+  test('after the last step the shift\'s stage ends (and the final wait begins) at once', () => {
+    const events = [...BEFORE_TRAFFIC, { name: 'AllowTraffic', status: 'InProgress', start: 0 }];
+    const shiftEnd = (at: number) => ({ kind: 'shift-end', startedAtInMs: at, dueAtInMs: at, next: { kind: 'stage' } });
+    expect(expectedChange('CODE_DEPLOY', codeDeploy('InProgress', events, 100), canary, {})).toEqual(shiftEnd(T + 5 * MIN));
+    expect(expectedChange('CODE_DEPLOY', codeDeploy('InProgress', events, 100), linear, {})).toEqual(shiftEnd(T + 9 * MIN));
+    const p = codeDeploy('InProgress', events, 100);
+    expect(planNextPoll(facts(p, { nowInMs: T + 5 * MIN + 500 }))).toEqual({ delayInMs: 1000, calls: ['GetDeploymentTarget'], phase: 'due', expected: shiftEnd(T + 5 * MIN) });
   });
 
   test('the termination wait counts from AfterAllowTraffic\'s end; with none, the end itself is due then', () => {

@@ -18,8 +18,11 @@ import type { DeploymentControllerType } from './ecs-stages';
 import { MINUTE_IN_MS, type ShiftSchedule } from './poll';
 import type { LifecycleEventProgress, Progress } from './progress';
 
-/** The timed waits a release can be in, and `end` (the end is due, no wait left). */
-export type ExpectedChangeKind = 'ready-wait' | 'canary-interval' | 'linear-step' | 'termination-wait' | 'bake-time' | 'end';
+/**
+ * The timed waits a release can be in; `shift-end` (the last traffic step was taken: the shift's stage
+ * ends and the final wait begins at once) and `end` (the end is due, no wait left).
+ */
+export type ExpectedChangeKind = 'ready-wait' | 'canary-interval' | 'linear-step' | 'termination-wait' | 'bake-time' | 'shift-end' | 'end';
 
 /** The next change a deployment waits for, and when it is due. */
 export interface ExpectedChange {
@@ -29,10 +32,10 @@ export interface ExpectedChange {
   /** The earliest moment the change can come (ms since the epoch); the countdown counts to it. */
   readonly dueAtInMs: number;
   /**
-   * What comes then: a traffic step (green's share after it), the deployment's end, or (the ready
-   * wait) a stop unless someone continues the deployment first.
+   * What comes then: a traffic step (green's share after it), the next stage (after the last step), the
+   * deployment's end, or (the ready wait) a stop unless someone continues the deployment first.
    */
-  readonly next: { readonly kind: 'traffic'; readonly greenPercent: number } | { readonly kind: 'end' } | { readonly kind: 'stop' };
+  readonly next: { readonly kind: 'traffic'; readonly greenPercent: number } | { readonly kind: 'stage' } | { readonly kind: 'end' } | { readonly kind: 'stop' };
 }
 
 /** A change the release saw: after `afterInMs` (the poll before), at the latest at `seenAtInMs`. */
@@ -110,13 +113,20 @@ function nextGreen(greenPercent: number, schedule: ShiftSchedule): number {
   return Math.min(100, Math.round((greenPercent + step) * 10) / 10);
 }
 
-/** The wait between two traffic steps, while the shift stage runs with green between 0 and 100%. */
+/**
+ * The wait between two traffic steps, while the shift stage runs with green between 0 and 100%; once it
+ * reached 100%, the stage's end (the final wait begins at once).
+ */
 function trafficStep(p: Progress, schedule: ShiftSchedule, sightings: Sightings, shiftStartedAtInMs: number | undefined): ExpectedChange | undefined {
   const t = p.traffic;
-  if (schedule.type === 'AllAtOnce' || !(schedule.intervalInMinutes > 0) || !t || !(t.greenPercent > 0 && t.greenPercent < 100)) return undefined;
+  if (schedule.type === 'AllAtOnce' || !(schedule.intervalInMinutes > 0) || !t || !(t.greenPercent > 0)) return undefined;
   const interval = schedule.intervalInMinutes * (schedule.minuteInMs ?? MINUTE_IN_MS);
   const n = stepsTaken(t.greenPercent, schedule);
   const seen = sightings.traffic?.greenPercent === t.greenPercent ? sightings.traffic : undefined;
+  if (t.greenPercent >= 100) {
+    const reachedAtInMs = latest(shiftStartedAtInMs !== undefined && n !== undefined ? shiftStartedAtInMs + (n - 1) * interval : undefined, seen?.afterInMs);
+    return reachedAtInMs === undefined ? undefined : { kind: 'shift-end', startedAtInMs: reachedAtInMs, dueAtInMs: reachedAtInMs, next: { kind: 'stage' } };
+  }
   const dueAtInMs = latest(shiftStartedAtInMs !== undefined && n !== undefined ? shiftStartedAtInMs + n * interval : undefined, seen ? seen.afterInMs + interval : undefined);
   if (dueAtInMs === undefined) return undefined;
   return {

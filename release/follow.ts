@@ -201,7 +201,7 @@ class Follower {
     if (p.terminal) return {};
     const label = this.controller.finalWaitKeyword.replace('-', ' ');
     if (expected?.kind === 'termination-wait' || expected?.kind === 'bake-time') return { finalWait: { label, endsAtInMs: expected.dueAtInMs } };
-    if (expected && expected.kind !== 'end') return { expected };
+    if (expected && expected.kind !== 'end' && expected.kind !== 'shift-end') return { expected };
     return wait ? { finalWait: { label, endsAtInMs: wait.startedAtInMs + wait.waitInMinutes * MINUTE_IN_MS } } : {};
   }
 

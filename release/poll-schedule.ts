@@ -106,7 +106,7 @@ export function planNextPoll(f: PollScheduleFacts): PollPlan {
   if (expected) {
     const untilDue = expected.dueAtInMs - f.nowInMs;
     const detail: PollCall = ecs ? status : f.targetReadable ? 'GetDeploymentTarget' : 'GetDeployment';
-    const call = expected.next.kind === 'traffic' ? detail : status;
+    const call = expected.next.kind === 'traffic' || expected.next.kind === 'stage' ? detail : status;
     if (untilDue > 0) return { delayInMs: Math.round(Math.min(max, untilDue)), calls: [status], phase: 'waiting', expected };
     if (-untilDue <= DUE_GRACE_IN_MS) return { delayInMs: min, calls: [call], phase: 'due', expected };
     return { delayInMs: moving(Math.max(f.lastChangeAtInMs, expected.dueAtInMs + DUE_GRACE_IN_MS)), calls: [call], phase: 'overdue', expected };

@@ -1,10 +1,14 @@
 /**
  * The process's budget of API calls (release/call-budget.ts): the token bucket's arithmetic (pure), and
- * two releases sharing one budget that both slow down when AWS throttles one of them.
+ * two releases sharing one budget that both slow down when AWS throttles one of them (the call machinery,
+ * and two whole releases of one command).
  */
-import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { CodeDeployClient, CreateDeploymentCommand, GetDeploymentConfigCommand, GetDeploymentGroupCommand, ListDeploymentsCommand } from '@aws-sdk/client-codedeploy';
+import { mockClient } from 'aws-sdk-client-mock';
 import { AwsCalls } from '../release/aws-calls';
 import { afterThrottle, CallBudget, CallBudgets, type CallBudgetLimits, fullBucket, refill, reserveCall } from '../release/call-budget';
+import { run } from '../release/run';
+import { releaseInput } from '../test-support/release-input';
 
 const T = Date.parse('2026-11-26T03:00:00Z');
 const limits: CallBudgetLimits = { ratePerSecond: 2, burst: 4, minRatePerSecond: 0.25, recoveryPerSecond: 0.5, throttleWindowInMs: 1000 };
@@ -105,5 +109,48 @@ describe('releases sharing a budget', () => {
     await r.b.call('GetDeployment', { input: {} });
     await r.b.call('GetDeployment', { input: {} });
     expect(r.pauses).toEqual([{ who: 'b', ms: 500 }, { who: 'b', ms: 536 }]);
+  });
+});
+
+describe('two releases of one command on the process\'s budgets', () => {
+  test('AWS throttles one release: the other one waits for its tokens too; without the throttling, or with budgets of their own, it does not', async () => {
+    const cd = mockClient(CodeDeployClient);
+    // Room for both releases' calls at once: only throttling makes anyone wait.
+    const roomy: CallBudgetLimits = { ...limits, burst: 20 };
+    const releaseBoth = async (shared: boolean, throttle: boolean): Promise<Record<string, number[]>> => {
+      cd.reset();
+      let groupReads = 0;
+      cd.on(GetDeploymentGroupCommand).callsFake(() => {
+        // The first read of the first release is throttled.
+        if (groupReads++ === 0 && throttle) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+        return { deploymentGroupInfo: { deploymentConfigName: 'CodeDeployDefault.ECSAllAtOnce' } };
+      });
+      cd.on(GetDeploymentConfigCommand).resolves({ deploymentConfigInfo: { trafficRoutingConfig: { type: 'AllAtOnce' } } });
+      cd.on(ListDeploymentsCommand).resolves({ deployments: [] });
+      cd.on(CreateDeploymentCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+      let now = T;
+      const sleeps: Record<string, number[]> = { a: [], b: [] };
+      const budgets = new CallBudgets(roomy);
+      const release = (who: 'a' | 'b') =>
+        run(releaseInput({ service: who }), {
+          codedeploy: new CodeDeployClient({ region: 'us-east-1' }),
+          clock: () => now,
+          sleep: async (ms) => {
+            sleeps[who]!.push(ms);
+            now += ms;
+          },
+          random: () => 0,
+          output: { stdout: { write: () => undefined }, stderr: { write: () => undefined } },
+          budgets: shared ? budgets : new CallBudgets(roomy),
+        });
+      const results = await Promise.all([release('a'), release('b')]);
+      expect(results.map((r) => r.exitCode)).toEqual([5, 5]);
+      return sleeps;
+    };
+    const together = await releaseBoth(true, true);
+    expect(together.a!.length).toBeGreaterThan(0);
+    expect(together.b!.length).toBeGreaterThan(0);
+    expect((await releaseBoth(true, false)).b).toEqual([]);
+    expect((await releaseBoth(false, true)).b).toEqual([]);
   });
 });

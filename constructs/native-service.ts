@@ -6,7 +6,6 @@ import { ECS_HOOK_STAGES } from '../hook-lambda/events';
 import type { HealthCheckSpec } from '../hook-lambda/config';
 import { ECS_HOOK_EVENTS, type EcsHookEvent } from '../lib/appspec';
 import type { OutputKey } from '../lib/outputs';
-import { deploymentGroupArn } from '../config/iam-policies';
 import { nativeRoleNames, serviceNames, type ServiceNames } from '../config/names';
 import { routedChecks } from '../config/native-routes';
 import type { ResolvedNative } from '../config/native';
@@ -14,14 +13,14 @@ import type { ResolvedService } from '../config/resolve';
 import { AppSpecRevision } from './appspec-revision';
 import { BlueGreenDeployment } from './codedeploy-deployment';
 import { ContainerRepository } from './container-repository';
-import { DeploymentAlarms } from './deployment-alarms';
 import { FargateService } from './fargate-service';
 import { HookFunction } from './hook-function';
-import { ApplicationLoadBalancer } from './load-balancer';
+import type { ApplicationLoadBalancer } from './load-balancer';
 import { NativeDeploymentRoles, NativeListenerRules } from './native-routing';
 import type { BlueGreenPlatform } from './platform';
-import type { BlueGreenServiceProps, ServiceOutput } from './service';
-import { serviceTargetGroup, ServiceListeners } from './service-listeners';
+import type { BlueGreenServiceProps } from './service';
+import { serviceTargetGroup, type ServiceListeners } from './service-listeners';
+import { commonOutputs, dedicatedLoadBalancer, fargateBaseProps, hookBaseProps, ownListeners, rollbackAlarms, serviceDeploymentGroupArn, type ServiceOutput } from './service-parts';
 import { listenerUrl } from './shared-listeners';
 
 /** Props of {@link NativeBlueGreenService}: those of a CodeDeploy service. */
@@ -80,9 +79,10 @@ export class NativeBlueGreenService extends Construct {
     this.config = s;
     this.native = s.native!;
     this.names = serviceNames(env.project, env.name, s.stackLevel ? undefined : s.name, s.name);
-    this.loadBalancer = s.routing.loadBalancer === 'dedicated' ? this.dedicatedLoadBalancer(platform) : platform.sharedLoadBalancer;
+    this.loadBalancer = s.routing.loadBalancer === 'dedicated' ? dedicatedLoadBalancer(this, platform, s, this.names) : platform.sharedLoadBalancer;
     if (this.native.route.listeners === 'own') {
-      this.ownListeners = this.ownRoute(platform);
+      // Listeners of its own, exactly as a CodeDeploy service has them (a migrated service keeps them).
+      this.ownListeners = ownListeners(this, platform, s, this.loadBalancer, this.names);
       platform.listeners.register(s, this.ownListeners);
       [this.blueTargetGroup, this.greenTargetGroup] = [this.ownListeners.blueTargetGroup, this.ownListeners.greenTargetGroup];
     } else {
@@ -108,7 +108,8 @@ export class NativeBlueGreenService extends Construct {
       hookFunctionArn: this.hook.function.arn,
       names: nativeRoleNames(env.project, env.name, s.stackLevel ? undefined : s.name),
     });
-    const alarmNames = [...(s.alarms.enabled ? this.alarms() : []), ...s.alarms.additionalAlarmNames];
+    const alarms = s.alarms.enabled ? rollbackAlarms(this, s, this.names, this.loadBalancer, { blue: this.blueTargetGroup, green: this.greenTargetGroup }, 'ECS') : [];
+    const alarmNames = [...alarms, ...s.alarms.additionalAlarmNames];
     this.fargate = this.fargateService(platform, primary, alternate, alarmNames);
     this.codeDeploy = this.native.migration ? this.codeDeployRemnants(platform, alarmNames) : undefined;
     this.outputs = this.outputValues(platform);
@@ -119,35 +120,7 @@ export class NativeBlueGreenService extends Construct {
     return ECS_HOOK_STAGES.filter((stage) => this.native.lifecycleStages.includes(stage));
   }
 
-  private dedicatedLoadBalancer(platform: BlueGreenPlatform): ApplicationLoadBalancer {
-    const lb = platform.environment.loadBalancer;
-    return new ApplicationLoadBalancer(this, 'DedicatedLoadBalancer', {
-      vpcId: platform.network.vpcId,
-      publicSubnetIds: platform.network.publicSubnetIds,
-      certificateArn: lb.certificateArn,
-      redirectToPort: this.config.routing.productionPort,
-      allowedCidrs: lb.allowedCidrs,
-      idleTimeoutInSeconds: lb.idleTimeoutInSeconds,
-      names: { loadBalancer: this.names.dedicatedLoadBalancer, securityGroup: this.names.dedicatedLoadBalancerSecurityGroup },
-      ...platform.loadBalancerProtection,
-    });
-  }
 
-  /** Listeners of its own, exactly as a CodeDeploy service has them (a migrated service keeps them). */
-  private ownRoute(platform: BlueGreenPlatform): ServiceListeners {
-    const env = platform.environment;
-    return new ServiceListeners(this, 'LoadBalancer', {
-      loadBalancer: this.loadBalancer,
-      vpcId: platform.network.vpcId,
-      routing: this.config.routing,
-      containerPort: this.config.containerPort,
-      productionCidrs: env.loadBalancer.allowedCidrs,
-      testAccess: { allowPublicAccess: env.testListener.allowPublicAccess, allowedCidrs: env.testListener.allowedCidrs, natEgressCidrs: platform.network.natEgressCidrs },
-      certificateArn: env.loadBalancer.certificateArn,
-      sslPolicy: env.loadBalancer.sslPolicy,
-      names: { blueTargetGroup: this.names.blueTargetGroup, greenTargetGroup: this.names.greenTargetGroup },
-    });
-  }
 
   /** Base URLs of its routes (with `routing.hosts`, requests need one of those host names). */
   private urls(platform: BlueGreenPlatform): { production: string; test: string } {
@@ -158,49 +131,20 @@ export class NativeBlueGreenService extends Construct {
 
   private hookFunction(platform: BlueGreenPlatform): HookFunction {
     const s = this.config;
-    const network = platform.network;
     const route = this.native.route;
     // With host conditions, every check needs a Host header the test rule matches (config/native-routes.ts).
     const checks: readonly HealthCheckSpec[] | undefined = route.hosts.length > 0 ? routedChecks(s.hook.checks ?? [{}], route) : s.hook.checks;
     const migrating = this.native.migration !== undefined;
     return new HookFunction(this, 'Hook', {
-      code: platform.hookCode,
+      ...hookBaseProps(platform, s, this.names),
       config: { testBaseUrl: this.urls(platform).test, checks, requiredConsecutivePasses: s.hook.requiredConsecutivePasses, checkBudgetInSeconds: s.hook.checkBudgetInSeconds },
       // During the switch the CodeDeploy deployment group still exists: the hook keeps its permission.
-      ...(migrating ? { deploymentGroupArn: this.deploymentGroupArn(platform) } : {}),
+      ...(migrating ? { deploymentGroupArn: serviceDeploymentGroupArn(platform, this.names) } : {}),
       description: 'ECS lifecycle hook: checks green through the test listener rule and answers hookStatus',
-      partition: platform.partition,
-      logRetentionInDays: s.hook.logRetentionInDays,
-      vpc: platform.privateSubnets ? { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, testPort: s.routing.testPort } : undefined,
-      names: { function: this.names.hookFunction, role: this.names.hookRole, logGroup: this.names.hookLogGroup, securityGroup: this.names.hookSecurityGroup },
-      reservedConcurrentExecutions: s.hook.reservedConcurrentExecutions,
-      kmsKeyArn: platform.kmsKeyArn,
     });
   }
 
-  private deploymentGroupArn(platform: BlueGreenPlatform): string {
-    return deploymentGroupArn({
-      partition: platform.partition,
-      region: platform.environment.region,
-      accountId: platform.accountId,
-      applicationName: platform.names.codeDeployApplication,
-      deploymentGroupName: this.names.deploymentGroup,
-    });
-  }
 
-  /** The rollback alarms on both target groups; their names as references, so the service waits for them. */
-  private alarms(): string[] {
-    const a = this.config.alarms;
-    return new DeploymentAlarms(this, 'Alarms', {
-      namePrefix: this.names.alarmPrefix,
-      loadBalancerArnSuffix: this.loadBalancer.loadBalancer.arnSuffix,
-      targetGroupArnSuffixes: { blue: this.blueTargetGroup.arnSuffix, green: this.greenTargetGroup.arnSuffix },
-      target5xxThreshold: a.target5xxThreshold,
-      periodInSeconds: a.periodInSeconds,
-      evaluationPeriods: a.evaluationPeriods,
-      rolledBackBy: 'ECS',
-    }).alarmNames;
-  }
 
   /** `deployment_configuration`: the strategy with its step settings, the bake time and the hook. */
   private deploymentConfiguration(): EcsServiceDeploymentConfiguration {
@@ -228,21 +172,8 @@ export class NativeBlueGreenService extends Construct {
   }
 
   private fargateService(platform: BlueGreenPlatform, primary: LbTargetGroup, alternate: LbTargetGroup, alarmNames: readonly string[]): FargateService {
-    const s = this.config;
-    const network = platform.network;
-    const image = s.image;
-    const imageReference = 'ecrTag' in image ? `${this.repository!.repository.repositoryUrl}:${image.ecrTag}` : image.external;
     return new FargateService(this, 'Service', {
-      vpcId: network.vpcId,
-      subnetIds: platform.privateSubnets ? network.privateSubnetIds : network.publicSubnetIds,
-      assignPublicIp: !platform.privateSubnets,
-      service: s,
-      clusterArn: platform.cluster.arn,
-      imageReference,
-      repositoryArn: this.repository?.repository.arn,
-      region: platform.environment.region,
-      kmsKeyArn: platform.kmsKeyArn,
-      loadBalancerSecurityGroupId: this.loadBalancer.securityGroup.id,
+      ...fargateBaseProps(platform, this.config, this.names, this.repository, this.loadBalancer),
       blueTargetGroupArn: primary.arn,
       listeners: [this.productionListener, this.testListener],
       native: {
@@ -256,14 +187,6 @@ export class NativeBlueGreenService extends Construct {
         alarmNames,
         migrating: this.native.migration !== undefined,
         dependsOn: [this.rules.productionRule, this.rules.testRule, ...this.roles.ready],
-      },
-      names: {
-        service: this.names.service,
-        taskFamily: this.names.taskFamily,
-        executionRole: this.names.executionRole,
-        taskRole: this.names.taskRole,
-        logGroup: this.names.serviceLogGroup,
-        securityGroup: this.names.tasksSecurityGroup,
       },
     });
   }
@@ -314,25 +237,16 @@ export class NativeBlueGreenService extends Construct {
     const cd = this.codeDeploy;
     const none = (what: string) => ({ value: '', description: `${what} (CodeDeploy services only: empty)` });
     return {
-      region: { value: platform.environment.region, description: 'AWS region of the stack' },
+      ...commonOutputs(platform, s, this),
       applicationName: cd ? { value: platform.codeDeploy.application.name, description: 'CodeDeploy application (kept during the switch to ECS)' } : none('CodeDeploy application'),
       deploymentGroupName: cd ? { value: cd.deployment.deploymentGroup.deploymentGroupName, description: 'CodeDeploy deployment group (kept during the switch to ECS)' } : none('CodeDeploy deployment group'),
       deploymentConfigName: cd ? { value: cd.deployment.deploymentConfigName, description: 'Deployment configuration of the group (kept during the switch to ECS)' } : none('CodeDeploy deployment configuration'),
-      clusterName: { value: platform.cluster.name, description: 'ECS cluster' },
-      serviceName: { value: this.fargate.service.name, description: 'ECS service' },
-      taskDefinitionArn: { value: this.fargate.taskDefinition.arn, description: 'Task definition the next release deploys' },
-      containerName: { value: s.containerName, description: 'Container that receives traffic' },
-      containerPort: { value: s.containerPort, description: 'Port of that container' },
-      hookFunctionName: { value: this.hook.function.functionName, description: 'Hook Lambda (its logs explain a failed release)' },
       hookLifecycleEvents: none('CodeDeploy lifecycle events of the hook'),
       appSpecBucketName: cd ? { value: platform.appSpecBucket.bucket.bucket, description: 'Bucket of the AppSpec revision (kept during the switch to ECS)' } : none('AppSpec bucket'),
       appSpecObjectKey: cd ? { value: cd.appSpec.object.key, description: 'Key of the AppSpec revision (kept during the switch to ECS)' } : none('AppSpec key'),
       appSpecObjectVersionId: cd ? { value: cd.appSpec.object.versionId, description: 'Version of the AppSpec revision (kept during the switch to ECS)' } : none('AppSpec version'),
       productionUrl: { value: urls.production, description: `Production URL${this.native.route.hosts.length > 0 ? ` (requests need a host name of ${this.native.route.hosts.join(', ')})` : ''}` },
       testUrl: { value: urls.test, description: 'Test listener URL (its test rule leads to green during a release)' },
-      ecrRepositoryUrl: { value: this.repository ? this.repository.repository.repositoryUrl : '', description: 'ECR repository (empty: the service uses an external image)' },
-      serviceLogGroupName: { value: this.fargate.logGroup.name, description: 'Log group of the containers' },
-      hookLogGroupName: { value: this.hook.logGroup.name, description: 'Log group of the hook' },
       deploymentController: { value: 'ECS', description: 'Deployment controller of the service (CODE_DEPLOY or ECS): which one npm run release drives' },
       hookLifecycleStages: { value: this.hookStages.join(','), description: 'ECS lifecycle stages the hook runs at, in ECS order' },
       blueTargetGroupArn: { value: this.blueTargetGroup.arn, description: 'Blue target group' },

@@ -3,19 +3,18 @@ import { TerraformStack } from 'cdktf';
 import { NullProvider } from '@cdktf/provider-null/lib/provider';
 import { ECS_HOOK_EVENTS, type EcsHookEvent } from '../lib/appspec';
 import type { OutputKey } from '../lib/outputs';
-import { deploymentGroupArn } from '../config/iam-policies';
 import { serviceNames, type ServiceNames } from '../config/names';
 import type { ResolvedService } from '../config/resolve';
 import { AppSpecRevision } from './appspec-revision';
 import { AutoRelease } from './auto-release';
 import { BlueGreenDeployment } from './codedeploy-deployment';
 import { ContainerRepository } from './container-repository';
-import { DeploymentAlarms } from './deployment-alarms';
 import { FargateService } from './fargate-service';
 import { HookFunction } from './hook-function';
-import { ApplicationLoadBalancer } from './load-balancer';
+import type { ApplicationLoadBalancer } from './load-balancer';
 import type { BlueGreenPlatform } from './platform';
-import { ServiceListeners } from './service-listeners';
+import type { ServiceListeners } from './service-listeners';
+import { commonOutputs, dedicatedLoadBalancer, fargateBaseProps, hookBaseProps, ownListeners, rollbackAlarms, serviceDeploymentGroupArn, type ServiceOutput } from './service-parts';
 
 /** Props of {@link BlueGreenService}. */
 export interface BlueGreenServiceProps {
@@ -25,11 +24,7 @@ export interface BlueGreenServiceProps {
   readonly service: string;
 }
 
-/** A stack output of one service: its value (a Terraform reference or a literal) and description. */
-export interface ServiceOutput {
-  readonly value: string | number;
-  readonly description: string;
-}
+export type { ServiceOutput } from './service-parts';
 
 /**
  * One CodeDeploy blue/green service on a {@link BlueGreenPlatform}: its blue and green target groups
@@ -71,24 +66,14 @@ export class BlueGreenService extends Construct {
     const env = platform.environment;
     this.config = s;
     this.names = serviceNames(env.project, env.name, s.stackLevel ? undefined : s.name, s.name);
-    this.loadBalancer = s.routing.loadBalancer === 'dedicated' ? this.dedicatedLoadBalancer(platform) : platform.sharedLoadBalancer;
-    this.listeners = new ServiceListeners(this, 'LoadBalancer', {
-      loadBalancer: this.loadBalancer,
-      vpcId: platform.network.vpcId,
-      routing: s.routing,
-      containerPort: s.containerPort,
-      productionCidrs: env.loadBalancer.allowedCidrs,
-      testAccess: { allowPublicAccess: env.testListener.allowPublicAccess, allowedCidrs: env.testListener.allowedCidrs, natEgressCidrs: platform.network.natEgressCidrs },
-      certificateArn: env.loadBalancer.certificateArn,
-      sslPolicy: env.loadBalancer.sslPolicy,
-      names: { blueTargetGroup: this.names.blueTargetGroup, greenTargetGroup: this.names.greenTargetGroup },
-    });
+    this.loadBalancer = s.routing.loadBalancer === 'dedicated' ? dedicatedLoadBalancer(this, platform, s, this.names) : platform.sharedLoadBalancer;
+    this.listeners = ownListeners(this, platform, s, this.loadBalancer, this.names);
     // ECS-native services may put rules on these listeners (same port, same role).
     platform.listeners.register(s, this.listeners);
     const ecrKey = env.encryption.encryptContainerRepository ? platform.kmsKeyArn : undefined;
     this.repository = 'ecrTag' in s.image ? new ContainerRepository(this, 'ContainerRepository', { name: this.names.ecrRepository, kmsKeyArn: ecrKey }) : undefined;
     this.fargate = this.fargateService(platform);
-    const alarmNames = s.alarms.enabled ? this.alarms() : [];
+    const alarmNames = s.alarms.enabled ? rollbackAlarms(this, s, this.names, this.loadBalancer, { blue: this.listeners.blueTargetGroup, green: this.listeners.greenTargetGroup }) : [];
     this.hook = this.hookFunction(platform);
     this.hookEvents = ECS_HOOK_EVENTS.filter((e) => s.hook.lifecycleEvents.includes(e));
     this.appSpec = new AppSpecRevision(this, 'AppSpec', {
@@ -123,89 +108,28 @@ export class BlueGreenService extends Construct {
     this.outputs = this.outputValues(platform);
   }
 
-  private dedicatedLoadBalancer(platform: BlueGreenPlatform): ApplicationLoadBalancer {
-    const lb = platform.environment.loadBalancer;
-    return new ApplicationLoadBalancer(this, 'DedicatedLoadBalancer', {
-      vpcId: platform.network.vpcId,
-      publicSubnetIds: platform.network.publicSubnetIds,
-      certificateArn: lb.certificateArn,
-      redirectToPort: this.config.routing.productionPort,
-      allowedCidrs: lb.allowedCidrs,
-      idleTimeoutInSeconds: lb.idleTimeoutInSeconds,
-      names: { loadBalancer: this.names.dedicatedLoadBalancer, securityGroup: this.names.dedicatedLoadBalancerSecurityGroup },
-      ...platform.loadBalancerProtection,
-    });
-  }
 
   private fargateService(platform: BlueGreenPlatform): FargateService {
-    const s = this.config;
-    const network = platform.network;
-    const image = s.image;
-    const imageReference = 'ecrTag' in image ? `${this.repository!.repository.repositoryUrl}:${image.ecrTag}` : image.external;
     return new FargateService(this, 'Service', {
-      vpcId: network.vpcId,
-      subnetIds: platform.privateSubnets ? network.privateSubnetIds : network.publicSubnetIds,
-      assignPublicIp: !platform.privateSubnets,
-      service: s,
-      clusterArn: platform.cluster.arn,
-      imageReference,
-      repositoryArn: this.repository?.repository.arn,
-      region: platform.environment.region,
-      kmsKeyArn: platform.kmsKeyArn,
-      loadBalancerSecurityGroupId: this.loadBalancer.securityGroup.id,
+      ...fargateBaseProps(platform, this.config, this.names, this.repository, this.loadBalancer),
       blueTargetGroupArn: this.listeners.blueTargetGroup.arn,
       listeners: [this.listeners.productionListener, this.listeners.testListener],
-      names: {
-        service: this.names.service,
-        taskFamily: this.names.taskFamily,
-        executionRole: this.names.executionRole,
-        taskRole: this.names.taskRole,
-        logGroup: this.names.serviceLogGroup,
-        securityGroup: this.names.tasksSecurityGroup,
-      },
     });
   }
 
-  /** The rollback alarms; their names as references, so the deployment group waits for them. */
-  private alarms(): string[] {
-    const a = this.config.alarms;
-    return new DeploymentAlarms(this, 'Alarms', {
-      namePrefix: this.names.alarmPrefix,
-      loadBalancerArnSuffix: this.loadBalancer.loadBalancer.arnSuffix,
-      targetGroupArnSuffixes: { blue: this.listeners.blueTargetGroup.arnSuffix, green: this.listeners.greenTargetGroup.arnSuffix },
-      target5xxThreshold: a.target5xxThreshold,
-      periodInSeconds: a.periodInSeconds,
-      evaluationPeriods: a.evaluationPeriods,
-    }).alarmNames;
-  }
 
   private hookFunction(platform: BlueGreenPlatform): HookFunction {
     const s = this.config;
-    const network = platform.network;
-    // The hook may report on this service's deployment group only. The ARN is built from names (not
-    // from the group resource) so the hook and the AppSpec do not wait for the group.
-    const groupArn = deploymentGroupArn({
-      partition: platform.partition,
-      region: platform.environment.region,
-      accountId: platform.accountId,
-      applicationName: platform.names.codeDeployApplication,
-      deploymentGroupName: this.names.deploymentGroup,
-    });
     return new HookFunction(this, 'Hook', {
-      code: platform.hookCode,
+      ...hookBaseProps(platform, s, this.names),
       config: {
         testBaseUrl: this.listeners.testUrl,
         checks: s.hook.checks,
         requiredConsecutivePasses: s.hook.requiredConsecutivePasses,
         checkBudgetInSeconds: s.hook.checkBudgetInSeconds,
       },
-      deploymentGroupArn: groupArn,
-      partition: platform.partition,
-      logRetentionInDays: s.hook.logRetentionInDays,
-      vpc: platform.privateSubnets ? { vpcId: network.vpcId, subnetIds: network.privateSubnetIds, testPort: s.routing.testPort } : undefined,
-      names: { function: this.names.hookFunction, role: this.names.hookRole, logGroup: this.names.hookLogGroup, securityGroup: this.names.hookSecurityGroup },
-      reservedConcurrentExecutions: s.hook.reservedConcurrentExecutions,
-      kmsKeyArn: platform.kmsKeyArn,
+      // The hook may report on this service's deployment group only.
+      deploymentGroupArn: serviceDeploymentGroupArn(platform, this.names),
     });
   }
 
@@ -232,27 +156,17 @@ export class BlueGreenService extends Construct {
   }
 
   private outputValues(platform: BlueGreenPlatform): Record<OutputKey, ServiceOutput> {
-    const s = this.config;
     return {
-      region: { value: platform.environment.region, description: 'AWS region of the stack' },
+      ...commonOutputs(platform, this.config, this),
       applicationName: { value: platform.codeDeploy.application.name, description: 'CodeDeploy application' },
       deploymentGroupName: { value: this.deployment.deploymentGroup.deploymentGroupName, description: 'CodeDeploy deployment group' },
       deploymentConfigName: { value: this.deployment.deploymentConfigName, description: 'Deployment configuration (traffic shifting) of the group' },
-      clusterName: { value: platform.cluster.name, description: 'ECS cluster' },
-      serviceName: { value: this.fargate.service.name, description: 'ECS service' },
-      taskDefinitionArn: { value: this.fargate.taskDefinition.arn, description: 'Task definition the next release deploys' },
-      containerName: { value: s.containerName, description: 'Container that receives traffic' },
-      containerPort: { value: s.containerPort, description: 'Port of that container' },
-      hookFunctionName: { value: this.hook.function.functionName, description: 'Hook Lambda (its logs explain a failed release)' },
       hookLifecycleEvents: { value: this.hookEvents.join(','), description: 'Lifecycle events the hook runs at, in AppSpec order' },
       appSpecBucketName: { value: platform.appSpecBucket.bucket.bucket, description: 'Bucket of the AppSpec revision' },
       appSpecObjectKey: { value: this.appSpec.object.key, description: 'Key of the AppSpec revision' },
       appSpecObjectVersionId: { value: this.appSpec.object.versionId, description: 'Version of the current AppSpec revision' },
       productionUrl: { value: this.listeners.productionUrl, description: 'Production URL' },
       testUrl: { value: this.listeners.testUrl, description: 'Test listener URL (green during a release)' },
-      ecrRepositoryUrl: { value: this.repository ? this.repository.repository.repositoryUrl : '', description: 'ECR repository (empty: the service uses an external image)' },
-      serviceLogGroupName: { value: this.fargate.logGroup.name, description: 'Log group of the containers' },
-      hookLogGroupName: { value: this.hook.logGroup.name, description: 'Log group of the hook' },
       deploymentController: { value: 'CODE_DEPLOY', description: 'Deployment controller of the service (CODE_DEPLOY or ECS): which one npm run release drives' },
       hookLifecycleStages: { value: '', description: 'ECS lifecycle stages of the hook (ECS-native services only)' },
       blueTargetGroupArn: { value: this.listeners.blueTargetGroup.arn, description: 'Blue target group' },

@@ -1,7 +1,8 @@
 /**
  * One budget of API calls per process, AWS service and Region, shared by every release the process
- * runs (several services in one command; the failure diagnostics): a token bucket that paces the
- * calls, and that every sharer slows down with as soon as one of them is throttled.
+ * runs (several services in one command): a token bucket that paces the calls, and that every sharer
+ * slows down with as soon as one of them is throttled. (The failure diagnostics have their own clients
+ * and a time budget of their own: release/diagnostics.)
  *
  * AWS throttles per account and Region with token buckets (Amazon ECS API Reference, "Request
  * throttling for the Amazon ECS API": e.g. 50 tokens refilled at 20 per second for cluster reads;

@@ -299,17 +299,15 @@ function withRootLocator(code, rootFromCache) {
  * @param {SynthEntryOptions} [options]
  * @returns {Promise<string>}
  */
-async function buildSynthEntry(options = {}) {
-  const { root, entry, transpiled } = resolveOptions(options);
-  const cacheDir = writableCacheDir(resolveOptions(options).cacheDir);
-  const esbuild = /** @type {typeof import('esbuild')} */ (require(require.resolve('esbuild', { paths: [root] })));
-  const scratch = path.join(cacheDir, `tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  /** @type {Record<string, string>} */
-  const sources = {};
+/**
+ * The esbuild plugin that loads the project's own modules: records each source's hash in `sources`,
+ * reuses a known transpilation, and gives each module the __dirname/__filename of its source.
+ * @param {{ root: string, sources: Record<string, string>, transpiled: any, esbuild: typeof import('esbuild') }} ctx
+ * @returns {import('esbuild').Plugin}
+ */
+function projectModulesPlugin({ root, sources, transpiled, esbuild }) {
   const rootPrefix = root.endsWith(path.sep) ? root : root + path.sep;
-
-  /** @type {import('esbuild').Plugin} */
-  const projectModules = {
+  return {
     name: 'bluegreen-project-modules',
     setup(build) {
       /** @param {string} file */
@@ -343,34 +341,21 @@ async function buildSynthEntry(options = {}) {
       });
     },
   };
+}
 
-  let result;
-  try {
-    result = await esbuild.build({
-      entryPoints: [path.join(root, entry)],
-      absWorkingDir: root,
-      bundle: true,
-      platform: 'node',
-      target: TARGET,
-      format: 'cjs',
-      external: EXTERNAL,
-      write: false,
-      metafile: true,
-      outfile: path.join(scratch, 'synth.js'),
-      sourcemap: false,
-      legalComments: 'none',
-      logLevel: 'silent',
-      plugins: [projectModules],
-    });
-  } catch (err) {
-    throw new SynthEntryBuildError(`could not compile ${entry} for the synth:\n  ${describeEsbuildFailure(err)}`);
-  }
-
+/**
+ * What the freshness check compares: packages by size and mtime, the listing hash of each project
+ * directory a source came from; adds tsconfig.json and package.json to `sources` (they steer esbuild).
+ * @param {import('esbuild').Metafile} metafile
+ * @param {string} root
+ * @param {Record<string, string>} sources
+ */
+function inputFingerprints(metafile, root, sources) {
   /** @type {Record<string, [number, number]>} */
   const packages = {};
   /** @type {Record<string, string>} */
   const directories = {};
-  for (const input of Object.keys(/** @type {import('esbuild').Metafile} */ (result.metafile).inputs)) {
+  for (const input of Object.keys(metafile.inputs)) {
     if (/^\(?[a-z-]+\)?:/.test(input)) continue; // esbuild's virtual modules are not files
     const abs = path.resolve(root, input);
     const rel = posix(path.relative(root, abs));
@@ -390,8 +375,17 @@ async function buildSynthEntry(options = {}) {
       // Absent: esbuild used its defaults; a file appearing later changes the root's listing.
     }
   }
+  return { packages, directories };
+}
 
-  const code = withRootLocator(/** @type {import('esbuild').OutputFile[]} */ (result.outputFiles)[0].text, path.relative(cacheDir, root));
+/**
+ * Publishes the bundle under its content hash (`<cacheDir>/<hash>/synth.js`) through a scratch folder
+ * renamed into place, so a reader never sees half a file; returns the folder name.
+ * @param {string} cacheDir
+ * @param {string} code
+ */
+function publishBundle(cacheDir, code) {
+  const scratch = path.join(cacheDir, `tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   const name = sha256(code).slice(0, 16);
   const published = path.join(cacheDir, name);
   try {
@@ -407,6 +401,40 @@ async function buildSynthEntry(options = {}) {
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+  return name;
+}
+
+async function buildSynthEntry(options = {}) {
+  const { root, entry, transpiled } = resolveOptions(options);
+  const cacheDir = writableCacheDir(resolveOptions(options).cacheDir);
+  const esbuild = /** @type {typeof import('esbuild')} */ (require(require.resolve('esbuild', { paths: [root] })));
+  /** @type {Record<string, string>} */
+  const sources = {};
+  let result;
+  try {
+    result = await esbuild.build({
+      entryPoints: [path.join(root, entry)],
+      absWorkingDir: root,
+      bundle: true,
+      platform: 'node',
+      target: TARGET,
+      format: 'cjs',
+      external: EXTERNAL,
+      write: false,
+      metafile: true,
+      // One level below the cache, as the published bundle will be (`<cacheDir>/<hash>/synth.js`).
+      outfile: path.join(cacheDir, 'bundle', 'synth.js'),
+      sourcemap: false,
+      legalComments: 'none',
+      logLevel: 'silent',
+      plugins: [projectModulesPlugin({ root, sources, transpiled, esbuild })],
+    });
+  } catch (err) {
+    throw new SynthEntryBuildError(`could not compile ${entry} for the synth:\n  ${describeEsbuildFailure(err)}`);
+  }
+  const { packages, directories } = inputFingerprints(/** @type {import('esbuild').Metafile} */ (result.metafile), root, sources);
+  const code = withRootLocator(/** @type {import('esbuild').OutputFile[]} */ (result.outputFiles)[0].text, path.relative(cacheDir, root));
+  const name = publishBundle(cacheDir, code);
   /** @type {SynthManifest} */
   const manifest = { format: FORMAT, entry, sources, packages, directories, bundle: posix(path.join(name, 'synth.js')) };
   const target = manifestPath(cacheDir, root, entry);

@@ -68,32 +68,8 @@ export class Network extends Construct {
       tags: { Name: props.namePrefix },
     });
     const igw = new InternetGateway(this, 'InternetGateway', { vpcId: vpc.id, tags: { Name: props.namePrefix } });
-    const publicRoutes = new RouteTable(this, 'PublicRouteTable', { vpcId: vpc.id, tags: { Name: `${props.namePrefix}-public` } });
-    new Route(this, 'PublicDefaultRoute', { routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
-
-    const publicSubnets = layout.publicCidrs.map((cidr, i) => {
-      const subnet = new Subnet(this, `PublicSubnet${i + 1}`, {
-        vpcId: vpc.id,
-        cidrBlock: cidr,
-        availabilityZone: Fn.element(zones.names, i),
-        // Tasks that run here (no NAT) get their public address from the service's assign_public_ip.
-        mapPublicIpOnLaunch: false,
-        tags: { Name: `${props.namePrefix}-public-${i + 1}` },
-      });
-      new RouteTableAssociation(this, `PublicSubnet${i + 1}RouteTable`, { subnetId: subnet.id, routeTableId: publicRoutes.id });
-      return subnet;
-    });
-
-    const nats = Array.from({ length: n.natGatewayCount }, (_, i) => {
-      const eip = new Eip(this, `NatAddress${i + 1}`, { domain: 'vpc', tags: { Name: `${props.namePrefix}-nat-${i + 1}` } });
-      const nat = new NatGateway(this, `NatGateway${i + 1}`, {
-        allocationId: eip.allocationId,
-        subnetId: publicSubnets[i]!.id,
-        tags: { Name: `${props.namePrefix}-${i + 1}` },
-        dependsOn: [igw],
-      });
-      return { eip, nat };
-    });
+    const publicSubnets = this.publicSubnets(vpc.id, igw.id, layout.publicCidrs, zones.names, props.namePrefix);
+    const nats = this.natGateways(n.natGatewayCount, publicSubnets, igw, props.namePrefix);
 
     const privateSubnets = this.privateSubnets(vpc.id, layout.privateCidrs, zones.names, nats.map((x) => x.nat.id), props.namePrefix);
 
@@ -111,6 +87,38 @@ export class Network extends Construct {
           privateRouteTableIds: this.privateRouteTableIds,
         })
       : undefined;
+  }
+
+  /** A public subnet per zone, all on one route table whose default route is the internet gateway. */
+  private publicSubnets(vpcId: string, internetGatewayId: string, cidrs: readonly string[], zoneNames: string[], namePrefix: string): Subnet[] {
+    const publicRoutes = new RouteTable(this, 'PublicRouteTable', { vpcId, tags: { Name: `${namePrefix}-public` } });
+    new Route(this, 'PublicDefaultRoute', { routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: internetGatewayId });
+    return cidrs.map((cidr, i) => {
+      const subnet = new Subnet(this, `PublicSubnet${i + 1}`, {
+        vpcId,
+        cidrBlock: cidr,
+        availabilityZone: Fn.element(zoneNames, i),
+        // Tasks that run here (no NAT) get their public address from the service's assign_public_ip.
+        mapPublicIpOnLaunch: false,
+        tags: { Name: `${namePrefix}-public-${i + 1}` },
+      });
+      new RouteTableAssociation(this, `PublicSubnet${i + 1}RouteTable`, { subnetId: subnet.id, routeTableId: publicRoutes.id });
+      return subnet;
+    });
+  }
+
+  /** `count` NAT gateways, one per public subnet from the first, each with its Elastic IP. */
+  private natGateways(count: number, publicSubnets: readonly Subnet[], internetGateway: InternetGateway, namePrefix: string): { eip: Eip; nat: NatGateway }[] {
+    return Array.from({ length: count }, (_, i) => {
+      const eip = new Eip(this, `NatAddress${i + 1}`, { domain: 'vpc', tags: { Name: `${namePrefix}-nat-${i + 1}` } });
+      const nat = new NatGateway(this, `NatGateway${i + 1}`, {
+        allocationId: eip.allocationId,
+        subnetId: publicSubnets[i]!.id,
+        tags: { Name: `${namePrefix}-${i + 1}` },
+        dependsOn: [internetGateway],
+      });
+      return { eip, nat };
+    });
   }
 
   /** A private subnet per zone, each with a route table whose default route goes out through a NAT gateway. */

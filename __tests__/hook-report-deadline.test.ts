@@ -60,7 +60,9 @@ async function endpointFor(kind: string): Promise<string> {
   }
 }
 
-test.each(['accepts and never answers', 'sends headers, then stalls the body', 'accepts TCP and never reads', 'refuses connections'])(
+// Each case has its own endpoint, client, handler and log, and waits out its 3 s Lambda deadline:
+// they run concurrently.
+test.concurrent.each(['accepts and never answers', 'sends headers, then stalls the body', 'accepts TCP and never reads', 'refuses connections'])(
   'a CodeDeploy endpoint that %s: the invocation ends before the Lambda deadline, its report attempts logged',
   async (kind) => {
     const logs: Record<string, unknown>[] = [];

@@ -127,7 +127,8 @@ test('a linear release succeeds: UpdateService as documented, every traffic step
   expect(updates('success').map((c) => c.input)).toEqual([{ cluster: CLUSTER, service: 'success', taskDefinition: TASK_DEF('success'), forceNewDeployment: false }]);
   const lines = progress(r);
   expect(lines).toContain('release cluster bluegreen-cluster service success region us-east-1 controller ECS');
-  expect(lines).toContain('timeout 37 min (LINEAR 25% every 5 min: traffic shifting 15 + bake time 2 + margin 20)');
+  // Its minutes last the stand-in's 100 ms, the margin stays in real minutes (hooks run on the real clock).
+  expect(lines).toContain('timeout 37 min (LINEAR 25% every 5 min: traffic shifting 15 + bake time 2 + margin 20); with --minute-in-ms 100: 1201700 ms (the margin in real minutes)');
   const traffic = lines.filter((l) => l.startsWith('traffic '));
   // Linear steps observed, in order (the first line is blue at 100% before the shift).
   expect(traffic.slice(1)).toEqual(['traffic blue 75% green 25%', 'traffic blue 50% green 50%', 'traffic blue 25% green 75%', 'traffic blue 0% green 100%']);

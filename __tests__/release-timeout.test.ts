@@ -1,4 +1,4 @@
-import { computeTimeout, trafficShiftingMinutes } from '../release/timeout';
+import { computeTimeout, scaledTimeoutNote, timeoutInMs, trafficShiftingMinutes } from '../release/timeout';
 
 const group = (ready?: { actionOnTimeout: 'CONTINUE_DEPLOYMENT' | 'STOP_DEPLOYMENT'; waitTimeInMinutes?: number }, termination?: { action: 'TERMINATE' | 'KEEP_ALIVE'; terminationWaitTimeInMinutes?: number }) => ({
   blueGreenDeploymentConfiguration: { ...(ready ? { deploymentReadyOption: ready } : {}), ...(termination ? { terminateBlueInstancesOnDeploymentSuccess: termination } : {}) },
@@ -41,5 +41,25 @@ describe('computeTimeout', () => {
 
   test('an unknown group and config still give the margin', () => {
     expect(computeTimeout(undefined, undefined).totalInMinutes).toBe(20);
+  });
+});
+
+describe('timeoutInMs: the timeout on the real clock', () => {
+  const computed = { totalInMinutes: 37, marginInMinutes: 20 };
+  const given = { totalInMinutes: 1, marginInMinutes: 0 };
+
+  test('against AWS a minute is 60000 ms, with or without --minute-in-ms 60000', () => {
+    expect(timeoutInMs(computed)).toBe(37 * 60_000);
+    expect(timeoutInMs(computed, 60_000)).toBe(37 * 60_000);
+    expect(timeoutInMs(given)).toBe(60_000);
+    expect(scaledTimeoutNote(computed, undefined)).toBe('');
+    expect(scaledTimeoutNote(computed, 60_000)).toBe('');
+  });
+
+  test('a stand-in\'s minute shortens what the configuration states and a given timeout, not the margin', () => {
+    expect(timeoutInMs(computed, 100)).toBe(17 * 100 + 20 * 60_000);
+    expect(timeoutInMs(given, 6000)).toBe(6000);
+    expect(scaledTimeoutNote(computed, 100)).toBe('; with --minute-in-ms 100: 1201700 ms (the margin in real minutes)');
+    expect(scaledTimeoutNote(given, 6000)).toBe('; with --minute-in-ms 6000: 6000 ms');
   });
 });

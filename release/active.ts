@@ -86,10 +86,10 @@ async function firstActive(ctx: ReleaseContext): Promise<ActiveDeployment | unde
 }
 
 /** Clears the way for a new deployment per `--wait-for-active` / `--stop-active`, within the timeout. */
-export async function clearActive(ctx: ReleaseContext, timeoutInMinutes: number): Promise<void> {
+export async function clearActive(ctx: ReleaseContext, timeoutInMs: number): Promise<void> {
   const stopped = new Set<string>();
   const ended = new Set<string>();
-  const deadline = ctx.clock() + timeoutInMinutes * 60000;
+  const deadline = ctx.clock() + timeoutInMs;
   ctx.calls.setDeadline(deadline);
   for (;;) {
     const found = await firstActive(ctx);
@@ -134,10 +134,10 @@ async function waitForEnd(ctx: ReleaseContext, id: string, deadline: number): Pr
 }
 
 /** Clears the way (per the active-deployment policy) and creates the deployment; returns its id. */
-export async function createDeployment(ctx: ReleaseContext, timeoutInMinutes: number): Promise<string> {
+export async function createDeployment(ctx: ReleaseContext, timeoutInMs: number): Promise<string> {
   const request = buildCreateDeploymentRequest(ctx.input);
   for (let attempt = 1; ; attempt++) {
-    await clearActive(ctx, timeoutInMinutes);
+    await clearActive(ctx, timeoutInMs);
     if (ctx.interrupts.received > 0) throw new ReleaseAbort({ kind: 'interrupted' }, 'interrupted before a deployment was created; nothing to stop', 'Interrupted');
     const result = await ctx.calls.callOnce<{ deploymentId?: string }>('CreateDeployment', new CreateDeploymentCommand(request));
     if (result.ok) {

@@ -62,8 +62,8 @@ export class CodeDeployController implements DeploymentController {
     return settings;
   }
 
-  async start(timeoutInMinutes: number): Promise<StartResult> {
-    return { kind: 'started', id: await createDeployment(this.ctx, timeoutInMinutes) };
+  async start(timeoutInMs: number): Promise<StartResult> {
+    return { kind: 'started', id: await createDeployment(this.ctx, timeoutInMs) };
   }
 
   poller(id: string, role: FollowRole): DeploymentPoller {

@@ -77,8 +77,8 @@ export interface DeploymentController {
   describeRevision(): string;
   /** The overall timeout and the traffic schedule (prints the `timeout` line). */
   readSettings(): Promise<GroupSettings>;
-  /** Clears the way (the active-deployment choice) and starts the deployment. */
-  start(timeoutInMinutes: number): Promise<StartResult>;
+  /** Clears the way (the active-deployment choice) and starts the deployment; the wait for another deployment ends within the timeout (real ms). */
+  start(timeoutInMs: number): Promise<StartResult>;
   poller(id: string, role: FollowRole): DeploymentPoller;
   /** Stops the deployment and rolls it back; a deployment that already ended is not an error. */
   stopWithRollback(id: string): Promise<void>;

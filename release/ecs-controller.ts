@@ -17,7 +17,8 @@ import { clearEcsActive } from './ecs-active';
 import { type EcsProgress, ecsProgressFrom } from './ecs-progress';
 import { computeEcsTimeout, describeStrategy, ecsShiftSchedule } from './ecs-schedule';
 import type { Line } from './failure';
-import type { GroupSettings } from './group-settings';
+import { givenTimeout, type GroupSettings } from './group-settings';
+import { scaledTimeoutNote, timeoutInMs } from './timeout';
 import type { FollowRole } from './next-step';
 import type { Progress } from './progress';
 import { lambdaLogGroup } from './request';
@@ -80,13 +81,10 @@ export class EcsController implements DeploymentController {
       display.line('warning', `service ${input.serviceName} uses the ROLLING strategy: no test traffic, traffic shifting or bake time to show; following the service deployment's status`);
     }
     const schedule = ecsShiftSchedule(config);
-    if (input.timeoutInMinutes !== undefined) {
-      display.line('timeout', `${input.timeoutInMinutes} min (--timeout-in-minutes)`);
-      return { timeoutInMinutes: input.timeoutInMinutes, schedule };
-    }
+    if (input.timeoutInMinutes !== undefined) return { ...givenTimeout(this.ctx), schedule };
     const t = computeEcsTimeout(config);
-    display.line('timeout', `${t.totalInMinutes} min (${describeStrategy(config)}: traffic shifting ${t.trafficShiftingInMinutes} + bake time ${t.bakeTimeInMinutes} + margin ${t.marginInMinutes})`);
-    return { timeoutInMinutes: t.totalInMinutes, schedule };
+    display.line('timeout', `${t.totalInMinutes} min (${describeStrategy(config)}: traffic shifting ${t.trafficShiftingInMinutes} + bake time ${t.bakeTimeInMinutes} + margin ${t.marginInMinutes})${scaledTimeoutNote(t, input.minuteInMs)}`);
+    return { timeoutInMinutes: t.totalInMinutes, timeoutInMs: timeoutInMs(t, input.minuteInMs), schedule };
   }
 
   private async readService(): Promise<Service> {
@@ -108,9 +106,9 @@ export class EcsController implements DeploymentController {
   }
 
   /** Clears the way (another service deployment running), then UpdateService; nothing when the service already runs the task definition. */
-  async start(timeoutInMinutes: number): Promise<StartResult> {
+  async start(timeoutInMs: number): Promise<StartResult> {
     const { input, clock } = this.ctx;
-    if (await clearEcsActive(this.ctx, clock() + timeoutInMinutes * 60000)) await this.readService();
+    if (await clearEcsActive(this.ctx, clock() + timeoutInMs)) await this.readService();
     const service = this.service ?? (await this.readService());
     if (this.ctx.interrupts.received > 0) throw new ReleaseAbort({ kind: 'interrupted' }, 'interrupted before a deployment was started; nothing to stop', 'Interrupted');
     if (service.taskDefinition && taskDefinitionKey(service.taskDefinition) === taskDefinitionKey(input.taskDefinitionArn)) {

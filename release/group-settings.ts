@@ -6,12 +6,16 @@
 import { GetDeploymentConfigCommand, GetDeploymentGroupCommand, type DeploymentConfigInfo, type DeploymentGroupInfo } from '@aws-sdk/client-codedeploy';
 import { ReleaseAbort } from './abort';
 import type { ReleaseContext } from './context';
+import type { Display } from './display';
+import type { CommonReleaseInput } from './input';
 import type { ShiftSchedule } from './poll';
-import { computeTimeout } from './timeout';
+import { computeTimeout, scaledTimeoutNote, timeoutInMs } from './timeout';
 
 /** The overall timeout, and the schedule when the group and config were read. */
 export interface GroupSettings {
   readonly timeoutInMinutes: number;
+  /** The timeout on the real clock (its minutes last `--minute-in-ms`, but the margin's: release/timeout.ts). */
+  readonly timeoutInMs: number;
   /** @default - unknown (`--timeout-in-minutes` given: nothing was read) */
   readonly schedule?: ShiftSchedule;
   /**
@@ -43,10 +47,7 @@ export function shiftSchedule(config: DeploymentConfigInfo | undefined, waits: {
 /** Reads the group and its effective config (unless `--timeout-in-minutes`), printing the `timeout` line. */
 export async function readGroupSettings(ctx: ReleaseContext): Promise<GroupSettings> {
   const { input, calls, display } = ctx;
-  if (input.timeoutInMinutes !== undefined) {
-    display.line('timeout', `${input.timeoutInMinutes} min (--timeout-in-minutes)`);
-    return { timeoutInMinutes: input.timeoutInMinutes };
-  }
+  if (input.timeoutInMinutes !== undefined) return givenTimeout(ctx);
   const group = (
     await calls.call<{ deploymentGroupInfo?: DeploymentGroupInfo }>('GetDeploymentGroup', new GetDeploymentGroupCommand({ applicationName: input.applicationName, deploymentGroupName: input.deploymentGroupName }))
   ).deploymentGroupInfo;
@@ -62,9 +63,16 @@ export async function readGroupSettings(ctx: ReleaseContext): Promise<GroupSetti
   const t = computeTimeout(group, config);
   display.line(
     'timeout',
-    `${t.totalInMinutes} min (${configName}: ready wait ${t.readyWaitInMinutes} + traffic shifting ${t.trafficShiftingInMinutes} + termination wait ${t.terminationWaitInMinutes} + margin ${t.marginInMinutes})`,
+    `${t.totalInMinutes} min (${configName}: ready wait ${t.readyWaitInMinutes} + traffic shifting ${t.trafficShiftingInMinutes} + termination wait ${t.terminationWaitInMinutes} + margin ${t.marginInMinutes})${scaledTimeoutNote(t, input.minuteInMs)}`,
   );
   const ecs = group?.ecsServices?.[0];
   const ecsTargetId = ecs?.clusterName && ecs.serviceName ? `${ecs.clusterName}:${ecs.serviceName}` : undefined;
-  return { timeoutInMinutes: t.totalInMinutes, schedule: shiftSchedule(config, t), ...(ecsTargetId ? { ecsTargetId } : {}) };
+  return { timeoutInMinutes: t.totalInMinutes, timeoutInMs: timeoutInMs(t, input.minuteInMs), schedule: shiftSchedule(config, t), ...(ecsTargetId ? { ecsTargetId } : {}) };
+}
+
+/** `--timeout-in-minutes`: the `timeout` line, and the timeout without a margin (either controller). */
+export function givenTimeout(ctx: { readonly input: CommonReleaseInput; readonly display: Display }): GroupSettings {
+  const given = { totalInMinutes: ctx.input.timeoutInMinutes ?? 0, marginInMinutes: 0 };
+  ctx.display.line('timeout', `${given.totalInMinutes} min (--timeout-in-minutes)${scaledTimeoutNote(given, ctx.input.minuteInMs)}`);
+  return { timeoutInMinutes: given.totalInMinutes, timeoutInMs: timeoutInMs(given, ctx.input.minuteInMs) };
 }

@@ -26,12 +26,16 @@ import { hookFunctionNameWarning } from './hook-name';
 import type { StartResult } from './controller';
 import type { ReleaseInput } from './input';
 import { Interrupts } from './interrupts';
+import type { GroupSettings } from './group-settings';
 import type { FollowRole } from './next-step';
 import type { ShiftSchedule } from './poll';
 import type { Progress } from './progress';
 import { type ReleaseReport, writeGithubFiles } from './report';
 
 export type { CodeDeploySender };
+
+/** The overall timeout: its minutes (as printed) and its length on the real clock. */
+type ReleaseTimeout = Pick<GroupSettings, 'timeoutInMinutes' | 'timeoutInMs'>;
 
 /** Delivers SIGINT/SIGTERM (or a test's fake signals). */
 export interface SignalSource {
@@ -264,10 +268,9 @@ class Release {
     this.display.line('release', `${this.controller.describeTarget()}${input.service ? ` service ${input.service}` : ''}`);
     if (!input.followDeploymentId) this.display.line('revision', this.controller.describeRevision());
     const settings = await this.controller.readSettings();
-    // The waits' minutes last what --minute-in-ms says (a local stand-in's); the timeout stays in real minutes.
+    // The waits' minutes last what --minute-in-ms says (a local stand-in's); so do the timeout's (settings.timeoutInMs).
     this.state.schedule = settings.schedule && input.minuteInMs !== undefined ? { ...settings.schedule, minuteInMs: input.minuteInMs } : settings.schedule;
-    const timeoutInMinutes = settings.timeoutInMinutes;
-    const started: StartResult = input.followDeploymentId ? { kind: 'started', id: input.followDeploymentId } : await this.controller.start(timeoutInMinutes);
+    const started: StartResult = input.followDeploymentId ? { kind: 'started', id: input.followDeploymentId } : await this.controller.start(settings.timeoutInMs);
     if (started.kind === 'unchanged') {
       this.state.unchanged = true;
       this.display.line('unchanged', started.message);
@@ -277,16 +280,16 @@ class Release {
     this.state.deploymentId = id;
     this.display.line('deployment', `${id} ${input.followDeploymentId ? 'followed' : 'created'}`);
     this.display.line('console', this.controller.consoleUrl(id));
-    const end = await this.follow(id, 'main', this.deps.clock() + timeoutInMinutes * 60000, undefined, !input.followDeploymentId);
-    return this.afterFollow(id, end, timeoutInMinutes);
+    const end = await this.follow(id, 'main', this.deps.clock() + settings.timeoutInMs, undefined, !input.followDeploymentId);
+    return this.afterFollow(id, end, settings);
   }
 
   /** What the end of following the release's own deployment means. */
-  private async afterFollow(id: string, end: FollowEnd, timeoutInMinutes: number): Promise<ReleaseOutcome> {
+  private async afterFollow(id: string, end: FollowEnd, timeout: ReleaseTimeout): Promise<ReleaseOutcome> {
     const until = this.input.until;
     if (this.interrupts.received > 0) {
       if (end.progress.status === 'Succeeded') return this.stopTooLate(id, 'interrupted');
-      await this.followRollback(id, end.progress, timeoutInMinutes);
+      await this.followRollback(id, end.progress, timeout);
       return { kind: 'interrupted' };
     }
     if (end.kind === 'until' && until !== undefined) {
@@ -295,12 +298,12 @@ class Release {
       this.display.line('follow', `${id} keeps going; follow the rest with --follow ${id}`);
       return { kind: 'until-reached', stage: until };
     }
-    if (end.kind === 'timeout') return this.onTimeout(id, end.progress, timeoutInMinutes);
+    if (end.kind === 'timeout') return this.onTimeout(id, end.progress, timeout);
     if (end.progress.status === 'Succeeded') return { kind: 'succeeded' };
     this.state.error = failureError(end.progress);
     for (const l of this.controller.failureLines(end.progress)) this.display.line(l.kind, l.text);
     await this.diagnose(end.progress.status === 'Stopped' ? 'stopped' : 'failed', end.progress);
-    await this.followRollback(id, end.progress, timeoutInMinutes);
+    await this.followRollback(id, end.progress, timeout);
     return { kind: 'failed', status: end.progress.status };
   }
 
@@ -338,7 +341,7 @@ class Release {
   }
 
   /** Finds the rollback of `id` (CodeDeploy: a deployment of its own; ECS: the same service deployment) and follows it to its end. */
-  private async followRollback(id: string, last: Progress, timeoutInMinutes: number): Promise<void> {
+  private async followRollback(id: string, last: Progress, timeout: ReleaseTimeout): Promise<void> {
     const { rollbackId, message } = await this.controller.findRollback(id, last);
     if (!rollbackId) {
       this.display.line('rollback', `none${message ? `: ${message}` : ': no rollback deployment was started (is automatic rollback enabled for the group?)'}`);
@@ -348,13 +351,13 @@ class Release {
     this.display.line('rollback', `${rollbackId} started`);
     if (rollbackId !== id) this.display.line('console', this.controller.consoleUrl(rollbackId));
     this.state.followingRollback = true;
-    const end = await this.follow(rollbackId, 'rollback', this.deps.clock() + timeoutInMinutes * 60000);
+    const end = await this.follow(rollbackId, 'rollback', this.deps.clock() + timeout.timeoutInMs);
     this.state.rollbackStatus = end.progress.status;
-    if (end.kind === 'timeout') this.display.line('rollback', `still ${end.progress.status} after ${timeoutInMinutes} min; see the console`);
+    if (end.kind === 'timeout') this.display.line('rollback', `still ${end.progress.status} after ${timeout.timeoutInMinutes} min; see the console`);
   }
 
-  private async onTimeout(id: string, p: Progress, timeoutInMinutes: number): Promise<ReleaseOutcome> {
-    const message = `timed out after ${timeoutInMinutes} min; deployment ${id} is ${describeState(p)}`;
+  private async onTimeout(id: string, p: Progress, timeout: ReleaseTimeout): Promise<ReleaseOutcome> {
+    const message = `timed out after ${timeout.timeoutInMinutes} min; deployment ${id} is ${describeState(p)}`;
     this.display.line('timeout', message);
     this.state.error = { code: 'Timeout', message };
     await this.diagnose('timeout', p);
@@ -365,7 +368,7 @@ class Release {
     await this.requestStop(id, 'timeout');
     const end = await this.follow(id, 'main', this.deps.clock() + STOP_GRACE_IN_MS, p);
     if (end.progress.status === 'Succeeded') return this.stopTooLate(id, 'timeout');
-    await this.followRollback(id, end.progress, timeoutInMinutes);
+    await this.followRollback(id, end.progress, timeout);
     return { kind: 'timeout' };
   }
 

@@ -4,6 +4,7 @@
  * and an all-at-once deployment does not hang for an hour.
  */
 import type { DeploymentConfigInfo, DeploymentGroupInfo } from '@aws-sdk/client-codedeploy';
+import { MINUTE_IN_MS } from './poll';
 
 /** Minutes added for what no configuration states: starting the green task set, hooks, listener changes. */
 export const TIMEOUT_MARGIN_IN_MINUTES = 20;
@@ -56,4 +57,20 @@ export function computeTimeout(
     marginInMinutes,
     totalInMinutes: readyWaitInMinutes + trafficShiftingInMinutes + terminationWaitInMinutes + marginInMinutes,
   };
+}
+
+/**
+ * The timeout's length on the real clock. Its minutes are the deployment's: a local stand-in that
+ * compresses time (`--minute-in-ms`) shortens them as it shortens the waits they add up. The margin
+ * covers what no configuration states (task starts, hooks, listener changes); hooks run on the real
+ * clock even against a stand-in, so the margin stays in real minutes. In AWS every minute is 60000 ms.
+ */
+export function timeoutInMs(timeout: { readonly totalInMinutes: number; readonly marginInMinutes: number }, minuteInMs: number = MINUTE_IN_MS): number {
+  return (timeout.totalInMinutes - timeout.marginInMinutes) * minuteInMs + timeout.marginInMinutes * MINUTE_IN_MS;
+}
+
+/** What the `timeout` line adds when `--minute-in-ms` shortens the minutes: the real length. */
+export function scaledTimeoutNote(timeout: { readonly totalInMinutes: number; readonly marginInMinutes: number }, minuteInMs: number | undefined): string {
+  if (minuteInMs === undefined || minuteInMs === MINUTE_IN_MS) return '';
+  return `; with --minute-in-ms ${minuteInMs}: ${timeoutInMs(timeout, minuteInMs)} ms${timeout.marginInMinutes > 0 ? ' (the margin in real minutes)' : ''}`;
 }

@@ -7,7 +7,7 @@
  * Nothing here reads or writes the user's own Terraform configuration or touches the network, and
  * nothing here knows the app: callers hand in Terraform JSON configurations.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -15,6 +15,7 @@ import { buildProviderSchemas, defaultCacheDir, PROVIDER_PACKAGES, typesUsed } f
 import type { ProviderName } from './schema';
 import { DRIFT_FILE_ENV } from './behaviour';
 import type { DriftPatch } from './behaviour';
+import { cliConfig, makeCertificate, mirrorVersions, terraformPlatform } from './mirror';
 import { providerBundle } from './provider-bundle';
 import { schemaFile, startSharedProviders, type SharedProviders } from './shared-providers';
 
@@ -94,64 +95,6 @@ export interface RunOptions {
 }
 
 const PROVIDERS = Object.keys(PROVIDER_PACKAGES) as ProviderName[];
-
-function makeCertificate(dir: string): void {
-  // ECDSA P-256, CN/SAN localhost, usable as both CA and leaf: what go-plugin's AutoMTLS accepts.
-  const result = spawnSync(
-    'openssl',
-    [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', path.join(dir, 'server.key'), '-out', path.join(dir, 'server.crt'), '-days', '30',
-      '-subj', '/CN=localhost',
-      '-addext', 'subjectAltName=DNS:localhost',
-      '-addext', 'basicConstraints=critical,CA:TRUE',
-      '-addext', 'keyUsage=digitalSignature,keyEncipherment,keyCertSign',
-      '-addext', 'extendedKeyUsage=serverAuth,clientAuth',
-    ],
-    { encoding: 'utf8' },
-  );
-  if (result.status !== 0) throw new Error(`openssl could not create the provider's certificate: ${result.stderr || result.error?.message}`);
-}
-
-/** The CLI configuration text: a filesystem mirror holding our two providers, nothing else. */
-export function cliConfig(mirrorDir: string): string {
-  return [
-    'provider_installation {',
-    '  filesystem_mirror {',
-    `    path    = ${JSON.stringify(mirrorDir)}`,
-    '    include = ["registry.terraform.io/hashicorp/aws", "registry.terraform.io/hashicorp/null"]',
-    '  }',
-    '}',
-    '',
-  ].join('\n');
-}
-
-/** The provider version the installed bindings were generated from (e.g. aws 6.25.0). */
-export function bindingProviderVersion(provider: ProviderName): string {
-  const src = readFileSync(require.resolve(`${PROVIDER_PACKAGES[provider]}/lib/provider/index.js`), 'utf8');
-  const m = /providerVersion: '([^']+)'/.exec(src);
-  if (!m) throw new Error(`${PROVIDER_PACKAGES[provider]}: cannot find the provider version it was generated from`);
-  return m[1]!;
-}
-
-/**
- * Versions to publish in the mirror for `provider`: the bindings' version plus every exact version
- * the configurations pin (`"6.25.0"` or `"= 6.25.0"`), so `terraform init` can satisfy them.
- */
-export function mirrorVersions(provider: ProviderName, configs: readonly TerraformJson[]): string[] {
-  const versions = new Set([bindingProviderVersion(provider)]);
-  for (const c of configs) {
-    const rp = (c.terraform as { required_providers?: Record<string, { version?: string }> } | undefined)?.required_providers;
-    const m = /^\s*=?\s*(\d+\.\d+\.\d+)\s*$/.exec(rp?.[provider]?.version ?? '');
-    if (m) versions.add(m[1]!);
-  }
-  return [...versions];
-}
-
-function terraformPlatform(): string {
-  const arch: Record<string, string> = { x64: 'amd64', arm64: 'arm64', ia32: '386', arm: 'arm' };
-  return `${process.platform}_${arch[process.arch] ?? process.arch}`;
-}
 
 /** Terraform variables of the caller that are kept: logging only. */
 const KEPT_TF_VARIABLES = new Set(['TF_LOG', 'TF_LOG_CORE', 'TF_LOG_PROVIDER', 'TF_LOG_PATH']);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { describeWithTool } from '../test-support/require-tool';
 import { codeDeployReleaseDrift, stateResources, withoutIgnoreChanges } from '../tools/offline-terraform/codedeploy-drift';
 import { createOfflineTerraform, offlineTerraformEnv, readStackConfig } from '../tools/offline-terraform/harness';
-import type { OfflineTerraform, PlanJson, TerraformJson } from '../tools/offline-terraform/harness';
+import type { OfflineTerraform, PlanJson, ProviderMode, TerraformJson } from '../tools/offline-terraform/harness';
 
 const FIXTURE_DIR = path.join(__dirname, 'fixtures', 'terraform', 'bluegreen-mini');
 
@@ -21,7 +21,7 @@ function changed(plan: PlanJson): Record<string, readonly string[]> {
 }
 
 describe('the environment terraform runs with', () => {
-  test("drops the caller's TF_* variables (CLI args, data dir, reattached providers) but keeps logging and the rest", () => {
+  test("drops the caller's TF_* variables (CLI args, data dir, reattached providers) and the stand-in's settings but keeps logging and the rest", () => {
     const env = offlineTerraformEnv(
       {
         PATH: 'bin-dir',
@@ -32,6 +32,8 @@ describe('the environment terraform runs with', () => {
         TF_WORKSPACE: 'prod',
         TF_LOG: 'DEBUG',
         OFFLINE_TF_DRIFT_FILE: 'old.json',
+        OFFLINE_TF_ACCOUNT_ID: '000000000000',
+        OFFLINE_TF_NAME_MARK: 'mark',
       },
       path.join('home', 'offline'),
     );
@@ -48,7 +50,7 @@ describe('the environment terraform runs with', () => {
 });
 
 describeWithTool('real terraform, offline, on a small blue/green fixture stack', 'terraform', () => {
-  // Each terraform command starts the provider processes; leave room for a busy 2-core machine.
+  // Leave room for a busy 2-core machine.
   jest.setTimeout(60000);
   const base = readStackConfig(FIXTURE_DIR);
   const camelCaseIgnore = variant(base, (r) => {
@@ -80,15 +82,16 @@ describeWithTool('real terraform, offline, on a small blue/green fixture stack',
     return ws;
   }
 
-  async function validate(config: TerraformJson, name: string): Promise<{ code: number; output: string }> {
+  async function validate(config: TerraformJson, name: string, providers?: ProviderMode): Promise<{ code: number; output: string }> {
     const ws = tf.workspace(config, name);
     await tf.mustRun(ws, ['init', '-input=false', '-no-color', '-backend=false']);
-    const r = await tf.run(ws, ['validate', '-no-color']);
+    const r = await tf.run(ws, ['validate', '-no-color'], { providers });
     return { code: r.code, output: `${r.stdout}\n${r.stderr}` };
   }
 
-  test('the fixture (with an s3 backend, replaced by local state) passes terraform validate', async () => {
-    const r = await validate(base, 'valid');
+  // The path of a real provider: installed by init from the mirror, started by Terraform, AutoMTLS.
+  test('the fixture (with an s3 backend, replaced by local state) passes terraform validate, Terraform starting the provider itself', async () => {
+    const r = await validate(base, 'valid', 'terraform');
     expect(r.output).toContain('Success! The configuration is valid');
     expect(r.code).toBe(0);
   });
@@ -117,8 +120,8 @@ describeWithTool('real terraform, offline, on a small blue/green fixture stack',
     expect(byAddress['null_resource.appspec']!.id).toMatch(/^\d+$/);
   });
 
-  test('apply then plan -detailed-exitcode exits 0 (idempotent)', async () => {
-    const plan = await tf.plan(applied);
+  test('apply then plan -detailed-exitcode exits 0 (idempotent), Terraform starting the provider itself', async () => {
+    const plan = await tf.plan(applied, { providers: 'terraform' });
     expect(changed(plan.json)).toEqual({});
     expect(plan.code).toBe(0);
   });
@@ -154,6 +157,10 @@ describeWithTool('real terraform, offline, on a small blue/green fixture stack',
     });
     expect(plan.output).toMatch(/task-definition\/mini-app:2" -> "arn:aws:ecs:eu-west-1:123456789012:task-definition\/mini-app:1"/);
     expect(plan.code).toBe(2);
+    // The drift was this command's: the next one, given none, finds the world as applied.
+    const after = await tf.plan(ws);
+    expect(changed(after.json)).toEqual({});
+    expect(after.code).toBe(0);
   });
 
   test('renaming the ECS service plans a replacement caused by name in the plan JSON', async () => {
@@ -163,5 +170,9 @@ describeWithTool('real terraform, offline, on a small blue/green fixture stack',
     expect([...service.change.actions].sort()).toEqual(['create', 'delete']);
     expect(service.change.replace_paths).toEqual([['name']]);
     expect(plan.code).toBe(2);
+  });
+
+  test('the commands run one after another reused one set of provider processes', () => {
+    expect(tf.pool.setsStarted).toBe(1);
   });
 });

@@ -23,7 +23,8 @@ async function main(): Promise<number> {
     // The bundle is built as it was on every run (into an empty cache); schemas come from the
     // shared cache, as they did.
     providerBundle(cacheDir);
-    const tf = createOfflineTerraform({ configs: stacks.map((s) => readStackConfig(path.join(dir, s))) });
+    // As it was: Terraform starts the provider for each phase (no pool of reattached providers).
+    const tf = createOfflineTerraform({ configs: stacks.map((s) => readStackConfig(path.join(dir, s))), providers: 'terraform' });
     try {
       for (const s of stacks) {
         const ws = tf.workspace(path.join(dir, s), s);

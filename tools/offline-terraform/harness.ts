@@ -2,8 +2,10 @@
  * Runs the real Terraform CLI offline against the stand-in provider: writes a private CLI
  * configuration (a filesystem mirror holding hashicorp/aws and hashicorp/null) into a temporary home,
  * the provider's schemas next to it, and runs terraform with that environment. The provider program
- * is one cached bundle (provider-bundle.ts). Terraform either starts it for each command as it starts
- * a real provider, or reattaches to processes the harness started once (shared-providers.ts).
+ * is one cached bundle (provider-bundle.ts). By default Terraform reattaches to provider processes the
+ * harness keeps in a pool and lends to one command at a time (provider-pool.ts); a command may instead
+ * reattach to a set the caller started (`startProviders`), or let Terraform start the provider for
+ * each phase, installed from the mirror and with AutoMTLS, as it starts a real one (`'terraform'`).
  * Nothing here reads or writes the user's own Terraform configuration or touches the network, and
  * nothing here knows the app: callers hand in Terraform JSON configurations.
  */
@@ -13,10 +15,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildProviderSchemas, defaultCacheDir, PROVIDER_PACKAGES, typesUsed } from './schema';
 import type { ProviderName } from './schema';
-import { DRIFT_FILE_ENV } from './behaviour';
+import { ACCOUNT_ID_ENV, DRIFT_FILE_ENV, NAME_MARK_ENV } from './behaviour';
 import type { DriftPatch } from './behaviour';
 import { cliConfig, makeCertificate, mirrorVersions, terraformPlatform } from './mirror';
 import { providerBundle } from './provider-bundle';
+import { ProviderPool, type PoolLease } from './provider-pool';
 import { schemaFile, startSharedProviders, type SharedProviders } from './shared-providers';
 
 /** The parts of a Terraform JSON configuration the harness looks at. */
@@ -60,7 +63,21 @@ export interface OfflineTerraformOptions {
    * @default "terraform" (from PATH)
    */
   readonly terraformBinary?: string;
+  /**
+   * How commands that do not choose (see {@link RunOptions.providers}) reach the provider.
+   * @default 'pool'
+   */
+  readonly providers?: ProviderMode;
 }
+
+/**
+ * How Terraform reaches the stand-in provider:
+ * - `'pool'`: reattaches (`TF_REATTACH_PROVIDERS`) to a set of provider processes the harness keeps
+ *   and lends to one command at a time (provider-pool.ts): sequential commands reuse the processes.
+ * - `'terraform'`: Terraform starts the provider itself for each phase of the command, installed by
+ *   `terraform init` from the mirror and speaking AutoMTLS: exactly the path of a real provider.
+ */
+export type ProviderMode = 'pool' | 'terraform';
 
 /** The parts of `terraform show -json <planfile>` the harness's users look at. */
 export interface PlanJson {
@@ -77,16 +94,30 @@ export interface PlanJson {
 /** Options of {@link OfflineTerraform.run}. */
 export interface RunOptions {
   /**
-   * Drift patches the provider applies when Terraform reads resources (plays an outside change).
-   * Not with `providers` (give shared providers their drift when starting them).
+   * Drift patches the provider applies when Terraform reads resources during this command (plays an
+   * outside change). Not with shared providers of {@link OfflineTerraform.startProviders} (give them
+   * their drift when starting them).
    */
   readonly drift?: readonly DriftPatch[];
   /**
-   * Shared provider processes to reattach to (from {@link OfflineTerraform.startProviders}) instead of
-   * letting Terraform start the provider for each phase of the command.
-   * @default - Terraform starts the provider, as it starts a real one
+   * The fake account of the provider's ARNs and ids during this command (12 digits). Not with shared
+   * providers (give it to startProviders).
+   * @default "123456789012"
    */
-  readonly providers?: SharedProviders;
+  readonly accountId?: string;
+  /**
+   * A word the provider puts into the names it makes up during this command (see behaviour.ts).
+   * Not with shared providers (give it to startProviders).
+   * @default - none
+   */
+  readonly nameMark?: string;
+  /**
+   * How this command reaches the provider (see {@link ProviderMode}), or shared provider processes
+   * to reattach to (from {@link OfflineTerraform.startProviders}). `init` never takes a set of the
+   * pool: it starts no provider, and installs them from the mirror.
+   * @default - the harness's mode ({@link OfflineTerraformOptions.providers}, 'pool' unless set)
+   */
+  readonly providers?: SharedProviders | ProviderMode;
   /**
    * Gives up after this long.
    * @default 120000
@@ -101,7 +132,8 @@ const KEPT_TF_VARIABLES = new Set(['TF_LOG', 'TF_LOG_CORE', 'TF_LOG_PROVIDER', '
 
 /**
  * The environment the stand-in's terraform commands run with: the caller's, minus every `TF_*`
- * variable but logging, plus the private CLI config. A caller's `TF_CLI_ARGS_plan=-refresh=false`
+ * variable but logging and the stand-in's own settings (drift, account, name mark: a command's are
+ * given through {@link RunOptions}), plus the private CLI config. A caller's `TF_CLI_ARGS_plan=-refresh=false`
  * would hide the drift the tests play, `TF_DATA_DIR` would put every work dir's `.terraform` in one
  * (possibly the user's own) place, `TF_REATTACH_PROVIDERS` would send terraform to another provider.
  */
@@ -109,7 +141,7 @@ export function offlineTerraformEnv(inherited: NodeJS.ProcessEnv, home: string):
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(inherited)) {
     if (key.startsWith('TF_') && !KEPT_TF_VARIABLES.has(key)) continue;
-    if (key === DRIFT_FILE_ENV) continue;
+    if (key === DRIFT_FILE_ENV || key === ACCOUNT_ID_ENV || key === NAME_MARK_ENV) continue;
     env[key] = value;
   }
   return {
@@ -129,6 +161,8 @@ export class OfflineTerraform {
   private readonly types = { resources: new Set<string>(), dataSources: new Set<string>() };
   private readonly configs: TerraformJson[] = [];
   private readonly shared = new Set<SharedProviders>();
+  /** Provider sets lent to commands in the 'pool' mode. */
+  readonly pool: ProviderPool;
   private hasCertificate = false;
 
   constructor(
@@ -138,8 +172,11 @@ export class OfflineTerraform {
     /** The provider bundle (provider-bundle.ts). */
     readonly providerJs: string,
     private readonly cacheDir: string,
+    /** How commands that do not choose reach the provider. */
+    readonly providerMode: ProviderMode = 'pool',
   ) {
     this.env = offlineTerraformEnv(process.env, home);
+    this.pool = new ProviderPool(home, (o) => this.startSet(o));
   }
 
   /**
@@ -182,12 +219,16 @@ export class OfflineTerraform {
       driftFile = path.join(this.home, `drift-shared-${Date.now()}-${Math.random().toString(16).slice(2, 8)}.json`);
       writeFileSync(driftFile, JSON.stringify(options.drift));
     }
+    const providers = await this.startSet({ driftFile, accountId: options.accountId, nameMark: options.nameMark });
+    this.shared.add(providers);
+    return providers;
+  }
+
+  private startSet(options: { readonly driftFile?: string; readonly accountId?: string; readonly nameMark?: string }): Promise<SharedProviders> {
     for (const p of PROVIDERS) {
       if (!existsSync(schemaFile(this.home, p))) this.serve([]);
     }
-    const providers = await startSharedProviders({ home: this.home, bundle: this.providerJs, providers: PROVIDERS, driftFile, accountId: options.accountId, nameMark: options.nameMark });
-    this.shared.add(providers);
-    return providers;
+    return startSharedProviders({ home: this.home, bundle: this.providerJs, providers: PROVIDERS, ...options });
   }
 
   /**
@@ -210,13 +251,37 @@ export class OfflineTerraform {
     return dir;
   }
 
-  /** Runs `terraform <args>` in `cwd`. Never throws for a non-zero exit; check `code`. */
-  run(cwd: string, args: readonly string[], options: RunOptions = {}): Promise<TerraformResult> {
+  /**
+   * Runs `terraform <args>` in `cwd`, reaching the provider as `options.providers` says (by default
+   * through a set of the pool, given back when the command ends). Never throws for a non-zero exit;
+   * check `code`.
+   */
+  async run(cwd: string, args: readonly string[], options: RunOptions = {}): Promise<TerraformResult> {
+    const { env, lease } = await this.commandEnv(cwd, args, options);
+    try {
+      return await this.spawnTerraform(cwd, args, env, options.timeoutInMs ?? 120000);
+    } finally {
+      lease?.release();
+    }
+  }
+
+  /** The environment of one command, and the pool set it holds until it ends (if any). */
+  private async commandEnv(cwd: string, args: readonly string[], options: RunOptions): Promise<{ env: NodeJS.ProcessEnv; lease?: PoolLease }> {
     const env = { ...this.env };
-    if (options.providers) {
-      if (options.drift) return Promise.reject(new Error('drift with shared providers: give the drift to startProviders'));
-      env.TF_REATTACH_PROVIDERS = options.providers.reattach;
-    } else if (!this.hasCertificate) {
+    const mode = options.providers ?? this.providerMode;
+    if (typeof mode === 'object') {
+      if (options.drift || options.accountId || options.nameMark) throw new Error('drift, accountId or nameMark with shared providers: give them to startProviders');
+      env.TF_REATTACH_PROVIDERS = mode.reattach;
+      return { env };
+    }
+    if (mode === 'pool') {
+      // init starts no provider: it installs them from the mirror, as for a real one.
+      if (args[0] === 'init') return { env };
+      const lease = await this.pool.acquire(options);
+      env.TF_REATTACH_PROVIDERS = lease.reattach;
+      return { env, lease };
+    }
+    if (!this.hasCertificate) {
       // Only a provider Terraform starts itself speaks AutoMTLS.
       makeCertificate(this.home);
       this.hasCertificate = true;
@@ -226,6 +291,12 @@ export class OfflineTerraform {
       writeFileSync(driftFile, JSON.stringify(options.drift));
       env[DRIFT_FILE_ENV] = driftFile;
     }
+    if (options.accountId) env[ACCOUNT_ID_ENV] = options.accountId;
+    if (options.nameMark) env[NAME_MARK_ENV] = options.nameMark;
+    return { env };
+  }
+
+  private spawnTerraform(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutInMs: number): Promise<TerraformResult> {
     const started = Date.now();
     return new Promise((resolve, reject) => {
       const child = spawn(this.terraformBinary, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -233,7 +304,7 @@ export class OfflineTerraform {
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-      const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutInMs ?? 120000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutInMs);
       child.on('error', (err: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         reject(err.code === 'ENOENT' || err.code === 'EACCES' ? new TerraformNotFoundError(this.terraformBinary, err.code) : err);
@@ -262,7 +333,7 @@ export class OfflineTerraform {
   /** `terraform apply -auto-approve`, then the resulting state as `terraform show -json` gives it. */
   async apply(cwd: string, options: RunOptions = {}): Promise<unknown> {
     await this.mustRun(cwd, ['apply', '-auto-approve', '-input=false', '-no-color'], options);
-    return JSON.parse((await this.mustRun(cwd, ['show', '-json'])).stdout) as unknown;
+    return JSON.parse((await this.mustRun(cwd, ['show', '-json'], showOptions(options))).stdout) as unknown;
   }
 
   /**
@@ -272,16 +343,22 @@ export class OfflineTerraform {
   async plan(cwd: string, options: RunOptions = {}): Promise<{ code: number; output: string; json: PlanJson }> {
     const planFile = `tfplan-${Date.now()}-${Math.random().toString(16).slice(2, 8)}`;
     const result = await this.mustRun(cwd, ['plan', '-detailed-exitcode', '-input=false', '-no-color', `-out=${planFile}`], options, [0, 2]);
-    const json = JSON.parse((await this.mustRun(cwd, ['show', '-json', planFile])).stdout) as PlanJson;
+    const json = JSON.parse((await this.mustRun(cwd, ['show', '-json', planFile], showOptions(options))).stdout) as PlanJson;
     return { code: result.code, output: result.stdout, json };
   }
 
-  /** Stops shared providers and removes the temporary home and every work dir in it. */
+  /** Stops the pool's and the caller's shared providers, and removes the temporary home and every work dir in it. */
   dispose(): void {
+    this.pool.stop();
     for (const p of this.shared) void p.stop();
     this.shared.clear();
     rmSync(this.home, { recursive: true, force: true });
   }
+}
+
+/** The options of the `show` after a command: the same way to the provider (no drift: show reads nothing). */
+function showOptions({ drift: _drift, ...options }: RunOptions): RunOptions {
+  return options;
 }
 
 /**
@@ -302,7 +379,7 @@ export function createOfflineTerraform(options: OfflineTerraformOptions): Offlin
   const home = mkdtempSync(path.join(os.tmpdir(), 'offline-terraform-'));
   try {
     const cacheDir = options.cacheDir ?? defaultCacheDir();
-    const tf = new OfflineTerraform(home, options.terraformBinary ?? 'terraform', providerBundle(cacheDir).file, cacheDir);
+    const tf = new OfflineTerraform(home, options.terraformBinary ?? 'terraform', providerBundle(cacheDir).file, cacheDir, options.providers);
     tf.serve(options.configs);
     return tf;
   } catch (err) {

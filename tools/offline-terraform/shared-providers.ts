@@ -8,9 +8,11 @@
  * ahead of time (while the app synthesizes), that cost leaves the critical path.
  *
  * A shared provider remembers the last `ConfigureProvider` (region, default tags) for its whole life,
- * and its drift patches and fake account are fixed when it starts: commands that configure the
- * provider (plan, apply, refresh) must not run at the same time on one set unless they configure it
- * alike. `validate` never configures a provider, so any number of validations may share one set.
+ * and its drift file (which it reads again on every refresh), fake account and name mark are fixed
+ * when it starts: commands that configure the provider (plan, apply, refresh) must not run at the
+ * same time on one set unless they configure it alike. `validate` never configures a provider, so any
+ * number of validations may share one set. The harness's pool (provider-pool.ts) lends each set to
+ * one command at a time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
@@ -50,6 +52,8 @@ export interface SharedProviders {
   readonly reattach: string;
   /** What the processes wrote to stderr (their own failures; Terraform shows the RPC errors). */
   readonly log: () => string;
+  /** True once a process of the set has exited (stopped, or died): Terraform can no longer reach it. */
+  readonly exited: () => boolean;
   /** Stops the processes (idempotent). */
   stop(): Promise<void>;
 }
@@ -126,14 +130,16 @@ export async function startSharedProviders(options: SharedProvidersOptions): Pro
   }
   const sockets: Partial<Record<ProviderName, { socket: string; pid: number }>> = {};
   options.providers.forEach((p, i) => (sockets[p] = { socket: started[i]!.socket, pid: started[i]!.child.pid! }));
+  let exited = false;
   for (const { child } of started) {
+    child.once('exit', () => (exited = true));
     // A shared provider serves many commands: it must not keep this process alive, nor die unseen.
     child.unref();
     (child.stdin as unknown as { unref?: () => void }).unref?.();
     (child.stdout as unknown as { unref?: () => void }).unref?.();
     (child.stderr as unknown as { unref?: () => void }).unref?.();
   }
-  return { reattach: reattachValue(sockets), log: () => stderr.join(''), stop };
+  return { reattach: reattachValue(sockets), log: () => stderr.join(''), exited: () => exited, stop };
 }
 
 /** The path of a provider's schema file in a harness home. */

@@ -1,6 +1,7 @@
 /**
- * `npm run hook:bundle` (scripts/bundle-hook.ts): the script package.json names exists and runs on the
- * shared shell, and its archive is byte for byte the one the stack deploys.
+ * `npm run hook:bundle` (scripts/bundle-hook.ts, run precompiled by scripts/run.js): the program
+ * package.json names exists and runs on the shared shell, and its archive is byte for byte the one
+ * the stack deploys. Each process runs exactly the npm script's command.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,10 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { archiveHookBundle, bundleHook } from '../hook-build/bundle';
+import { npmScriptCommand } from '../test-support/npm-script';
 
 const execFileAsync = promisify(execFile);
 const root = join(__dirname, '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const { command: node, args: hookBundle } = npmScriptCommand('hook:bundle');
 let dir: string;
 
 beforeAll(() => {
@@ -19,16 +21,16 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test("package.json's hook:bundle script names a file that exists", () => {
+test("package.json's hook:bundle script runs a program that exists", () => {
   const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  const file = /(scripts\/\S+\.ts)/.exec(scripts['hook:bundle'] ?? '')?.[1];
-  expect(file).toBe('scripts/bundle-hook.ts');
-  expect(existsSync(join(root, file!))).toBe(true);
+  const program = /^node scripts\/run\.js (\S+)$/.exec(scripts['hook:bundle'] ?? '')?.[1];
+  expect(program).toBe('bundle-hook');
+  expect(existsSync(join(root, 'scripts', `${program}.ts`))).toBe(true);
 });
 
 test('writes index.js and the same hook.zip the stack deploys, and says so in JSON', async () => {
   const out = join(dir, 'out');
-  const { stdout } = await execFileAsync(tsx, [join(root, 'scripts', 'bundle-hook.ts'), '--out-dir', out, '--zip', '--json'], { cwd: root });
+  const { stdout } = await execFileAsync(node, [...hookBundle, '--out-dir', out, '--zip', '--json'], { cwd: root });
   const report = JSON.parse(stdout) as { handler: string; files: { file: string; sizeInBytes: number; sha256: string }[] };
   expect(report.handler).toBe('index.handler');
   expect(report.files.map((f) => f.file)).toEqual([join(out, 'index.js'), join(out, 'hook.zip')]);
@@ -39,9 +41,9 @@ test('writes index.js and the same hook.zip the stack deploys, and says so in JS
 });
 
 test('answers --help with exit 0 and an unknown flag with exit 2, no stack trace', async () => {
-  const help = await execFileAsync(tsx, [join(root, 'scripts', 'bundle-hook.ts'), '--help']);
+  const help = await execFileAsync(node, [...hookBundle, '--help']);
   expect(help.stdout).toMatch(/^Usage: npm run hook:bundle -- \[flags\]/);
-  const bad = await execFileAsync(tsx, [join(root, 'scripts', 'bundle-hook.ts'), '--out']).then(() => undefined, (e: { code: number; stderr: string }) => e);
+  const bad = await execFileAsync(node, [...hookBundle, '--out']).then(() => undefined, (e: { code: number; stderr: string }) => e);
   expect(bad?.code).toBe(2);
   expect(bad?.stderr).not.toMatch(/\n\s+at /);
 });
@@ -49,7 +51,7 @@ test('answers --help with exit 0 and an unknown flag with exit 2, no stack trace
 describe('a bad --out-dir is a usage error (exit 2) naming the flag, the value and why, never an internal error or a hang', () => {
   async function run(outDir: string): Promise<{ code: number; stderr: string }> {
     try {
-      await execFileAsync(tsx, [join(root, 'scripts', 'bundle-hook.ts'), '--out-dir', outDir], { cwd: root, timeout: 30_000 });
+      await execFileAsync(node, [...hookBundle, '--out-dir', outDir], { cwd: root, timeout: 30_000 });
       return { code: 0, stderr: '' };
     } catch (err) {
       const e = err as { code?: number; stderr?: string; killed?: boolean };

@@ -88,7 +88,7 @@ describe('the synth entry in a copy of the project', () => {
     // Unnamed bundles are kept for an hour (a concurrent synth may be loading one), then pruned.
     expect(dirs.length).toBeGreaterThanOrEqual(1);
     const current = synthEntry.readManifest(join(copy.cacheDir, manifests[0]!))!;
-    expect(readdirSync(join(copy.cacheDir, current.bundle.split('/')[0]!)).sort()).toEqual(['synth.js', expect.stringMatching(/^synth\.js\.v\d+.*\.v8cache$/)]);
+    expect(readdirSync(join(copy.cacheDir, current.bundle.split('/')[0]!)).sort()).toEqual(['main.js', expect.stringMatching(/^main\.js\.v\d+.*\.v8cache$/)]);
   });
 });
 
@@ -130,7 +130,7 @@ describe('staleReason', () => {
   });
 
   test('no manifest, another format, a missing bundle', () => {
-    expect(synthEntry.staleReason(undefined, dir, join(dir, 'cache'))).toBe('no synth entry has been built yet');
+    expect(synthEntry.staleReason(undefined, dir, join(dir, 'cache'))).toBe('nothing has been built yet');
     expect(synthEntry.staleReason({ ...fresh(), format: -1 }, dir, join(dir, 'cache'))).toBe('the build format changed');
     expect(synthEntry.staleReason({ ...fresh(), bundle: 'gone/synth.js' }, dir, join(dir, 'cache'))).toBe('the bundle is missing');
   });

@@ -45,7 +45,7 @@ describe('the synth entry in a copy of the project', () => {
   test('the first synth builds the entry and writes exactly what tsx main.ts writes', () => {
     const first = synth({ ENVIRONMENTS: '', CDKTF_OUTDIR: join(copy.root, 'out-entry') });
     expect(first.stderr).toMatch(REBUILD);
-    expect(first.stderr.match(REBUILD)![1]).toBe('no synth entry has been built yet');
+    expect(first.stderr.match(REBUILD)![1]).toBe('nothing has been built yet');
     expect(first.status).toBe(0);
     const viaTsx = copy.run(process.execPath, ['--import', 'tsx', 'main.ts'], { env: { CDKTF_OUTDIR: join(copy.root, 'out-tsx') } });
     expect(viaTsx.status).toBe(0);

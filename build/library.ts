@@ -9,8 +9,9 @@
  *   type-check).
  * - The hook Lambda, bundled and archived into dist/hook-bundle and dist/archive-<sha>/ (see
  *   hook-build/prebuilt.ts): a consumer's synth needs no esbuild and writes nothing into node_modules.
- * - The synth entry (build/synth-entry.js), bundled from the JavaScript written above rather than
- *   compiling the sources a second time.
+ * - The precompiled entries (build/synth-entry.js): the synth's (main.ts) and every program's that
+ *   scripts/run.js runs, bundled from the JavaScript written above where it has it rather than
+ *   compiling the sources a second time, so the first run after `npm ci` is already fast.
  *
  * dist/ is written to a temporary directory and swapped in at the end, so a failed build leaves the
  * previous one intact.
@@ -21,6 +22,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, wri
 import { dirname, join, relative, resolve } from 'node:path';
 import { archiveHookBundle, bundleHook } from '../hook-build/bundle';
 import { PREBUILT_HOOK_DIR_NAME } from '../hook-build/prebuilt';
+import { PROGRAMS, programEntry } from '../scripts/run';
 import { buildSynthEntry, PROJECT_ROOT, SynthEntryBuildError, transpileModule, type TranspiledModule } from './synth-entry';
 
 /** The package entry (package.json `exports["."]`). */
@@ -37,7 +39,7 @@ export interface LibraryBuildOptions {
    */
   readonly outDir?: string;
   /**
-   * Also build the synth entry (`npm run synth`'s precompiled main.ts).
+   * Also build the precompiled entries (`npm run synth`'s main.ts and the programs scripts/run.js runs).
    * @default true
    */
   readonly synthEntry?: boolean;
@@ -52,6 +54,8 @@ export interface LibraryBuildResult {
   readonly hookArchive: string;
   /** The synth entry's bundle, when built. */
   readonly synthEntry?: string;
+  /** The programs' bundles (scripts/run.js), by program name, when built. */
+  readonly programEntries?: Readonly<Record<string, string>>;
 }
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
@@ -118,14 +122,23 @@ export async function buildLibrary(options: LibraryBuildOptions = {}): Promise<L
   renameSync(staging, outDir);
   const moved = (p: string) => join(outDir, relative(staging, p));
 
-  const synthEntry = options.synthEntry === false ? undefined : await buildSynthEntry({ root, transpiled: staged.transpiled });
+  const entries = options.synthEntry === false ? undefined : await buildEntries(root, staged.transpiled);
   return {
     outDir,
     modules: staged.modules.map((m) => relative(root, m)),
     hookBundle: moved(staged.hookFile),
     hookArchive: moved(staged.archive),
-    ...(synthEntry ? { synthEntry } : {}),
+    ...(entries ? { synthEntry: entries.synth, programEntries: entries.programs } : {}),
   };
+}
+
+/** The synth's and every program's precompiled entry, built together (one esbuild service). */
+async function buildEntries(root: string, transpiled: Map<string, TranspiledModule>): Promise<{ synth: string; programs: Record<string, string> }> {
+  const [synth, ...programs] = await Promise.all([
+    buildSynthEntry({ root, transpiled }),
+    ...PROGRAMS.map((name) => buildSynthEntry({ root, transpiled, entry: programEntry(name), purpose: name })),
+  ]);
+  return { synth: synth!, programs: Object.fromEntries(PROGRAMS.map((name, i) => [name, programs[i]!])) };
 }
 
 /** Writes the whole package content into `staging`. */
@@ -165,7 +178,7 @@ if (require.main === module) {
       const size = existsSync(r.hookBundle) ? `${(readFileSync(r.hookBundle).length / 1024).toFixed(0)} KiB` : '?';
       process.stdout.write(
         `build: ${r.modules.length} modules and their declarations → ${relative(process.cwd(), r.outDir) || '.'}/, hook bundle ${size}` +
-          `${r.synthEntry ? ', synth entry' : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+          `${r.synthEntry ? `, synth entry and ${Object.keys(r.programEntries ?? {}).length} program entries` : ''} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
       );
     },
     (err: unknown) => {

@@ -148,7 +148,8 @@ export function releaseEnvironment(base: NodeJS.ProcessEnv, world: Readonly<Reco
 
 /** Runs the release CLI; resolves with its exit code. Ctrl-C reaches it from the terminal (same process group). */
 function runRelease(args: readonly string[], env: NodeJS.ProcessEnv, whileRunning: (child: ChildProcess) => void): Promise<number> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'release.ts'), ...args], { cwd: PROJECT_ROOT, env, stdio: 'inherit' });
+  // As `npm run release` runs it: precompiled (scripts/run.js), one process, so Ctrl-C reaches the release itself.
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'scripts', 'run.js'), 'release', ...args], { cwd: PROJECT_ROOT, env, stdio: 'inherit' });
   const kill = (): void => {
     if (child.exitCode === null) child.kill('SIGKILL');
   };

@@ -2,16 +2,16 @@
  * Prints the stacks the app declares (one per environment of stacks/environments.ts), for the
  * workflows' matrices: adding an environment there changes what CI plans and releases, nothing else.
  *
- *   node --import tsx scripts/list-stacks.ts                 # bluegreen-dev (dev) …, one per line
- *   node --import tsx scripts/list-stacks.ts --format json   # [{"stack":"bluegreen-dev","environment":"dev"},…]
- *   node --import tsx scripts/list-stacks.ts --format json --environment prod   # only that one (exit 2 if unknown)
+ *   node scripts/run.js list-stacks                 # bluegreen-dev (dev) …, one per line
+ *   node scripts/run.js list-stacks --format json   # [{"stack":"bluegreen-dev","environment":"dev"},…]
+ *   node scripts/run.js list-stacks --format json --environment prod   # only that one (exit 2 if unknown)
  */
 import { runProgram, UsageError, type ProgramIo, type ProgramSpec } from './cli';
 import { declaredStacks, type DeclaredStack } from './offline-stacks';
 
 export const LIST_STACKS_PROGRAM: ProgramSpec = {
   name: 'list-stacks',
-  command: 'node --import tsx scripts/list-stacks.ts',
+  command: 'node scripts/run.js list-stacks',
   summary: 'Prints the stacks the app declares, one per environment of stacks/environments.ts, in synth order: as text, or as one line of JSON for a GitHub Actions matrix.',
   flags: [
     { name: 'format', type: 'string', choices: ['text', 'json'], default: 'text', help: 'text: "<stack> (<environment>)" per line; json: one line, an array of {stack, environment}.' },

@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+// @ts-check
+/**
+ * Runs one of the project's programs precompiled: `node scripts/run.js <program> [args…]` runs
+ * scripts/<program>.ts as one esbuild bundle (build/synth-entry.js, the same machinery as
+ * `npm run synth`), rebuilt first when any source it imports changed since the last build. The npm
+ * scripts run it (`npm run release` is `node scripts/run.js release`); same arguments, environment,
+ * output, exit codes and signals as `node --import tsx scripts/<program>.ts`, in one process, without
+ * tsx's loader thread or compiling TypeScript at every start.
+ *
+ * `BLUEGREEN_SOURCE_MAPS=1` runs the program under tsx with source maps instead, for stack traces
+ * that point into the TypeScript sources (then two processes: this one waits, ignoring the
+ * terminal's Ctrl-C, which reaches the program itself; a SIGTERM sent to this one is passed on).
+ * `BLUEGREEN_SYNTH_VERBOSE=1` says on stderr when and why the program's bundle is rebuilt.
+ *
+ * Programs not listed in {@link PROGRAMS} run only under tsx: `bench` (it imports its modules by
+ * computed path) and `generate-plan-fixtures` (a maintainer's tool).
+ */
+'use strict';
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+const { prepareSynthEntry, runSynthEntry, SynthEntryBuildError, VERBOSE_ENV } = require('../build/synth-entry.js');
+
+const ROOT = path.join(__dirname, '..');
+
+/** The programs that run precompiled, each `scripts/<name>.ts`; the library build makes their bundles. */
+const PROGRAMS = ['apply-offline', 'bundle-hook', 'demo', 'hook-check', 'list-stacks', 'plan-offline', 'plan-report', 'release', 'validate'];
+
+/** Exit code of a program whose sources do not compile (the shared shell's internal error, scripts/cli.ts). */
+const EXIT_INTERNAL = 70;
+
+/** Exit code of `run.js` called without a known program. */
+const EXIT_USAGE = 2;
+
+/** @param {string} name */
+const programEntry = (name) => `scripts/${name}.ts`;
+
+/**
+ * Runs the entry under tsx, with source maps (see the file comment); exits as the program did.
+ * @param {string} entry @param {readonly string[]} args
+ */
+function runUnderTsx(entry, args) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry), ...args], { stdio: 'inherit' });
+  const ignore = () => undefined;
+  /** @param {NodeJS.Signals} signal */
+  const pass = (signal) => child.kill(signal);
+  process.on('SIGINT', ignore);
+  process.on('SIGTERM', pass);
+  child.on('exit', (code, signal) => {
+    process.off('SIGINT', ignore);
+    process.off('SIGTERM', pass);
+    if (signal) process.kill(process.pid, signal);
+    else process.exit(code ?? 1);
+  });
+}
+
+/**
+ * Runs an entry (relative to the root) as the main module of this process, precompiled, with
+ * `args` as its command-line arguments.
+ * @param {{ entry: string, name: string, args: readonly string[], onBuildError: (message: string) => void }} options
+ *   `name` says what is rebuilt in verbose mode and what it is for in a build error
+ */
+function launch({ entry, name, args, onBuildError }) {
+  if (process.env.BLUEGREEN_SOURCE_MAPS === '1') return runUnderTsx(entry, args);
+  const verbose = process.env[VERBOSE_ENV] === '1';
+  prepareSynthEntry({ entry, purpose: name, onRebuild: (reason) => verbose && process.stderr.write(`${name}: rebuilding the ${name} entry: ${reason}\n`) }).then(
+    (file) => {
+      // What the program reads, as under `node --import tsx <entry> …`.
+      process.argv = [process.argv[0] ?? process.execPath, path.join(ROOT, entry), ...args];
+      runSynthEntry(file);
+    },
+    (err) => onBuildError(err instanceof SynthEntryBuildError ? err.message : err instanceof Error ? String(err.stack) : String(err)),
+  );
+}
+
+if (require.main === module) {
+  const [name, ...args] = process.argv.slice(2);
+  if (name === undefined || !PROGRAMS.includes(name)) {
+    process.stderr.write(`run: ${name === undefined ? 'no program given' : `unknown program ${JSON.stringify(name)}`}; usage: node scripts/run.js <program> [args…], programs: ${PROGRAMS.join(', ')}\n`);
+    process.exit(EXIT_USAGE);
+  }
+  launch({
+    entry: programEntry(name),
+    name,
+    args,
+    onBuildError: (message) => {
+      process.stderr.write(`${name}: internal error: ${message}\n`);
+      process.exit(EXIT_INTERNAL);
+    },
+  });
+}
+
+module.exports = { PROGRAMS, launch, programEntry };

@@ -1,10 +1,11 @@
 /**
- * Runs `npm run demo`'s entry point as npm does (node --import tsx scripts/demo.ts) in its own
+ * Runs `npm run demo`'s command as npm does (package.json: node scripts/run.js demo) in its own
  * CDKTF_OUTDIR, for the demo tests. Not a test file itself.
  */
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { npmScriptCommand } from '../test-support/npm-script';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -17,7 +18,8 @@ export interface DemoExit {
 
 /** Runs the demo with `args`; `env` is laid over the test's environment (CDKTF_OUTDIR set to `outdir`). */
 export function runDemo(args: readonly string[], outdir: string, env: Readonly<Record<string, string>> = {}): Promise<DemoExit> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'demo.ts'), ...args], {
+  const { command, args: scriptArgs } = npmScriptCommand('demo');
+  const child = spawn(command, [...scriptArgs, ...args], {
     cwd: ROOT,
     env: { ...process.env, HOME: os.tmpdir(), CDKTF_OUTDIR: outdir, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

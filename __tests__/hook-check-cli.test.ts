@@ -12,10 +12,11 @@ import { promisify } from 'node:util';
 import { httpGet } from '../hook-lambda/http-get';
 import { CLI_DEFAULT_BUDGET_IN_SECONDS, HOOK_CHECK_PROGRAM, HookCheckInput, main, toHookCheckInput } from '../scripts/hook-check';
 import { flagTable, parseCommandLine, ProgramIo, UsageError } from '../scripts/cli';
+import { npmScriptCommand } from '../test-support/npm-script';
 
 const execFileAsync = promisify(execFile);
-const script = join(__dirname, '..', 'scripts', 'hook-check.ts');
-const tsx = join(__dirname, '..', 'node_modules', '.bin', 'tsx');
+/** Exactly what `npm run hook:check` runs (the precompiled program). */
+const { command: node, args: hookCheck } = npmScriptCommand('hook:check');
 
 let server: Server;
 let base: string;
@@ -174,21 +175,21 @@ describe('hook:check against real servers', () => {
 
 describe('hook:check as a process', () => {
   test('exits 0 against a healthy server, 2 without a stack trace on bad input, 0 for --help and --version', async () => {
-    const ok = await execFileAsync(tsx, [script, '--url', base, '--path', '/health', '--passes', '1']);
+    const ok = await execFileAsync(node, [...hookCheck, '--url', base, '--path', '/health', '--passes', '1']);
     expect(ok.stdout).toContain('PASS: the hook would report Succeeded');
-    const bad = await execFileAsync(tsx, [script, '--url', base, '--passes', 'x']).then(
+    const bad = await execFileAsync(node, [...hookCheck, '--url', base, '--passes', 'x']).then(
       () => undefined,
       (err: { code: number; stderr: string }) => err,
     );
     expect(bad?.code).toBe(2);
     expect(bad?.stderr).toBe('hook:check: --passes must be a number; received "x"\nrun \'npm run hook:check -- --help\' for usage\n');
-    const help = await execFileAsync(tsx, [script, '--help']);
+    const help = await execFileAsync(node, [...hookCheck, '--help']);
     expect(help.stdout).toMatch(/^Usage: npm run hook:check -- \[flags\]/);
-    expect((await execFileAsync(tsx, [script, '--version'])).stdout).toMatch(/^hook:check \d+\.\d+\.\d+\n$/);
+    expect((await execFileAsync(node, [...hookCheck, '--version'])).stdout).toMatch(/^hook:check \d+\.\d+\.\d+\n$/);
   });
 
   test('a closed stdout ends it quietly (hook:check --help | head -c 10)', async () => {
-    const child = spawn(tsx, [script, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(node, [...hookCheck, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.stdout.once('data', () => child.stdout.destroy());

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { EXIT_INTERNAL, EXIT_USAGE, flagTable } from '../scripts/cli';
 import { EXIT_CODES } from '../plan-report';
 import { PLAN_REPORT_PROGRAM, run, type PlanReportFiles } from '../scripts/plan-report';
+import { npmScriptCommand } from '../test-support/npm-script';
 
 const FIXTURES = join(__dirname, 'fixtures', 'plans');
 const ROOT = join(__dirname, '..');
-const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const SCRIPT = join(ROOT, 'scripts', 'plan-report.ts');
+/** Exactly what `npm run plan:report` runs (the precompiled program), after the Node binary. */
+const PLAN_REPORT = npmScriptCommand('plan:report').args;
 
 interface Captured {
   code: number;
@@ -192,7 +193,7 @@ describe('docs/plan-review.md', () => {
 
 describe('npm run plan:report as a process', () => {
   test('bad input exits 2 with one line on stderr and no stack trace', async () => {
-    const result = spawnSync(process.execPath, [TSX, SCRIPT, 'no-such-plan.json'], {
+    const result = spawnSync(process.execPath, [...PLAN_REPORT, 'no-such-plan.json'], {
       cwd: ROOT,
       encoding: 'utf8',
     });
@@ -203,7 +204,7 @@ describe('npm run plan:report as a process', () => {
   test('a blocking hazard exits 1 and prints the report', async () => {
     const result = spawnSync(
       process.execPath,
-      [TSX, SCRIPT, fixture('listener-default-action-updated.json'), '--format', 'text'],
+      [...PLAN_REPORT, fixture('listener-default-action-updated.json'), '--format', 'text'],
       { cwd: ROOT, encoding: 'utf8' },
     );
     expect(result.status).toBe(1);
@@ -211,7 +212,7 @@ describe('npm run plan:report as a process', () => {
   });
 
   test('a closed stdout ends quietly: no EPIPE stack trace', async () => {
-    const child = spawn(process.execPath, [TSX, SCRIPT, fixture('critical-replaced.json'), '--fail-on', 'none'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...PLAN_REPORT, fixture('critical-replaced.json'), '--fail-on', 'none'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.destroy(); // as `| head -0` would: the reader is gone before the first write
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
@@ -237,7 +238,7 @@ describe('npm run plan:report as a process', () => {
       const expected = (await cli(args)).stdout;
       expect(expected.length).toBeGreaterThan(1 << 18); // four pipe buffers at least
       // A slow reader: the pipe fills while the reader sleeps, so the program must wait for it before exiting.
-      const child = spawn(process.execPath, [TSX, SCRIPT, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...PLAN_REPORT, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout.pause();
       const chunks: Buffer[] = [];
       child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));

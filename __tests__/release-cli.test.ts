@@ -1,12 +1,13 @@
 /**
- * The CLI as users run it: a child process (`npx tsx scripts/release.ts`), with a real CodeDeploy SDK
- * client talking to a small local JSON 1.1 server where a deployment is needed.
+ * The CLI as users run it: a child process (exactly what `npm run release` runs, package.json), with a
+ * real CodeDeploy SDK client talking to a small local JSON 1.1 server where a deployment is needed.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsJsonServer, startAwsJsonServer } from '../test-support/aws-json-server';
+import { npmScriptCommand } from '../test-support/npm-script';
 
 const ROOT = join(__dirname, '..');
 const EVENTS = ['BeforeInstall', 'Install', 'AfterInstall', 'AllowTestTraffic', 'AfterAllowTestTraffic', 'BeforeAllowTraffic', 'AllowTraffic', 'AfterAllowTraffic'];
@@ -17,16 +18,11 @@ interface Run {
   stderr: string;
 }
 
-/**
- * Runs the CLI with `npx tsx`, or (`node`) exactly as `npm run release` does: `node --import tsx`, one
- * process. Signal tests use the latter: the tsx CLI relays a signal to its child and, when the child
- * has not acknowledged it within 30 ms (a loaded machine), kills it with SIGKILL and exits 130 itself.
- */
-function cli(args: string[], env: Record<string, string> = {}, onStderr?: (text: string, child: ChildProcess) => void, how: 'npx' | 'node' = 'npx'): Promise<Run> {
-  const command = how === 'npx' ? 'npx' : process.execPath;
-  const argv = how === 'npx' ? ['tsx', 'scripts/release.ts', ...args] : ['--import', 'tsx', 'scripts/release.ts', ...args];
+/** Runs the CLI exactly as `npm run release` does (the precompiled release, one process: signals reach it directly). */
+function cli(args: string[], env: Record<string, string> = {}, onStderr?: (text: string, child: ChildProcess) => void): Promise<Run> {
+  const { command, args: releaseArgs } = npmScriptCommand('release');
   return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, {
+    const child = spawn(command, [...releaseArgs, ...args], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_EC2_METADATA_DISABLED: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -208,7 +204,7 @@ describe('release CLI as a child process', () => {
           sent = true;
           child.kill('SIGINT');
         }
-      }, 'node');
+      });
       expect(r.code).toBe(130);
       const stop = server.calls.find((c) => c.operation === 'StopDeployment');
       expect(stop?.input).toEqual({ deploymentId: 'd-CLI', autoRollbackEnabled: true });

@@ -17,6 +17,7 @@ import { helpText } from '../scripts/cli';
 import { CodeDeployStandIn, startCodeDeployStandIn } from '../test-support/codedeploy';
 import { isolatedAwsEnv, killRunningReleases, removeIsolatedAwsHomes, REPO_ROOT, startRelease, writeOutputsFile } from '../test-support/codedeploy/release-process';
 import { FaultEndpoint, startFaultEndpoint } from '../test-support/fault-servers';
+import { npmScriptCommand } from '../test-support/npm-script';
 import { releaseInput } from '../test-support/release-input';
 
 jest.setTimeout(60_000);
@@ -123,7 +124,8 @@ describe('a closed stdout ends the CLI quietly (real pipes)', () => {
     ['--dry-run --json', 'true'],
     ['--help', 'true'],
   ])('release %s | %s: exit 0, nothing on stderr about the pipe', (flags, reader) => {
-    const cli = `${JSON.stringify(process.execPath)} --import tsx scripts/release.ts --outputs-file ${JSON.stringify(outputs)} ${flags}`;
+    const { command, args } = npmScriptCommand('release');
+    const cli = `${[command, ...args].map((a) => JSON.stringify(a)).join(' ')} --outputs-file ${JSON.stringify(outputs)} ${flags}`;
     const r = spawnSync('bash', ['-c', `${cli} | ${reader}; exit "\${PIPESTATUS[0]}"`], { cwd: REPO_ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1', ...isolatedAwsEnv() }, timeout: 30_000 });
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
   });

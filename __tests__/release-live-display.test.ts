@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodeDeployStandIn, startCodeDeployStandIn } from '../test-support/codedeploy';
 import { isolatedAwsEnv, removeIsolatedAwsHomes, REPO_ROOT } from '../test-support/codedeploy/release-process';
+import { npmScriptCommand } from '../test-support/npm-script';
 import { describeWithPty, PtyRun, runInPty, ScreenLine } from '../test-support/pty';
 
 jest.setTimeout(60_000);
@@ -71,7 +72,8 @@ afterAll(async () => {
 function startInPty(group: string, endpoint = standIn.endpoint, extra: readonly string[] = []): PtyRun {
   const args = [
     '--require', warningPreload,
-    '--import', 'tsx', join(REPO_ROOT, 'scripts', 'release.ts'),
+    // Then exactly what `npm run release` runs.
+    ...npmScriptCommand('release').args,
     '--application', 'app', '--deployment-group', group, '--region', 'us-east-1',
     '--task-definition-arn', 'arn:aws:ecs:us-east-1:123456789012:task-definition/web:3',
     '--container-name', 'web', '--container-port', '8080',

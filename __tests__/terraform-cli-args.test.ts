@@ -13,6 +13,7 @@ import { main as listStacksMain, stacksOfEnvironments } from '../scripts/list-st
 import { declaredStacks, selectStacks } from '../scripts/offline-stacks';
 import { defaultPlanFile, main as planOfflineMain, readDrift } from '../scripts/plan-offline';
 import { main as validateMain } from '../scripts/validate';
+import { npmScriptCommand } from '../test-support/npm-script';
 
 const ROOT = path.join(__dirname, '..');
 const STACKS = declaredStacks().map((d) => d.stack);
@@ -29,9 +30,14 @@ function fakeIo(argv: string[]): { io: ProgramIo; out: () => string; err: () => 
   };
 }
 
-/** Runs an entry point the way npm does (node --import tsx scripts/<file>). */
+/** npm scripts of the programs that have one; list-stacks has none (the workflows run scripts/run.js list-stacks). */
+const NPM_SCRIPTS: Readonly<Record<string, string>> = { 'validate.ts': 'validate', 'plan-offline.ts': 'plan:offline' };
+
+/** Runs a program exactly as its npm script does (precompiled, by scripts/run.js). */
 function runScript(file: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
-  return spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', file), ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60000 });
+  const script = NPM_SCRIPTS[file];
+  const { command, args: programArgs } = script ? npmScriptCommand(script) : { command: process.execPath, args: [path.join(ROOT, 'scripts', 'run.js'), file.replace(/\.ts$/, '')] };
+  return spawnSync(command, [...programArgs, ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60000 });
 }
 
 describe.each([

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { selectStackOutputs } from '../release/outputs-file';
 import { OUTPUT_NAMES } from '../lib/outputs';
 import { declaredStacks } from '../scripts/offline-stacks';
+import { npmScriptCommand } from '../test-support/npm-script';
 import { describeWithTool } from '../test-support/require-tool';
 import { bundleKey, packageDirOf, providerBundle } from '../tools/offline-terraform/provider-bundle';
 import { listStacks } from '../tools/offline-terraform/stacks';
@@ -17,8 +18,13 @@ import { listStacks } from '../tools/offline-terraform/stacks';
 const ROOT = path.join(__dirname, '..');
 const DECLARED = declaredStacks();
 
+/** npm scripts of the programs run here. */
+const NPM_SCRIPTS: Readonly<Record<string, string>> = { 'validate.ts': 'validate', 'plan-offline.ts': 'plan:offline', 'apply-offline.ts': 'apply:offline' };
+
+/** Runs a program exactly as its npm script does (precompiled, by scripts/run.js). */
 function runScript(file: string, args: string[], outdir: string) {
-  return spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', file), ...args], {
+  const { command, args: programArgs } = npmScriptCommand(NPM_SCRIPTS[file]!);
+  return spawnSync(command, [...programArgs, ...args], {
     cwd: ROOT,
     env: { ...process.env, CDKTF_OUTDIR: outdir },
     encoding: 'utf8',
@@ -144,8 +150,9 @@ describeWithTool('npm run validate, plan:offline and apply:offline (real terrafo
     const loaded = selectStackOutputs(doc, 'outputs.json', first!.stack);
     expect('outputs' in loaded && loaded.outputs[OUTPUT_NAMES.applicationName]).toBe(first!.stack);
 
-    // The docs' release command, as written, with --dry-run: it reads the file and calls nothing.
-    const release = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'release.ts'), '--outputs-file', file, '--stack', first!.stack, '--dry-run'], { cwd: ROOT, encoding: 'utf8', timeout: 60000 });
+    // The docs' release command (npm run release --), with --dry-run: it reads the file and calls nothing.
+    const { command, args: releaseCommand } = npmScriptCommand('release');
+    const release = spawnSync(command, [...releaseCommand, '--outputs-file', file, '--stack', first!.stack, '--dry-run'], { cwd: ROOT, encoding: 'utf8', timeout: 60000 });
     expect(release.stdout).toContain(String(doc[OUTPUT_NAMES.taskDefinitionArn]!.value));
     expect(release.status).toBe(0);
 

@@ -1,5 +1,5 @@
 /**
- * Runs the real release CLI (`node --import tsx scripts/release.ts`, as `npm run release` does) as a child
+ * Runs the real release CLI (`node scripts/run.js release`, as `npm run release` does) as a child
  * process against a stand-in, with dummy credentials and an AWS config that cannot leak the user's.
  */
 import { ChildProcess, spawn } from 'node:child_process';
@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OUTPUT_NAMES } from '../../lib/outputs';
+import { npmScriptCommand } from '../npm-script';
 
 /** The repository root (where `scripts/release.ts` lives). */
 export const REPO_ROOT = join(__dirname, '..', '..');
@@ -93,8 +94,9 @@ export const CLOSED_LOCAL_ENDPOINT = 'http://127.0.0.1:9';
 /** Starts `scripts/release.ts` with `args`; `env` is added to a clean base (PATH, isolated AWS config). */
 export function startRelease(args: readonly string[], env: Readonly<Record<string, string>> = {}): RunningRelease {
   const startedAt = Date.now();
-  // Exactly what `npm run release` runs: node --import tsx scripts/release.ts.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'release.ts'), ...args], {
+  // Exactly what `npm run release` runs (package.json): the precompiled release, one process.
+  const { command, args: scriptArgs } = npmScriptCommand('release');
+  const child = spawn(command, [...scriptArgs, ...args], {
     cwd: REPO_ROOT,
     // The SDK's Node 20 support warning would only add noise to the stderr the tests read.
     // AWS_ENDPOINT_URL: a service the test gives no stand-in (the failure diagnostics' Logs, ECS, ELBv2)

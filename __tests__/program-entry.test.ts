@@ -1,0 +1,127 @@
+/**
+ * The programs' precompiled entries (scripts/run.js on build/synth-entry.js, the synth's machinery):
+ * every program's npm script runs one; in a copy of the project each program's bundle is built on
+ * first use with the output tsx gives, reused while nothing changed, and never stale: an edit to a
+ * source a program imports is in its next run, also for runs started together right after the edit,
+ * and for every program importing a shared file. The synth's own cases: synth-entry*.test.ts.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyProject, PROJECT_ROOT, type ProjectCopy } from '../test-support/project-copy';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runner = require('../scripts/run.js') as { PROGRAMS: readonly string[] };
+
+/** The verbose launcher's line when it rebuilds `program`'s bundle; group 1 is why. */
+const rebuilt = (program: string) => new RegExp(`^${program}: rebuilding the ${program} entry: (.*)$`, 'm');
+
+/** npm scripts that run a program, by script name. */
+const PROGRAM_SCRIPTS: Readonly<Record<string, string>> = {
+  release: 'release',
+  demo: 'demo',
+  'hook:check': 'hook-check',
+  'hook:bundle': 'bundle-hook',
+  validate: 'validate',
+  'plan:offline': 'plan-offline',
+  'apply:offline': 'apply-offline',
+  'plan:report': 'plan-report',
+};
+
+describe('the npm scripts', () => {
+  const scripts = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+
+  test("run each program precompiled through scripts/run.js, and run.js knows every one", () => {
+    for (const [script, program] of Object.entries(PROGRAM_SCRIPTS)) expect([script, scripts[script]]).toEqual([script, `node scripts/run.js ${program}`]);
+    expect([...runner.PROGRAMS].sort()).toEqual([...Object.values(PROGRAM_SCRIPTS), 'list-stacks'].sort());
+    // Nothing a user runs per deployment still starts tsx; only the maintainers' build and bench do.
+    const underTsx = Object.keys(scripts).filter((s) => scripts[s]!.includes('tsx'));
+    expect(underTsx.sort()).toEqual(['bench', 'build', 'prepare']);
+  });
+});
+
+describe('a program in a copy of the project', () => {
+  let copy: ProjectCopy;
+  const run = (program: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) =>
+    copy.run(process.execPath, ['scripts/run.js', program, ...args], { env: { BLUEGREEN_SYNTH_VERBOSE: '1', NO_COLOR: '1', ...env } });
+  const SUMMARY = "'Starts a blue/green deployment from the stack";
+
+  beforeAll(() => {
+    copy = copyProject('program-entry-');
+  });
+  afterAll(() => copy?.remove());
+
+  test('the first run builds the bundle and prints exactly what tsx prints; the next reuses it', () => {
+    const first = run('release', ['--help']);
+    expect(first.stderr.match(rebuilt('release'))?.[1]).toBe('nothing has been built yet');
+    expect(first.status).toBe(0);
+    const viaTsx = copy.run(process.execPath, ['--import', 'tsx', 'scripts/release.ts', '--help'], { env: { NO_COLOR: '1' } });
+    expect(first.stdout).toBe(viaTsx.stdout);
+    expect(first.stdout).toMatch(/^Usage: npm run release -- \[flags\]/);
+    const again = run('release', ['--bogus']);
+    expect(again.stderr).not.toMatch(rebuilt('release'));
+    expect(again.status).toBe(2);
+  }, 60000);
+
+  test('an edit to a source the program imports is in the next run', () => {
+    copy.replace('release/flags.ts', SUMMARY, "'EDITED BY TEST. Starts a blue/green deployment from the stack");
+    const result = run('release', ['--help']);
+    expect(result.stderr.match(rebuilt('release'))?.[1]).toBe('release/flags.ts changed');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('EDITED BY TEST.');
+  }, 60000);
+
+  test('an edit to a file every program imports (scripts/cli.ts) is in the next run of each', () => {
+    expect(run('hook-check', ['--version']).status).toBe(0);
+    copy.replace('scripts/cli.ts', "help: 'Show this help and exit 0.'", "help: 'Show this help (edited) and exit 0.'");
+    for (const program of ['hook-check', 'release']) {
+      const result = run(program, ['--help']);
+      expect([program, result.stderr.match(rebuilt(program))?.[1]]).toEqual([program, 'scripts/cli.ts changed']);
+      expect(result.stdout).toContain('Show this help (edited) and exit 0.');
+    }
+  }, 60000);
+
+  test('runs started together right after an edit all run the edited program, publish by rename (no scratch left), and the next run reuses the bundle', async () => {
+    copy.replace('release/flags.ts', 'EDITED BY TEST.', 'EDITED AGAIN.');
+    const start = () =>
+      new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, ['scripts/run.js', 'release', '--help'], { cwd: copy.root, env: copy.env });
+        let stdout = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.on('close', (code) => resolve({ code, stdout }));
+      });
+    const results = await Promise.all([start(), start(), start(), start()]);
+    expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+    for (const r of results) expect(r.stdout).toContain('EDITED AGAIN.');
+    const after = run('release', ['--help']);
+    expect(after.stderr).not.toMatch(rebuilt('release'));
+    expect(readdirSync(copy.cacheDir).filter((n) => n.startsWith('tmp-') || n.endsWith('.tmp'))).toEqual([]);
+  }, 60000);
+
+  test('a syntax error is exit 70 with the file and line, no stack trace; undone, the last good bundle runs again', () => {
+    const original = copy.read('release/flags.ts');
+    copy.write('release/flags.ts', `${original}\nexport const = ;\n`);
+    const broken = run('release', ['--help']);
+    expect(broken.status).toBe(70);
+    expect(broken.stderr).toMatch(/^release: internal error: could not compile scripts\/release\.ts for the release:\n {2}release\/flags\.ts:\d+:\d+: /m);
+    expect(broken.stderr).not.toMatch(/^\s+at /m);
+    copy.write('release/flags.ts', original);
+    const fixed = run('release', ['--help']);
+    expect(fixed.status).toBe(0);
+    expect(fixed.stderr).not.toMatch(rebuilt('release'));
+  }, 60000);
+
+  test('BLUEGREEN_SOURCE_MAPS=1 runs the sources under tsx: no bundle, the exit code passed on', () => {
+    copy.replace('release/flags.ts', 'EDITED AGAIN.', 'EDITED UNDER TSX.');
+    const help = run('release', ['--help'], { BLUEGREEN_SOURCE_MAPS: '1' });
+    expect(help.stderr).not.toMatch(rebuilt('release'));
+    expect(help.stdout).toContain('EDITED UNDER TSX.');
+    expect(help.status).toBe(0);
+    expect(run('release', ['--bogus'], { BLUEGREEN_SOURCE_MAPS: '1' }).status).toBe(2);
+  }, 60000);
+
+  test('an unknown program is exit 2 naming the programs', () => {
+    const result = run('relase', []);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`run: unknown program "relase"; usage: node scripts/run.js <program> [args…], programs: ${runner.PROGRAMS.join(', ')}\n`);
+  });
+});

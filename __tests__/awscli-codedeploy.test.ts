@@ -2,8 +2,8 @@
  * Fidelity of the CodeDeploy stand-in, judged by an independent client: the AWS CLI (botocore's own
  * service model and parsers, not the JS SDK we wrote the stand-in against) must parse its answers.
  */
-import { execFile } from 'node:child_process';
 import { appSpecSha256, renderAppSpecJson } from '../lib/appspec';
+import { AwsCli, AwsCliResult, AwsCliRunOptions, startAwsCli } from '../test-support/aws-cli';
 import { CodeDeployStandIn, startCodeDeployStandIn } from '../test-support/codedeploy';
 import { isolatedAwsEnv, removeIsolatedAwsHomes } from '../test-support/codedeploy/release-process';
 import { describeWithTool } from '../test-support/require-tool';
@@ -12,35 +12,13 @@ const APP = 'bluegreen-dev';
 const GROUP = 'bluegreen-dev';
 const TARGET = 'bluegreen-cluster:bluegreen-service';
 
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-// Each `aws` call starts a Python interpreter (about 1 s idle, several seconds on a loaded machine), and
-// the first test makes five of them: the default 30 s ran out at load 20.
-jest.setTimeout(90_000);
-
 describeWithTool('the AWS CLI parses the CodeDeploy stand-in', 'aws', () => {
   let standIn: CodeDeployStandIn;
-  let env: NodeJS.ProcessEnv;
+  let cli: AwsCli;
 
-  /** Runs `aws deploy ...` asynchronously (the stand-in answers from this process's event loop). */
-  function aws(args: readonly string[], timeoutInMs = 60_000): Promise<CliResult> {
-    return new Promise((resolve) => {
-      execFile('aws', ['deploy', ...args, '--endpoint-url', standIn.endpoint, '--output', 'json'], { env, timeout: timeoutInMs }, (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-        resolve({ code, stdout, stderr });
-      });
-    });
-  }
-
-  async function awsJson(args: readonly string[]): Promise<any> {
-    const r = await aws(args);
-    if (r.code !== 0) throw new Error(`aws deploy ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-    return JSON.parse(r.stdout);
-  }
+  const argv = (args: readonly string[]): string[] => ['deploy', ...args, '--endpoint-url', standIn.endpoint, '--output', 'json'];
+  const aws = (args: readonly string[], options?: AwsCliRunOptions): Promise<AwsCliResult> => cli.run(argv(args), options);
+  const awsJson = (args: readonly string[]): Promise<any> => cli.json(argv(args));
 
   function revisionArg(): string {
     const content = renderAppSpecJson({
@@ -68,10 +46,11 @@ describeWithTool('the AWS CLI parses the CodeDeploy stand-in', 'aws', () => {
     // The user's own AWS settings (profile, region, config files) must neither leak in nor be touched.
     const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
     // iso8601 makes CLI v1 parse timestamps with botocore too (its default prints the wire value).
-    env = { ...base, ...isolatedAwsEnv('[default]\ncli_timestamp_format = iso8601\n'), AWS_PAGER: '' };
+    cli = await startAwsCli({ ...base, ...isolatedAwsEnv('[default]\ncli_timestamp_format = iso8601\n'), AWS_PAGER: '' });
   });
 
   afterAll(async () => {
+    await cli?.close();
     removeIsolatedAwsHomes();
     try {
       await standIn.settle();
@@ -164,9 +143,11 @@ describeWithTool('the AWS CLI parses the CodeDeploy stand-in', 'aws', () => {
   test('wait deployment-successful returns on a fast deployment (one or two 15 s polls), and fails on a failed one', async () => {
     const { deploymentId } = await awsJson(['create-deployment', '--application-name', APP, '--deployment-group-name', GROUP, '--revision', revisionArg()]);
     // The waiter's first GetDeployment sees it Ready; once it has, the deployment is continued and
-    // ends within a second, so the waiter's next poll (15 s later) sees Succeeded.
+    // ends within a second, so the waiter's next poll (15 s later) sees Succeeded. Ready first: the
+    // waiter may poll before the deployment got there.
+    await standIn.waitUntil(() => standIn.deployment(deploymentId)!.status === 'Ready', 'Ready');
     const started = Date.now();
-    const waiting = aws(['wait', 'deployment-successful', '--deployment-id', deploymentId], 45_000);
+    const waiting = aws(['wait', 'deployment-successful', '--deployment-id', deploymentId], { timeoutInMs: 45_000 });
     await standIn.waitUntil(
       () => standIn.calls.some((c) => c.operation === 'GetDeployment' && c.at >= started && c.input.deploymentId === deploymentId),
       "the waiter's first poll",
@@ -186,7 +167,7 @@ describeWithTool('the AWS CLI parses the CodeDeploy stand-in', 'aws', () => {
     const stop = await awsJson(['stop-deployment', '--deployment-id', second.deploymentId, '--no-auto-rollback-enabled']);
     expect(stop.status).toBe('Pending');
     await standIn.waitUntil(() => standIn.deployment(second.deploymentId)!.status === 'Stopped', 'the stop');
-    const failed = await aws(['wait', 'deployment-successful', '--deployment-id', second.deploymentId], 30_000);
+    const failed = await aws(['wait', 'deployment-successful', '--deployment-id', second.deploymentId], { timeoutInMs: 30_000 });
     expect(failed.code).not.toBe(0);
     expect(failed.stderr).toMatch(/Waiter DeploymentSuccessful failed/);
   }, 90_000);

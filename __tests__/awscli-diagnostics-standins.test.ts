@@ -3,7 +3,7 @@
  * answers and errors against botocore's service models (what the AWS CLI parses with), and the AWS
  * CLI itself over the wire (its own JSON 1.1 and Query/XML parsers, its own paginator).
  */
-import { execFile } from 'node:child_process';
+import { AwsCli, AwsCliResult, startAwsCli } from '../test-support/aws-cli';
 import { AwsJsonError } from '../test-support/aws-json-server';
 import { AwsQueryError } from '../test-support/aws-query-server';
 import { isolatedAwsEnv, removeIsolatedAwsHomes } from '../test-support/codedeploy/release-process';
@@ -120,30 +120,13 @@ describeWithTool(
   BOTOCORE_CHECK_ARGS,
 );
 
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 describeWithTool('the AWS CLI parses the CloudWatch Logs and ELBv2 stand-ins', 'aws', () => {
   let logs: LogsStandIn;
   let elbv2: Elbv2StandIn;
-  let env: NodeJS.ProcessEnv;
+  let cli: AwsCli;
 
-  function aws(args: readonly string[], endpoint: string): Promise<CliResult> {
-    return new Promise((resolve) => {
-      execFile('aws', [...args, '--endpoint-url', endpoint, '--output', 'json'], { env, timeout: 60_000 }, (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      });
-    });
-  }
-  async function awsJson(args: readonly string[], endpoint: string): Promise<any> {
-    const r = await aws(args, endpoint);
-    if (r.code !== 0) throw new Error(`aws ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-    return JSON.parse(r.stdout);
-  }
+  const aws = (args: readonly string[], endpoint: string): Promise<AwsCliResult> => cli.run([...args, '--endpoint-url', endpoint, '--output', 'json']);
+  const awsJson = (args: readonly string[], endpoint: string): Promise<any> => cli.json([...args, '--endpoint-url', endpoint, '--output', 'json']);
 
   beforeAll(async () => {
     // One event per page, so the CLI's own paginator has to follow nextToken.
@@ -158,9 +141,10 @@ describeWithTool('the AWS CLI parses the CloudWatch Logs and ELBv2 stand-ins', '
       targetGroups: [{ name: 'web-green', port: 8080, targets: [{ id: '10.0.1.23', state: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [503]' }] }],
     });
     const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-    env = { ...base, ...isolatedAwsEnv('[default]\ncli_timestamp_format = iso8601\n'), AWS_PAGER: '' };
+    cli = await startAwsCli({ ...base, ...isolatedAwsEnv('[default]\ncli_timestamp_format = iso8601\n'), AWS_PAGER: '' });
   });
   afterAll(async () => {
+    await cli?.close();
     removeIsolatedAwsHomes();
     await logs?.close();
     await elbv2?.close();

@@ -2,7 +2,7 @@
  * Fidelity of the ECS stand-in, judged by an independent client: the AWS CLI (botocore's own model
  * and parsers) must parse its answers to the calls a native blue/green release and its diagnostics make.
  */
-import { execFile } from 'node:child_process';
+import { AwsCli, AwsCliResult, startAwsCli } from '../test-support/aws-cli';
 import { isolatedAwsEnv, removeIsolatedAwsHomes } from '../test-support/codedeploy/release-process';
 import { EcsStandIn, startEcsStandIn } from '../test-support/ecs';
 import { describeWithTool } from '../test-support/require-tool';
@@ -11,24 +11,13 @@ const CLUSTER = 'bluegreen-cluster';
 
 describeWithTool('the AWS CLI parses the ECS stand-in', 'aws', () => {
   let ecs: EcsStandIn;
-  let env: NodeJS.ProcessEnv;
+  let cli: AwsCli;
 
-  function aws(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      execFile('aws', ['ecs', ...args, '--endpoint-url', ecs.endpoint, '--output', 'json'], { env, timeout: 60_000 }, (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      });
-    });
-  }
-  async function awsJson(args: readonly string[]): Promise<any> {
-    const r = await aws(args);
-    if (r.code !== 0) throw new Error(`aws ecs ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-    return JSON.parse(r.stdout);
-  }
+  const aws = (args: readonly string[]): Promise<AwsCliResult> => cli.run(['ecs', ...args, '--endpoint-url', ecs.endpoint, '--output', 'json']);
+  const awsJson = (args: readonly string[]): Promise<any> => cli.json(['ecs', ...args, '--endpoint-url', ecs.endpoint, '--output', 'json']);
 
   beforeAll(async () => {
-    env = { PATH: process.env.PATH, HOME: process.env.HOME, ...isolatedAwsEnv() };
+    cli = await startAwsCli({ PATH: process.env.PATH, HOME: process.env.HOME, ...isolatedAwsEnv() });
     ecs = await startEcsStandIn({
       msPerMinute: 600,
       stepInMs: 10,
@@ -40,6 +29,7 @@ describeWithTool('the AWS CLI parses the ECS stand-in', 'aws', () => {
   });
 
   afterAll(async () => {
+    await cli?.close();
     await ecs?.close();
     removeIsolatedAwsHomes();
   });

@@ -1,28 +1,36 @@
 /**
- * `npm run demo` through its real entry point: the alarm and Ctrl-C scenarios, a machine without
- * terraform, and bad input. See demo-release.test.ts for the others.
+ * `npm run demo` through its real entry point: the alarm and Ctrl-C scenarios, each with a
+ * CDKTF_OUTDIR of its own, concurrently (a demo is mostly waiting). Its help and bad input, in-process:
+ * that the entry point runs main() as npm runs it, every spawned demo proves. See demo-release.test.ts
+ * for the others (a machine without terraform among them).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FIRST_LINE, LAST_LINE_START } from '../demo/run';
 import { scenario, SCENARIO_NAMES } from '../demo/scenarios';
-import { declaredStacks } from '../scripts/offline-stacks';
+import { main } from '../scripts/demo';
 import { runDemo, withoutTimestamps } from './demo-process';
 
-const STACK = declaredStacks()[0]!.stack;
-let outdir: string;
+let root: string;
 beforeAll(() => {
-  outdir = mkdtempSync(path.join(os.tmpdir(), 'demo-interrupt-'));
+  root = mkdtempSync(path.join(os.tmpdir(), 'demo-interrupt-'));
 });
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A CDKTF_OUTDIR of the test's own. */
+function outdirFor(name: string): string {
+  const dir = path.join(root, name);
+  mkdirSync(dir);
+  return dir;
+}
 
 function lastLine(lines: readonly string[]): string {
   return lines.filter((l) => l.trim() !== '').pop()!;
 }
 
-test('alarm: an alarm watching green goes off at 10%, CodeDeploy stops and rolls back, exit 1', async () => {
-  const r = await runDemo(['--scenario', 'alarm', '--without-terraform', '--minute-in-ms', '300'], outdir);
+test.concurrent('alarm: an alarm watching green goes off at 10%, CodeDeploy stops and rolls back, exit 1', async () => {
+  const r = await runDemo(['--scenario', 'alarm', '--without-terraform', '--minute-in-ms', '300'], outdirFor('alarm'));
   const lines = withoutTimestamps(r.stderr);
   expect(lines.some((l) => /^error ALARM_ACTIVE: .*Activated alarms: <\S*-green-\S*>/.test(l))).toBe(true);
   expect(lines).toContain('traffic blue 90% green 10%');
@@ -33,8 +41,8 @@ test('alarm: an alarm watching green goes off at 10%, CodeDeploy stops and rolls
   expect(r.code).toBe(scenario('alarm').exitCode);
 }, 90000);
 
-test('interrupt: Ctrl-C while green has part of the traffic stops the deployment with a rollback, exit 130', async () => {
-  const r = await runDemo(['--scenario', 'interrupt', '--without-terraform', '--minute-in-ms', '300'], outdir);
+test.concurrent('interrupt: Ctrl-C while green has part of the traffic stops the deployment with a rollback, exit 130', async () => {
+  const r = await runDemo(['--scenario', 'interrupt', '--without-terraform', '--minute-in-ms', '300'], outdirFor('interrupt'));
   const lines = withoutTimestamps(r.stderr);
   expect(lines.some((l) => l.startsWith('interrupted SIGINT received'))).toBe(true);
   expect(lines.some((l) => /^ {3}deployment d-\w+: Stopped \(MANUAL_STOP\); traffic to green 10%/.test(l))).toBe(true);
@@ -44,26 +52,20 @@ test('interrupt: Ctrl-C while green has part of the traffic stops the deployment
   expect(r.code).toBe(scenario('interrupt').exitCode);
 }, 90000);
 
-test('without terraform on PATH: outputs derived from the synthesized stack with placeholders, said so, and the release still runs', async () => {
-  // A PATH with only node and sh: what `npm ci` alone gives a machine without Terraform.
-  const bin = path.join(outdir, 'bin-without-terraform');
-  mkdirSync(bin);
-  symlinkSync(process.execPath, path.join(bin, 'node'));
-  symlinkSync('/bin/sh', path.join(bin, 'sh'));
-  const r = await runDemo(['--scenario', 'success', '--minute-in-ms', '300'], outdir, { PATH: bin });
-  const lines = withoutTimestamps(r.stderr);
-  expect(lines).toContain('1. terraform is not on PATH: no offline apply; the outputs are derived from the synthesized');
-  const outputs = JSON.parse(readFileSync(path.join(outdir, 'demo', `${STACK}-outputs.json`), 'utf8')) as Record<string, { value: unknown }>;
-  expect(String(outputs.offline_notice!.value)).toMatch(/placeholder/);
-  expect(lines.some((l) => /^result Succeeded d-\w+ exit 0$/.test(l))).toBe(true);
-  expect(r.code).toBe(0);
-}, 90000);
+/** Runs the demo's main() in-process with `argv`, collecting what it writes and its exit code. */
+async function demoMain(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  let exited: number | undefined;
+  const code = await main({ argv, env: {}, stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), exit: (c) => void (exited = c) });
+  return { code: exited ?? code, stdout, stderr };
+}
 
-test('--help lists every scenario, exit 0; an unknown scenario is a usage error naming them, exit 2', async () => {
-  const help = await runDemo(['--help'], outdir);
+test.concurrent('--help lists every scenario, exit 0; an unknown scenario is a usage error naming them, exit 2', async () => {
+  const help = await demoMain(['--help']);
   expect(help.code).toBe(0);
   for (const name of SCENARIO_NAMES) expect(help.stdout).toMatch(new RegExp(`^ {2}${name} +\\S`, 'm'));
-  const bad = await runDemo(['--scenario', 'chaos'], outdir);
+  const bad = await demoMain(['--scenario', 'chaos']);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain(`--scenario must be one of ${SCENARIO_NAMES.join(', ')}; received "chaos"`);
-}, 60000);
+});

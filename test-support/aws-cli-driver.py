@@ -11,8 +11,8 @@ The sessions share one botocore data loader (per data path), as all clients of o
 keeps the JSON files it parsed (service models, endpoints), so a command does not decode a megabyte
 of JSON again. Their content is the same files on disk; without it a command costs four times as much.
 
-Protocol: a JSON request per line on stdin, `{"argv": [...]}`; a JSON answer per line on file
-descriptor 3, `{"code", "stdout", "stderr"}`. The first line
+Protocol: a JSON request per line on stdin, `{"argv": [...], "waiterDelayScale": 0.01}`; a JSON
+answer per line on file descriptor 3, `{"code", "stdout", "stderr", "waiterSleeps"}`. The first line
 on fd 3 is `{"ready": true, "version": ...}` once awscli is imported. Standard output and error stay
 free for anything the interpreter itself prints.
 """
@@ -25,6 +25,24 @@ import sys
 import traceback
 
 
+class ScaledClock:
+    """Stands in for the `time` module inside botocore's waiter only: its sleeps are recorded as the
+    waiter asked for them and last `scale` times as long (a stand-in's compressed clock, for the
+    client's side). Every other attribute is the real `time` module's."""
+
+    def __init__(self, real_time, scale, sleeps):
+        self._real_time = real_time
+        self._scale = scale
+        self._sleeps = sleeps
+
+    def sleep(self, seconds):
+        self._sleeps.append(seconds)
+        self._real_time.sleep(seconds * self._scale)
+
+    def __getattr__(self, name):
+        return getattr(self._real_time, name)
+
+
 def exit_code(code):
     """What `sys.exit(code)` makes the process's exit status (a message is printed, status 1)."""
     if code is None:
@@ -35,10 +53,14 @@ def exit_code(code):
     return 1
 
 
-def run(clidriver, request):
+def run(clidriver, waiter, request):
     stdout = io.TextIOWrapper(io.BytesIO(), encoding='utf-8', errors='strict', write_through=True)
     stderr = io.TextIOWrapper(io.BytesIO(), encoding='utf-8', errors='backslashreplace', write_through=True)
-    saved = (sys.argv, sys.stdin, sys.stdout, sys.stderr)
+    saved = (sys.argv, sys.stdin, sys.stdout, sys.stderr, waiter.time)
+    sleeps = []
+    scale = request.get('waiterDelayScale')
+    if scale is not None:
+        waiter.time = ScaledClock(saved[4], scale, sleeps)
     sys.argv = ['aws'] + list(request['argv'])
     # The requests come on stdin: a command reading it (`file://-`) finds it empty instead of the requests.
     sys.stdin = io.TextIOWrapper(io.BytesIO(), encoding='utf-8')
@@ -52,9 +74,9 @@ def run(clidriver, request):
         traceback.print_exc()
         code = 1
     finally:
-        sys.argv, sys.stdin, sys.stdout, sys.stderr = saved
+        sys.argv, sys.stdin, sys.stdout, sys.stderr, waiter.time = saved
     text = lambda s: s.buffer.getvalue().decode('utf-8', errors='replace')
-    return {'code': code, 'stdout': text(stdout), 'stderr': text(stderr)}
+    return {'code': code, 'stdout': text(stdout), 'stderr': text(stderr), 'waiterSleeps': sleeps}
 
 
 def main():
@@ -71,11 +93,12 @@ def main():
     botocore = clidriver.botocore.__name__
     session = importlib.import_module(botocore + '.session')
     session.create_loader = functools.lru_cache(maxsize=None)(session.create_loader)
+    waiter = importlib.import_module(botocore + '.waiter')
     send({'ready': True, 'version': awscli.__version__})
     requests = sys.stdin
     for line in requests:
         if line.strip():
-            send(run(clidriver, json.loads(line)))
+            send(run(clidriver, waiter, json.loads(line)))
 
 
 if __name__ == '__main__':

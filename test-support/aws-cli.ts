@@ -16,11 +16,22 @@ export interface AwsCliResult {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
+  /**
+   * The delays botocore's waiter asked for, in seconds (before {@link AwsCliRunOptions.waiterDelayScale});
+   * undefined when the command ran as its own process, where they cannot be seen.
+   */
+  readonly waiterSleeps?: readonly number[];
 }
 
 export interface AwsCliRunOptions {
   /** Default 60 s. A command that runs longer is killed (with its interpreter) and exits 1. */
   readonly timeoutInMs?: number;
+  /**
+   * Scales the sleeps of botocore's waiter (`aws … wait …`), as the stand-ins compress their minutes:
+   * 0.01 makes CodeDeploy's 15 s poll delay 150 ms. Only in the shared interpreter; a process per
+   * command sleeps in real time.
+   */
+  readonly waiterDelayScale?: number;
 }
 
 export interface AwsCli {
@@ -159,10 +170,10 @@ class Driver {
 
   async run(args: readonly string[], options: AwsCliRunOptions): Promise<AwsCliResult> {
     const answer = this.next(options.timeoutInMs ?? DEFAULT_TIMEOUT_IN_MS);
-    (this.child.stdin as Writable).write(`${JSON.stringify({ argv: args })}\n`);
+    (this.child.stdin as Writable).write(`${JSON.stringify({ argv: args, waiterDelayScale: options.waiterDelayScale })}\n`);
     const message = await answer;
     if (message.error) return { code: 1, stdout: '', stderr: `aws ${args.join(' ')}: ${message.error}\n` };
-    return { code: message.code, stdout: message.stdout, stderr: message.stderr };
+    return { code: message.code, stdout: message.stdout, stderr: message.stderr, waiterSleeps: message.waiterSleeps };
   }
 
   kill(): void {

@@ -330,21 +330,26 @@ export class OfflineTerraform {
     return this.mustRun(cwd, ['init', '-input=false', '-no-color']);
   }
 
-  /** `terraform apply -auto-approve`, then the resulting state as `terraform show -json` gives it. */
-  async apply(cwd: string, options: RunOptions = {}): Promise<unknown> {
-    await this.mustRun(cwd, ['apply', '-auto-approve', '-input=false', '-no-color'], options);
-    return JSON.parse((await this.mustRun(cwd, ['show', '-json'], showOptions(options))).stdout) as unknown;
+  /**
+   * `terraform apply -auto-approve`, then the resulting state as `terraform show -json` gives it.
+   * With `planFile` (a plan {@link plan} saved in `cwd`) it applies that plan instead of planning again.
+   */
+  async apply(cwd: string, options: RunOptions & { readonly planFile?: string } = {}): Promise<unknown> {
+    const { planFile, ...run } = options;
+    await this.mustRun(cwd, ['apply', '-auto-approve', '-input=false', '-no-color', ...(planFile ? [planFile] : [])], run);
+    return JSON.parse((await this.mustRun(cwd, ['show', '-json'], showOptions(run))).stdout) as unknown;
   }
 
   /**
    * `terraform plan -detailed-exitcode` (0 no changes, 2 changes), then the plan as JSON
-   * (`terraform show -json`). Throws when planning fails.
+   * (`terraform show -json`) and the plan file's name in `cwd` (for {@link apply}). Throws when
+   * planning fails.
    */
-  async plan(cwd: string, options: RunOptions = {}): Promise<{ code: number; output: string; json: PlanJson }> {
+  async plan(cwd: string, options: RunOptions = {}): Promise<{ code: number; output: string; json: PlanJson; planFile: string }> {
     const planFile = `tfplan-${Date.now()}-${Math.random().toString(16).slice(2, 8)}`;
     const result = await this.mustRun(cwd, ['plan', '-detailed-exitcode', '-input=false', '-no-color', `-out=${planFile}`], options, [0, 2]);
     const json = JSON.parse((await this.mustRun(cwd, ['show', '-json', planFile], showOptions(options))).stdout) as PlanJson;
-    return { code: result.code, output: result.stdout, json };
+    return { code: result.code, output: result.stdout, json, planFile };
   }
 
   /** Stops the pool's and the caller's shared providers, and removes the temporary home and every work dir in it. */

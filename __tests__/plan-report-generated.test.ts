@@ -56,8 +56,25 @@ describeWithTool('plan report over real plans of the example stacks (offline Ter
     return buildReport(validatePlan(plan.json), { title: name });
   }
 
+  /** The plan of `stack` from empty state, made once for every test that reads it (its work dir keeps the plan file). */
+  const fresh = new Map<string, Promise<{ ws: string; plan: Awaited<ReturnType<OfflineTerraform['plan']>> }>>();
+  function freshPlan(stack: string): Promise<{ ws: string; plan: Awaited<ReturnType<OfflineTerraform['plan']>> }> {
+    if (!fresh.has(stack)) {
+      fresh.set(
+        stack,
+        (async () => {
+          const ws = tf.workspace(path.join(outdir, 'stacks', stack), stack);
+          await tf.init(ws);
+          return { ws, plan: await tf.plan(ws) };
+        })(),
+      );
+    }
+    return fresh.get(stack)!;
+  }
+  const freshReport = async (stack: string): Promise<Report> => buildReport(validatePlan((await freshPlan(stack)).plan.json), { title: stack });
+
   test('fresh bluegreen-dev: the only blocking hazard is the test port dev opens to the internet on purpose', async () => {
-    const result = await report(path.join(outdir, 'stacks', 'bluegreen-dev'), 'bluegreen-dev');
+    const result = await freshReport('bluegreen-dev');
     expect(result.summary.counts.create).toBeGreaterThan(30);
     expect(result.productionPorts.ports).toEqual([80]);
     expect(lines(result.findings.filter((f) => f.severity !== 'info'))).toEqual([
@@ -70,7 +87,7 @@ describeWithTool('plan report over real plans of the example stacks (offline Ter
   }, 90000);
 
   test('fresh bluegreen-prod: no blocking hazard and no warning (test port limited to listed CIDRs) but the KMS key policy', async () => {
-    const result = await report(path.join(outdir, 'stacks', 'bluegreen-prod'), 'bluegreen-prod');
+    const result = await freshReport('bluegreen-prod');
     // The environment's key (docs/security.md): its policy says Resource "*", which in a key policy
     // means the key itself, and gives the account kms:* (AWS's default key policy) — reported, as a
     // reviewer should see a new key policy, but not blocking.
@@ -81,9 +98,7 @@ describeWithTool('plan report over real plans of the example stacks (offline Ter
   }, 90000);
 
   test('bluegreen-prod listeners: production and test roles come from the deployment group', async () => {
-    const ws = tf.workspace(path.join(outdir, 'stacks', 'bluegreen-prod'), 'prod-listeners');
-    await tf.init(ws);
-    const listeners = classifyListeners(validatePlan((await tf.plan(ws)).json));
+    const listeners = classifyListeners(validatePlan((await freshPlan('bluegreen-prod')).plan.json));
     expect(listeners.filter((l) => l.source === 'deployment group reference').map((l) => [l.port, l.role])).toEqual(
       expect.arrayContaining([
         [443, 'production'],
@@ -97,9 +112,9 @@ describeWithTool('plan report over real plans of the example stacks (offline Ter
     let state: unknown;
 
     beforeAll(async () => {
-      const ws = tf.workspace(path.join(outdir, 'stacks', 'bluegreen-dev'), 'applied');
-      await tf.init(ws);
-      state = await tf.apply(ws);
+      // The fresh plan applied as it was saved (no second plan of the same configuration).
+      const { ws, plan } = await freshPlan('bluegreen-dev');
+      state = await tf.apply(ws, { planFile: plan.planFile });
       statePath = path.join(ws, 'terraform.tfstate');
     }, 120000);
 

@@ -33,6 +33,34 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
     if (outdir) rmSync(outdir, { recursive: true, force: true });
   });
 
+  type Plan = Awaited<ReturnType<OfflineTerraform['plan']>>;
+  const plans = new Map<string, Promise<{ ws: string; plan: Plan }>>();
+  const applies = new Map<string, Promise<{ ws: string; state: unknown }>>();
+  /** The plan of `stack` from empty state, made once for every test that reads it (its work dir keeps the plan file). */
+  function planFromEmpty(stack: string): Promise<{ ws: string; plan: Plan }> {
+    if (!plans.has(stack)) {
+      plans.set(
+        stack,
+        (async () => {
+          const ws = tf.workspace(path.join(stacksDir, stack), stack);
+          await tf.init(ws);
+          return { ws, plan: await tf.plan(ws) };
+        })(),
+      );
+    }
+    return plans.get(stack)!;
+  }
+  /** `stack` applied from empty state, once: its plan from empty, applied as saved (no second plan). */
+  function appliedFromEmpty(stack: string): Promise<{ ws: string; state: unknown }> {
+    if (!applies.has(stack)) {
+      applies.set(
+        stack,
+        planFromEmpty(stack).then(async ({ ws, plan }) => ({ ws, state: await tf.apply(ws, { planFile: plan.planFile }) })),
+      );
+    }
+    return applies.get(stack)!;
+  }
+
   test('every example environment synthesizes a stack and passes terraform validate', async () => {
     const stacks = listStacks(stacksDir);
     expect(stacks).toHaveLength(ENVIRONMENTS.length);
@@ -50,9 +78,7 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
   test('every example environment plans from empty state: everything created, nothing else', async () => {
     const failures: string[] = [];
     for (const stack of listStacks(stacksDir)) {
-      const ws = tf.workspace(path.join(stacksDir, stack), `${stack}-plan`);
-      await tf.init(ws);
-      const plan = await tf.plan(ws);
+      const { plan } = await planFromEmpty(stack);
       const actions = new Set(Object.values(changed(plan.json)).map((a) => a.join()));
       if (plan.code !== 2 || [...actions].some((a) => a !== 'create')) failures.push(`${stack}: exit ${plan.code}, actions ${[...actions].join(' ')}`);
     }
@@ -66,14 +92,12 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
 
     beforeAll(async () => {
       config = readStackConfig(path.join(stacksDir, DEV_STACK));
-      applied = tf.workspace(path.join(stacksDir, DEV_STACK), 'applied');
-      await tf.init(applied);
-      state = await tf.apply(applied);
+      ({ ws: applied, state } = await appliedFromEmpty(DEV_STACK));
     }, 90000);
 
-    async function withAppliedState(variant: TerraformJson, name: string): Promise<string> {
+    async function withAppliedState(variant: TerraformJson | string, name: string): Promise<string> {
       // Lambda zips and other assets are referenced by relative path: the variant needs them too.
-      const ws = tf.workspace(variant, name, path.join(stacksDir, DEV_STACK));
+      const ws = tf.workspace(variant, name, typeof variant === 'string' ? variant : path.join(stacksDir, DEV_STACK));
       copyFileSync(path.join(applied, 'terraform.tfstate'), path.join(ws, 'terraform.tfstate'));
       await tf.init(ws);
       return ws;
@@ -120,13 +144,41 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
       expect([...change.change.actions].sort()).toEqual(['create', 'delete']);
       expect(change.change.replace_paths).toContainEqual(['name']);
     }, 60000);
+
+    test('a new image (issue 11 §5): the second apply replaces the task definition with skip_destroy on the old revision, so the provider only forgets it', async () => {
+      const image = 'public.ecr.aws/nginx/nginx:1.27';
+      const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
+      expect(JSON.stringify(dev.service!.image)).not.toContain(image);
+      const out = mkdtempSync(path.join(os.tmpdir(), 'tf-image-'));
+      try {
+        synthesize([{ ...dev, service: { ...dev.service!, image: { external: image } } }], { outdir: out, warn: () => undefined, variables: {} });
+        const revision = (s: unknown) => stateResources(s).find((r) => r.address.startsWith('aws_ecs_task_definition.'))!;
+        const before = revision(state);
+        expect(before.values.skip_destroy).toBe(true);
+
+        const second = await withAppliedState(path.join(out, 'stacks', DEV_STACK), 'image-2');
+        const plan = await tf.plan(second);
+        const change = plan.json.resource_changes!.find((r) => r.address === before.address)!;
+        // Terraform plans a replacement (a revision cannot change), but the revision it deletes has
+        // skip_destroy: the AWS provider's delete then only removes it from the state and leaves it
+        // registered (ACTIVE) for blue and for a manual rollback.
+        expect([...change.change.actions].sort()).toEqual(['create', 'delete']);
+        expect(change.change.before).toMatchObject({ arn: before.values.arn, skip_destroy: true });
+        // The running service is left to CodeDeploy; only the revision and the AppSpec change.
+        expect(Object.keys(changed(plan.json)).map((a) => a.split('.')[0]).sort()).toEqual(['aws_ecs_task_definition', 'aws_s3_object']);
+
+        const after = revision(await tf.apply(second));
+        // (The stand-in numbers every revision 1; AWS would register bluegreen-dev:2 beside :1.)
+        expect(JSON.parse(String(after.values.container_definitions))[0].image).toBe(image);
+        expect(after.values.skip_destroy).toBe(true);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    }, 120000);
   });
   describe('bluegreen-prod: a new canary shape', () => {
     test('creates the new traffic config before deleting the old one and moves the deployment group to it in place', async () => {
-      const prodDir = path.join(stacksDir, 'bluegreen-prod');
-      const applied = tf.workspace(prodDir, 'prod-applied');
-      await tf.init(applied);
-      await tf.apply(applied);
+      const { ws: applied } = await appliedFromEmpty('bluegreen-prod');
 
       const variantOut = mkdtempSync(path.join(os.tmpdir(), 'tf-prod-canary-'));
       try {
@@ -148,45 +200,6 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
         rmSync(variantOut, { recursive: true, force: true });
       }
     }, 120000);
-  });
-
-  describe('a new image (issue 11 §5): the revision blue runs stays registered', () => {
-    test('the second apply replaces the task definition with skip_destroy on the old revision, so the provider only forgets it', async () => {
-      const images = ['public.ecr.aws/nginx/nginx:1.26', 'public.ecr.aws/nginx/nginx:1.27'];
-      const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
-      const dirs = images.map((image, i) => {
-        const out = mkdtempSync(path.join(os.tmpdir(), `tf-image-${i}-`));
-        synthesize([{ ...dev, service: { ...dev.service!, image: { external: image } } }], { outdir: out, warn: () => undefined, variables: {} });
-        return { out, stack: path.join(out, 'stacks', DEV_STACK) };
-      });
-      try {
-        const first = tf.workspace(dirs[0]!.stack, 'image-1');
-        await tf.init(first);
-        const revision = (state: unknown) => stateResources(state).find((r) => r.address.startsWith('aws_ecs_task_definition.'))!;
-        const before = revision(await tf.apply(first));
-        expect(before.values.skip_destroy).toBe(true);
-
-        const second = tf.workspace(dirs[1]!.stack, 'image-2');
-        copyFileSync(path.join(first, 'terraform.tfstate'), path.join(second, 'terraform.tfstate'));
-        await tf.init(second);
-        const plan = await tf.plan(second);
-        const change = plan.json.resource_changes!.find((r) => r.address === before.address)!;
-        // Terraform plans a replacement (a revision cannot change), but the revision it deletes has
-        // skip_destroy: the AWS provider's delete then only removes it from the state and leaves it
-        // registered (ACTIVE) for blue and for a manual rollback.
-        expect([...change.change.actions].sort()).toEqual(['create', 'delete']);
-        expect(change.change.before).toMatchObject({ arn: before.values.arn, skip_destroy: true });
-        // The running service is left to CodeDeploy; only the revision and the AppSpec change.
-        expect(Object.keys(changed(plan.json)).map((a) => a.split('.')[0]).sort()).toEqual(['aws_ecs_task_definition', 'aws_s3_object']);
-
-        const after = revision(await tf.apply(second));
-        // (The stand-in numbers every revision 1; AWS would register bluegreen-dev:2 beside :1.)
-        expect(JSON.parse(String(after.values.container_definitions))[0].image).toBe(images[1]);
-        expect(after.values.skip_destroy).toBe(true);
-      } finally {
-        for (const d of dirs) rmSync(d.out, { recursive: true, force: true });
-      }
-    }, 180000);
   });
 });
 

@@ -95,14 +95,29 @@ describeWithTool('upgrade from the single-service release: no destroy, no replac
     if (outdir) rmSync(outdir, { recursive: true, force: true });
   });
 
-  /** Applies the previous release's stack, then plans `synthDir`'s synth of it in the same workspace. */
+  /** The state file of the previous release's stack, applied once per stack for every test that upgrades it. */
+  const previousState = new Map<string, Promise<string>>();
+  function previousRelease(stack: string): Promise<string> {
+    if (!previousState.has(stack)) {
+      previousState.set(
+        stack,
+        (async () => {
+          const ws = tf.workspace(fixture(stack), `${stack}-previous`);
+          await tf.init(ws);
+          await tf.mustRun(ws, ['apply', '-auto-approve', '-input=false', '-no-color']);
+          return path.join(ws, 'terraform.tfstate');
+        })(),
+      );
+    }
+    return previousState.get(stack)!;
+  }
+
+  /** Plans `synthDir`'s synth of `stack` against the applied state of the previous release's. */
   async function upgradePlan(stack: string, synthDir: string): Promise<Record<string, string[]>> {
-    const ws = tf.workspace(fixture(stack), `${stack}-previous`);
-    await tf.init(ws);
-    await tf.apply(ws);
-    const next = tf.workspace(path.join(outdir, synthDir, 'stacks', stack), `${stack}-next`);
-    // The new configuration in the applied workspace: same state, same addresses to compare.
-    copyFileSync(path.join(ws, 'terraform.tfstate'), path.join(next, 'terraform.tfstate'));
+    const state = await previousRelease(stack);
+    const next = tf.workspace(path.join(outdir, synthDir, 'stacks', stack), `${stack}-${synthDir}-next`);
+    // The new configuration in a copy of the applied workspace: same state, same addresses to compare.
+    copyFileSync(state, path.join(next, 'terraform.tfstate'));
     await tf.init(next);
     return changes((await tf.plan(next)).json);
   }

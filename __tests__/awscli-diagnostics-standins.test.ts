@@ -10,7 +10,7 @@ import { isolatedAwsEnv, removeIsolatedAwsHomes } from '../test-support/codedepl
 import { ELBV2_VERSION, ELBV2_XML_NAMESPACE, Elbv2Model, Elbv2StandIn, startElbv2StandIn } from '../test-support/elbv2';
 import { LOGS_TARGET_PREFIX, LogsModel, LogsStandIn, startLogsStandIn } from '../test-support/logs';
 import { describeWithTool } from '../test-support/require-tool';
-import { BOTOCORE_CHECK_ARGS, conformToShape, errorCodeOf, loadServiceModel, ServiceModel } from '../test-support/service-model';
+import { conformToShape, describeWithServiceModels, errorCodeOf, ServiceModel } from '../test-support/service-model';
 
 const GROUP = '/aws/lambda/bluegreen-dev-hook';
 const verdict = (id: string, reason: string): string => JSON.stringify({ event: 'hook.verdict', deploymentId: id, status: 'Failed', reason });
@@ -32,15 +32,15 @@ function record(answers: { operation: string; body: unknown }[], errors: { opera
   }
 }
 
-describeWithTool(
+describeWithServiceModels(
   "the CloudWatch Logs and ELBv2 stand-ins conform to botocore's service models",
-  'python3',
-  () => {
+  ['logs', 'elbv2'],
+  (models) => {
     let logsModel: ServiceModel;
     let elbv2Model: ServiceModel;
     beforeAll(() => {
-      logsModel = loadServiceModel('logs');
-      elbv2Model = loadServiceModel('elbv2');
+      logsModel = models.get('logs');
+      elbv2Model = models.get('elbv2');
     });
 
     test('protocols, target prefix, API version and XML namespace are the models\'', () => {
@@ -117,7 +117,6 @@ describeWithTool(
       ]);
     });
   },
-  BOTOCORE_CHECK_ARGS,
 );
 
 describeWithTool('the AWS CLI parses the CloudWatch Logs and ELBv2 stand-ins', 'aws', () => {

@@ -9,9 +9,8 @@ import { ECS_RELEASE_IAM_ACTIONS } from '../release/ecs-calls';
 import { buildUpdateServiceRequest } from '../release/ecs-controller';
 import { ECS_ACTIVE_STATUSES, ECS_TERMINAL_STATUSES, releaseStatusOf } from '../release/ecs-progress';
 import { DEPLOYMENT_CONTROLLERS, ECS_SERVICE_DEPLOYMENT_STAGES } from '../release/ecs-stages';
-import { describeWithTool } from '../test-support/require-tool';
 import { ecsReleaseInput } from '../test-support/release-input';
-import { BOTOCORE_CHECK_ARGS, conformToShape, loadServiceModel, type ServiceModel } from '../test-support/service-model';
+import { conformToShape, describeWithServiceModels, type ServiceModel } from '../test-support/service-model';
 
 /** The shape at `path` (`Shape.member.member[]…`) of the model, or why there is none. */
 function shapeAt(model: ServiceModel, path: string): { shape?: string; problem?: string } {
@@ -35,13 +34,13 @@ function shapeAt(model: ServiceModel, path: string): { shape?: string; problem?:
 
 const enumOf = (model: ServiceModel, shape: string): readonly string[] => model.shapes[shape]?.enum ?? [];
 
-describeWithTool(
+describeWithServiceModels(
   "the ECS controller's requests and reads conform to the AWS CLI's ECS service model",
-  'python3',
-  () => {
+  ['ecs'],
+  (models) => {
     let model: ServiceModel;
     beforeAll(() => {
-      model = loadServiceModel('ecs');
+      model = models.get('ecs');
     });
 
     test('the requests it sends conform to the request shapes', () => {
@@ -125,5 +124,4 @@ describeWithTool(
       expect(errorsOf('ListServiceDeployments')).toEqual(expect.arrayContaining(['ServiceNotFoundException', 'ClusterNotFoundException']));
     });
   },
-  BOTOCORE_CHECK_ARGS,
 );

@@ -5,13 +5,12 @@
  */
 import { AwsJsonError } from '../test-support/aws-json-server';
 import { EcsStandIn, startEcsStandIn } from '../test-support/ecs';
-import { describeWithTool } from '../test-support/require-tool';
-import { BOTOCORE_CHECK_ARGS, conformToShape, loadServiceModel, ServiceModel } from '../test-support/service-model';
+import { conformToShape, describeWithServiceModels, ServiceModel } from '../test-support/service-model';
 
-describeWithTool(
+describeWithServiceModels(
   "the ECS stand-in's answers conform to the AWS CLI's ECS service model",
-  'python3',
-  () => {
+  ['ecs'],
+  (models) => {
     const CLUSTER = 'bluegreen-cluster';
     let model: ServiceModel;
     let ecs: EcsStandIn;
@@ -47,7 +46,7 @@ describeWithTool(
     };
 
     beforeAll(async () => {
-      model = loadServiceModel('ecs');
+      model = models.get('ecs');
       ecs = await startEcsStandIn({
         msPerMinute: 30,
         stepInMs: 3,
@@ -138,5 +137,4 @@ describeWithTool(
       expect(model.metadata.protocol).toBe('json');
     });
   },
-  BOTOCORE_CHECK_ARGS,
 );

@@ -7,13 +7,12 @@
 import { appSpecSha256, renderAppSpecJson } from '../lib/appspec';
 import { AwsJsonError } from '../test-support/aws-json-server';
 import { CodeDeployModel } from '../test-support/codedeploy';
-import { describeWithTool } from '../test-support/require-tool';
-import { BOTOCORE_CHECK_ARGS, conformToShape as conform, loadServiceModel, ServiceModel } from '../test-support/service-model';
+import { conformToShape as conform, describeWithServiceModels, ServiceModel } from '../test-support/service-model';
 
-describeWithTool(
+describeWithServiceModels(
   "the stand-in's answers conform to the AWS CLI's CodeDeploy service model",
-  'python3',
-  () => {
+  ['codedeploy'],
+  (models) => {
     const APP = 'bluegreen-dev';
     let service: ServiceModel;
     let standIn: CodeDeployModel;
@@ -39,7 +38,7 @@ describeWithTool(
     };
 
     beforeAll(async () => {
-      service = loadServiceModel('codedeploy');
+      service = models.get('codedeploy');
       standIn = new CodeDeployModel({
         msPerMinute: 10,
         eventDurationInMs: 5,
@@ -187,5 +186,4 @@ describeWithTool(
       expect(service.shapes.ThrottlingException?.exception).toBe(true);
     });
   },
-  BOTOCORE_CHECK_ARGS,
 );

@@ -4,17 +4,19 @@
  * check against the model catches a misspelt field or an enum value AWS never sends.
  */
 import { spawnSync } from 'node:child_process';
+import { describeWhen } from './require-tool';
 
-/** Python that prints a service model as JSON: pip's botocore, or the copy Debian's awscli vendors. */
-export const LOAD_MODEL_PYTHON = [
+/**
+ * Python that prints the service models named in its arguments as one JSON object, with pip's
+ * botocore or the copy Debian's awscli vendors; exit status 3 when neither can be imported.
+ */
+const LOAD_MODELS_PYTHON = [
   'import json, sys',
   'try:\n from botocore.loaders import Loader',
-  'except ImportError:\n from awscli.botocore.loaders import Loader',
-  "print(json.dumps(Loader().load_service_model(sys.argv[1], 'service-2')))",
+  'except ImportError:\n try:\n  from awscli.botocore.loaders import Loader\n except ImportError:\n  sys.exit(3)',
+  'loader = Loader()',
+  "print(json.dumps({s: loader.load_service_model(s, 'service-2') for s in sys.argv[1:]}))",
 ].join('\n');
-
-/** Arguments for `python3` that succeed only when botocore can load models (a tool check). */
-export const BOTOCORE_CHECK_ARGS = ['-c', `${LOAD_MODEL_PYTHON.split('\nprint')[0]}\nprint('botocore')`];
 
 interface Shape {
   readonly type: string;
@@ -35,11 +37,29 @@ export interface ServiceModel {
   readonly shapes: Record<string, Shape>;
 }
 
-/** Loads `service` (e.g. `logs`, `elbv2`) with python3's botocore. Throws when it cannot. */
-export function loadServiceModel(service: string): ServiceModel {
-  const r = spawnSync('python3', ['-c', LOAD_MODEL_PYTHON, service], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
-  if (r.status !== 0) throw new Error(`could not load botocore's ${service} model: ${r.stderr}`);
-  return JSON.parse(r.stdout) as ServiceModel;
+/** Service models by name; `get` throws why a model could not be loaded. */
+export interface ServiceModels {
+  get(service: string): ServiceModel;
+}
+
+/**
+ * `describe` for tests of botocore's models of `services` (e.g. `logs`, `elbv2`): one `python3` loads
+ * them all while the file is collected, and is the tool check too (skipped with the reason, or failing
+ * under `REQUIRE_TEST_TOOLS=1`, when python3 cannot run or import botocore). A model botocore does not
+ * have fails the tests that ask for it.
+ */
+export function describeWithServiceModels(title: string, services: readonly string[], body: (models: ServiceModels) => void): void {
+  const r = spawnSync('python3', ['-c', LOAD_MODELS_PYTHON, ...services], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 });
+  const missing = r.error || r.status === 3 ? { need: 'python3', reason: `python3 with botocore is not on PATH (or does not run)${r.error ? `: ${r.error.message}` : ''}` } : undefined;
+  const loaded: Record<string, ServiceModel> = r.status === 0 ? JSON.parse(r.stdout) : {};
+  const models: ServiceModels = {
+    get(service) {
+      const model = loaded[service];
+      if (!model) throw new Error(`could not load botocore's ${service} model: ${r.status === 0 ? 'not asked for' : `exit ${r.status ?? r.signal}: ${r.stderr}`}`);
+      return model;
+    },
+  };
+  describeWhen(title, missing, () => body(models));
 }
 
 /**

@@ -218,6 +218,20 @@ describe('CodeDeploy stand-in over HTTP with the real SDK client', () => {
     expect(standIn.deployment(id)!.greenWeight).toBe(100);
   });
 
+  standInTest('faults in one group meet only the calls about it (its name, or one of its deployments), and clear() removes them', { groups: [{}, {}] }, async ({ standIn, client, create }) => {
+    const other = await create({}, { deploymentGroupName: `${GROUP}-1` });
+    standIn.faults.inGroup(GROUP).deny('CreateDeployment');
+    await expect(create({})).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    standIn.faults.clear();
+    const mine = await create({});
+    const scoped = standIn.faults.inGroup(GROUP);
+    scoped.deny('GetDeployment');
+    await expect(client.send(new GetDeploymentCommand({ deploymentId: mine }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    expect((await client.send(new GetDeploymentCommand({ deploymentId: other }))).deploymentInfo?.deploymentId).toBe(other);
+    expect(scoped.injected).toEqual({ GetDeployment: 1 });
+    expect(standIn.faults.injected).toEqual({});
+  });
+
   standInTest('fault injection: throttling bursts, AccessDenied and latency answer as AWS does', {}, async ({ standIn, client, create }) => {
     const once = clientFor(standIn, 1);
     standIn.faults.throttle('GetDeploymentGroup', 2);

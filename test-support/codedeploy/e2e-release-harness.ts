@@ -6,14 +6,15 @@
  *
  * Each file gets its own stand-in, green app, hook runtime and temporary directory (all on 127.0.0.1,
  * port 0), so the files run in parallel jest workers without sharing anything; each test uses its own
- * deployment group, so no test sees another's deployments.
+ * deployment group, so no test sees another's deployments. Tests that change nothing shared (no fault
+ * rule, not the green app's health) run concurrently within the file ({@link E2eRelease.concurrent}).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleHookCached } from '../../hook-build/bundle';
 import { CodeDeployStandIn, DeploymentGroupSpec, GreenApp, HookRuntime, startCodeDeployStandIn, startGreenApp, startHookRuntime } from './index';
-import { killRunningReleases, ReleaseExit, removeIsolatedAwsHomes, StackOutputValues, writeOutputsFile } from './release-process';
+import { concurrentReleaseTest, killRunningReleases, OwnReleases, ReleaseExit, removeIsolatedAwsHomes, StackOutputValues, writeOutputsFile } from './release-process';
 
 export const APP = 'bluegreen-dev';
 export const HOOK_FN = 'bluegreen-dev-hook';
@@ -38,6 +39,13 @@ export interface E2eRelease {
   env(): Record<string, string>;
   userDeployments(group: string): ReturnType<CodeDeployStandIn['deployments']>;
   rollbacks(group: string): ReturnType<CodeDeployStandIn['deployments']>;
+  /**
+   * A test that runs concurrently with the file's other concurrent tests, for a test that touches only
+   * `groups` (no fault rule, not the green app's health). Afterwards, as afterEach does for the others
+   * (jest runs no afterEach for concurrent tests): its releases still running are killed, failing a
+   * test that passed, and every deployment of its groups must have ended.
+   */
+  concurrent(title: string, groups: readonly string[], body: (t: OwnReleases) => Promise<void>): void;
 }
 
 /**
@@ -130,6 +138,7 @@ export function useE2eRelease(groups: GroupSpecs): E2eRelease {
     env: () => ({ AWS_ENDPOINT_URL_CODEDEPLOY: need('standIn').endpoint }),
     userDeployments: (group) => need('standIn').deployments().filter((d) => d.deploymentGroupName === group && d.creator === 'user'),
     rollbacks: (group) => need('standIn').deployments().filter((d) => d.deploymentGroupName === group && d.creator === 'codeDeployRollback'),
+    concurrent: (title, groups, body) => concurrentReleaseTest(title, body, () => need('standIn').settle(20_000, (d) => groups.includes(d.deploymentGroupName))),
   };
 }
 

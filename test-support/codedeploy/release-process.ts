@@ -192,11 +192,11 @@ export function startRelease(args: readonly string[], env: Readonly<Record<strin
 /**
  * Kills (SIGKILL, whole process group) every release still running and waits for them to exit. Call it
  * in afterEach/afterAll: a test that failed half-way must not leave a CLI polling a closed stand-in
- * (they run detached, so nothing else would end them).
+ * (they run detached, so nothing else would end them). `only`: just these (a concurrent test's own).
  * @returns how many were still running
  */
-export async function killRunningReleases(): Promise<number> {
-  const left = [...running];
+export async function killRunningReleases(only?: readonly RunningRelease[]): Promise<number> {
+  const left = only ? only.map((r) => r.child).filter((c) => running.has(c)) : [...running];
   await Promise.all(
     left.map(
       (child) =>
@@ -217,4 +217,35 @@ export async function killRunningReleases(): Promise<number> {
 /** Runs a release to its end. */
 export function runRelease(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<ReleaseExit> {
   return startRelease(args, env).exited;
+}
+
+/** The releases one concurrent test starts: its own, so it can end them without touching another test's. */
+export interface OwnReleases {
+  start(args: readonly string[], env?: Readonly<Record<string, string>>): RunningRelease;
+  run(args: readonly string[], env?: Readonly<Record<string, string>>): Promise<ReleaseExit>;
+}
+
+/**
+ * A `test.concurrent` that starts releases (jest runs no afterEach for concurrent tests, and
+ * {@link killRunningReleases} without `only` would end the other tests' releases): afterwards its own
+ * releases still running are killed, failing a test that passed, and `settle` runs (e.g. a stand-in's
+ * settle of the test's deployment groups).
+ */
+export function concurrentReleaseTest(title: string, body: (t: OwnReleases) => Promise<void>, settle: () => Promise<void>): void {
+  test.concurrent(title, async () => {
+    const mine: RunningRelease[] = [];
+    const start = (args: readonly string[], env: Readonly<Record<string, string>> = {}): RunningRelease => {
+      const release = startRelease(args, env);
+      mine.push(release);
+      return release;
+    };
+    let leftRunning = 0;
+    try {
+      await body({ start, run: (args, env) => start(args, env).exited });
+    } finally {
+      leftRunning = await killRunningReleases(mine);
+      await settle();
+    }
+    expect(leftRunning).toBe(0);
+  });
 }

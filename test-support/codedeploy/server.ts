@@ -28,6 +28,13 @@ export interface Faults extends StandInFaults {
    * {@link StandInFaults.clear} also puts every alarm back to OK.
    */
   alarmWhenGreenReaches(alarmName: string, greenWeightAtLeast: number): void;
+  /**
+   * Rules for the calls about one deployment group only: those naming it (`deploymentGroupName`) or a
+   * deployment of it (`deploymentId`), so tests of other groups can run meanwhile. Calls about no
+   * group (GetDeploymentConfig, GetApplicationRevision, the Batch* operations) never meet them. They
+   * apply before the shared rules; {@link StandInFaults.clear} removes them too.
+   */
+  inGroup(deploymentGroupName: string): StandInFaults;
 }
 
 /** Options of {@link startCodeDeployStandIn}. */
@@ -48,34 +55,48 @@ export interface CodeDeployStandIn {
   waitUntil(predicate: () => boolean, what: string, timeoutInMs?: number): Promise<void>;
   /**
    * Waits until no deployment is active, then throws when any deployment is not terminal. Use it in
-   * afterEach/afterAll so every deployment a test started provably ended.
+   * afterEach/afterAll so every deployment a test started provably ended; `only` limits it to some
+   * deployments (a concurrent test's groups).
    */
-  settle(timeoutInMs?: number): Promise<void>;
-  /** Throws, listing them, when deployments are still active (no waiting). */
-  assertAllTerminal(): void;
+  settle(timeoutInMs?: number, only?: (d: DeploymentSnapshot) => boolean): Promise<void>;
+  /** Throws, listing them, when deployments (of `only`) are still active (no waiting). */
+  assertAllTerminal(only?: (d: DeploymentSnapshot) => boolean): void;
   close(): Promise<void>;
 }
 
 /** Starts the stand-in on 127.0.0.1 (a free port). */
 export async function startCodeDeployStandIn(options: CodeDeployStandInOptions): Promise<CodeDeployStandIn> {
   const model = new CodeDeployModel(options);
-  const request = createFaults({
+  const style = {
     iamPrefix: 'codedeploy',
     accessDeniedCode: 'AccessDeniedException',
     accessDeniedStatusCode: 400,
     throttlingCode: 'ThrottlingException',
     resource: 'arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:*',
-  });
+  };
+  const request = createFaults(style);
+  const byGroup = new Map<string, ReturnType<typeof createFaults>>();
   const faults: Faults = Object.assign(request.faults, {
     alarmWhenGreenReaches: (alarmName: string, percent: number) => model.addAlarmTrigger(alarmName, percent),
+    inGroup: (group: string) => {
+      if (!byGroup.has(group)) byGroup.set(group, createFaults(style));
+      return byGroup.get(group)!.faults;
+    },
   });
   const clearRequestFaults = request.faults.clear;
   faults.clear = () => {
     clearRequestFaults();
+    byGroup.clear();
     model.clearAlarms();
   };
+  const groupOf = (input: Record<string, unknown>): string | undefined => {
+    if (typeof input.deploymentGroupName === 'string') return input.deploymentGroupName;
+    return typeof input.deploymentId === 'string' ? model.snapshot(input.deploymentId)?.deploymentGroupName : undefined;
+  };
   const beforeHandle = async (call: RecordedCall): Promise<void> => {
-    const fault = await request.before(call.operation);
+    const group = groupOf(call.input);
+    const scoped = group === undefined ? undefined : byGroup.get(group);
+    const fault = (await scoped?.before(call.operation)) ?? (await request.before(call.operation));
     if (fault) throw new AwsJsonError(fault.code, fault.message, fault.statusCode);
   };
 
@@ -100,10 +121,10 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
 
   const explain = (s: DeploymentSnapshot): string =>
     `${s.deploymentId} (${s.creator}, ${s.status}; events ${s.events.map((e) => `${e.name}=${e.status}`).join(' ')})`;
-  const assertAllTerminal = (): void => {
-    const active = model.activeDeployments();
+  const assertAllTerminal = (only: (d: DeploymentSnapshot) => boolean = () => true): void => {
+    const active = model.activeDeployments().filter(only);
     if (active.length > 0) throw new Error(`deployments left active in the CodeDeploy stand-in: ${active.map(explain).join('; ')}`);
-    const odd = model.snapshots().filter((s) => !TERMINAL_STATUSES.includes(s.status));
+    const odd = model.snapshots().filter((s) => only(s) && !TERMINAL_STATUSES.includes(s.status));
     if (odd.length > 0) throw new Error(`deployments not terminal: ${odd.map(explain).join('; ')}`);
   };
 
@@ -115,13 +136,13 @@ export async function startCodeDeployStandIn(options: CodeDeployStandInOptions):
     deployments: () => model.snapshots(),
     deployment: (id) => model.snapshot(id),
     waitUntil,
-    settle: async (timeoutInMs = 15_000) => {
+    settle: async (timeoutInMs = 15_000, only = () => true) => {
       try {
-        await waitUntil(() => model.activeDeployments().length === 0, 'every deployment to end', timeoutInMs);
+        await waitUntil(() => model.activeDeployments().filter(only).length === 0, 'every deployment to end', timeoutInMs);
       } catch {
         // Fall through: the assertion below names what is still running.
       }
-      assertAllTerminal();
+      assertAllTerminal(only);
     },
     assertAllTerminal,
     close: async () => {

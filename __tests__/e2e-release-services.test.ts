@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CodeDeployStandIn, startCodeDeployStandIn } from '../test-support/codedeploy';
-import { killRunningReleases, removeIsolatedAwsHomes, runRelease } from '../test-support/codedeploy/release-process';
+import { concurrentReleaseTest, killRunningReleases, OwnReleases, removeIsolatedAwsHomes } from '../test-support/codedeploy/release-process';
 
 jest.setTimeout(60_000);
 
@@ -58,11 +58,6 @@ beforeAll(async () => {
   );
 });
 
-afterEach(async () => {
-  expect(await killRunningReleases()).toBe(0);
-  await standIn.settle(20_000);
-});
-
 afterAll(async () => {
   await killRunningReleases();
   client?.destroy();
@@ -71,13 +66,21 @@ afterAll(async () => {
   removeIsolatedAwsHomes();
 });
 
-const created = () => standIn.calls.filter((c) => c.operation === 'CreateDeployment');
+/** CreateDeployment calls in the groups of one outputs file (`<prefix>-api`, `<prefix>-web`). */
+const created = (prefix: string) => standIn.calls.filter((c) => c.operation === 'CreateDeployment' && String(c.input.deploymentGroupName).startsWith(`${prefix}-`));
 
-test('releases the services one after another, in the order given, with one JSON document for all', async () => {
-  const r = await runRelease(['--outputs-file', outputsFile('ok'), '--service', 'web,api', '--json', ...at()], { CI: 'true' });
+/**
+ * The tests run concurrently: each has an outputs file of its own, whose groups no other test uses.
+ * Afterwards its releases must have ended and its groups' deployments too.
+ */
+const concurrent = (title: string, prefix: string, body: (t: OwnReleases) => Promise<void>): void =>
+  concurrentReleaseTest(title, body, () => standIn.settle(20_000, (d) => d.deploymentGroupName.startsWith(`${prefix}-`)));
+
+concurrent('releases the services one after another, in the order given, with one JSON document for all', 'ok', async (t) => {
+  const r = await t.run(['--outputs-file', outputsFile('ok'), '--service', 'web,api', '--json', ...at()], { CI: 'true' });
   expect(r.code).toBe(0);
   // web first (the order given), and api only once web's deployment had ended.
-  const [web, api] = created();
+  const [web, api] = created('ok');
   expect([web?.input.deploymentGroupName, api?.input.deploymentGroupName]).toEqual(['ok-web', 'ok-api']);
   const webDeployment = standIn.deployments().find((d) => d.deploymentGroupName === 'ok-web')!;
   expect(webDeployment.status).toBe('Succeeded');
@@ -93,12 +96,13 @@ test('releases the services one after another, in the order given, with one JSON
   expect(doc).toMatchObject({ exitCode: 0, skipped: [], releases: [{ service: 'web', status: 'Succeeded', deploymentGroupName: 'ok-web' }, { service: 'api', status: 'Succeeded', deploymentGroupName: 'ok-api' }] });
 });
 
-test('a service that fails stops the sequence: the next one is not released, and the exit code is the failure\'s', async () => {
+concurrent('a service that fails stops the sequence: the next one is not released, and the exit code is the failure\'s', 'fail', async (t) => {
+  // Only this test's api hook fails.
   failing.add('CodeDeployHook_fail-api');
   try {
-    const r = await runRelease(['--outputs-file', outputsFile('fail'), '--service', 'api,web', '--json', ...at()], { CI: 'true' });
+    const r = await t.run(['--outputs-file', outputsFile('fail'), '--service', 'api,web', '--json', ...at()], { CI: 'true' });
     expect(r.code).toBe(1);
-    expect(created().filter((c) => String(c.input.deploymentGroupName).startsWith('fail-')).map((c) => c.input.deploymentGroupName)).toEqual(['fail-api']);
+    expect(created('fail').map((c) => c.input.deploymentGroupName)).toEqual(['fail-api']);
     expect(r.lines).toContainEqual(expect.stringMatching(/Z skipped web: not released \(api ended with exit 1\)$/));
     expect(r.lines.at(-1)).toMatch(/Z summary api Failed d-\w+ exit 1; web skipped; exit 1$/);
     expect(JSON.parse(r.stdout)).toMatchObject({ exitCode: 1, skipped: ['web'], releases: [{ service: 'api', status: 'Failed', exitCode: 1 }] });
@@ -107,10 +111,10 @@ test('a service that fails stops the sequence: the next one is not released, and
   }
 });
 
-test('a stack with several services and no --service is refused, naming them (exit 2, nothing created)', async () => {
-  const before = created().length;
-  const r = await runRelease(['--outputs-file', outputsFile('ok'), ...at()]);
+concurrent('a stack with several services and no --service is refused, naming them (exit 2, nothing created)', 'refused', async (t) => {
+  const r = await t.run(['--outputs-file', outputsFile('refused'), ...at()]);
   expect(r.code).toBe(2);
-  expect(r.stderr).toContain(`release: stack "${APP}" of ${join(dir, 'ok.json')} has 2 services (api, web); choose with --service`);
-  expect(created()).toHaveLength(before);
+  expect(r.stderr).toContain(`release: stack "${APP}" of ${join(dir, 'refused.json')} has 2 services (api, web); choose with --service`);
+  // No call of any kind for its groups (the other tests' calls name theirs).
+  expect(standIn.calls.filter((c) => JSON.stringify(c.input).includes('refused-'))).toEqual([]);
 });

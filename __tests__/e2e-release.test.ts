@@ -7,9 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALARM, APP, expectExit, HOOK_FN, LIFECYCLE, progress, useE2eRelease } from '../test-support/codedeploy/e2e-release-harness';
-import { runRelease, startRelease } from '../test-support/codedeploy/release-process';
+import { runRelease } from '../test-support/codedeploy/release-process';
 
 jest.setTimeout(60_000);
+
+// The tests run concurrently (each its own group), but the one that makes the shared green app
+// unhealthy: it runs on its own.
 
 const e2e = useE2eRelease({
   // 15 minutes of canary (1.5 s): the CLI's progress must show the 10% step even when its polls are
@@ -20,11 +23,11 @@ const e2e = useE2eRelease({
   sigint: { deploymentConfigName: 'CodeDeployDefault.ECSLinear10PercentEvery3Minutes' },
 });
 
-test('a release succeeds: every lifecycle event in the progress, traffic reaches 100% green, the JSON document matches the deployment', async () => {
+e2e.concurrent('a release succeeds: every lifecycle event in the progress, traffic reaches 100% green, the JSON document matches the deployment', ['success'], async (t) => {
   // As in GitHub Actions: the step summary and outputs files are written too.
   const summary = join(e2e.dir, 'step-summary.md');
   const outputs = join(e2e.dir, 'github-output.txt');
-  const r = await runRelease(e2e.releaseArgs('success', '--json'), { ...e2e.env(), GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: outputs });
+  const r = await t.run(e2e.releaseArgs('success', '--json'), { ...e2e.env(), GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: outputs });
   expectExit(r, 0);
   const lines = progress(r);
   for (const event of LIFECYCLE) {
@@ -85,9 +88,10 @@ test('green unhealthy: the hook reports Failed, the CLI prints the failed event 
   expect(e2e.hook.logs.some((l) => l.includes('"event":"hook.verdict"') && l.includes('"status":"Failed"') && l.includes('503'))).toBe(true);
 });
 
-test('an alarm during a canary shift stops the deployment, the CLI follows the rollback, exit 1', async () => {
+e2e.concurrent('an alarm during a canary shift stops the deployment, the CLI follows the rollback, exit 1', ['alarm'], async (t) => {
+  // Only the alarm group watches this alarm.
   e2e.standIn.faults.alarmWhenGreenReaches(ALARM, 10);
-  const r = await runRelease(e2e.releaseArgs('alarm'), e2e.env());
+  const r = await t.run(e2e.releaseArgs('alarm'), e2e.env());
   expectExit(r, 1);
   const [deployment] = e2e.userDeployments('alarm');
   const [rollback] = e2e.rollbacks('alarm');
@@ -100,8 +104,8 @@ test('an alarm during a canary shift stops the deployment, the CLI follows the r
   expect(lines[lines.length - 1]).toBe(`result Stopped ${deployment!.deploymentId} exit 1`);
 });
 
-test('SIGINT mid-shift: StopDeployment with rollback is sent, the rollback is followed, exit 130', async () => {
-  const release = startRelease(e2e.releaseArgs('sigint'), e2e.env());
+e2e.concurrent('SIGINT mid-shift: StopDeployment with rollback is sent, the rollback is followed, exit 130', ['sigint'], async (t) => {
+  const release = t.start(e2e.releaseArgs('sigint'), e2e.env());
   // Any weight strictly between 0 and 100: mid-shift, whichever linear step the CLI saw first.
   await release.waitForLine(/traffic blue \d+% green [1-9]\d?%$/);
   release.signal('SIGINT');

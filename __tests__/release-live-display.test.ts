@@ -56,11 +56,8 @@ beforeAll(async () => {
   });
 });
 
-afterEach(() => {
-  for (const r of runs.splice(0)) r.kill();
-});
-
 afterAll(async () => {
+  for (const r of runs.splice(0)) r.kill();
   await standIn?.settle(30_000);
   await standIn?.close();
   await slowStandIn?.settle(30_000);
@@ -88,6 +85,25 @@ function startInPty(group: string, endpoint = standIn.endpoint, extra: readonly 
   return run;
 }
 
+/**
+ * A test that runs concurrently with the others: they share nothing but the stand-ins, each releasing
+ * to a group of its own. It kills what it started (jest runs no afterEach for concurrent tests).
+ */
+function ptyTest(title: string, body: (start: typeof startInPty) => Promise<void>): void {
+  test.concurrent(title, async () => {
+    const mine: PtyRun[] = [];
+    try {
+      await body((...args) => {
+        const run = startInPty(...args);
+        mine.push(run);
+        return run;
+      });
+    } finally {
+      for (const r of mine) r.kill();
+    }
+  });
+}
+
 /** Every line on screen is a permanent line or part of the one status block; returns the block's first line. */
 function expectOnlyPermanentLinesAndOneBlock(screen: readonly ScreenLine[], output: string): string {
   const context = `screen:\n${screen.map((l) => `|${l.text}`).join('\n')}\n\nraw output: ${JSON.stringify(output.slice(-3000))}`;
@@ -102,7 +118,7 @@ function expectOnlyPermanentLinesAndOneBlock(screen: readonly ScreenLine[], outp
 }
 
 describeWithPty(`live display in a ${COLUMNS}-column terminal`, () => {
-  test('a whole release: one status block redrawn in place, a process warning as one line, the result last', async () => {
+  ptyTest('a whole release: one status block redrawn in place, a process warning as one line, the result last', async (startInPty) => {
     const run = startInPty('live');
     const { exitCode } = await run.exited;
     const screen = await run.screen();
@@ -114,7 +130,7 @@ describeWithPty(`live display in a ${COLUMNS}-column terminal`, () => {
     expect(screen[screen.length - 1]!.text).toMatch(/^\d\d:\d\d:\d\d result Succeeded d-[A-Z0-9]+ exit 0$/);
   });
 
-  test('Ctrl-C mid-shift: the stop and its rollback are shown with no fragment of the old block left behind', async () => {
+  ptyTest('Ctrl-C mid-shift: the stop and its rollback are shown with no fragment of the old block left behind', async (startInPty) => {
     const run = startInPty('ctrl-c');
     await run.waitForOutput(/traffic blue [1-9]\d?% green [1-9]\d?%/);
     run.type('\x03');
@@ -127,7 +143,7 @@ describeWithPty(`live display in a ${COLUMNS}-column terminal`, () => {
     expect(texts[texts.length - 1]).toMatch(/ result Stopped d-[A-Z0-9]+ exit 130$/);
   });
 
-  test('a canary interval counts down in the status block, and each traffic step stays in the scrollback', async () => {
+  ptyTest('a canary interval counts down in the status block, and each traffic step stays in the scrollback', async (startInPty) => {
     // The stand-in's minutes last a second: the release times the waits with them.
     const run = startInPty('canary', slowStandIn.endpoint, ['--minute-in-ms', '1000']);
     const { exitCode } = await run.exited;

@@ -12,9 +12,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleHook } from '../hook-build/bundle';
+import { bundleHookCached } from '../hook-build/bundle';
 import { CodeDeployStandIn, DeploymentGroupSpec, GreenApp, HookRuntime, startCodeDeployStandIn, startGreenApp, startHookRuntime } from '../test-support/codedeploy';
-import { killRunningReleases, ReleaseExit, removeIsolatedAwsHomes, runRelease, writeOutputsFile } from '../test-support/codedeploy/release-process';
+import { concurrentReleaseTest, killRunningReleases, OwnReleases, ReleaseExit, removeIsolatedAwsHomes, runRelease, writeOutputsFile } from '../test-support/codedeploy/release-process';
 import { EcsStandIn, startEcsStandIn } from '../test-support/ecs';
 import { Elbv2StandIn, startElbv2StandIn } from '../test-support/elbv2';
 import { LogsStandIn, shipLines, startLogsStandIn } from '../test-support/logs';
@@ -47,7 +47,8 @@ let onHookInvoked: ((event: { DeploymentId: string }) => void) | undefined;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'e2e-diagnostics-'));
-  const bundle = bundleHook({ outDir: join(dir, 'hook') });
+  // What the stack uploads (content-addressed cache: read-only for the tests, shared safely).
+  const bundle = bundleHookCached();
   standIn = await startCodeDeployStandIn({
     msPerMinute: 100,
     eventDurationInMs: 40,
@@ -151,12 +152,36 @@ const progress = (r: ReleaseExit): string[] => r.lines.map((l) => l.replace(/^\d
 const diagnosis = (r: ReleaseExit): string[] => progress(r).filter((l) => l.startsWith('diagnosis '));
 const userDeployment = (group: string) => standIn.deployments().find((d) => d.deploymentGroupName === group && d.creator === 'user')!;
 
-test('hook failed: the verdict line from the hook\'s log group, searched again until ingested; JSON and step summary carry it', async () => {
+// The two tests that need green unhealthy and change nothing else shared run concurrently; the others
+// (green healthy, or fault rules on the diagnostic stand-ins) each on their own.
+const concurrent = (title: string, group: string, body: (t: OwnReleases) => Promise<void>): void =>
+  concurrentReleaseTest(title, body, () => standIn.settle(20_000, (d) => d.deploymentGroupName === group));
+
+test('targets unhealthy: an alarm stops the shift; the reason code of green\'s targets is shown', async () => {
+  // The hook passes: green is healthy, only its targets are not.
+  green.setHealth('healthy');
+  elbv2.model.setTargets('targets-svc-green', [
+    { id: '10.0.1.23', state: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [502]' },
+    { id: '10.0.2.7', state: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [502]' },
+  ]);
+  standIn.faults.alarmWhenGreenReaches(ALARM, 10);
+  const r = await runRelease(releaseArgs('targets-unhealthy', '--json'), ENV());
+  expectExit(r, 1);
+  expect(diagnosis(r)).toContain('diagnosis targets targets-svc-green: 2 of 2 unhealthy Target.ResponseCodeMismatch: Health checks failed with these codes: [502] (e.g. 10.0.1.23:8080)');
+  const doc = JSON.parse(r.stdout);
+  expect(doc.diagnostics).toMatchObject({ trigger: 'stopped', targets: { status: 'gathered', targetGroupName: 'targets-svc-green', targets: [{ reason: 'Target.ResponseCodeMismatch' }, { reason: 'Target.ResponseCodeMismatch' }] } });
+  // The hook passed: its verdict is no explanation, and no verdict was waited for.
+  expect(doc.diagnostics.hook.verdicts.every((v: { status: string }) => v.status === 'Succeeded')).toBe(true);
+  expect(diagnosis(r).some((l) => l.startsWith('diagnosis hook'))).toBe(false);
+  const health = elbv2.calls.filter((c) => c.operation === 'DescribeTargetHealth');
+  expect(health.at(-1)!.input.TargetGroupArn).toMatch(/targetgroup\/targets-svc-green\//);
+});
+
+concurrent('hook failed: the verdict line from the hook\'s log group, searched again until ingested; JSON and step summary carry it', 'hook-failed', async (t) => {
   green.setHealth('unhealthy');
   const summary = join(dir, 'summary.md');
-  const r = await runRelease(releaseArgs('hook-failed', '--json'), { ...ENV(), GITHUB_STEP_SUMMARY: summary });
+  const r = await t.run(releaseArgs('hook-failed', '--json'), { ...ENV(), GITHUB_STEP_SUMMARY: summary });
   expectExit(r, 1);
-  require('fs').writeFileSync('/tmp/diag-stderr.txt', r.stderr); require('fs').writeFileSync('/tmp/diag-stdout.json', r.stdout);
   const id = userDeployment('hook-failed').deploymentId;
   const lines = progress(r);
   const verdict = lines.find((l) => l.startsWith('diagnosis hook Failed: '));
@@ -183,25 +208,6 @@ test('hook failed: the verdict line from the hook\'s log group, searched again u
   expect(md).toMatch(/\| Failed \| .*503/);
 });
 
-test('targets unhealthy: an alarm stops the shift; the reason code of green\'s targets is shown', async () => {
-  elbv2.model.setTargets('targets-svc-green', [
-    { id: '10.0.1.23', state: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [502]' },
-    { id: '10.0.2.7', state: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [502]' },
-  ]);
-  standIn.faults.alarmWhenGreenReaches(ALARM, 10);
-  const r = await runRelease(releaseArgs('targets-unhealthy', '--json'), ENV());
-  expectExit(r, 1);
-  require('fs').writeFileSync('/tmp/diag-stderr2.txt', r.stderr);
-  expect(diagnosis(r)).toContain('diagnosis targets targets-svc-green: 2 of 2 unhealthy Target.ResponseCodeMismatch: Health checks failed with these codes: [502] (e.g. 10.0.1.23:8080)');
-  const doc = JSON.parse(r.stdout);
-  expect(doc.diagnostics).toMatchObject({ trigger: 'stopped', targets: { status: 'gathered', targetGroupName: 'targets-svc-green', targets: [{ reason: 'Target.ResponseCodeMismatch' }, { reason: 'Target.ResponseCodeMismatch' }] } });
-  // The hook passed: its verdict is no explanation, and no verdict was waited for.
-  expect(doc.diagnostics.hook.verdicts.every((v: { status: string }) => v.status === 'Succeeded')).toBe(true);
-  expect(diagnosis(r).some((l) => l.startsWith('diagnosis hook'))).toBe(false);
-  const health = elbv2.calls.filter((c) => c.operation === 'DescribeTargetHealth');
-  expect(health.at(-1)!.input.TargetGroupArn).toMatch(/targetgroup\/targets-svc-green\//);
-});
-
 test('permission denied on the diagnostic calls: one line each naming the permission, and the release\'s normal exit code', async () => {
   green.setHealth('unhealthy');
   logs.faults.deny('FilterLogEvents');
@@ -223,21 +229,24 @@ test('permission denied on the diagnostic calls: one line each naming the permis
   expect(JSON.parse(r.stdout)).toMatchObject({ exitCode: 1, status: 'Failed', diagnostics: { hook: { status: 'skipped' }, ecs: { status: 'skipped' }, targets: { status: 'skipped' } } });
 });
 
-test('tasks stopped: the stopped reason and the container exit code of green\'s tasks, and the service events since the deployment', async () => {
+concurrent('tasks stopped: the stopped reason and the container exit code of green\'s tasks, and the service events since the deployment', 'tasks-stopped', async (t) => {
   green.setHealth('unhealthy');
   let taskSetId = '';
   onHookInvoked = (event) => {
+    // Only this test's deployment (another test's hook may run meanwhile).
+    if (standIn.deployment(event.DeploymentId)?.deploymentGroupName !== 'tasks-stopped') return;
     taskSetId = greenTaskSetId(event.DeploymentId, 'tasks-svc');
     stopGreenTasks('tasks-svc', taskSetId, 2, { stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', exitCode: 137 });
   };
-  const r = await runRelease(releaseArgs('tasks-stopped', '--json'), ENV());
+  const r = await t.run(releaseArgs('tasks-stopped', '--json'), ENV());
   expectExit(r, 1);
   expect(taskSetId).toMatch(/^ecs-svc\/\d+$/);
   const lines = diagnosis(r);
   expect(lines).toContainEqual(expect.stringMatching(/^diagnosis task \w+ stopped: Essential container in task exited \(EssentialContainerExited\); app exit 137 \(and 1 more like it\)$/));
   expect(lines.filter((l) => /^diagnosis ecs-event \d\d:\d\d:\d\d \(service tasks-svc\) \(task \w+\) failed container health checks\.$/.test(l))).toHaveLength(2);
+  // (The hook-failed test's release lists its own tasks meanwhile.)
   const listTasks = ecs.calls.filter((c) => c.operation === 'ListTasks');
-  expect(listTasks.at(-1)!.input).toEqual({ cluster: CLUSTER, startedBy: taskSetId, desiredStatus: 'STOPPED', maxResults: 100 });
+  expect(listTasks.map((c) => c.input)).toContainEqual({ cluster: CLUSTER, startedBy: taskSetId, desiredStatus: 'STOPPED', maxResults: 100 });
   const doc = JSON.parse(r.stdout);
   expect(doc.diagnostics.ecs).toMatchObject({ status: 'gathered', greenTaskSetId: taskSetId });
   expect(doc.diagnostics.ecs.stoppedTasks).toHaveLength(2);

@@ -2,15 +2,18 @@
  * The programs' precompiled entries (scripts/run.js on build/synth-entry.js, the synth's machinery):
  * every program's npm script runs one; in a copy of the project each program's bundle is built on
  * first use with the output tsx gives, reused while nothing changed, and never stale: an edit to a
- * source a program imports is in its next run, also for runs started together right after the edit,
- * and for every program importing a shared file. The synth's own cases: synth-entry*.test.ts.
+ * source a program imports is in its next run, also for runs started together right after the edit
+ * (which build it once), and for every program importing a shared file. The synth's own cases:
+ * synth-entry*.test.ts.
  */
-import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyProject, PROJECT_ROOT, type ProjectCopy } from '../test-support/project-copy';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runner = require('../scripts/run.js') as { PROGRAMS: readonly string[] };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const synthEntry = require('../build/synth-entry.js') as typeof import('../build/synth-entry.js');
 
 /** The verbose launcher's line when it rebuilds `program`'s bundle; group 1 is why. */
 const rebuilt = (program: string) => new RegExp(`^${program}: rebuilding the ${program} entry: (.*)$`, 'm');
@@ -80,21 +83,38 @@ describe('a program in a copy of the project', () => {
     }
   }, 60000);
 
-  test('runs started together right after an edit all run the edited program, publish by rename (no scratch left), and the next run reuses the bundle', async () => {
+  test('runs started together right after an edit build it once and all run the edited program; nothing half-made is left', async () => {
     copy.replace('release/flags.ts', 'EDITED BY TEST.', 'EDITED AGAIN.');
     const start = () =>
-      new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const child = spawn(process.execPath, ['scripts/run.js', 'release', '--help'], { cwd: copy.root, env: copy.env });
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['scripts/run.js', 'release', '--help'], { cwd: copy.root, env: { ...copy.env, BLUEGREEN_SYNTH_VERBOSE: '1' } });
         let stdout = '';
+        let stderr = '';
         child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.on('close', (code) => resolve({ code, stdout }));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
       });
     const results = await Promise.all([start(), start(), start(), start()]);
     expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
     for (const r of results) expect(r.stdout).toContain('EDITED AGAIN.');
+    // One took the entry's build lock and built; the others waited for it and used its bundle.
+    expect(results.filter((r) => rebuilt('release').test(r.stderr))).toHaveLength(1);
     const after = run('release', ['--help']);
     expect(after.stderr).not.toMatch(rebuilt('release'));
-    expect(readdirSync(copy.cacheDir).filter((n) => n.startsWith('tmp-') || n.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(copy.cacheDir).filter((n) => n.startsWith('tmp-') || /\.(tmp|lock)$/.test(n))).toEqual([]);
+  }, 60000);
+
+  test('a build lock left by a run that died (Ctrl-C during a rebuild) is taken over at once', () => {
+    copy.replace('release/flags.ts', 'EDITED AGAIN.', 'EDITED AFTER A DEAD BUILD.');
+    const lock = `${synthEntry.manifestPath(copy.cacheDir, copy.root, 'scripts/release.ts')}.lock`;
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    mkdirSync(lock);
+    writeFileSync(join(lock, 'pid'), String(dead));
+    const result = run('release', ['--help']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('EDITED AFTER A DEAD BUILD.');
+    // Taken over and released (a lock waited out until the bound would still be there).
+    expect(existsSync(lock)).toBe(false);
   }, 60000);
 
   test('a syntax error is exit 70 with the file and line, no stack trace; undone, the last good bundle runs again', () => {
@@ -111,7 +131,7 @@ describe('a program in a copy of the project', () => {
   }, 60000);
 
   test('BLUEGREEN_SOURCE_MAPS=1 runs the sources under tsx: no bundle, the exit code passed on', () => {
-    copy.replace('release/flags.ts', 'EDITED AGAIN.', 'EDITED UNDER TSX.');
+    copy.replace('release/flags.ts', 'EDITED AFTER A DEAD BUILD.', 'EDITED UNDER TSX.');
     const help = run('release', ['--help'], { BLUEGREEN_SOURCE_MAPS: '1' });
     expect(help.stderr).not.toMatch(rebuilt('release'));
     expect(help.stdout).toContain('EDITED UNDER TSX.');

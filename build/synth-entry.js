@@ -23,7 +23,9 @@
  * Anything different, missing or unreadable: the bundle is rebuilt (about half a second) before the
  * program runs. Builds go to a temporary directory and are published by rename, so concurrent runs
  * (parallel test workers) never see half a bundle; the bundle holds exactly the bytes that were
- * hashed (the plugin reads and hashes each file itself before transforming it).
+ * hashed (the plugin reads and hashes each file itself before transforming it). Runs that find the
+ * same entry stale at once build it once: one takes the entry's build lock, the others wait for it
+ * (bounded) and use its bundle.
  *
  * Each project module is transformed to CommonJS on its own (as tsx does) and keeps its own
  * `__dirname`/`__filename` pointing at its source, so code that finds files relative to itself
@@ -493,11 +495,82 @@ function pruneCache(cacheDir) {
 async function prepareSynthEntry(options = {}) {
   const { root, entry } = resolveOptions(options);
   const cacheDir = writableCacheDir(resolveOptions(options).cacheDir);
-  const manifest = readManifest(manifestPath(cacheDir, root, entry));
-  const reason = staleReason(manifest, root, cacheDir);
+  const manifestFile = manifestPath(cacheDir, root, entry);
+  const check = () => {
+    const manifest = readManifest(manifestFile);
+    return { manifest, reason: staleReason(manifest, root, cacheDir) };
+  };
+  let { manifest, reason } = check();
   if (reason === undefined && manifest) return path.join(cacheDir, manifest.bundle);
-  options.onRebuild?.(reason ?? 'unknown');
-  return buildSynthEntry({ ...options, cacheDir });
+  // Runs started together after an edit (parallel test workers) build once: the others wait for
+  // that build and then find the manifest up to date.
+  const release = await buildLock(`${manifestFile}.lock`);
+  try {
+    ({ manifest, reason } = check());
+    if (reason === undefined && manifest) return path.join(cacheDir, manifest.bundle);
+    options.onRebuild?.(reason ?? 'unknown');
+    return await buildSynthEntry({ ...options, cacheDir });
+  } finally {
+    release();
+  }
+}
+
+/** How long a run waits for another's build of the same entry before building it itself. */
+const BUILD_LOCK_WAIT_IN_MS = 60_000;
+
+/** A lock this old is abandoned whatever its holder (a build takes seconds). */
+const BUILD_LOCK_STALE_IN_MS = 120_000;
+
+/**
+ * Whether a build lock's holder is gone: its process no longer exists (a build interrupted by
+ * Ctrl-C or killed), or the lock is older than {@link BUILD_LOCK_STALE_IN_MS}.
+ * @param {string} lock
+ */
+function lockAbandoned(lock) {
+  try {
+    const { mtimeMs } = fs.statSync(lock);
+    const pid = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+    if (Number.isInteger(pid) && pid > 0) {
+      try {
+        process.kill(pid, 0);
+      } catch (err) {
+        if (/** @type {NodeJS.ErrnoException} */ (err).code === 'ESRCH') return true;
+      }
+    }
+    return Date.now() - mtimeMs > BUILD_LOCK_STALE_IN_MS;
+  } catch {
+    // Released meanwhile, or its holder has not written its pid yet.
+    return false;
+  }
+}
+
+/**
+ * Takes the build lock of one entry (a directory: mkdir is atomic; the holder's pid inside), waiting
+ * while a live run holds it, at most {@link BUILD_LOCK_WAIT_IN_MS}; then builds without it
+ * (publishing by rename keeps even two builds at once safe, they only cost twice). Resolves with
+ * the function that releases it.
+ * @param {string} lock
+ * @returns {Promise<() => void>}
+ */
+async function buildLock(lock) {
+  const deadline = Date.now() + BUILD_LOCK_WAIT_IN_MS;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+    } catch (err) {
+      if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'EEXIST') return () => undefined;
+      if (lockAbandoned(lock)) fs.rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() >= deadline) return () => undefined;
+      else await new Promise((resolve) => setTimeout(resolve, 50));
+      continue;
+    }
+    try {
+      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+    } catch {
+      // Without its pid the lock is taken over when it gets old.
+    }
+    return () => fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleHook } from '../hook-build/bundle';
+import { bundleHookCached } from '../hook-build/bundle';
 import { toHookEnvironment } from '../hook-lambda/config';
 import { awsJsonCall } from '../test-support/aws-json-client';
 import { GreenApp, HookRuntime, startGreenApp, startHookRuntime } from '../test-support/codedeploy';
@@ -29,7 +29,8 @@ const SERVICES: Record<string, DeploymentConfiguration> = {
   unhealthy: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1, lifecycleHooks: [HOOK] },
   alarm: { strategy: 'LINEAR', linearConfiguration: { stepPercent: 20, stepBakeTimeInMinutes: 3 }, bakeTimeInMinutes: 1, alarms: { alarmNames: [ALARM], enable: true, rollback: true } },
   sigint: { strategy: 'LINEAR', linearConfiguration: { stepPercent: 10, stepBakeTimeInMinutes: 5 }, bakeTimeInMinutes: 1 },
-  canary: { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 }, bakeTimeInMinutes: 30, lifecycleHooks: [HOOK] },
+  // After POST_TEST_TRAFFIC_SHIFT, 2 s (canary bake and bake time) for --until to exit while it runs on.
+  canary: { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 5 }, bakeTimeInMinutes: 15, lifecycleHooks: [HOOK] },
   // A hook that holds the deployment another pipeline started (IN_PROGRESS until the test lets go).
   active: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1, lifecycleHooks: [{ hookTargetArn: 'arn:aws:lambda:us-east-1:123456789012:function:hold-hook', roleArn: HOOK.roleArn, lifecycleStages: ['PRE_SCALE_UP'] }] },
   denied: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 },
@@ -39,13 +40,12 @@ let dir: string;
 let ecs: EcsStandIn;
 let green: GreenApp;
 let hook: HookRuntime;
-/** The service deployment `hold-hook` keeps IN_PROGRESS. */
-let heldArn: string | undefined;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'e2e-release-ecs-'));
-  // The bundle is what the stack uploads to Lambda, so that is what runs here.
-  const bundle = bundleHook({ outDir: join(dir, 'hook') });
+  // The bundle is what the stack uploads to Lambda, so that is what runs here (from the content-hash
+  // cache: esbuild runs only when a source changed).
+  const bundle = bundleHookCached();
   green = await startGreenApp();
   hook = await startHookRuntime({
     modulePath: bundle.file,
@@ -58,11 +58,32 @@ beforeAll(async () => {
     services: Object.entries(SERVICES).map(([serviceName, deploymentConfiguration]) => ({ serviceName, clusterName: CLUSTER, deploymentConfiguration })),
     // ECS invokes the function the lifecycle hook names; any other name does not exist.
     hookInvoker: async (name, event) => {
-      if (name === 'hold-hook') return { hookStatus: event.resourceArn === heldArn ? 'IN_PROGRESS' : 'SUCCEEDED', callBackDelay: 6 };
+      // hold-hook keeps the first deployment of service active (the other pipeline's) IN_PROGRESS: known
+      // by its place, since the hook may run before the test has UpdateService's answer.
+      if (name === 'hold-hook') return { hookStatus: event.resourceArn === ecs.deployments('active')[0]?.serviceDeploymentArn ? 'IN_PROGRESS' : 'SUCCEEDED', callBackDelay: 6 };
       return name === HOOK_FN ? hook.invoke(name, event) : Promise.reject(new Error(`Function not found: ${name}`));
     },
   });
 });
+
+/** afterEach's check, for a concurrent test (jest runs no afterEach for those): its service's deployments all ended. */
+async function expectSettled(service: string): Promise<void> {
+  const state = ecs.simulation.services.find((s) => s.serviceName === service)!;
+  const running = () => state.deployments.filter((d) => !ecs.simulation.isTerminal(d));
+  await ecs.waitUntil(() => running().length === 0, `every ${service} deployment to end`, 20_000).catch(() => undefined);
+  expect(running().map((d) => `${d.arn} (${d.status})`)).toEqual([]);
+}
+
+/**
+ * A test of one service that touches nothing shared (the green app's health, the stand-in's faults by
+ * operation): these run concurrently, before the others. Most of their time is the stand-in's minutes.
+ */
+function concurrentTest(name: string, service: string, body: () => Promise<void>): void {
+  test.concurrent(name, async () => {
+    await body();
+    await expectSettled(service);
+  });
+}
 
 afterEach(async () => {
   // A test that failed half-way may leave its CLI running (detached): end it, or it outlives jest.
@@ -71,7 +92,6 @@ afterEach(async () => {
     // Every service deployment a test started must have ended, whatever the test asserted.
     await ecs.settle(20_000);
   } finally {
-    heldArn = undefined;
     ecs.faults.clear();
     green.setHealth('healthy');
   }
@@ -117,7 +137,7 @@ const only = (service: string) => {
 };
 const updates = (service: string) => ecs.calls.filter((c) => c.operation === 'UpdateService' && c.input.service === service);
 
-test('a linear release succeeds: UpdateService as documented, every traffic step and the bake time in the progress, the hook ran, --json and GitHub files match', async () => {
+concurrentTest('a linear release succeeds: UpdateService as documented, every traffic step and the bake time in the progress, the hook ran, --json and GitHub files match', 'success', async () => {
   const ghOutput = join(dir, 'gh-output.txt');
   const summary = join(dir, 'summary.md');
   const r = await runRelease(releaseArgs('success', '--json'), { ...ENV(), GITHUB_OUTPUT: ghOutput, GITHUB_STEP_SUMMARY: summary });
@@ -161,7 +181,7 @@ test('green answers 503: the real hook answers FAILED at POST_TEST_TRAFFIC_SHIFT
   expect(lines.at(-1)).toBe(`result Failed ${d.serviceDeploymentArn} exit 1`);
 });
 
-test('an alarm at 40% green: ALARM_ACTIVE naming it, ECS rolls back, the CLI follows the rollback; exit 1', async () => {
+concurrentTest('an alarm at 40% green: ALARM_ACTIVE naming it, ECS rolls back, the CLI follows the rollback; exit 1', 'alarm', async () => {
   ecs.faults.alarmWhenGreenReaches(ALARM, 40);
   const r = await runRelease(releaseArgs('alarm', '--json'), ENV());
   expectExit(r, 1);
@@ -175,7 +195,7 @@ test('an alarm at 40% green: ALARM_ACTIVE naming it, ECS rolls back, the CLI fol
   expect(JSON.parse(r.stdout)).toMatchObject({ status: 'Failed', rollbackDeploymentId: d.serviceDeploymentArn, rollbackStatus: 'Succeeded', error: { code: 'ALARM_ACTIVE' }, ecs: { triggeredAlarmNames: [ALARM] } });
 });
 
-test('SIGINT mid-shift: StopServiceDeployment with stopType ROLLBACK, the rollback followed; exit 130', async () => {
+concurrentTest('SIGINT mid-shift: StopServiceDeployment with stopType ROLLBACK, the rollback followed; exit 130', 'sigint', async () => {
   const release = startRelease(releaseArgs('sigint'), ENV());
   await release.waitForLine(/traffic blue 90% green 10%/);
   release.signal('SIGINT');
@@ -190,7 +210,7 @@ test('SIGINT mid-shift: StopServiceDeployment with stopType ROLLBACK, the rollba
   expect(lines.at(-1)).toBe(`result Stopped ${d.serviceDeploymentArn} exit 130`);
 });
 
-test('--until test-traffic on a canary: exit 0 once ECS is past POST_TEST_TRAFFIC_SHIFT, the deployment runs on; --follow then follows it to SUCCESSFUL', async () => {
+concurrentTest('--until test-traffic on a canary: exit 0 once ECS is past POST_TEST_TRAFFIC_SHIFT, the deployment runs on; --follow then follows it to SUCCESSFUL', 'canary', async () => {
   const first = await runRelease(releaseArgs('canary', '--until', 'test-traffic', '--json'), ENV());
   expectExit(first, 0);
   const arn = JSON.parse(first.stdout).deploymentId as string;
@@ -205,10 +225,9 @@ test('--until test-traffic on a canary: exit 0 once ECS is past POST_TEST_TRAFFI
   expect(only('canary').status).toBe('SUCCESSFUL');
 });
 
-test('another service deployment running: exit 4 naming it, nothing started; --stop-active stops it with rollback, then releases', async () => {
+concurrentTest('another service deployment running: exit 4 naming it, nothing started; --stop-active stops it with rollback, then releases', 'active', async () => {
   const running = await awsJsonCall(ecs.endpoint, ECS_TARGET_PREFIX, 'UpdateService', { cluster: CLUSTER, service: 'active', taskDefinition: 'active:5' });
   const arn = running.service.currentServiceDeployment as string;
-  heldArn = arn;
   const refused = await runRelease(releaseArgs('active'), ENV());
   expectExit(refused, 4);
   expect(refused.stderr).toContain(arn);

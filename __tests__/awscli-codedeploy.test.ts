@@ -3,16 +3,15 @@
  * service model and parsers, not the JS SDK we wrote the stand-in against) must parse its answers.
  */
 import { appSpecSha256, renderAppSpecJson } from '../lib/appspec';
-import { AwsCli, AwsCliResult, AwsCliRunOptions, startAwsCli } from '../test-support/aws-cli';
+import { AwsCli, AwsCliResult, AwsCliRunOptions, describeWithAwsCli, startAwsCli } from '../test-support/aws-cli';
 import { CodeDeployStandIn, startCodeDeployStandIn } from '../test-support/codedeploy';
 import { isolatedAwsEnv, removeIsolatedAwsHomes } from '../test-support/codedeploy/release-process';
-import { describeWithTool } from '../test-support/require-tool';
 
 const APP = 'bluegreen-dev';
 const GROUP = 'bluegreen-dev';
 const TARGET = 'bluegreen-cluster:bluegreen-service';
 
-describeWithTool('the AWS CLI parses the CodeDeploy stand-in', 'aws', () => {
+describeWithAwsCli('the AWS CLI parses the CodeDeploy stand-in', () => {
   let standIn: CodeDeployStandIn;
   let cli: AwsCli;
 

@@ -3,13 +3,12 @@
  * answers and errors against botocore's service models (what the AWS CLI parses with), and the AWS
  * CLI itself over the wire (its own JSON 1.1 and Query/XML parsers, its own paginator).
  */
-import { AwsCli, AwsCliResult, startAwsCli } from '../test-support/aws-cli';
+import { AwsCli, AwsCliResult, describeWithAwsCli, startAwsCli } from '../test-support/aws-cli';
 import { AwsJsonError } from '../test-support/aws-json-server';
 import { AwsQueryError } from '../test-support/aws-query-server';
 import { isolatedAwsEnv, removeIsolatedAwsHomes } from '../test-support/codedeploy/release-process';
 import { ELBV2_VERSION, ELBV2_XML_NAMESPACE, Elbv2Model, Elbv2StandIn, startElbv2StandIn } from '../test-support/elbv2';
 import { LOGS_TARGET_PREFIX, LogsModel, LogsStandIn, startLogsStandIn } from '../test-support/logs';
-import { describeWithTool } from '../test-support/require-tool';
 import { conformToShape, describeWithServiceModels, errorCodeOf, ServiceModel } from '../test-support/service-model';
 
 const GROUP = '/aws/lambda/bluegreen-dev-hook';
@@ -119,7 +118,7 @@ describeWithServiceModels(
   },
 );
 
-describeWithTool('the AWS CLI parses the CloudWatch Logs and ELBv2 stand-ins', 'aws', () => {
+describeWithAwsCli('the AWS CLI parses the CloudWatch Logs and ELBv2 stand-ins', () => {
   let logs: LogsStandIn;
   let elbv2: Elbv2StandIn;
   let cli: AwsCli;

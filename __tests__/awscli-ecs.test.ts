@@ -2,14 +2,13 @@
  * Fidelity of the ECS stand-in, judged by an independent client: the AWS CLI (botocore's own model
  * and parsers) must parse its answers to the calls a native blue/green release and its diagnostics make.
  */
-import { AwsCli, AwsCliResult, startAwsCli } from '../test-support/aws-cli';
+import { AwsCli, AwsCliResult, describeWithAwsCli, startAwsCli } from '../test-support/aws-cli';
 import { isolatedAwsEnv, removeIsolatedAwsHomes } from '../test-support/codedeploy/release-process';
 import { EcsStandIn, startEcsStandIn } from '../test-support/ecs';
-import { describeWithTool } from '../test-support/require-tool';
 
 const CLUSTER = 'bluegreen-cluster';
 
-describeWithTool('the AWS CLI parses the ECS stand-in', 'aws', () => {
+describeWithAwsCli('the AWS CLI parses the ECS stand-in', () => {
   let ecs: EcsStandIn;
   let cli: AwsCli;
 

@@ -10,6 +10,7 @@ import { ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, realpathSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { describeWhen, describeWithTool } from './require-tool';
 
 /** What a command printed and its exit status, as a shell would see them. */
 export interface AwsCliResult {
@@ -236,3 +237,22 @@ export async function startAwsCli(env: NodeJS.ProcessEnv): Promise<AwsCli> {
     },
   };
 }
+
+/**
+ * `describe` for tests that run the AWS CLI: skipped with the reason, or failing under
+ * `REQUIRE_TEST_TOOLS=1`, when there is none. Where `aws` is the CLI's Python script the check is that
+ * its interpreter finds the awscli package (a few CPU-ms; `aws --version` starts the whole CLI, ~0.4
+ * CPU-s, and {@link startAwsCli} starts it once more): a CLI whose package is found but does not import
+ * then fails its tests rather than skipping them. Any other `aws` is checked with `aws --version`.
+ */
+export function describeWithAwsCli(title: string, body: () => void): void {
+  const python = resolveAwsPython(process.env);
+  if ('reason' in python) {
+    describeWithTool(title, 'aws', body);
+    return;
+  }
+  const found = spawnSync(python.command, [...python.args, '-c', 'import awscli'], { encoding: 'utf8', timeout: 20_000 });
+  const missing = found.status === 0 ? undefined : { need: 'aws', reason: `aws's interpreter ${python.command} cannot import awscli (${found.error?.message ?? found.stderr.trim().split('\n').pop()})` };
+  describeWhen(title, missing, body);
+}
+

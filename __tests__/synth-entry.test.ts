@@ -55,7 +55,14 @@ describe('the synth entry in a copy of the project', () => {
     expect(entryFiles).toEqual(tree(join(copy.root, 'out-tsx')));
   }, 120000);
 
-  test('the next synth reuses it', () => {
+  // One synth for three facts that each would show as a rebuild: it is the next one (the entry is
+  // reused), after a file rewritten with its own content (a new mtime) and a new directory (cdktf.out,
+  // an output folder), neither of which is a change.
+  test('the next synth reuses it, after a file rewritten with the same content (a new mtime) and a new directory: neither is a change', () => {
+    const file = join(copy.root, 'constructs', 'network.ts');
+    writeFileSync(file, readFileSync(file));
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    mkdirSync(join(copy.root, 'stacks', 'new-folder'));
     const again = synth();
     expect(again.status).toBe(0);
     expect(again.stderr).not.toMatch(REBUILD);
@@ -67,15 +74,6 @@ describe('the synth entry in a copy of the project', () => {
     expect(result.status).toBe(0);
     expect(result.stderr.match(REBUILD)?.[1]).toBe('stacks/environments.ts changed');
     expect(devStack().provider.aws[0].region).toBe('us-west-2');
-  });
-
-  test('a file rewritten with the same content (a new mtime) is not a change', () => {
-    const file = join(copy.root, 'constructs', 'network.ts');
-    writeFileSync(file, readFileSync(file));
-    utimesSync(file, new Date(), new Date(Date.now() + 5000));
-    const result = synth();
-    expect(result.status).toBe(0);
-    expect(result.stderr).not.toMatch(REBUILD);
   });
 
   test('an edit deep in the import graph is picked up, and so is undoing it', () => {
@@ -109,10 +107,4 @@ describe('the synth entry in a copy of the project', () => {
     expect(fixed.stderr).not.toMatch(REBUILD);
   });
 
-  test('a new directory (cdktf.out, an output folder) is not a change', () => {
-    mkdirSync(join(copy.root, 'stacks', 'new-folder'));
-    const result = synth();
-    expect(result.status).toBe(0);
-    expect(result.stderr).not.toMatch(REBUILD);
-  });
 });

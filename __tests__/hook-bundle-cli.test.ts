@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { archiveHookBundle, bundleHook } from '../hook-build/bundle';
+import { archiveHookBundle } from '../hook-build/bundle';
+import { defaultHookBundle } from '../hook-build/prebuilt';
 import { npmScriptCommand } from '../test-support/npm-script';
 
 const execFileAsync = promisify(execFile);
@@ -28,7 +29,7 @@ test("package.json's hook:bundle script runs a program that exists", () => {
   expect(existsSync(join(root, 'scripts', `${program}.ts`))).toBe(true);
 });
 
-test('writes index.js and the same hook.zip the stack deploys, and says so in JSON', async () => {
+test.concurrent('writes index.js and the same hook.zip the stack deploys, and says so in JSON', async () => {
   const out = join(dir, 'out');
   const { stdout } = await execFileAsync(node, [...hookBundle, '--out-dir', out, '--zip', '--json'], { cwd: root });
   const report = JSON.parse(stdout) as { handler: string; files: { file: string; sizeInBytes: number; sha256: string }[] };
@@ -36,11 +37,12 @@ test('writes index.js and the same hook.zip the stack deploys, and says so in JS
   expect(report.files.map((f) => f.file)).toEqual([join(out, 'index.js'), join(out, 'hook.zip')]);
   const zip = readFileSync(join(out, 'hook.zip'));
   expect(report.files[1]!.sizeInBytes).toBe(zip.length);
-  const deployed = readFileSync(archiveHookBundle(bundleHook({ outDir: join(dir, 'stack') })));
+  // The stack's own bundle (from the content-hash cache: no second esbuild run when it is fresh).
+  const deployed = readFileSync(archiveHookBundle(defaultHookBundle()));
   expect(zip.equals(deployed)).toBe(true);
 });
 
-test('answers --help with exit 0 and an unknown flag with exit 2, no stack trace', async () => {
+test.concurrent('answers --help with exit 0 and an unknown flag with exit 2, no stack trace', async () => {
   const help = await execFileAsync(node, [...hookBundle, '--help']);
   expect(help.stdout).toMatch(/^Usage: npm run hook:bundle -- \[flags\]/);
   const bad = await execFileAsync(node, [...hookBundle, '--out']).then(() => undefined, (e: { code: number; stderr: string }) => e);
@@ -59,7 +61,8 @@ describe('a bad --out-dir is a usage error (exit 2) naming the flag, the value a
     }
   }
 
-  test.each([
+  // Each its own process and nothing shared: concurrently.
+  test.concurrent.each([
     ['an existing file', () => join(root, 'package.json'), /^hook:bundle: --out-dir ".*package\.json" must be a directory; it is a file\n/],
     ['a directory inside a file', () => join(root, 'package.json', 'sub'), /^hook:bundle: --out-dir ".*package\.json\/sub" cannot be created: .*package\.json" is a file\n/],
     ['an empty string', () => '', /^hook:bundle: --out-dir must not be empty; received ""\n/],
@@ -71,7 +74,7 @@ describe('a bad --out-dir is a usage error (exit 2) naming the flag, the value a
   });
 
   // Node's recursive mkdirSync loops for ever on a path it cannot create under /proc (ENOENT although the parent exists).
-  (existsSync('/proc/self') ? test : test.skip)('a path the system refuses to create (under /proc) ends with exit 2', async () => {
+  (existsSync('/proc/self') ? test.concurrent : test.concurrent.skip)('a path the system refuses to create (under /proc) ends with exit 2', async () => {
     const result = await run('/proc/bluegreen-hook-bundle-test');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^hook:bundle: --out-dir "\/proc\/bluegreen-hook-bundle-test" cannot be created: ENOENT/);

@@ -124,8 +124,9 @@ describe('hook:check flags', () => {
   });
 });
 
+// Each run has its own requests and output, and most of their time is a check budget: concurrently.
 describe('hook:check against real servers', () => {
-  test('exits 0 and prints each attempt and the verdict when the checks pass', async () => {
+  test.concurrent('exits 0 and prints each attempt and the verdict when the checks pass', async () => {
     const { code, lines } = await runMain(['--url', base, '--path', '/health', '--body-contains', 'ok']);
     expect(code).toBe(0);
     expect(lines).toHaveLength(3);
@@ -133,24 +134,24 @@ describe('hook:check against real servers', () => {
     expect(lines[2]).toMatch(/^PASS: the hook would report Succeeded: all 1 check passed 2 times in a row/);
   });
 
-  test('sends --header, so host-based routing can be tried', async () => {
+  test.concurrent('sends --header, so host-based routing can be tried', async () => {
     expect((await runMain(['--url', base, '--path', '/needs-host', '--expect-status', '204', '--header', 'Host: app.example.com', '--passes', '1'])).code).toBe(0);
   });
 
-  test('exits 1 with the reason when a check keeps failing', async () => {
+  test.concurrent('exits 1 with the reason when a check keeps failing', async () => {
     const { code, lines } = await runMain(['--url', base, '--path', '/other', '--budget-in-seconds', '0.5']);
     expect(code).toBe(1);
     expect(lines[0]).toMatch(/ 503  \d+ ms  FAIL status 503 \(expected 200\)$/);
     expect(lines[lines.length - 1]).toMatch(/^FAIL: the hook would report Failed: GET \/other: did not pass 2 times in a row/);
   });
 
-  test('prints the Lambda JSON lines with --json', async () => {
+  test.concurrent('prints the Lambda JSON lines with --json', async () => {
     const { lines } = await runMain(['--url', base, '--path', '/health', '--passes', '1', '--json']);
     expect(lines.map((l) => JSON.parse(l).event)).toEqual(['hook.attempt', 'hook.verdict']);
     expect(JSON.parse(lines[0])).toMatchObject({ check: 'GET /health', url: `${base}/health`, status: 200, pass: true });
   });
 
-  test.each([
+  test.concurrent.each([
     ['a server that accepts and never answers', () => silentUrl, '/'],
     ['a server that sends headers and stalls the body', () => base, '/stall-body'],
   ])('ends within its budget against %s', async (_name, url, path) => {
@@ -161,7 +162,7 @@ describe('hook:check against real servers', () => {
     expect(Date.now() - started).toBeLessThan(1000 + 500);
   });
 
-  test('ends within the budget and its grace even when a request ignores its own deadline', async () => {
+  test.concurrent('ends within the budget and its grace even when a request ignores its own deadline', async () => {
     const outcome = parseCommandLine(HOOK_CHECK_PROGRAM, ['--url', base, '--budget-in-seconds', '0.5'], {});
     if (outcome.kind !== 'run') throw new Error('expected a run');
     const lines: string[] = [];
@@ -174,21 +175,25 @@ describe('hook:check against real servers', () => {
 });
 
 describe('hook:check as a process', () => {
-  test('exits 0 against a healthy server, 2 without a stack trace on bad input, 0 for --help and --version', async () => {
-    const ok = await execFileAsync(node, [...hookCheck, '--url', base, '--path', '/health', '--passes', '1']);
+  test.concurrent('exits 0 against a healthy server, 2 without a stack trace on bad input, 0 for --help and --version', async () => {
+    // Four processes at once: none depends on another.
+    const [ok, bad, help, version] = await Promise.all([
+      execFileAsync(node, [...hookCheck, '--url', base, '--path', '/health', '--passes', '1']),
+      execFileAsync(node, [...hookCheck, '--url', base, '--passes', 'x']).then(
+        () => undefined,
+        (err: { code: number; stderr: string }) => err,
+      ),
+      execFileAsync(node, [...hookCheck, '--help']),
+      execFileAsync(node, [...hookCheck, '--version']),
+    ]);
     expect(ok.stdout).toContain('PASS: the hook would report Succeeded');
-    const bad = await execFileAsync(node, [...hookCheck, '--url', base, '--passes', 'x']).then(
-      () => undefined,
-      (err: { code: number; stderr: string }) => err,
-    );
     expect(bad?.code).toBe(2);
     expect(bad?.stderr).toBe('hook:check: --passes must be a number; received "x"\nrun \'npm run hook:check -- --help\' for usage\n');
-    const help = await execFileAsync(node, [...hookCheck, '--help']);
     expect(help.stdout).toMatch(/^Usage: npm run hook:check -- \[flags\]/);
-    expect((await execFileAsync(node, [...hookCheck, '--version'])).stdout).toMatch(/^hook:check \d+\.\d+\.\d+\n$/);
+    expect(version.stdout).toMatch(/^hook:check \d+\.\d+\.\d+\n$/);
   });
 
-  test('a closed stdout ends it quietly (hook:check --help | head -c 10)', async () => {
+  test.concurrent('a closed stdout ends it quietly (hook:check --help | head -c 10)', async () => {
     const child = spawn(node, [...hookCheck, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));

@@ -5,7 +5,7 @@
  */
 import { CodeDeployClient, GetDeploymentCommand, GetDeploymentTargetCommand, ListDeploymentsCommand, ListDeploymentTargetsCommand, CreateDeploymentCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { mockClient } from 'aws-sdk-client-mock';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +101,17 @@ test('the distinct exit code is documented in --help and docs/release.md', () =>
   expect(doc).toMatch(new RegExp(`\\n\\| ${EXIT_CODES.stopTooLate} \\| .*too late`));
 });
 
+/** Runs a bash command line to its end (at most 30 s); its exit status and stderr. */
+function bash(line: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', line], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 30_000 });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stderr }));
+  });
+}
+
 describe('a closed stdout ends the CLI quietly (real pipes)', () => {
   let dir: string;
   let outputs: string;
@@ -117,17 +128,18 @@ describe('a closed stdout ends the CLI quietly (real pipes)', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  // `true` reads nothing and exits before the CLI writes: every write meets a closed pipe.
-  test.each([
+  // `true` reads nothing and exits before the CLI writes: every write meets a closed pipe. The four
+  // pipelines share nothing: they run concurrently.
+  test.concurrent.each([
     ['--dry-run', 'head -1'],
     ['--dry-run', 'true'],
     ['--dry-run --json', 'true'],
     ['--help', 'true'],
-  ])('release %s | %s: exit 0, nothing on stderr about the pipe', (flags, reader) => {
+  ])('release %s | %s: exit 0, nothing on stderr about the pipe', async (flags, reader) => {
     const { command, args } = npmScriptCommand('release');
     const cli = `${[command, ...args].map((a) => JSON.stringify(a)).join(' ')} --outputs-file ${JSON.stringify(outputs)} ${flags}`;
-    const r = spawnSync('bash', ['-c', `${cli} | ${reader}; exit "\${PIPESTATUS[0]}"`], { cwd: REPO_ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1', ...isolatedAwsEnv() }, timeout: 30_000 });
-    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    const r = await bash(`${cli} | ${reader}; exit "\${PIPESTATUS[0]}"`, { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1', ...isolatedAwsEnv() });
+    expect(r).toEqual({ status: 0, stderr: '' });
   });
 });
 

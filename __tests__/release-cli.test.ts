@@ -104,10 +104,22 @@ async function standIn(stepInMs: number, hang = false): Promise<AwsJsonServer> {
   });
 }
 
+/** Runs `body` against a stand-in of its own ({@link standIn}), closed at its end. */
+async function withStandIn(stepInMs: number, hang: boolean, body: (server: AwsJsonServer) => Promise<void>): Promise<void> {
+  const server = await standIn(stepInMs, hang);
+  try {
+    await body(server);
+  } finally {
+    await server.close();
+  }
+}
+
 const FAST = ['--poll-min-interval-in-ms', '20', '--poll-max-interval-in-ms', '100'];
 
+// Every test runs its own process (and, against an endpoint, its own server and files): they run
+// concurrently.
 describe('release CLI as a child process', () => {
-  test('--help documents the flags, exit codes and IAM permissions, exit 0', async () => {
+  test.concurrent('--help documents the flags, exit codes and IAM permissions, exit 0', async () => {
     const r = await cli(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--outputs-file <path>');
@@ -116,13 +128,13 @@ describe('release CLI as a child process', () => {
     expect(r.stdout).toContain('codedeploy:CreateDeployment');
   });
 
-  test('--version prints the version, exit 0', async () => {
+  test.concurrent('--version prints the version, exit 0', async () => {
     const r = await cli(['--version']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^release \d+\.\d+\.\d+/);
   });
 
-  test('an unknown flag is a usage error (exit 2) in the shared shape; --json still prints one document', async () => {
+  test.concurrent('an unknown flag is a usage error (exit 2) in the shared shape; --json still prints one document', async () => {
     const r = await cli(['--json', '--outputs-flie', 'x.json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^release: unknown flag --outputs-flie; flags are --outputs-file, /m);
@@ -130,7 +142,7 @@ describe('release CLI as a child process', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ deploymentId: null, exitCode: 2, error: { code: 'InvalidInput' } });
   });
 
-  test('--dry-run with an outputs file prints the request and AppSpec and exits 0 without calling AWS', async () => {
+  test.concurrent('--dry-run with an outputs file prints the request and AppSpec and exits 0 without calling AWS', async () => {
     // An endpoint nobody listens on: any call would fail.
     const r = await cli(['--outputs-file', outputsFile, '--dry-run', '--description', 'dry'], { AWS_ENDPOINT_URL_CODEDEPLOY: 'http://127.0.0.1:9' });
     expect(r.code).toBe(0);
@@ -139,15 +151,7 @@ describe('release CLI as a child process', () => {
     expect(r.stdout).toContain('AfterAllowTestTraffic: CodeDeployHook_bluegreen-dev');
   });
 
-  test('missing input exits 2 naming the field and where it looked; --json still prints one document', async () => {
-    const r = await cli(['--json', '--region', 'us-east-1']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('release: missing CodeDeploy application name: looked for --application, RELEASE_APPLICATION and output "codedeploy_application_name"');
-    const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ deploymentId: null, exitCode: 2, error: { code: 'InvalidInput' } });
-  });
-
-  test('a missing outputs file is one cause on one line (exit 2), not one line per value it would have given', async () => {
+  test.concurrent('a missing outputs file is one cause on one line (exit 2), not one line per value it would have given', async () => {
     const r = await cli(['--outputs-file', join(dir, 'no-such-outputs.json')]);
     expect(r.code).toBe(2);
     const lines = r.stderr.trimEnd().split('\n');
@@ -157,24 +161,20 @@ describe('release CLI as a child process', () => {
     expect(lines[2]).toMatch(/Z result NotStarted - exit 2$/);
   });
 
-  test('missing input still exits 2 with one JSON document when GITHUB_STEP_SUMMARY cannot be written', async () => {
+  // One run for what was two tests of the same command line: the one document and the named field are
+  // the same whether or not the GitHub files can be written; unwritable, there is also the warning.
+  test.concurrent('missing input exits 2 naming the field and where it looked; --json still prints one document, also when GITHUB_STEP_SUMMARY cannot be written', async () => {
     const r = await cli(['--json', '--region', 'us-east-1'], { GITHUB_STEP_SUMMARY: join(dir, 'no-such-dir', 'summary.md'), GITHUB_OUTPUT: join(dir, 'no-such-dir', 'out.txt') });
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toMatchObject({ deploymentId: null, exitCode: 2 });
+    expect(r.stderr).toContain('release: missing CodeDeploy application name: looked for --application, RELEASE_APPLICATION and output "codedeploy_application_name"');
+    expect(JSON.parse(r.stdout)).toMatchObject({ deploymentId: null, exitCode: 2, error: { code: 'InvalidInput' } });
     expect(r.stderr).toMatch(/Z warning could not write GITHUB_STEP_SUMMARY \(.*summary\.md\): ENOENT/);
     expect(r.stderr).not.toMatch(/unexpected error/);
     expect(r.stderr.trimEnd().split('\n').at(-1)).toMatch(/Z result NotStarted - exit 2$/);
   });
 
-  describe('against a local CodeDeploy endpoint', () => {
-    let server: AwsJsonServer | undefined;
-    afterEach(async () => {
-      await server?.close();
-      server = undefined;
-    });
-
-    test('follows a deployment to success over real HTTP (--endpoint-url), with JSON and GitHub outputs', async () => {
-      server = await standIn(60);
+  test.concurrent('against a local CodeDeploy endpoint: follows a deployment to success over real HTTP (--endpoint-url), with JSON and GitHub outputs', async () => {
+    await withStandIn(60, false, async (server) => {
       const ghOutput = join(dir, 'gh-output.txt');
       const summary = join(dir, 'summary.md');
       const r = await cli(['--outputs-file', outputsFile, '--endpoint-url', server.endpoint, '--json', ...FAST], { GITHUB_OUTPUT: ghOutput, GITHUB_STEP_SUMMARY: summary, CI: 'true' });
@@ -187,17 +187,21 @@ describe('release CLI as a child process', () => {
       const create = server.calls.find((c) => c.operation === 'CreateDeployment');
       expect(create?.input).toMatchObject({ applicationName: 'bluegreen-dev', revision: { revisionType: 'AppSpecContent' } });
     });
+  });
 
-    test('uses the SDK\'s AWS_ENDPOINT_URL_CODEDEPLOY when no --endpoint-url is given', async () => {
-      server = await standIn(20);
+  test.concurrent('against a local CodeDeploy endpoint: uses the SDK\'s AWS_ENDPOINT_URL_CODEDEPLOY when no --endpoint-url is given', async () => {
+    // Install ends after 1 s and the deployment after 4.5 s: however late a loaded machine runs the CLI's
+    // polls, it sees Install end before the deployment does (at 20 ms a step it could see only the end).
+    await withStandIn(500, false, async (server) => {
       const r = await cli(['--outputs-file', outputsFile, '--until', 'install', ...FAST], { AWS_ENDPOINT_URL_CODEDEPLOY: server.endpoint });
       expect(r.code).toBe(0);
       expect(r.stderr).toMatch(/until install reached/);
       expect(server.calls.map((c) => c.operation)).toContain('CreateDeployment');
     });
+  });
 
-    test('SIGINT stops the deployment with rollback, follows the rollback, exits 130', async () => {
-      server = await standIn(50, true);
+  test.concurrent('against a local CodeDeploy endpoint: SIGINT stops the deployment with rollback, follows the rollback, exits 130', async () => {
+    await withStandIn(50, true, async (server) => {
       let sent = false;
       const r = await cli(['--outputs-file', outputsFile, '--endpoint-url', server.endpoint, ...FAST], {}, (text, child) => {
         if (!sent && /lifecycle Install InProgress/.test(text)) {

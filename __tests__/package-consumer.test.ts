@@ -99,6 +99,13 @@ describe('npm pack', () => {
     expect(result.status).toBe(0);
     expect(result.stderr).not.toMatch(/rebuilding the synth entry/);
   });
+
+  test("prepare also built the programs' entries: the first release after it starts precompiled, no rebuild", () => {
+    const result = copy.run(process.execPath, ['scripts/run.js', 'release', '--version'], { env: { BLUEGREEN_SYNTH_VERBOSE: '1' } });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(`release ${manifest.version}\n`);
+    expect(result.stderr).not.toMatch(/rebuilding the release entry/);
+  });
 });
 
 describe('a plain JavaScript cdktf app that installs the tarball', () => {

@@ -42,8 +42,10 @@ function post(url: string, operation: string, limitInMs: number): Promise<Seen> 
   });
 }
 
+// Each test has endpoints of its own and mostly waits out a limit: concurrently, except the refused
+// port, which runs after them so that no endpoint started meanwhile can take the port it closed.
 describe('fault endpoints on 127.0.0.1', () => {
-  test('never answering: the request is received, no status line ever comes', async () => {
+  test.concurrent('never answering: the request is received, no status line ever comes', async () => {
     const endpoint = await startNeverAnsweringEndpoint();
     try {
       const seen = await post(endpoint.url, 'GetDeployment', 500);
@@ -55,7 +57,7 @@ describe('fault endpoints on 127.0.0.1', () => {
     }
   });
 
-  test('delayed: the answer comes after the delay, not before', async () => {
+  test.concurrent('delayed: the answer comes after the delay, not before', async () => {
     const endpoint = await startDelayedEndpoint(400);
     try {
       const early = await post(endpoint.url, 'GetDeployment', 150);
@@ -68,7 +70,7 @@ describe('fault endpoints on 127.0.0.1', () => {
     }
   });
 
-  test('headers then stall: status and headers arrive, the announced body never ends', async () => {
+  test.concurrent('headers then stall: status and headers arrive, the announced body never ends', async () => {
     const endpoint = await startStallingBodyEndpoint();
     try {
       const seen = await post(endpoint.url, 'GetDeployment', 600);
@@ -88,7 +90,7 @@ describe('fault endpoints on 127.0.0.1', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
-  test('silent TCP listener: accepts the connection, sends nothing', async () => {
+  test.concurrent('silent TCP listener: accepts the connection, sends nothing', async () => {
     const listener = await startSilentTcpListener();
     try {
       const seen = await post(listener.url, 'GetDeployment', 400);
@@ -100,7 +102,7 @@ describe('fault endpoints on 127.0.0.1', () => {
     }
   });
 
-  test('faults per operation over a forwarding endpoint; changing a fault applies to the next request', async () => {
+  test.concurrent('faults per operation over a forwarding endpoint; changing a fault applies to the next request', async () => {
     const upstream = await startFaultEndpoint({ answer: { body: '{"from":"upstream"}' } });
     const endpoint = await startFaultEndpoint({ upstream: upstream.url, faults: { GetDeployment: { kind: 'never-answer' } } });
     try {

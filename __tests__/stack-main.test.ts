@@ -10,6 +10,7 @@ import { AggregateConfigError, selectEnvironments, synthesize } from '../main';
 import { dev, ENVIRONMENTS, prod } from '../stacks/environments';
 import { EnvironmentConfigError } from '../config/validation';
 import { scanStaleStacks } from '../stacks/stale-stacks';
+import { npmScriptCommand } from '../test-support/npm-script';
 
 const stackOf = (e: { name: string; project?: string }) => `${e.project ?? 'bluegreen'}-${e.name}`;
 const NAMES = ENVIRONMENTS.map((e) => e.name);
@@ -95,9 +96,12 @@ describe('synthesize', () => {
   });
 });
 
-describe('tsx main.ts', () => {
+/** Exactly what `npm run synth` runs (package.json): main.ts, precompiled. */
+const SYNTH = npmScriptCommand('synth');
+
+describe('npm run synth (main.ts as a process)', () => {
   const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60000 });
+    spawnSync(SYNTH.command, SYNTH.args, { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60000 });
 
   test('synthesizes the selected stack and warns about the public test port', () => {
     const outdir = join(scratch, 'cli');
@@ -163,7 +167,7 @@ describe('stale stack directories (an environment removed from stacks/environmen
     ourStackDir(stacksDir, `bluegreen-${UNDECLARED}`);
     // Declared but not selected by ENVIRONMENTS: a stack of an earlier synth stays.
     for (const stack of STACKS.filter((s) => s !== 'bluegreen-dev')) ourStackDir(stacksDir, stack);
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: root, env: { ...process.env, ENVIRONMENTS: 'dev', CDKTF_OUTDIR: outdir }, encoding: 'utf8', timeout: 60000 });
+    const result = spawnSync(SYNTH.command, SYNTH.args, { cwd: root, env: { ...process.env, ENVIRONMENTS: 'dev', CDKTF_OUTDIR: outdir }, encoding: 'utf8', timeout: 60000 });
     expect(result.status).toBe(0);
     expect(readdirSync(stacksDir).sort()).toEqual([...STACKS].sort());
     expect(result.stderr).toContain(`info: removed ${join(stacksDir, `bluegreen-${UNDECLARED}`)}: no environment declares stack bluegreen-${UNDECLARED} any more\n`);

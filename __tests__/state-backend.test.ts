@@ -12,6 +12,7 @@ import type { EnvironmentConfig } from '../config/environment';
 import { bucketNameProblem, resolveStateBackend, STATE_BACKEND_ENV, stateBackendVariableProblems } from '../config/state-backend';
 import { EnvironmentConfigError } from '../config/validation';
 import { dev, prod } from '../stacks/environments';
+import { npmScriptCommand } from '../test-support/npm-script';
 
 const root = join(__dirname, '..');
 const S3_PROD = { backend: 's3', bucket: 'team-state', key: 'apps/prod.tfstate', region: 'eu-west-1', dynamodbTable: 'locks' } as const;
@@ -149,7 +150,7 @@ describe('synthesize with the state variables', () => {
   });
 });
 
-describe('node --import tsx main.ts with the state variables', () => {
+describe('npm run synth (main.ts as a process) with the state variables', () => {
   let scratch: string;
   beforeAll(() => {
     scratch = mkdtempSync(join(tmpdir(), 'state-backend-'));
@@ -157,8 +158,10 @@ describe('node --import tsx main.ts with the state variables', () => {
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   // Only what the synth needs: the test must not depend on state variables of the caller's shell.
+  // Exactly what `npm run synth` runs (package.json): main.ts, precompiled.
+  const synth = npmScriptCommand('synth');
   const run = (extra: Record<string, string>) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+    spawnSync(synth.command, synth.args, {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...extra },
       encoding: 'utf8',

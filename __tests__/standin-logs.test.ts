@@ -2,7 +2,7 @@
  * The CloudWatch Logs stand-in over real HTTP with the real CloudWatchLogsClient: filter patterns,
  * time range, stream filters, paging (including empty pages), the API's errors and injected faults.
  */
-import { CloudWatchLogsClient, FilterLogEventsCommand, FilterLogEventsCommandInput, PutLogEventsCommand, CreateLogGroupCommand, CreateLogStreamCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, FilterLogEventsCommand, FilterLogEventsCommandInput, FilterLogEventsCommandOutput, PutLogEventsCommand, CreateLogGroupCommand, CreateLogStreamCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { compileFilterPattern, FilterPatternError, LogsStandIn, startLogsStandIn } from '../test-support/logs';
 
 const GROUP = '/aws/lambda/bluegreen-dev-hook';
@@ -45,31 +45,29 @@ describe('filter patterns', () => {
   });
 });
 
-describe('CloudWatch Logs stand-in over HTTP', () => {
-  let logs: LogsStandIn;
-  let client: CloudWatchLogsClient;
-  const filter = (input: Partial<FilterLogEventsCommandInput>) => client.send(new FilterLogEventsCommand({ logGroupName: GROUP, ...input }));
-
-  beforeEach(async () => {
-    logs = await startLogsStandIn({ pageSize: 2 });
-    client = new CloudWatchLogsClient({ endpoint: logs.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
-    logs.append(GROUP, '2026/11/26/[$LATEST]aaa', [
-      { timestamp: 1000, message: 'START RequestId: r1 Version: $LATEST' },
-      { timestamp: 2000, message: verdict('d-AAAAAAAAA', 'Failed', 'GET /health: status 503 (expected 200), 5 attempts') },
-      { timestamp: 3000, message: verdict('d-BBBBBBBBB', 'Succeeded', 'all checks passed') },
-    ]);
-    logs.append(GROUP, '2026/11/26/[$LATEST]bbb', [
-      { timestamp: 2500, message: verdict('d-AAAAAAAAA', 'Failed', 'second') },
-      { timestamp: 4000, message: verdict('d-AAAAAAAAA', 'Succeeded', 'third') },
-    ]);
-  });
-  afterEach(async () => {
-    client.destroy();
-    await logs.close();
-  });
-
+/** A test's own stand-in (events of two streams appended, pages of 2) and client. */
+interface LogsWorld {
+  readonly logs: LogsStandIn;
+  readonly client: CloudWatchLogsClient;
+  filter(input: Partial<FilterLogEventsCommandInput>): Promise<FilterLogEventsCommandOutput>;
   /** Every page until no nextToken. */
-  async function all(input: Partial<FilterLogEventsCommandInput>): Promise<{ messages: string[]; pages: number }> {
+  all(input: Partial<FilterLogEventsCommandInput>): Promise<{ messages: string[]; pages: number }>;
+}
+
+async function startWorld(): Promise<LogsWorld> {
+  const logs = await startLogsStandIn({ pageSize: 2 });
+  const client = new CloudWatchLogsClient({ endpoint: logs.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+  logs.append(GROUP, '2026/11/26/[$LATEST]aaa', [
+    { timestamp: 1000, message: 'START RequestId: r1 Version: $LATEST' },
+    { timestamp: 2000, message: verdict('d-AAAAAAAAA', 'Failed', 'GET /health: status 503 (expected 200), 5 attempts') },
+    { timestamp: 3000, message: verdict('d-BBBBBBBBB', 'Succeeded', 'all checks passed') },
+  ]);
+  logs.append(GROUP, '2026/11/26/[$LATEST]bbb', [
+    { timestamp: 2500, message: verdict('d-AAAAAAAAA', 'Failed', 'second') },
+    { timestamp: 4000, message: verdict('d-AAAAAAAAA', 'Succeeded', 'third') },
+  ]);
+  const filter = (input: Partial<FilterLogEventsCommandInput>) => client.send(new FilterLogEventsCommand({ logGroupName: GROUP, ...input }));
+  const all = async (input: Partial<FilterLogEventsCommandInput>) => {
     const messages: string[] = [];
     let nextToken: string | undefined;
     let pages = 0;
@@ -80,34 +78,58 @@ describe('CloudWatch Logs stand-in over HTTP', () => {
       nextToken = page.nextToken;
     } while (nextToken && pages < 50);
     return { messages, pages };
-  }
+  };
+  return { logs, client, filter, all };
+}
 
-  test('a JSON pattern selects one deployment\'s verdicts across streams, by timestamp, page by page', async () => {
+/**
+ * A test with a stand-in and client of its own, closed at its end: tests share nothing, so they run
+ * concurrently (the SDK's back-off after a throttle, a second or two, is the longest wait).
+ */
+function logsTest(name: string, body: (w: LogsWorld) => Promise<void>): void {
+  test.concurrent(name, async () => {
+    const w = await startWorld();
+    try {
+      await body(w);
+    } finally {
+      w.client.destroy();
+      await w.logs.close();
+    }
+  });
+}
+
+describe('CloudWatch Logs stand-in over HTTP', () => {
+  logsTest('a JSON pattern selects one deployment\'s verdicts across streams, by timestamp, page by page', async ({ all }) => {
     const { messages, pages } = await all({ filterPattern: '{ ($.event = "hook.verdict") && ($.deploymentId = "d-AAAAAAAAA") }' });
     expect(messages).toEqual(['GET /health: status 503 (expected 200), 5 attempts', 'second', 'third']);
     expect(pages).toBe(2);
   });
 
-  test('startTime and endTime are inclusive; stream names and prefixes filter', async () => {
+  logsTest('startTime and endTime are inclusive; stream names and prefixes filter', async ({ all }) => {
     expect((await all({ startTime: 2000, endTime: 3000 })).messages).toEqual(['GET /health: status 503 (expected 200), 5 attempts', 'second', 'all checks passed']);
     expect((await all({ logStreamNamePrefix: '2026/11/26/[$LATEST]b' })).messages).toEqual(['second', 'third']);
     expect((await all({ logStreamNames: ['2026/11/26/[$LATEST]aaa'], filterPattern: 'START' })).messages).toEqual(['START RequestId: r1 Version: $LATEST']);
   });
 
-  test('empty pages with a nextToken go on to the events', async () => {
+  logsTest('empty pages with a nextToken go on to the events', async ({ logs, all }) => {
     logs.emptyPages(3);
     const { messages, pages } = await all({ filterPattern: '{ $.deploymentId = "d-BBBBBBBBB" }' });
     expect(messages).toEqual(['all checks passed']);
     expect(pages).toBe(4);
   });
 
-  test('events are searchable only after the ingestion delay', async () => {
-    const delayed = await startLogsStandIn({ ingestionDelayInMs: 300 });
+  test.concurrent('events are searchable only after the ingestion delay', async () => {
+    // The stand-in's own clock, moved by the test: on the wall clock a loaded machine's first call
+    // could come after the 300 ms, and the exact bound would be untested.
+    let now = 1_800_000_000_000;
+    const delayed = await startLogsStandIn({ ingestionDelayInMs: 300, clock: () => now });
     const c = new CloudWatchLogsClient({ endpoint: delayed.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
     try {
       delayed.append(GROUP, 's', ['late line']);
       expect((await c.send(new FilterLogEventsCommand({ logGroupName: GROUP }))).events).toEqual([]);
-      await new Promise((r) => setTimeout(r, 350));
+      now += 299;
+      expect((await c.send(new FilterLogEventsCommand({ logGroupName: GROUP }))).events).toEqual([]);
+      now += 1;
       expect((await c.send(new FilterLogEventsCommand({ logGroupName: GROUP }))).events?.map((e) => e.message)).toEqual(['late line']);
     } finally {
       c.destroy();
@@ -115,7 +137,7 @@ describe('CloudWatch Logs stand-in over HTTP', () => {
     }
   });
 
-  test('the API\'s errors: no group, both group parameters, both stream filters, bad limit, bad token, bad pattern', async () => {
+  logsTest('the API\'s errors: no group, both group parameters, both stream filters, bad limit, bad token, bad pattern', async ({ client, filter }) => {
     const error = (p: Promise<unknown>) => p.then(() => 'no error', (e: Error & { $metadata?: { httpStatusCode?: number } }) => `${e.name} ${e.$metadata?.httpStatusCode}: ${e.message}`);
     expect(await error(client.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/none' })))).toBe('ResourceNotFoundException 400: The specified log group does not exist.');
     expect(await error(client.send(new FilterLogEventsCommand({ logGroupName: GROUP, logGroupIdentifier: GROUP })))).toMatch(/^InvalidParameterException 400: .*not both/);
@@ -125,12 +147,12 @@ describe('CloudWatch Logs stand-in over HTTP', () => {
     expect(await error(filter({ filterPattern: '{ $.a = ' }))).toMatch(/^InvalidParameterException .*Invalid filter pattern/);
   });
 
-  test('a log group ARN works as logGroupIdentifier', async () => {
+  logsTest('a log group ARN works as logGroupIdentifier', async ({ logs, client }) => {
     const page = await client.send(new FilterLogEventsCommand({ logGroupIdentifier: logs.model.arnOf(GROUP), filterPattern: 'START' }));
     expect(page.events).toHaveLength(1);
   });
 
-  test('CreateLogGroup, CreateLogStream and PutLogEvents store events FilterLogEvents finds', async () => {
+  logsTest('CreateLogGroup, CreateLogStream and PutLogEvents store events FilterLogEvents finds', async ({ client }) => {
     await client.send(new CreateLogGroupCommand({ logGroupName: '/other' }));
     await client.send(new CreateLogStreamCommand({ logGroupName: '/other', logStreamName: 's' }));
     await client.send(new PutLogEventsCommand({ logGroupName: '/other', logStreamName: 's', logEvents: [{ timestamp: 5, message: 'hello' }] }));
@@ -139,7 +161,7 @@ describe('CloudWatch Logs stand-in over HTTP', () => {
     await expect(client.send(new CreateLogGroupCommand({ logGroupName: '/other' }))).rejects.toMatchObject({ name: 'ResourceAlreadyExistsException' });
   });
 
-  test('injected AccessDenied names the permission; throttling is retried by the SDK', async () => {
+  logsTest('injected AccessDenied names the permission; throttling is retried by the SDK', async ({ logs, filter }) => {
     logs.faults.deny('FilterLogEvents');
     await expect(filter({})).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('not authorized to perform: logs:FilterLogEvents') });
     logs.faults.clear();

@@ -45,7 +45,9 @@ describe('the environment terraform runs with', () => {
       TF_IN_AUTOMATION: '1',
       TF_INPUT: '0',
       TF_PLUGIN_CACHE_DIR: '',
+      GOGC: '400',
     });
+    expect(offlineTerraformEnv({ GOGC: '100' }, 'home').GOGC).toBe('100');
   });
 });
 

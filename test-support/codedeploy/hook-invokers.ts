@@ -4,30 +4,17 @@
  * (as Lambda does: the function's env vars, its own CodeDeploy client pointed at the stand-in).
  */
 import { ChildProcess, fork } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { HookEvent, HookInvoker } from './state-machine';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const hookRuntime = require('./hook-runtime.js') as typeof import('./hook-runtime.js');
 
 /** A Lambda-style handler. */
 export type LambdaHandler = (event: HookEvent, context: any) => Promise<unknown>;
 
-/** A minimal Lambda context whose remaining time counts down from `timeoutInMs`. */
-export function lambdaContext(functionName: string, timeoutInMs: number): Record<string, unknown> {
-  const deadline = Date.now() + timeoutInMs;
-  const requestId = randomUUID();
-  return {
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '128',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/[$LATEST]${requestId.replace(/-/g, '')}`,
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-  };
-}
+/** A minimal Lambda context whose remaining time counts down from `timeoutInMs` (shared with the child runtime). */
+export const lambdaContext: (functionName: string, timeoutInMs: number) => Record<string, unknown> = hookRuntime.lambdaContext;
 
 /** Invokes `handler` in this process. @param timeoutInMs the function's Lambda timeout */
 export function inProcessHookInvoker(handler: LambdaHandler, timeoutInMs = 30_000): HookInvoker {
@@ -59,8 +46,10 @@ export interface HookRuntime {
 export async function startHookRuntime(options: HookRuntimeOptions): Promise<HookRuntime> {
   const logs: string[] = [];
   const timeoutInMs = options.timeoutInMs ?? 30_000;
-  const child: ChildProcess = fork(join(__dirname, 'hook-runtime.ts'), [], {
-    execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href],
+  // Node alone for a JavaScript hook (the bundle); tsx only for a TypeScript one (its start is most of a runtime's).
+  const typeScript = /\.[cm]?tsx?$/.test(options.modulePath);
+  const child: ChildProcess = fork(join(__dirname, 'hook-runtime.js'), [], {
+    execArgv: typeScript ? ['--import', pathToFileURL(require.resolve('tsx')).href] : [],
     env: {
       PATH: process.env.PATH ?? '',
       AWS_ACCESS_KEY_ID: 'x',

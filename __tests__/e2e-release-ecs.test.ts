@@ -19,6 +19,9 @@ jest.setTimeout(60_000);
 const CLUSTER = 'bluegreen-cluster';
 const HOOK_FN = 'web-hook';
 const HOOK = { hookTargetArn: `arn:aws:lambda:us-east-1:123456789012:function:${HOOK_FN}`, roleArn: 'arn:aws:iam::123456789012:role/ecs-hooks', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT' as const] };
+/** The same hook deployed for a service whose green answers 503 (its own runtime and green app). */
+const SICK_HOOK_FN = 'sick-web-hook';
+const SICK_HOOK = { ...HOOK, hookTargetArn: `arn:aws:lambda:us-east-1:123456789012:function:${SICK_HOOK_FN}` };
 const ALARM = 'web-target-5xx';
 const TASK_DEF = (service: string): string => `arn:aws:ecs:us-east-1:123456789012:task-definition/${service}:2`;
 
@@ -26,7 +29,7 @@ const TASK_DEF = (service: string): string => `arn:aws:ecs:us-east-1:12345678901
 const SERVICES: Record<string, DeploymentConfiguration> = {
   // 25% steps with 5 minutes (0.5 s) between them: every step is seen by a CLI polling every 0.1-0.3 s.
   success: { strategy: 'LINEAR', linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 5 }, bakeTimeInMinutes: 2, lifecycleHooks: [HOOK] },
-  unhealthy: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1, lifecycleHooks: [HOOK] },
+  unhealthy: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1, lifecycleHooks: [SICK_HOOK] },
   alarm: { strategy: 'LINEAR', linearConfiguration: { stepPercent: 20, stepBakeTimeInMinutes: 3 }, bakeTimeInMinutes: 1, alarms: { alarmNames: [ALARM], enable: true, rollback: true } },
   sigint: { strategy: 'LINEAR', linearConfiguration: { stepPercent: 10, stepBakeTimeInMinutes: 5 }, bakeTimeInMinutes: 1 },
   // After POST_TEST_TRAFFIC_SHIFT, 2 s (canary bake and bake time) for --until to exit while it runs on.
@@ -40,18 +43,24 @@ let dir: string;
 let ecs: EcsStandIn;
 let green: GreenApp;
 let hook: HookRuntime;
+/** Green of service unhealthy: 503 to everything, checked by a runtime of its own. */
+let sickGreen: GreenApp;
+let sickHook: HookRuntime;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'e2e-release-ecs-'));
   // The bundle is what the stack uploads to Lambda, so that is what runs here (from the content-hash
   // cache: esbuild runs only when a source changed).
   const bundle = bundleHookCached();
-  green = await startGreenApp();
-  hook = await startHookRuntime({
-    modulePath: bundle.file,
-    env: toHookEnvironment({ testBaseUrl: green.url, checks: [{ path: '/health', bodyContains: 'green ok' }], checkBudgetInSeconds: 2 }),
-    timeoutInMs: 10_000,
-  });
+  [green, sickGreen] = await Promise.all([startGreenApp(), startGreenApp({ health: 'unhealthy' })]);
+  const runtime = (greenUrl: string) =>
+    startHookRuntime({
+      modulePath: bundle.file,
+      env: toHookEnvironment({ testBaseUrl: greenUrl, checks: [{ path: '/health', bodyContains: 'green ok' }], checkBudgetInSeconds: 2 }),
+      timeoutInMs: 10_000,
+    });
+  // Two functions, so that the 503 test runs alongside the others, which need a healthy green.
+  [hook, sickHook] = await Promise.all([runtime(green.url), runtime(sickGreen.url)]);
   ecs = await startEcsStandIn({
     msPerMinute: 100,
     stepInMs: 20,
@@ -61,6 +70,7 @@ beforeAll(async () => {
       // hold-hook keeps the first deployment of service active (the other pipeline's) IN_PROGRESS: known
       // by its place, since the hook may run before the test has UpdateService's answer.
       if (name === 'hold-hook') return { hookStatus: event.resourceArn === ecs.deployments('active')[0]?.serviceDeploymentArn ? 'IN_PROGRESS' : 'SUCCEEDED', callBackDelay: 6 };
+      if (name === SICK_HOOK_FN) return sickHook.invoke(name, event);
       return name === HOOK_FN ? hook.invoke(name, event) : Promise.reject(new Error(`Function not found: ${name}`));
     },
   });
@@ -75,8 +85,8 @@ async function expectSettled(service: string): Promise<void> {
 }
 
 /**
- * A test of one service that touches nothing shared (the green app's health, the stand-in's faults by
- * operation): these run concurrently, before the others. Most of their time is the stand-in's minutes.
+ * A test of one service that touches nothing shared (such as a fault on an operation): these run
+ * concurrently, before the others. Most of their time is the stand-in's minutes and the hook's budget.
  */
 function concurrentTest(name: string, service: string, body: () => Promise<void>): void {
   test.concurrent(name, async () => {
@@ -93,7 +103,6 @@ afterEach(async () => {
     await ecs.settle(20_000);
   } finally {
     ecs.faults.clear();
-    green.setHealth('healthy');
   }
   expect(leftRunning).toBe(0);
 });
@@ -102,7 +111,9 @@ afterAll(async () => {
   await killRunningReleases();
   await ecs?.close();
   await hook?.close();
+  await sickHook?.close();
   await green?.close();
+  await sickGreen?.close();
   rmSync(dir, { recursive: true, force: true });
   removeIsolatedAwsHomes();
 });
@@ -114,8 +125,8 @@ function releaseArgs(service: string, ...extra: string[]): string[] {
     clusterName: CLUSTER,
     serviceName: service,
     taskDefinitionArn: TASK_DEF(service),
-    hookFunctionName: HOOK_FN,
-    hookLogGroupName: `/aws/lambda/${HOOK_FN}`,
+    hookFunctionName: service === 'unhealthy' ? SICK_HOOK_FN : HOOK_FN,
+    hookLogGroupName: `/aws/lambda/${service === 'unhealthy' ? SICK_HOOK_FN : HOOK_FN}`,
   });
   // The stand-in's minutes last 100 ms: the release times the steps and the bake time with them.
   return ['--outputs-file', outputs, '--stack', service, '--poll-min-interval-in-ms', '100', '--poll-max-interval-in-ms', '300', '--minute-in-ms', '100', ...extra];
@@ -166,16 +177,16 @@ concurrentTest('a linear release succeeds: UpdateService as documented, every tr
   expect(ecs.calls.filter((c) => c.operation === 'DescribeServices' && (c.input.services as string[])[0] === 'success')).toHaveLength(1);
 });
 
-test('green answers 503: the real hook answers FAILED at POST_TEST_TRAFFIC_SHIFT, ECS rolls back, the CLI reports it and follows the rollback; exit 1', async () => {
-  green.setHealth('unhealthy');
+concurrentTest('green answers 503: the real hook answers FAILED at POST_TEST_TRAFFIC_SHIFT, ECS rolls back, the CLI reports it and follows the rollback; exit 1', 'unhealthy', async () => {
   const r = await runRelease(releaseArgs('unhealthy'), ENV());
   expectExit(r, 1);
   const d = only('unhealthy');
   expect(d.status).toBe('ROLLBACK_SUCCESSFUL');
   expect(d.hooks.at(-1)).toMatchObject({ stage: 'POST_TEST_TRAFFIC_SHIFT', result: 'FAILED' });
   const lines = progress(r);
-  expect(lines).toContain(`error SERVICE_DEPLOYMENT_FAILED: Lifecycle hook ${HOOK.hookTargetArn} returned FAILED at POST_TEST_TRAFFIC_SHIFT.`);
-  expect(lines).toContain(`hook ${HOOK_FN} logs /aws/lambda/${HOOK_FN}`);
+  expect(lines).toContain(`error SERVICE_DEPLOYMENT_FAILED: Lifecycle hook ${SICK_HOOK.hookTargetArn} returned FAILED at POST_TEST_TRAFFIC_SHIFT.`);
+  expect(lines).toContain(`hook ${SICK_HOOK_FN} logs /aws/lambda/${SICK_HOOK_FN}`);
+  expect(sickGreen.requests.length).toBeGreaterThan(0);
   expect(lines).toContain(`rollback ${d.serviceDeploymentArn} started`);
   expect(lines).toContain('rollback status Succeeded (ROLLBACK_SUCCESSFUL)');
   expect(lines.at(-1)).toBe(`result Failed ${d.serviceDeploymentArn} exit 1`);

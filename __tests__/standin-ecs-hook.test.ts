@@ -10,23 +10,30 @@ import { GreenApp, HookRuntime, startGreenApp, startHookRuntime } from '../test-
 import { awsJsonCall } from '../test-support/aws-json-client';
 import { ECS_TARGET_PREFIX, EcsStandIn, startEcsStandIn } from '../test-support/ecs';
 
-let green: GreenApp;
-let hook: HookRuntime;
-let ecs: EcsStandIn;
+/** The bundle the stack deploys, from the content-hash cache (esbuild runs only when a source changed). */
+let bundleFile: string;
+beforeAll(() => {
+  bundleFile = bundleHookCached().file;
+});
 
-beforeAll(async () => {
-  // The bundle the stack deploys, from the content-hash cache (esbuild runs only when a source changed).
-  const bundle = bundleHookCached();
-  green = await startGreenApp();
+/** A test's own green, hook runtime and ECS stand-in (service web). */
+interface World {
+  readonly green: GreenApp;
+  readonly hook: HookRuntime;
+  readonly ecs: EcsStandIn;
+}
+
+async function startWorld(): Promise<World> {
+  const green = await startGreenApp();
   // A 2 s Lambda timeout and a 3 s check budget: a green that is not ready takes several invocations,
   // and one that never gets ready is failed after 2 s or so (the stand-in compresses only the waits
   // between invocations, not the hook's own clock).
-  hook = await startHookRuntime({
-    modulePath: bundle.file,
+  const hook = await startHookRuntime({
+    modulePath: bundleFile,
     env: toHookEnvironment({ testBaseUrl: green.url, checks: [{ path: '/health', bodyContains: 'green ok' }], checkBudgetInSeconds: 3 }),
     timeoutInMs: 2000,
   });
-  ecs = await startEcsStandIn({
+  const ecs = await startEcsStandIn({
     msPerMinute: 600, // callBackDelay seconds pass at 10 ms each
     stepInMs: 10,
     services: [
@@ -44,27 +51,43 @@ beforeAll(async () => {
     ],
     hookInvoker: (name, event) => hook.invoke(name, event),
   });
-}, 60_000);
+  return { green, hook, ecs };
+}
 
-afterAll(async () => {
-  await ecs?.close();
-  await hook?.close();
-  await green?.close();
-});
+/**
+ * A test with a world of its own, settled (no deployment left running) and closed at its end. The
+ * three share nothing, so they run concurrently: most of their time is the hook's own clock (its pause
+ * between passes, its check budget); a runtime more costs a node process (about 0.2 CPU-s).
+ */
+function worldTest(name: string, body: (w: World) => Promise<void>, timeoutInMs?: number): void {
+  test.concurrent(
+    name,
+    async () => {
+      const w = await startWorld();
+      try {
+        await body(w);
+        await w.ecs.settle();
+      } finally {
+        await w.ecs.close();
+        await w.hook.close();
+        await w.green.close();
+      }
+    },
+    timeoutInMs,
+  );
+}
 
-afterEach(() => ecs.settle());
-
-async function deploy(taskDefinition: string): Promise<string> {
+async function deploy(ecs: EcsStandIn, taskDefinition: string): Promise<string> {
   const answer = await awsJsonCall(ecs.endpoint, ECS_TARGET_PREFIX, 'UpdateService', { cluster: 'bluegreen-cluster', service: 'web', taskDefinition });
   return answer.service.currentServiceDeployment as string;
 }
 
-const finished = (arn: string) => () => ['SUCCESSFUL', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED', 'STOPPED'].includes(ecs.deployments().find((d) => d.serviceDeploymentArn === arn)!.status);
+const finished = (ecs: EcsStandIn, arn: string) => () => ['SUCCESSFUL', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED', 'STOPPED'].includes(ecs.deployments().find((d) => d.serviceDeploymentArn === arn)!.status);
 
-test('a healthy green: SUCCEEDED at POST_TEST_TRAFFIC_SHIFT and at each production step, and the deployment succeeds', async () => {
+worldTest('a healthy green: SUCCEEDED at POST_TEST_TRAFFIC_SHIFT and at each production step, and the deployment succeeds', async ({ green, ecs }) => {
   green.setHealth('healthy');
-  const arn = await deploy('web:2');
-  await ecs.waitUntil(finished(arn), 'the deployment to end', 20_000);
+  const arn = await deploy(ecs, 'web:2');
+  await ecs.waitUntil(finished(ecs, arn), 'the deployment to end', 20_000);
   const d = ecs.deployments().find((x) => x.serviceDeploymentArn === arn)!;
   expect(d.status).toBe('SUCCESSFUL');
   expect(d.hooks.map((h) => [h.stage, h.result])).toEqual([
@@ -75,12 +98,12 @@ test('a healthy green: SUCCEEDED at POST_TEST_TRAFFIC_SHIFT and at each producti
   expect(green.requests.length).toBeGreaterThanOrEqual(6);
 });
 
-test('green unhealthy, then ready: IN_PROGRESS re-invocations carry the progress until SUCCEEDED', async () => {
+worldTest('green unhealthy, then ready: IN_PROGRESS re-invocations carry the progress until SUCCEEDED', async ({ green, ecs }) => {
   green.setHealth('unhealthy');
-  const arn = await deploy('web:3');
+  const arn = await deploy(ecs, 'web:3');
   await ecs.waitUntil(() => (ecs.deployments().find((x) => x.serviceDeploymentArn === arn)?.hooks.length ?? 0) >= 2, 'a second invocation', 20_000);
   green.setHealth('healthy');
-  await ecs.waitUntil(finished(arn), 'the deployment to end', 20_000);
+  await ecs.waitUntil(finished(ecs, arn), 'the deployment to end', 20_000);
   const d = ecs.deployments().find((x) => x.serviceDeploymentArn === arn)!;
   expect(d.status).toBe('SUCCESSFUL');
   const postTest = d.hooks.filter((h) => h.stage === 'POST_TEST_TRAFFIC_SHIFT');
@@ -89,11 +112,11 @@ test('green unhealthy, then ready: IN_PROGRESS re-invocations carry the progress
   expect(postTest[1]!.hookDetails).toMatchObject({ [ECS_PROGRESS_KEY]: { invocations: 1 } });
 });
 
-test('green never ready: FAILED once the 3 s budget is spent, and ECS rolls back (the rollback re-invocation answers SUCCEEDED)', async () => {
+worldTest('green never ready: FAILED once the 3 s budget is spent, and ECS rolls back (the rollback re-invocation answers SUCCEEDED)', async ({ green, hook, ecs }) => {
   green.setHealth('unhealthy');
   const started = Date.now();
-  const arn = await deploy('web:4');
-  await ecs.waitUntil(finished(arn), 'the deployment to end', 30_000);
+  const arn = await deploy(ecs, 'web:4');
+  await ecs.waitUntil(finished(ecs, arn), 'the deployment to end', 30_000);
   const d = ecs.deployments().find((x) => x.serviceDeploymentArn === arn)!;
   expect(d.status).toBe('ROLLBACK_SUCCESSFUL');
   expect(d.rollbackReason).toMatch(/web-hook returned FAILED at POST_TEST_TRAFFIC_SHIFT/);

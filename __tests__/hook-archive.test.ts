@@ -51,11 +51,25 @@ describe('createZip', () => {
   });
 
   test('gives the same bytes in every time zone', () => {
-    const script = `const { createZip } = require(${JSON.stringify(join(__dirname, '..', 'hook-build', 'zip.ts'))}); process.stdout.write(createZip([{ name: 'index.js', data: Buffer.from('x') }]).toString('hex'));`;
+    // One process for the three zones: Node applies a new process.env.TZ at once, and the module is
+    // loaded afresh in each zone (its fixed timestamp is made from local fields when it loads). Each
+    // zone's UTC offset is reported too, to show the zone really changed.
+    const zip = JSON.stringify(join(__dirname, '..', 'hook-build', 'zip.ts'));
+    const script = [
+      'const out = [];',
+      "for (const tz of ['UTC', 'Pacific/Kiritimati', 'America/Adak']) {",
+      '  process.env.TZ = tz;',
+      `  delete require.cache[require.resolve(${zip})];`,
+      `  const { createZip } = require(${zip});`,
+      "  out.push({ offset: new Date(1980, 0, 1).getTimezoneOffset(), hex: createZip([{ name: 'index.js', data: Buffer.from('x') }]).toString('hex') });",
+      '}',
+      'process.stdout.write(JSON.stringify(out));',
+    ].join('\n');
     const tsx = join(__dirname, '..', 'node_modules', '.bin', 'tsx');
-    const run = (tz: string) => execFileSync(tsx, ['-e', script], { env: { ...process.env, TZ: tz }, encoding: 'utf8' });
-    const zones = ['UTC', 'Pacific/Kiritimati', 'America/Adak'].map(run);
-    expect(new Set(zones).size).toBe(1);
-    expect(zones[0]).toBe(createZip([{ name: 'index.js', data: Buffer.from('x') }]).toString('hex'));
+    const zones = JSON.parse(execFileSync(tsx, ['-e', script], { encoding: 'utf8' })) as Array<{ offset: number; hex: string }>;
+    // Three different offsets on the archive's 1980-01-01 (the zones' rules of that year).
+    expect(new Set(zones.map((z) => z.offset)).size).toBe(3);
+    expect(new Set(zones.map((z) => z.hex)).size).toBe(1);
+    expect(zones[0]!.hex).toBe(createZip([{ name: 'index.js', data: Buffer.from('x') }]).toString('hex'));
   });
 });

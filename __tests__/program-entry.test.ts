@@ -1,15 +1,17 @@
 /**
  * The programs' precompiled entries (scripts/run.js on build/synth-entry.js, the synth's machinery):
- * every program's npm script runs one; in a copy of the project each program's bundle is built on
- * first use with the output tsx gives, reused while nothing changed, and never stale: an edit to a
- * source a program imports is in its next run, also for runs started together right after the edit
- * (which build it once), and for every program importing a shared file. The synth's own cases:
+ * every program's npm script runs one; in a copy of the project the release's bundle is built on first
+ * use with the output tsx gives, reused while nothing changed, and an edit to a source it imports is in
+ * its next run. The launcher's other cases run on a small project with the same run.js and
+ * build/synth-entry.js (entryFixture), where a rebuild costs milliseconds: every program importing a
+ * shared file sees its edit, runs started together right after an edit build it once, a dead build
+ * lock, a source that does not compile, source maps under tsx. The synth's own cases:
  * synth-entry*.test.ts.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyProject, PROJECT_ROOT, type ProjectCopy } from '../test-support/project-copy';
+import { copyProject, entryFixture, PROJECT_ROOT, type ProjectCopy } from '../test-support/project-copy';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runner = require('../scripts/run.js') as { PROGRAMS: readonly string[] };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -72,10 +74,23 @@ describe('a program in a copy of the project', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('EDITED BY TEST.');
   }, 60000);
+});
+
+describe('a program of a small project with the same launcher', () => {
+  let copy: ProjectCopy;
+  const run = (program: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) =>
+    copy.run(process.execPath, ['scripts/run.js', program, ...args], { env: { BLUEGREEN_SYNTH_VERBOSE: '1', NO_COLOR: '1', ...env } });
+  const SUMMARY = "'Starts a blue/green deployment.";
+
+  beforeAll(() => {
+    copy = entryFixture('program-entry-fixture-');
+    copy.replace('release/flags.ts', SUMMARY, "'EDITED BY TEST. Starts a blue/green deployment.");
+  });
+  afterAll(() => copy?.remove());
 
   test('an edit to a file every program imports (scripts/cli.ts) is in the next run of each', () => {
-    expect(run('hook-check', ['--version']).status).toBe(0);
-    copy.replace('scripts/cli.ts', "help: 'Show this help and exit 0.'", "help: 'Show this help (edited) and exit 0.'");
+    for (const program of ['hook-check', 'release']) expect(run(program, []).status).toBe(0);
+    copy.replace('scripts/cli.ts', "'Show this help and exit 0.'", "'Show this help (edited) and exit 0.'");
     for (const program of ['hook-check', 'release']) {
       const result = run(program, ['--help']);
       expect([program, result.stderr.match(rebuilt(program))?.[1]]).toEqual([program, 'scripts/cli.ts changed']);

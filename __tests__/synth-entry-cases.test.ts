@@ -1,15 +1,20 @@
 /**
- * The precompiled synth entry, continued (split from synth-entry.test.ts so the two run in parallel
- * workers): synths started together on a cold cache, an archive asset inside the bundle, invalid
- * configuration, the cache's housekeeping, and the freshness rule (staleReason) on its own.
+ * The precompiled entries' machinery (build/synth-entry.js under scripts/synth.js) on a small
+ * project with this project's launchers and build/synth-entry.js byte for byte (entryFixture): when an
+ * entry is rebuilt, builds started together, a source that does not compile, the cache's
+ * housekeeping, and the freshness rule (staleReason) on its own. Rebuilds cost milliseconds here;
+ * synth-entry.test.ts checks end to end that the real main.ts is wired to it (an edit is picked up),
+ * program-entry.test.ts the same for the programs (scripts/run.js).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyProject, type ProjectCopy } from '../test-support/project-copy';
+import { entryFixture, type ProjectCopy } from '../test-support/project-copy';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const synthEntry = require('../build/synth-entry.js') as typeof import('../build/synth-entry.js');
+
+const REBUILD = /^synth: rebuilding the synth entry: (.*)$/m;
 
 /** Every file under `dir`, by relative path, with its content. */
 function tree(dir: string, prefix = ''): Record<string, string> {
@@ -22,50 +27,96 @@ function tree(dir: string, prefix = ''): Record<string, string> {
   return out;
 }
 
-describe('the synth entry in a copy of the project', () => {
-  let copy: ProjectCopy;
-  const synth = (env: NodeJS.ProcessEnv = {}) => copy.run(process.execPath, ['scripts/synth.js'], { env: { BLUEGREEN_SYNTH_VERBOSE: '1', ENVIRONMENTS: 'dev', ...env } });
+describe('the synth entry of a small project', () => {
+  let fixture: ProjectCopy;
+  const synth = () => fixture.run(process.execPath, ['scripts/synth.js'], { env: { BLUEGREEN_SYNTH_VERBOSE: '1' } });
 
   beforeAll(() => {
-    copy = copyProject('synth-entry-cases-');
+    fixture = entryFixture('synth-entry-cases-');
   });
-  afterAll(() => copy?.remove());
+  afterAll(() => fixture?.remove());
 
-  test('two synths started together on a cold cache, after an edit, both succeed with the same output', async () => {
-    copy.replace('stacks/environments.ts', "region: 'us-east-1'", "region: 'us-east-2'");
-    const start = (outdir: string) =>
-      new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ['scripts/synth.js'], { cwd: copy.root, env: { ...copy.env, ENVIRONMENTS: 'dev', CDKTF_OUTDIR: join(copy.root, outdir) } });
+  test('builds on first use; reused after a file rewritten with its own content (a new mtime) and a new directory', () => {
+    const first = synth();
+    expect([first.status, first.stdout, first.stderr.match(REBUILD)?.[1]]).toEqual([0, 'synth bluegreen-dev\n', 'nothing has been built yet']);
+    const file = join(fixture.root, 'stacks', 'stack.ts');
+    writeFileSync(file, readFileSync(file));
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    mkdirSync(join(fixture.root, 'stacks', 'new-folder'));
+    const again = synth();
+    expect([again.status, again.stdout]).toEqual([0, 'synth bluegreen-dev\n']);
+    expect(again.stderr).not.toMatch(REBUILD);
+  });
+
+  test('an edit deep in the import graph is picked up, and so is undoing it', () => {
+    const original = fixture.read('config/names.ts');
+    fixture.write('config/names.ts', original.replace("'bluegreen'", "'edited'"));
+    const edited = synth();
+    expect([edited.status, edited.stdout, edited.stderr.match(REBUILD)?.[1]]).toEqual([0, 'synth edited-dev\n', 'config/names.ts changed']);
+    fixture.write('config/names.ts', original);
+    const undone = synth();
+    expect([undone.status, undone.stdout, undone.stderr.match(REBUILD)?.[1]]).toEqual([0, 'synth bluegreen-dev\n', 'config/names.ts changed']);
+  });
+
+  test('a new file in a source directory (it may change how an import resolves) rebuilds', () => {
+    fixture.write('stacks/added-by-test.ts', 'export const added = 1;\n');
+    const result = synth();
+    expect(result.status).toBe(0);
+    expect(result.stderr.match(REBUILD)?.[1]).toBe('files were added to or removed from stacks/');
+  });
+
+  test('a syntax error fails the synth with the file and line, no stack trace; undoing it synthesizes again', () => {
+    const original = fixture.read('stacks/stack.ts');
+    fixture.write('stacks/stack.ts', `${original}\nexport const = ;\n`);
+    const broken = synth();
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toMatch(/^error: could not compile main\.ts for the synth:\n {2}stacks\/stack\.ts:\d+:\d+: /m);
+    expect(broken.stderr).not.toMatch(/^\s+at /m);
+    fixture.write('stacks/stack.ts', original);
+    const fixed = synth();
+    expect([fixed.status, fixed.stdout]).toEqual([0, 'synth bluegreen-dev\n']);
+    // The sources are again those of the last good build: its bundle is still the right one.
+    expect(fixed.stderr).not.toMatch(REBUILD);
+  });
+
+  test('two synths started together after an edit both run the edited entry; one builds it, the other waits for it', async () => {
+    fixture.replace('config/names.ts', "'bluegreen'", "'together'");
+    const start = () =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['scripts/synth.js'], { cwd: fixture.root, env: { ...fixture.env, BLUEGREEN_SYNTH_VERBOSE: '1' } });
+        let stdout = '';
         let stderr = '';
-        child.stderr.on('data', (d) => (stderr += d));
-        child.on('close', (code) => resolve({ code, stderr }));
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
       });
-    const [a, b] = await Promise.all([start('out-a'), start('out-b')]);
-    expect([a.code, b.code]).toEqual([0, 0]);
-    const read = (dir: string) => JSON.parse(copy.read(`${dir}/stacks/bluegreen-dev/cdk.tf.json`));
-    expect(read('out-a').provider.aws[0].region).toBe('us-east-2');
-    expect(read('out-b')).toEqual(read('out-a'));
-  }, 60000);
+    const [a, b] = await Promise.all([start(), start()]);
+    expect([a.code, a.stdout, b.code, b.stdout]).toEqual([0, 'synth together-dev\n', 0, 'synth together-dev\n']);
+    expect([a, b].filter((r) => REBUILD.test(r.stderr))).toHaveLength(1);
+  }, 30000);
 
-  test('invalid configuration exits 1 with the message, as main.ts does', () => {
-    const result = synth({ ENVIRONMENTS: 'qa' });
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain('ENVIRONMENTS names "qa", but the environments are');
-    expect(result.stderr).not.toMatch(/^\s+at /m);
+  test('old bundles do not pile up: one per manifest, plus the V8 code cache beside it', () => {
+    const dirs = readdirSync(fixture.cacheDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('tmp-'));
+    const manifests = readdirSync(fixture.cacheDir).filter((n) => n.startsWith('manifest-'));
+    expect(manifests).toHaveLength(1);
+    // Unnamed bundles (this file's earlier builds) are kept for an hour (a concurrent synth may be loading one), then pruned.
+    expect(dirs.length).toBeGreaterThanOrEqual(1);
+    const current = synthEntry.readManifest(join(fixture.cacheDir, manifests[0]!))!;
+    expect(readdirSync(join(fixture.cacheDir, current.bundle.split('/')[0]!)).sort()).toEqual(['main.js', expect.stringMatching(/^main\.js\.v\d+.*\.v8cache$/)]);
   });
 
   test('an archive asset works in the bundle (cdktf zips by running its own file; archiver loads on first use)', () => {
-    copy.write(
+    fixture.write(
       'archive-entry.ts',
       [
         "import { App, AssetType, TerraformAsset, TerraformStack } from 'cdktf';",
         "const app = new App({ outdir: process.env.CDKTF_OUTDIR });",
-        "new TerraformAsset(new TerraformStack(app, 'archive'), 'Dir', { path: __dirname + '/hook-lambda', type: AssetType.ARCHIVE });",
+        "new TerraformAsset(new TerraformStack(app, 'archive'), 'Dir', { path: __dirname + '/stacks', type: AssetType.ARCHIVE });",
         'app.synth();',
         '',
       ].join('\n'),
     );
-    const outdir = join(copy.root, 'out-archive');
+    const outdir = join(fixture.root, 'out-archive');
     const script = [
       "const e = require('./build/synth-entry.js');",
       "e.buildSynthEntry({ entry: 'archive-entry.ts', cacheDir: process.env.BLUEGREEN_SYNTH_CACHE_DIR }).then((file) => {",
@@ -73,23 +124,13 @@ describe('the synth entry in a copy of the project', () => {
       '  e.runSynthEntry(file);',
       '});',
     ].join('\n');
-    const result = copy.run(process.execPath, ['-e', script], { env: { CDKTF_OUTDIR: outdir, BLUEGREEN_SYNTH_CACHE_DIR: join(copy.root, 'archive-cache') }, timeoutInMs: 50000 });
+    const result = fixture.run(process.execPath, ['-e', script], { env: { CDKTF_OUTDIR: outdir, BLUEGREEN_SYNTH_CACHE_DIR: join(fixture.root, 'archive-cache') }, timeoutInMs: 50000 });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const zips = Object.keys(tree(join(outdir, 'stacks', 'archive'))).filter((f) => f.endsWith('.zip'));
     expect(zips).toHaveLength(1);
     expect(readFileSync(join(outdir, 'stacks', 'archive', zips[0]!)).readUInt32LE(0)).toBe(0x04034b50);
   }, 60000);
-
-  test('old bundles do not pile up: one per manifest, plus the V8 code cache beside it', () => {
-    const dirs = readdirSync(copy.cacheDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('tmp-'));
-    const manifests = readdirSync(copy.cacheDir).filter((n) => n.startsWith('manifest-'));
-    expect(manifests).toHaveLength(1);
-    // Unnamed bundles are kept for an hour (a concurrent synth may be loading one), then pruned.
-    expect(dirs.length).toBeGreaterThanOrEqual(1);
-    const current = synthEntry.readManifest(join(copy.cacheDir, manifests[0]!))!;
-    expect(readdirSync(join(copy.cacheDir, current.bundle.split('/')[0]!)).sort()).toEqual(['main.js', expect.stringMatching(/^main\.js\.v\d+.*\.v8cache$/)]);
-  });
 });
 
 describe('staleReason', () => {

@@ -3,11 +3,16 @@
  * sources are copied, `node_modules` is a symlink to the real one (read-only use), and every cache
  * the synth writes goes under the copy (`BLUEGREEN_SYNTH_CACHE_DIR`), so parallel test files never
  * share a cache entry or a build output.
+ *
+ * And a small project for the precompiled entries' machinery ({@link entryFixture}): this project's
+ * launchers and build/synth-entry.js, byte for byte, with a few source files of its own, so a test
+ * of when an entry is rebuilt pays milliseconds per rebuild instead of bundling cdktf, the provider
+ * classes and the AWS SDK each time.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 
 /** The project this checkout holds. */
 export const PROJECT_ROOT = join(__dirname, '..');
@@ -46,6 +51,11 @@ export function copyProject(prefix = 'project-copy-'): ProjectCopy {
       return rel === '' || !(NOT_COPIED.has(top) || /^dist\.tmp-/.test(top) || basename(src).endsWith('.tfstate'));
     },
   });
+  return projectAt(root);
+}
+
+/** The handle of a project directory: links node_modules and gives it a cache of its own. */
+function projectAt(root: string): ProjectCopy {
   symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
   const cacheDir = join(root, '.synth-cache');
   const env: NodeJS.ProcessEnv = {
@@ -69,4 +79,49 @@ export function copyProject(prefix = 'project-copy-'): ProjectCopy {
       spawnSync(command, [...args], { cwd: root, env: { ...env, ...options.env }, encoding: 'utf8', timeout: options.timeoutInMs ?? 120000 }),
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
+}
+
+/** The machinery the fixture takes from this project unchanged: what its tests are about. */
+const MACHINERY = ['build/synth-entry.js', 'scripts/run.js', 'scripts/synth.js'];
+
+/**
+ * The fixture's own sources: a synth entry (main.ts) importing two levels deep, and two programs
+ * (release, hook-check) sharing scripts/cli.ts, shaped as this project's are; TypeScript syntax, so
+ * the transform matters.
+ */
+export const FIXTURE_SOURCES: Readonly<Record<string, string>> = {
+  'package.json': '{ "name": "entry-fixture", "version": "1.0.0", "private": true }\n',
+  'tsconfig.json': '{ "compilerOptions": { "target": "ES2022", "strict": true } }\n',
+  'main.ts': "import { stackName } from './stacks/stack';\nprocess.stdout.write(`synth ${stackName('dev')}\\n`);\n",
+  'stacks/stack.ts': "import { PREFIX } from '../config/names';\nexport const stackName = (environment: string): string => `${PREFIX}-${environment}`;\n",
+  'config/names.ts': "export const PREFIX: string = 'bluegreen';\n",
+  'scripts/cli.ts': [
+    "export const HELP = 'Show this help and exit 0.';",
+    '/** --help prints the summary; anything else is a usage error (exit 2). */',
+    'export function shell(name: string, summary: string, args: readonly string[]): void {',
+    "  if (args[0] === '--help') process.stdout.write(`${summary}\\n  --help  ${HELP}\\n`);",
+    '  else if (args.length > 0) {',
+    '    process.stderr.write(`${name}: unknown flag ${args[0]}\\n`);',
+    '    process.exitCode = 2;',
+    '  }',
+    '}',
+    '',
+  ].join('\n'),
+  'release/flags.ts': "export const SUMMARY = 'Starts a blue/green deployment.';\n",
+  'scripts/release.ts': "import { SUMMARY } from '../release/flags';\nimport { shell } from './cli';\nshell('release', SUMMARY, process.argv.slice(2));\n",
+  'scripts/hook-check.ts': "import { shell } from './cli';\nshell('hook-check', 'Checks a hook.', process.argv.slice(2));\n",
+};
+
+/** A new {@link FIXTURE_SOURCES} project with this project's entry machinery (see the file comment). */
+export function entryFixture(prefix = 'entry-fixture-'): ProjectCopy {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  for (const file of MACHINERY) {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    copyFileSync(join(PROJECT_ROOT, file), join(root, file));
+  }
+  for (const [file, content] of Object.entries(FIXTURE_SOURCES)) {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), content);
+  }
+  return projectAt(root);
 }

@@ -133,6 +133,56 @@ describe('the synth entry of a small project', () => {
   }, 60000);
 });
 
+describe("the library build's entries, built together (buildSynthEntries)", () => {
+  let fixture: ProjectCopy;
+  const ENTRIES = [
+    { entry: 'main.ts', purpose: 'synth', launch: ['scripts/synth.js'], rebuilt: /rebuilding the synth entry: (.*)$/m },
+    { entry: 'scripts/release.ts', purpose: 'release', launch: ['scripts/run.js', 'release'], rebuilt: /rebuilding the release entry: (.*)$/m },
+    { entry: 'scripts/hook-check.ts', purpose: 'hook-check', launch: ['scripts/run.js', 'hook-check'], rebuilt: /rebuilding the hook-check entry: (.*)$/m },
+  ];
+  /** Runs the fixture's build/synth-entry.js in a child: buildSynthEntries of ENTRIES, then `then` on its result. */
+  const build = (then: string) =>
+    fixture.run(process.execPath, ['-e', [
+      "const e = require('./build/synth-entry.js');",
+      'const entries = ' + JSON.stringify(ENTRIES.map(({ entry, purpose }) => ({ entry, purpose }))) + ';',
+      'e.buildSynthEntries({}, entries).then(' + then + ', (err) => { process.stderr.write(err.message); process.exit(1); });',
+    ].join('\n')], { timeoutInMs: 30000 });
+
+  beforeAll(() => {
+    fixture = entryFixture('synth-entries-');
+  });
+  afterAll(() => fixture?.remove());
+
+  test('one build gives each entry the bundle and manifest a build of its own gives; each is fresh for its launcher, stale only for its own sources', () => {
+    const alone = join(fixture.root, 'alone-cache');
+    const compared = build(`async (together) => {
+      const alone = await Promise.all(entries.map((x) => e.buildSynthEntry({ ...x, cacheDir: ${JSON.stringify(alone)} })));
+      const manifest = (dir, entry) => e.readManifest(e.manifestPath(dir, process.cwd(), entry));
+      const read = (f) => require('node:fs').readFileSync(f, 'utf8');
+      process.stdout.write(JSON.stringify(entries.map((x, i) => ({
+        sameBytes: read(together[i]) === read(alone[i]),
+        together: manifest(process.env.BLUEGREEN_SYNTH_CACHE_DIR, x.entry),
+        alone: manifest(${JSON.stringify(alone)}, x.entry),
+      }))));
+    }`);
+    expect(compared.stderr).toBe('');
+    const results = JSON.parse(compared.stdout) as Array<{ sameBytes: boolean; together: unknown; alone: unknown }>;
+    expect(results.map((r) => r.sameBytes)).toEqual([true, true, true]);
+    for (const r of results) expect(r.together).toEqual(r.alone);
+    const launch = (e: (typeof ENTRIES)[number]) => fixture.run(process.execPath, e.launch, { env: { BLUEGREEN_SYNTH_VERBOSE: '1' } });
+    for (const e of ENTRIES) expect([e.entry, launch(e).status, launch(e).stderr]).toEqual([e.entry, 0, '']);
+    fixture.replace('release/flags.ts', "'Starts", "'EDITED. Starts");
+    expect(ENTRIES.map((e) => launch(e).stderr.match(e.rebuilt)?.[1])).toEqual([undefined, 'release/flags.ts changed', undefined]);
+  }, 30000);
+
+  test('a source that does not compile: the error names the entry and the file, as a build of that entry alone', () => {
+    fixture.write('release/flags.ts', `${fixture.read('release/flags.ts')}\nexport const = ;\n`);
+    const result = build('() => undefined');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^could not compile scripts\/release\.ts for the release:\n {2}release\/flags\.ts:\d+:\d+: /);
+  }, 30000);
+});
+
 describe('staleReason', () => {
   let dir: string;
   const manifest = () => {

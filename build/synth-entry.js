@@ -349,16 +349,16 @@ function projectModulesPlugin({ root, sources, transpiled, esbuild }) {
 /**
  * What the freshness check compares: packages by size and mtime, the listing hash of each project
  * directory a source came from; adds tsconfig.json and package.json to `sources` (they steer esbuild).
- * @param {import('esbuild').Metafile} metafile
+ * @param {readonly string[]} inputs the bundle's inputs (esbuild metafile keys)
  * @param {string} root
  * @param {Record<string, string>} sources
  */
-function inputFingerprints(metafile, root, sources) {
+function inputFingerprints(inputs, root, sources) {
   /** @type {Record<string, [number, number]>} */
   const packages = {};
   /** @type {Record<string, string>} */
   const directories = {};
-  for (const input of Object.keys(metafile.inputs)) {
+  for (const input of inputs) {
     if (/^\(?[a-z-]+\)?:/.test(input)) continue; // esbuild's virtual modules are not files
     const abs = path.resolve(root, input);
     const rel = posix(path.relative(root, abs));
@@ -415,50 +415,126 @@ function publishBundle(cacheDir, code, file) {
 }
 
 /**
+ * esbuild's options for bundling entries into `<cacheDir>/bundle/` (one level below the cache, as a
+ * published bundle will be: `<cacheDir>/<hash>/<file>`).
+ * @param {string} root @param {string} cacheDir @param {import('esbuild').Plugin} plugin
+ * @returns {import('esbuild').BuildOptions}
+ */
+const bundleOptions = (root, cacheDir, plugin) => ({
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: TARGET,
+  format: 'cjs',
+  external: EXTERNAL,
+  write: false,
+  metafile: true,
+  outdir: path.join(cacheDir, 'bundle'),
+  entryNames: '[name]',
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'silent',
+  plugins: [plugin],
+});
+
+/**
+ * Publishes one built entry and writes its manifest; returns the bundle's path.
+ * @param {{ root: string, cacheDir: string, entry: string, text: string, inputs: readonly string[], sources: Record<string, string> }} built
+ *   `inputs`: the entry's inputs (metafile keys); `sources`: hashes of project files read (may hold other entries' too)
+ */
+function recordEntry({ root, cacheDir, entry, text, inputs, sources }) {
+  const file = bundleFileName(entry);
+  /** @type {Record<string, string>} */
+  const own = {};
+  for (const input of inputs) {
+    const rel = posix(path.relative(root, path.resolve(root, input)));
+    if (sources[rel] !== undefined) own[rel] = sources[rel];
+  }
+  const { packages, directories } = inputFingerprints(inputs, root, own);
+  const name = publishBundle(cacheDir, withRootLocator(text, path.relative(cacheDir, root)), file);
+  /** @type {SynthManifest} */
+  const manifest = { format: FORMAT, entry, sources: own, packages, directories, bundle: posix(path.join(name, file)) };
+  const target = manifestPath(cacheDir, root, entry);
+  const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(manifest));
+  fs.renameSync(tmp, target);
+  return path.join(cacheDir, manifest.bundle);
+}
+
+/**
+ * The inputs an entry's bundle is made of: what esbuild read following its imports, as a build of
+ * that entry alone lists them (a file whose code was left out still decides the bundle).
+ * @param {import('esbuild').Metafile} metafile @param {string} entryInput
+ */
+function reachableInputs(metafile, entryInput) {
+  const seen = new Set();
+  const pending = [entryInput];
+  for (let input = pending.pop(); input !== undefined; input = pending.pop()) {
+    if (seen.has(input) || !metafile.inputs[input]) continue;
+    seen.add(input);
+    for (const imported of metafile.inputs[input].imports) if (!imported.external) pending.push(imported.path);
+  }
+  return [...seen];
+}
+
+/**
  * Builds an entry into the cache and writes its manifest. Returns the bundle's path.
  * @param {SynthEntryOptions} [options]
  * @returns {Promise<string>}
  */
 async function buildSynthEntry(options = {}) {
   const { root, entry, purpose, transpiled } = resolveOptions(options);
-  const file = bundleFileName(entry);
   const cacheDir = writableCacheDir(resolveOptions(options).cacheDir);
   const esbuild = /** @type {typeof import('esbuild')} */ (require(require.resolve('esbuild', { paths: [root] })));
   /** @type {Record<string, string>} */
   const sources = {};
   let result;
   try {
-    result = await esbuild.build({
-      entryPoints: [path.join(root, entry)],
-      absWorkingDir: root,
-      bundle: true,
-      platform: 'node',
-      target: TARGET,
-      format: 'cjs',
-      external: EXTERNAL,
-      write: false,
-      metafile: true,
-      // One level below the cache, as the published bundle will be (`<cacheDir>/<hash>/<file>`).
-      outfile: path.join(cacheDir, 'bundle', file),
-      sourcemap: false,
-      legalComments: 'none',
-      logLevel: 'silent',
-      plugins: [projectModulesPlugin({ root, sources, transpiled, esbuild })],
-    });
+    result = await esbuild.build({ ...bundleOptions(root, cacheDir, projectModulesPlugin({ root, sources, transpiled, esbuild })), entryPoints: [path.join(root, entry)] });
   } catch (err) {
     throw new SynthEntryBuildError(`could not compile ${entry} for the ${purpose}:\n  ${describeEsbuildFailure(err)}`);
   }
-  const { packages, directories } = inputFingerprints(/** @type {import('esbuild').Metafile} */ (result.metafile), root, sources);
-  const code = withRootLocator(/** @type {import('esbuild').OutputFile[]} */ (result.outputFiles)[0].text, path.relative(cacheDir, root));
-  const name = publishBundle(cacheDir, code, file);
-  /** @type {SynthManifest} */
-  const manifest = { format: FORMAT, entry, sources, packages, directories, bundle: posix(path.join(name, file)) };
-  const target = manifestPath(cacheDir, root, entry);
-  const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(manifest));
-  fs.renameSync(tmp, target);
+  const text = /** @type {import('esbuild').OutputFile[]} */ (result.outputFiles)[0].text;
+  const bundle = recordEntry({ root, cacheDir, entry, text, inputs: Object.keys(/** @type {import('esbuild').Metafile} */ (result.metafile).inputs), sources });
   pruneCache(cacheDir);
-  return path.join(cacheDir, manifest.bundle);
+  return bundle;
+}
+
+/**
+ * Builds several entries of one root at once (the library build: the synth's and every program's):
+ * one esbuild build, so the packages they share (cdktf, the provider classes, the AWS SDK) are read
+ * and parsed once, not once per entry; each entry gets its own bundle and manifest, exactly as
+ * {@link buildSynthEntry} would write them. Entries whose bundles would have the same file name, or
+ * a build that fails, fall back to one build per entry (which names the entry that does not compile).
+ * Resolves with the bundles' paths, in the order of `entries`.
+ * @param {Omit<SynthEntryOptions, 'entry' | 'purpose'>} options
+ * @param {ReadonlyArray<{ entry: string, purpose: string }>} entries
+ * @returns {Promise<string[]>}
+ */
+async function buildSynthEntries(options, entries) {
+  const { root, transpiled } = resolveOptions(options);
+  const cacheDir = writableCacheDir(resolveOptions(options).cacheDir);
+  const separately = () => Promise.all(entries.map((e) => buildSynthEntry({ ...options, cacheDir, ...e })));
+  if (new Set(entries.map((e) => bundleFileName(e.entry))).size !== entries.length) return separately();
+  const esbuild = /** @type {typeof import('esbuild')} */ (require(require.resolve('esbuild', { paths: [root] })));
+  /** @type {Record<string, string>} */
+  const sources = {};
+  let result;
+  try {
+    result = await esbuild.build({ ...bundleOptions(root, cacheDir, projectModulesPlugin({ root, sources, transpiled, esbuild })), entryPoints: entries.map((e) => path.join(root, e.entry)) });
+  } catch {
+    return separately();
+  }
+  const metafile = /** @type {import('esbuild').Metafile} */ (result.metafile);
+  const outputs = /** @type {import('esbuild').OutputFile[]} */ (result.outputFiles);
+  const bundles = entries.map(({ entry }) => {
+    const outputFile = outputs.find((o) => path.basename(o.path) === bundleFileName(entry));
+    const [, output] = Object.entries(metafile.outputs).find(([key]) => path.basename(key) === bundleFileName(entry)) ?? [];
+    if (!outputFile || !output?.entryPoint) throw new Error(`esbuild wrote no bundle for ${entry}`);
+    return recordEntry({ root, cacheDir, entry, text: outputFile.text, inputs: reachableInputs(metafile, output.entryPoint), sources });
+  });
+  pruneCache(cacheDir);
+  return bundles;
 }
 
 /**
@@ -620,6 +696,7 @@ module.exports = {
   PROJECT_ROOT,
   SynthEntryBuildError,
   VERBOSE_ENV,
+  buildSynthEntries,
   buildSynthEntry,
   manifestPath,
   prepareSynthEntry,

@@ -8,7 +8,7 @@
  * lock, a source that does not compile, source maps under tsx. The synth's own cases:
  * synth-entry*.test.ts.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyProject, entryFixture, PROJECT_ROOT, type ProjectCopy } from '../test-support/project-copy';
@@ -55,11 +55,14 @@ describe('a program in a copy of the project', () => {
   });
   afterAll(() => copy?.remove());
 
-  test('the first run builds the bundle and prints exactly what tsx prints; the next reuses it', () => {
-    const first = run('release', ['--help']);
+  test('the first run builds the bundle and prints exactly what tsx prints; the next reuses it', async () => {
+    // The two are independent (tsx reads no bundle): run together.
+    const [first, viaTsx] = await Promise.all([
+      copy.start(process.execPath, ['scripts/run.js', 'release', '--help'], { env: { BLUEGREEN_SYNTH_VERBOSE: '1', NO_COLOR: '1' } }),
+      copy.start(process.execPath, ['--import', 'tsx', 'scripts/release.ts', '--help'], { env: { NO_COLOR: '1' } }),
+    ]);
     expect(first.stderr.match(rebuilt('release'))?.[1]).toBe('nothing has been built yet');
     expect(first.status).toBe(0);
-    const viaTsx = copy.run(process.execPath, ['--import', 'tsx', 'scripts/release.ts', '--help'], { env: { NO_COLOR: '1' } });
     expect(first.stdout).toBe(viaTsx.stdout);
     expect(first.stdout).toMatch(/^Usage: npm run release -- \[flags\]/);
     const again = run('release', ['--bogus']);
@@ -100,17 +103,9 @@ describe('a program of a small project with the same launcher', () => {
 
   test('runs started together right after an edit build it once and all run the edited program; nothing half-made is left', async () => {
     copy.replace('release/flags.ts', 'EDITED BY TEST.', 'EDITED AGAIN.');
-    const start = () =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ['scripts/run.js', 'release', '--help'], { cwd: copy.root, env: { ...copy.env, BLUEGREEN_SYNTH_VERBOSE: '1' } });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
+    const start = () => copy.start(process.execPath, ['scripts/run.js', 'release', '--help'], { env: { BLUEGREEN_SYNTH_VERBOSE: '1' } });
     const results = await Promise.all([start(), start(), start(), start()]);
-    expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0]);
+    expect(results.map((r) => r.status)).toEqual([0, 0, 0, 0]);
     for (const r of results) expect(r.stdout).toContain('EDITED AGAIN.');
     // One took the entry's build lock and built; the others waited for it and used its bundle.
     expect(results.filter((r) => rebuilt('release').test(r.stderr))).toHaveLength(1);

@@ -6,7 +6,6 @@
  * synth-entry.test.ts checks end to end that the real main.ts is wired to it (an edit is picked up),
  * program-entry.test.ts the same for the programs (scripts/run.js).
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,17 +80,9 @@ describe('the synth entry of a small project', () => {
 
   test('two synths started together after an edit both run the edited entry; one builds it, the other waits for it', async () => {
     fixture.replace('config/names.ts', "'bluegreen'", "'together'");
-    const start = () =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ['scripts/synth.js'], { cwd: fixture.root, env: { ...fixture.env, BLUEGREEN_SYNTH_VERBOSE: '1' } });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
+    const start = () => fixture.start(process.execPath, ['scripts/synth.js'], { env: { BLUEGREEN_SYNTH_VERBOSE: '1' } });
     const [a, b] = await Promise.all([start(), start()]);
-    expect([a.code, a.stdout, b.code, b.stdout]).toEqual([0, 'synth together-dev\n', 0, 'synth together-dev\n']);
+    expect([a.status, a.stdout, b.status, b.stdout]).toEqual([0, 'synth together-dev\n', 0, 'synth together-dev\n']);
     expect([a, b].filter((r) => REBUILD.test(r.stderr))).toHaveLength(1);
   }, 30000);
 

@@ -9,7 +9,7 @@
  * of when an entry is rebuilt pays milliseconds per rebuild instead of bundling cdktf, the provider
  * classes and the AWS SDK each time.
  */
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
@@ -36,8 +36,18 @@ export interface ProjectCopy {
   replace(path: string, from: string, to: string): void;
   /** Runs a command in the copy. */
   run(command: string, args: readonly string[], options?: { env?: NodeJS.ProcessEnv; timeoutInMs?: number }): SpawnSyncReturns<string>;
+  /** Runs a command in the copy without blocking, so several can run at once; killed at the timeout. */
+  start(command: string, args: readonly string[], options?: { env?: NodeJS.ProcessEnv; timeoutInMs?: number }): Promise<Finished>;
   /** Removes the copy (never the linked node_modules). */
   remove(): void;
+}
+
+/** How a command started with {@link ProjectCopy.start} ended. */
+export interface Finished {
+  readonly status: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
 }
 
 /** Copies the project (see the file comment) into a new temporary directory. */
@@ -77,8 +87,22 @@ function projectAt(root: string): ProjectCopy {
     },
     run: (command, args, options = {}) =>
       spawnSync(command, [...args], { cwd: root, env: { ...env, ...options.env }, encoding: 'utf8', timeout: options.timeoutInMs ?? 120000 }),
+    start: (command, args, options = {}) => startIn(root, command, args, { ...env, ...options.env }, options.timeoutInMs ?? 120000),
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
+}
+
+/** See {@link ProjectCopy.start}. */
+function startIn(cwd: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutInMs: number): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, [...args], { cwd, env, timeout: timeoutInMs });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+  });
 }
 
 /** The machinery the fixture takes from this project unchanged: what its tests are about. */

@@ -122,14 +122,16 @@ describeWithTool('upgrade from the single-service release: no destroy, no replac
     return changes((await tf.plan(next)).json);
   }
 
-  test.each(UPGRADED)('%s, still one service: nothing destroyed; only the documented replacements and the security controls created', async (stack) => {
+  // The three upgrades run at once: each plans in a work dir of its own (the previous release's
+  // state copied in), and the two previous releases are applied at once too, each in its own.
+  test.concurrent.each(UPGRADED)('%s, still one service: nothing destroyed; only the documented replacements and the security controls created', async (stack) => {
     const planned = await upgradePlan(stack, 'single');
     expect(unexpectedChanges(planned, () => false)).toEqual([]);
     // The CodeDeploy role moves to AWSCodeDeployRoleForECSLimited in every environment.
     expect(planned['create,delete']).toEqual(expect.arrayContaining([expect.stringMatching(REPLACED_ON_UPGRADE[0]!)]));
   }, 180000);
 
-  test('bluegreen-prod with api and reports added beside web: web untouched but in-place updates, the added services created, nothing destroyed', async () => {
+  test.concurrent('bluegreen-prod with api and reports added beside web: web untouched but in-place updates, the added services created, nothing destroyed', async () => {
     const planned = await upgradePlan('bluegreen-prod', 'examples');
     // Beside the security controls, every created resource belongs to an added service (construct paths
     // `api/…`, `reports/…`): the ECS-native reports puts its rules on web's listeners, which stay as they are.

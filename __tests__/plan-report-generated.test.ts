@@ -48,11 +48,12 @@ describeWithTool('plan report over real plans of the example stacks (offline Ter
     if (outdir) rmSync(outdir, { recursive: true, force: true });
   });
 
-  async function report(config: TerraformJson | string, name: string, options: { state?: string; run?: RunOptions } = {}): Promise<Report> {
+  /** The report of `config`'s plan; with `state`, against the state file it resolves to (the work dir's init does not wait for it). */
+  async function report(config: TerraformJson | string, name: string, options: { state?: Promise<string>; run?: () => Promise<RunOptions> } = {}): Promise<Report> {
     const ws = tf.workspace(config, name);
-    if (options.state) copyFileSync(options.state, path.join(ws, 'terraform.tfstate'));
     await tf.init(ws);
-    const plan = await tf.plan(ws, options.run);
+    if (options.state) copyFileSync(await options.state, path.join(ws, 'terraform.tfstate'));
+    const plan = await tf.plan(ws, await options.run?.());
     return buildReport(validatePlan(plan.json), { title: name });
   }
 
@@ -73,7 +74,7 @@ describeWithTool('plan report over real plans of the example stacks (offline Ter
   }
   const freshReport = async (stack: string): Promise<Report> => buildReport(validatePlan((await freshPlan(stack)).plan.json), { title: stack });
 
-  test('fresh bluegreen-dev: the only blocking hazard is the test port dev opens to the internet on purpose', async () => {
+  test.concurrent('fresh bluegreen-dev: the only blocking hazard is the test port dev opens to the internet on purpose', async () => {
     const result = await freshReport('bluegreen-dev');
     expect(result.summary.counts.create).toBeGreaterThan(30);
     expect(result.productionPorts.ports).toEqual([80]);
@@ -86,7 +87,7 @@ describeWithTool('plan report over real plans of the example stacks (offline Ter
     expect(markdown.length).toBeLessThanOrEqual(60_000);
   }, 90000);
 
-  test('fresh bluegreen-prod: no blocking hazard and no warning (test port limited to listed CIDRs) but the KMS key policy', async () => {
+  test.concurrent('fresh bluegreen-prod: no blocking hazard and no warning (test port limited to listed CIDRs) but the KMS key policy', async () => {
     const result = await freshReport('bluegreen-prod');
     // The environment's key (docs/security.md): its policy says Resource "*", which in a key policy
     // means the key itself, and gives the account kms:* (AWS's default key policy) — reported, as a
@@ -97,7 +98,7 @@ describeWithTool('plan report over real plans of the example stacks (offline Ter
     expect(result.productionPorts.ports).toEqual([80, 443, 8443]);
   }, 90000);
 
-  test('bluegreen-prod listeners: production and test roles come from the deployment group', async () => {
+  test.concurrent('bluegreen-prod listeners: production and test roles come from the deployment group', async () => {
     const listeners = classifyListeners(validatePlan((await freshPlan('bluegreen-prod')).plan.json));
     expect(listeners.filter((l) => l.source === 'deployment group reference').map((l) => [l.port, l.role])).toEqual(
       expect.arrayContaining([
@@ -107,54 +108,53 @@ describeWithTool('plan report over real plans of the example stacks (offline Ter
     );
   }, 90000);
 
-  describe('bluegreen-dev after an apply', () => {
-    let statePath: string;
-    let state: unknown;
+  /**
+   * bluegreen-dev applied once for the tests after an apply: the fresh plan applied as it was saved
+   * (no second plan of the same configuration). Each of them plans in a work dir of its own.
+   */
+  let devApplied: Promise<{ statePath: string; state: unknown }> | undefined;
+  function appliedDev(): Promise<{ statePath: string; state: unknown }> {
+    devApplied ??= freshPlan('bluegreen-dev').then(async ({ ws, plan }) => ({ state: await tf.apply(ws, { planFile: plan.planFile }), statePath: path.join(ws, 'terraform.tfstate') }));
+    return devApplied;
+  }
+  const devStatePath = async (): Promise<string> => (await appliedDev()).statePath;
 
-    beforeAll(async () => {
-      // The fresh plan applied as it was saved (no second plan of the same configuration).
-      const { ws, plan } = await freshPlan('bluegreen-dev');
-      state = await tf.apply(ws, { planFile: plan.planFile });
-      statePath = path.join(ws, 'terraform.tfstate');
-    }, 120000);
+  test.concurrent('bluegreen-dev after an apply: after a CodeDeploy release the report says "No changes." with drift noted and no hazard', async () => {
+    const result = await report(configs['bluegreen-dev'], 'released', { state: devStatePath(), run: async () => ({ drift: codeDeployReleaseDrift((await appliedDev()).state) }) });
+    expect(result.summary.noChanges).toBe(true);
+    expect(result.summary.drift.length).toBeGreaterThan(0);
+    expect(result.findings).toEqual([]);
+    expect(renderMarkdown(result)).toContain('**No changes. Infrastructure matches the configuration.**');
+  }, 90000);
 
-    test('after a CodeDeploy release the report says "No changes." with drift noted and no hazard', async () => {
-      const result = await report(configs['bluegreen-dev'], 'released', { state: statePath, run: { drift: codeDeployReleaseDrift(state) } });
-      expect(result.summary.noChanges).toBe(true);
-      expect(result.summary.drift.length).toBeGreaterThan(0);
-      expect(result.findings).toEqual([]);
-      expect(renderMarkdown(result)).toContain('**No changes. Infrastructure matches the configuration.**');
-    }, 90000);
+  test.concurrent('bluegreen-dev after an apply: with ignore_changes lost, the same release drift is blocking on the service and both listeners', async () => {
+    const result = await report(withoutIgnoreChanges(configs['bluegreen-dev']), 'no-ignore', { state: devStatePath(), run: async () => ({ drift: codeDeployReleaseDrift((await appliedDev()).state) }) });
+    const owned = result.findings.filter((f) => f.id === 'codedeploy-owned-attribute');
+    expect(owned.map((f) => f.address.split('.')[0]).sort()).toEqual(['aws_ecs_service', 'aws_lb_listener', 'aws_lb_listener']);
+    expect(owned.every((f) => f.severity === 'blocking')).toBe(true);
+    expect(owned.find((f) => f.address.startsWith('aws_ecs_service'))?.message).toContain('task_definition and load_balancer');
+  }, 90000);
 
-    test('with ignore_changes lost, the same release drift is blocking on the service and both listeners', async () => {
-      const result = await report(withoutIgnoreChanges(configs['bluegreen-dev']), 'no-ignore', { state: statePath, run: { drift: codeDeployReleaseDrift(state) } });
-      const owned = result.findings.filter((f) => f.id === 'codedeploy-owned-attribute');
-      expect(owned.map((f) => f.address.split('.')[0]).sort()).toEqual(['aws_ecs_service', 'aws_lb_listener', 'aws_lb_listener']);
-      expect(owned.every((f) => f.severity === 'blocking')).toBe(true);
-      expect(owned.find((f) => f.address.startsWith('aws_ecs_service'))?.message).toContain('task_definition and load_balancer');
-    }, 90000);
+  test.concurrent('bluegreen-dev after an apply: renaming the ECS service is a blocking replacement naming the attribute', async () => {
+    const renamed = edited(configs['bluegreen-dev'], (r) => {
+      const [, service] = only(r.aws_ecs_service, 'aws_ecs_service');
+      service.name = 'renamed-service';
+    });
+    const result = await report(renamed, 'rename', { state: devStatePath() });
+    const replaced = result.findings.filter((f) => f.id === 'bluegreen-resource-replaced');
+    expect(lines(replaced)).toEqual([expect.stringMatching(/^blocking bluegreen-resource-replaced aws_ecs_service\./)]);
+    expect(replaced[0].message).toContain('forced by a change to name');
+  }, 90000);
 
-    test('renaming the ECS service is a blocking replacement naming the attribute', async () => {
-      const renamed = edited(configs['bluegreen-dev'], (r) => {
-        const [, service] = only(r.aws_ecs_service, 'aws_ecs_service');
-        service.name = 'renamed-service';
-      });
-      const result = await report(renamed, 'rename', { state: statePath });
-      const replaced = result.findings.filter((f) => f.id === 'bluegreen-resource-replaced');
-      expect(lines(replaced)).toEqual([expect.stringMatching(/^blocking bluegreen-resource-replaced aws_ecs_service\./)]);
-      expect(replaced[0].message).toContain('forced by a change to name');
-    }, 90000);
-
-    test('renaming the service log group is a warning (log history lost), not blocking', async () => {
-      const renamed = edited(configs['bluegreen-dev'], (r) => {
-        const group = Object.entries(r.aws_cloudwatch_log_group ?? {}).find(([, g]) => String(g.name).startsWith('/ecs/'));
-        if (!group) throw new Error('no /ecs/ log group in bluegreen-dev');
-        group[1].name = '/ecs/renamed';
-      });
-      const result = await report(renamed, 'log-group', { state: statePath });
-      expect(lines(result.findings.filter((f) => f.address.startsWith('aws_cloudwatch_log_group.')))).toEqual([
-        expect.stringMatching(/^warning data-resource-deleted aws_cloudwatch_log_group\./),
-      ]);
-    }, 90000);
-  });
+  test.concurrent('bluegreen-dev after an apply: renaming the service log group is a warning (log history lost), not blocking', async () => {
+    const renamed = edited(configs['bluegreen-dev'], (r) => {
+      const group = Object.entries(r.aws_cloudwatch_log_group ?? {}).find(([, g]) => String(g.name).startsWith('/ecs/'));
+      if (!group) throw new Error('no /ecs/ log group in bluegreen-dev');
+      group[1].name = '/ecs/renamed';
+    });
+    const result = await report(renamed, 'log-group', { state: devStatePath() });
+    expect(lines(result.findings.filter((f) => f.address.startsWith('aws_cloudwatch_log_group.')))).toEqual([
+      expect.stringMatching(/^warning data-resource-deleted aws_cloudwatch_log_group\./),
+    ]);
+  }, 90000);
 });

@@ -4,7 +4,7 @@
  * pinned actions, the sticky comment, the hazard gate, release concurrency). Shell steps and the
  * comment script are executed for real with stand-ins for the runner.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, copyFileSync, chmodSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +13,7 @@ import { parse } from 'yaml';
 import { markerComment, markerId } from '../plan-report';
 import { selectStackOutputs } from '../release/outputs-file';
 import { declaredStacks } from '../scripts/offline-stacks';
+import { npmScriptCommand } from '../test-support/npm-script';
 
 /** The stacks the app declares, as the workflows' stacks jobs list them. */
 const DECLARED = declaredStacks();
@@ -94,21 +95,48 @@ function stepUsing(job: Job, action: string): Step {
   return found;
 }
 
+/** The command line a step's script runs with: the runner's shell for it, from its template. */
+function stepCommand(s: Step, template: string | undefined, scriptDir: string): { command: string; args: string[] } {
+  if (template === undefined || s.run === undefined) throw new Error(`not a run step of a loaded workflow: ${s.name}`);
+  const script = path.join(scriptDir, 'step.sh');
+  writeFileSync(script, s.run);
+  const [command, ...args] = template.split(/\s+/).map((word) => word.replace('{0}', script));
+  return { command: command!, args };
+}
+
 /** Runs a step's script with the shell the runner would use for it, with the given environment and cwd. */
 function runStep(s: Step, cwd: string, env: Record<string, string>, template = SHELLS.get(s)): { status: number | null; stdout: string; stderr: string } {
-  if (template === undefined || s.run === undefined) throw new Error(`not a run step of a loaded workflow: ${s.name}`);
   const scriptDir = mkdtempSync(path.join(os.tmpdir(), 'workflow-script-'));
   try {
-    const script = path.join(scriptDir, 'step.sh');
-    writeFileSync(script, s.run);
-    const [command, ...args] = template.split(/\s+/).map((word) => word.replace('{0}', script));
-    const result = spawnSync(command!, args, {
+    const { command, args } = stepCommand(s, template, scriptDir);
+    const result = spawnSync(command, args, {
       cwd,
       env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env },
       encoding: 'utf8',
       timeout: 60000,
     });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  } finally {
+    rmSync(scriptDir, { recursive: true, force: true });
+  }
+}
+
+/** {@link runStep} without blocking: steps that share nothing (own cwd, own output files) run at once. */
+async function runStepAsync(s: Step, cwd: string, env: Record<string, string>, template = SHELLS.get(s)): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const scriptDir = mkdtempSync(path.join(os.tmpdir(), 'workflow-script-'));
+  try {
+    const { command, args } = stepCommand(s, template, scriptDir);
+    const child = spawn(command, args, { cwd, env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60000);
+    const status = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code) => resolve(code));
+    }).finally(() => clearTimeout(timer));
+    return { status, stdout, stderr };
   } finally {
     rmSync(scriptDir, { recursive: true, force: true });
   }
@@ -188,20 +216,25 @@ describe.each(FILES)('%s', (file) => {
     }
   });
 
-  test('every run step stops at a failing command, also one inside a pipe, and at an unset variable', () => {
+  test('every run step stops at a failing command, also one inside a pipe, and at an unset variable', async () => {
     // The runner's default (`bash -e`) would let `terraform show -json | jq ...` pass with empty output.
     const workflow = load(file);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'workflow-shell-'));
     try {
-      for (const [id, job] of Object.entries(workflow.jobs)) {
-        for (const s of (job.steps ?? []).filter((x) => x.run !== undefined)) {
-          const where = `${id}: ${s.name ?? s.run}`;
-          for (const probe of ['false | cat\necho survived', 'echo "$SURELY_UNSET_VARIABLE"\necho survived', 'false\necho survived']) {
-            const result = runStep({ ...s, run: probe }, dir, {}, SHELLS.get(s));
-            expect([where, probe, result.status !== 0, result.stdout.includes('survived')]).toEqual([where, probe, true, false]);
-          }
-        }
-      }
+      // Every probe at once: each has its own script and writes nothing in the shared cwd.
+      const probes = Object.entries(workflow.jobs).flatMap(([id, job]) =>
+        (job.steps ?? [])
+          .filter((x) => x.run !== undefined)
+          .flatMap((s) =>
+            ['false | cat\necho survived', 'echo "$SURELY_UNSET_VARIABLE"\necho survived', 'false\necho survived'].map(async (probe) => {
+              const result = await runStepAsync({ ...s, run: probe }, dir, {}, SHELLS.get(s));
+              return [`${id}: ${s.name ?? s.run}`, probe, result.status !== 0, result.stdout.includes('survived')];
+            }),
+          ),
+      );
+      const results = await Promise.all(probes);
+      expect(results.length).toBeGreaterThan(0);
+      expect(results).toEqual(results.map(([where, probe]) => [where, probe, true, false]));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -354,6 +387,7 @@ describe('pull-request workflow', () => {
       return { GITHUB_OUTPUT: path.join(dir, 'output'), GITHUB_STEP_SUMMARY: path.join(dir, 'summary'), ...extra };
     }
 
+    const reporter = npmScriptCommand('plan:report');
     /** A directory where `npm run plan:report` runs this project's reporter, like the checkout. */
     function checkout(planFixture: string): Record<string, string> {
       const stackDir = path.join(dir, 'cdktf.out', 'stacks', 'bluegreen-dev');
@@ -361,7 +395,8 @@ describe('pull-request workflow', () => {
       copyFileSync(path.join(__dirname, 'fixtures', 'plans', planFixture), path.join(stackDir, 'plan.json'));
       writeFileSync(
         path.join(dir, 'package.json'),
-        JSON.stringify({ name: 'checkout', private: true, scripts: { 'plan:report': `tsx ${JSON.stringify(path.join(ROOT, 'scripts', 'plan-report.ts'))}` } }),
+        // The project's own plan:report command (the precompiled reporter), its paths made absolute.
+        JSON.stringify({ name: 'checkout', private: true, scripts: { 'plan:report': [reporter.command, ...reporter.args].map((a) => JSON.stringify(a)).join(' ') } }),
       );
       return runner({ STACK: 'bluegreen-dev', STACK_DIR: 'cdktf.out/stacks/bluegreen-dev', PATH: `${path.join(ROOT, 'node_modules', '.bin')}:${process.env.PATH}` });
     }

@@ -3,7 +3,7 @@
  * terraform against the stand-in provider), each in its own CDKTF_OUTDIR; and the provider bundle's
  * content-hash cache.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,15 +21,37 @@ const DECLARED = declaredStacks();
 /** npm scripts of the programs run here. */
 const NPM_SCRIPTS: Readonly<Record<string, string>> = { 'validate.ts': 'validate', 'plan-offline.ts': 'plan:offline', 'apply-offline.ts': 'apply:offline' };
 
-/** Runs a program exactly as its npm script does (precompiled, by scripts/run.js). */
-function runScript(file: string, args: string[], outdir: string) {
-  const { command, args: programArgs } = npmScriptCommand(NPM_SCRIPTS[file]!);
-  return spawnSync(command, [...programArgs, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, CDKTF_OUTDIR: outdir },
-    encoding: 'utf8',
-    timeout: 120000,
+/** What a program run printed and how it ended. */
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `command` without blocking (the tests' programs run at once), killed after `timeoutMs`. */
+function runAsync(command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
   });
+}
+
+/** Runs a program exactly as its npm script does (precompiled, by scripts/run.js), in its own CDKTF_OUTDIR. */
+function runScript(file: string, args: string[], outdir: string): Promise<Run> {
+  const { command, args: programArgs } = npmScriptCommand(NPM_SCRIPTS[file]!);
+  return runAsync(command, [...programArgs, ...args], { ...process.env, CDKTF_OUTDIR: outdir }, 120000);
 }
 
 describe('the provider bundle cache', () => {
@@ -76,18 +98,24 @@ describe('the provider bundle cache', () => {
 });
 
 describeWithTool('npm run validate, plan:offline and apply:offline (real terraform, offline)', 'terraform', () => {
-  let outdir: string;
-  beforeEach(() => {
-    outdir = mkdtempSync(path.join(os.tmpdir(), 'offline-cmd-'));
+  // The tests run at once, each its programs in a CDKTF_OUTDIR of its own (synth output, offline state).
+  const outdirs: string[] = [];
+  const newOutdir = (): string => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'offline-cmd-'));
+    outdirs.push(dir);
+    return dir;
+  };
+  afterAll(() => {
+    for (const dir of outdirs) rmSync(dir, { recursive: true, force: true });
   });
-  afterEach(() => rmSync(outdir, { recursive: true, force: true }));
 
-  test('validates the stacks the app declares, not a stale stack of a deleted environment (named in a note)', () => {
+  test.concurrent('validates the stacks the app declares, not a stale stack of a deleted environment (named in a note)', async () => {
+    const outdir = newOutdir();
     // What an environment deleted from stacks/environments.ts leaves in cdktf.out: a valid stack.
     const stale = path.join(outdir, 'stacks', 'bluegreen-deleted');
     mkdirSync(stale, { recursive: true });
     writeFileSync(path.join(stale, 'cdk.tf.json'), JSON.stringify({ output: { x: { value: 1 } } }));
-    const r = runScript('validate.ts', [], outdir);
+    const r = await runScript('validate.ts', [], outdir);
     expect(r.stderr).not.toMatch(/internal error/);
     for (const d of DECLARED) expect(r.stdout).toContain(`ok    ${d.stack}: terraform validate passed`);
     expect(r.stdout).toContain(`${DECLARED.length}/${DECLARED.length} stacks valid`);
@@ -98,14 +126,15 @@ describeWithTool('npm run validate, plan:offline and apply:offline (real terrafo
     expect(listStacks(path.join(outdir, 'stacks')).filter((s) => s !== 'bluegreen-deleted')).toEqual(DECLARED.map((d) => d.stack).sort());
   }, 120000);
 
-  test("an invalid stack fails with Terraform's own error; the others are still validated", () => {
+  test.concurrent("an invalid stack fails with Terraform's own error; the others are still validated", async () => {
+    const outdir = newOutdir();
     const [broken, ...others] = DECLARED;
     for (const d of DECLARED) {
       mkdirSync(path.join(outdir, 'stacks', d.stack), { recursive: true });
       const config = d === broken ? { output: { x: { value: '${aws_lb.nope.arn}' } } } : { output: { x: { value: 1 } } };
       writeFileSync(path.join(outdir, 'stacks', d.stack, 'cdk.tf.json'), JSON.stringify(config));
     }
-    const r = runScript('validate.ts', ['--skip-synth'], outdir);
+    const r = await runScript('validate.ts', ['--skip-synth'], outdir);
     expect(r.stdout).toContain(`FAIL  ${broken!.stack}: terraform validate failed`);
     expect(r.stdout).toMatch(/Error: Reference to undeclared resource/);
     for (const d of others) expect(r.stdout).toContain(`ok    ${d.stack}`);
@@ -113,16 +142,18 @@ describeWithTool('npm run validate, plan:offline and apply:offline (real terrafo
     expect(r.status).toBe(1);
   }, 60000);
 
-  test('--skip-synth with a declared stack missing fails, naming it', () => {
-    const r = runScript('validate.ts', ['--skip-synth', '--stack', DECLARED[0]!.stack], outdir);
+  test.concurrent('--skip-synth with a declared stack missing fails, naming it', async () => {
+    const outdir = newOutdir();
+    const r = await runScript('validate.ts', ['--skip-synth', '--stack', DECLARED[0]!.stack], outdir);
     expect(r.stdout).toContain(`FAIL  ${DECLARED[0]!.stack} is not synthesized`);
     expect(r.status).toBe(1);
   }, 30000);
 
-  test('plan:offline -- <stack> synthesizes only that stack and writes its plan JSON', () => {
+  test.concurrent('plan:offline -- <stack> synthesizes only that stack and writes its plan JSON', async () => {
+    const outdir = newOutdir();
     const [first, ...rest] = DECLARED;
     const out = path.join(outdir, 'plan.json');
-    const r = runScript('plan-offline.ts', [first!.stack, '--out', out], outdir);
+    const r = await runScript('plan-offline.ts', [first!.stack, '--out', out], outdir);
     expect(r.stderr).toMatch(new RegExp(`${first!.stack}: Plan: \\d+ to add, 0 to change, 0 to destroy`));
     expect(r.status).toBe(0);
     const plan = JSON.parse(readFileSync(out, 'utf8')) as { format_version: string; resource_changes: { change: { actions: string[] } }[] };
@@ -132,9 +163,10 @@ describeWithTool('npm run validate, plan:offline and apply:offline (real terrafo
     for (const other of rest) expect(existsSync(path.join(outdir, 'stacks', other.stack))).toBe(false);
   }, 120000);
 
-  test('apply:offline writes terraform output -json of the stack with clearly fake values, which the release reads', () => {
+  test.concurrent('apply:offline writes terraform output -json of the stack with clearly fake values, which the release reads', async () => {
+    const outdir = newOutdir();
     const [first] = DECLARED;
-    const r = runScript('apply-offline.ts', [first!.stack], outdir);
+    const r = await runScript('apply-offline.ts', [first!.stack], outdir);
     expect(r.stdout).toMatch(new RegExp(`${first!.stack}: Apply complete! Resources: \\d+ added, 0 changed, 0 destroyed\\. \\(offline: fake ids and ARNs in account 000000000000; nothing was created in AWS\\)`));
     expect(r.status).toBe(0);
     const file = path.join(outdir, 'offline', first!.stack, 'outputs.json');
@@ -152,12 +184,12 @@ describeWithTool('npm run validate, plan:offline and apply:offline (real terrafo
 
     // The docs' release command (npm run release --), with --dry-run: it reads the file and calls nothing.
     const { command, args: releaseCommand } = npmScriptCommand('release');
-    const release = spawnSync(command, [...releaseCommand, '--outputs-file', file, '--stack', first!.stack, '--dry-run'], { cwd: ROOT, encoding: 'utf8', timeout: 60000 });
+    const release = await runAsync(command, [...releaseCommand, '--outputs-file', file, '--stack', first!.stack, '--dry-run'], process.env, 60000);
     expect(release.stdout).toContain(String(doc[OUTPUT_NAMES.taskDefinitionArn]!.value));
     expect(release.status).toBe(0);
 
     // A second apply starts from the kept offline state: nothing to add.
-    const again = runScript('apply-offline.ts', [first!.stack, '--skip-synth'], outdir);
+    const again = await runScript('apply-offline.ts', [first!.stack, '--skip-synth'], outdir);
     expect(again.stdout).toContain('Apply complete! Resources: 0 added, 0 changed, 0 destroyed.');
     expect(again.status).toBe(0);
   }, 120000);

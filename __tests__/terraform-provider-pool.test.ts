@@ -94,4 +94,50 @@ describe('the provider pool', () => {
     held.release();
     await expect(pool.acquire()).rejects.toThrow(/disposed/);
   });
+  describe('with at most two sets', () => {
+    let capped: ProviderPool;
+    beforeEach(() => {
+      capped = new ProviderPool(dir, async (options) => {
+        const set: FakeSet = { options, dead: false, stops: 0 };
+        started.push(set);
+        return { reattach: `capped-${started.length}`, log: () => '', exited: () => set.dead, stop: async () => void (set.stops += 1) };
+      }, 2);
+    });
+    afterEach(() => capped.stop());
+
+    test('a third overlapping command waits for a set to come free, and gets it once given back', async () => {
+      const [a, b] = await Promise.all([capped.acquire(), capped.acquire()]);
+      expect(a.reattach).not.toBe(b.reattach);
+      let third: string | undefined;
+      const waiting = capped.acquire().then((l) => (third = l.reattach));
+      await new Promise((r) => setImmediate(r));
+      expect(third).toBeUndefined();
+      b.release();
+      await waiting;
+      expect(third).toBe(b.reattach);
+      expect(capped.setsStarted).toBe(2);
+    });
+
+    test('an idle set of another account makes room for a set of the asked one (stopped, not lent)', async () => {
+      const plain = await capped.acquire();
+      const other = await capped.acquire({ accountId: '000000000000' });
+      other.release();
+      const marked = await capped.acquire({ nameMark: 'offline' });
+      expect(marked.reattach).toBe('capped-3');
+      expect(started[1]!.stops).toBe(1);
+      plain.release();
+    });
+
+    test('a command that finds every set busy past its wait fails, saying so', async () => {
+      await Promise.all([capped.acquire(), capped.acquire()]);
+      await expect(capped.acquire({ waitInMs: 50 })).rejects.toThrow(/no provider set came free in time: all 2 \(at most 2\) were busy/);
+    });
+
+    test('a waiting command is refused once the pool stops', async () => {
+      await Promise.all([capped.acquire(), capped.acquire()]);
+      const waiting = capped.acquire();
+      capped.stop();
+      await expect(waiting).rejects.toThrow(/disposed/);
+    });
+  });
 });

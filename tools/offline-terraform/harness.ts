@@ -68,6 +68,13 @@ export interface OfflineTerraformOptions {
    * @default 'pool'
    */
   readonly providers?: ProviderMode;
+  /**
+   * How many sets of provider processes the pool runs at once ('pool' mode): concurrent commands
+   * beyond that wait for one to come free. Starting a set costs about 1 CPU-s on a loaded 2-core
+   * machine, and most of a command's wall time is waiting, so two give most of the overlap.
+   * @default 2
+   */
+  readonly maxProviderSets?: number;
 }
 
 /**
@@ -177,9 +184,10 @@ export class OfflineTerraform {
     private readonly cacheDir: string,
     /** How commands that do not choose reach the provider. */
     readonly providerMode: ProviderMode = 'pool',
+    maxProviderSets = 2,
   ) {
     this.env = offlineTerraformEnv(process.env, home);
-    this.pool = new ProviderPool(home, (o) => this.startSet(o));
+    this.pool = new ProviderPool(home, (o) => this.startSet(o), maxProviderSets);
   }
 
   /**
@@ -255,6 +263,19 @@ export class OfflineTerraform {
   }
 
   /**
+   * A fresh work dir holding a copy of `from` (a work dir of this harness that no command is using):
+   * its configuration, assets, state, lock file and installed providers, so it needs no `init`. For
+   * commands that would otherwise run in one work dir at once: Terraform locks the state, and a
+   * second command there fails. Saved plans and drift files are not copied.
+   */
+  copyWorkspace(from: string, name: string): string {
+    const dir = mkdtempSync(path.join(this.home, `${name.replace(/[^\w-]/g, '_')}-`));
+    const skipped = (entry: string) => entry.startsWith('tfplan-') || entry.startsWith('.drift-');
+    cpSync(from, dir, { recursive: true, filter: (src) => src === from || !skipped(path.basename(src)) });
+    return dir;
+  }
+
+  /**
    * Runs `terraform <args>` in `cwd`, reaching the provider as `options.providers` says (by default
    * through a set of the pool, given back when the command ends). Never throws for a non-zero exit;
    * check `code`.
@@ -280,7 +301,7 @@ export class OfflineTerraform {
     if (mode === 'pool') {
       // init starts no provider: it installs them from the mirror, as for a real one.
       if (args[0] === 'init') return { env };
-      const lease = await this.pool.acquire(options);
+      const lease = await this.pool.acquire({ drift: options.drift, accountId: options.accountId, nameMark: options.nameMark, waitInMs: options.timeoutInMs });
       env.TF_REATTACH_PROVIDERS = lease.reattach;
       return { env, lease };
     }
@@ -387,7 +408,7 @@ export function createOfflineTerraform(options: OfflineTerraformOptions): Offlin
   const home = mkdtempSync(path.join(os.tmpdir(), 'offline-terraform-'));
   try {
     const cacheDir = options.cacheDir ?? defaultCacheDir();
-    const tf = new OfflineTerraform(home, options.terraformBinary ?? 'terraform', providerBundle(cacheDir).file, cacheDir, options.providers);
+    const tf = new OfflineTerraform(home, options.terraformBinary ?? 'terraform', providerBundle(cacheDir).file, cacheDir, options.providers, options.maxProviderSets);
     tf.serve(options.configs);
     return tf;
   } catch (err) {

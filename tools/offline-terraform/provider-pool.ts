@@ -9,7 +9,10 @@
  * Why one command per set: a provider remembers the last `ConfigureProvider` (region, default tags)
  * for its whole life, so two commands configuring it differently must not overlap on one set. A
  * command takes an idle set (a new one is started when none is idle) and gives it back when it ends:
- * commands in sequence reuse the processes, concurrent ones get their own.
+ * commands in sequence reuse the processes, concurrent ones get their own, up to `maxSets`. Beyond
+ * that a command waits for a set to come free (an idle set of another key is stopped to make room):
+ * a set costs about as much CPU to start as a plan of a small stack, and a command's wall time is
+ * mostly waiting, so a few sets give most of the overlap of many concurrent commands.
  *
  * What fixes a set when it starts is its key: the fake account and the name mark (process
  * settings). Drift is not part of the key: every set reads its own drift file, which the provider
@@ -29,6 +32,8 @@ export interface PoolRequest {
   readonly accountId?: string;
   /** A word put into names the provider makes up. @default - none */
   readonly nameMark?: string;
+  /** How long to wait for a set to come free when `maxSets` are busy. @default 120000 */
+  readonly waitInMs?: number;
 }
 
 /** A set lent to one command: reattach to it, then call `release` once the command has ended. */
@@ -59,13 +64,23 @@ function writeDrift(file: string, drift: readonly DriftPatch[]): void {
 export class ProviderPool {
   private readonly sets: PooledSet[] = [];
   private started = 0;
+  /** Sets being started: they count towards `maxSets`. */
+  private starting = 0;
   private stopped = false;
+  /** Commands waiting for a set to come free, woken on every release (and on stop). */
+  private waiters: (() => void)[] = [];
 
-  /** @param dir where the sets' drift files live (the harness's private home) */
+  /**
+   * @param dir where the sets' drift files live (the harness's private home)
+   * @param maxSets how many sets may run at once (busy or idle)
+   */
   constructor(
     private readonly dir: string,
     private readonly startSet: StartSet,
-  ) {}
+    private readonly maxSets = Number.POSITIVE_INFINITY,
+  ) {
+    if (!(maxSets >= 1)) throw new Error(`maxSets must be at least 1, not ${maxSets}`);
+  }
 
   /** How many sets were started so far (each is one process per provider). */
   get setsStarted(): number {
@@ -73,23 +88,38 @@ export class ProviderPool {
   }
 
   /**
-   * An idle set with the request's key, started when there is none, holding the request's drift.
-   * @throws when the pool was stopped, or when a new set does not start (the message says why)
+   * An idle set with the request's key, started when there is none (while fewer than `maxSets` run;
+   * else once one comes free), holding the request's drift.
+   * @throws when the pool was stopped, when a new set does not start (the message says why), or when
+   * no set came free within `waitInMs`
    */
   async acquire(request: PoolRequest = {}): Promise<PoolLease> {
-    if (this.stopped) throw new Error('the offline Terraform harness was disposed: no provider for another command');
     const key = JSON.stringify([request.accountId ?? '', request.nameMark ?? '']);
-    this.dropExited();
-    let set = this.sets.find((s) => !s.busy && s.key === key);
-    if (!set) {
-      set = await this.startNew(key, request);
+    const waitUntil = Date.now() + (request.waitInMs ?? 120000);
+    let set: PooledSet | undefined;
+    while (!set) {
+      if (this.stopped) throw new Error('the offline Terraform harness was disposed: no provider for another command');
+      this.dropExited();
+      set = this.sets.find((s) => !s.busy && s.key === key);
+      if (set) break;
+      if (this.sets.length + this.starting < this.maxSets) {
+        set = await this.startNew(key, request);
+        break;
+      }
+      const idle = this.sets.findIndex((s) => !s.busy);
+      if (idle >= 0) {
+        // Room for a set of this key: an idle one of another key goes.
+        void this.sets.splice(idle, 1)[0]!.providers.stop();
+        continue;
+      }
+      await this.setFreed(waitUntil);
     }
     set.busy = true;
     const lent = set;
     try {
       writeDrift(lent.driftFile, request.drift ?? []);
     } catch (err) {
-      lent.busy = false;
+      this.giveBack(lent);
       throw err;
     }
     let released = false;
@@ -98,27 +128,64 @@ export class ProviderPool {
       release: () => {
         if (released) return;
         released = true;
-        lent.busy = false;
+        this.giveBack(lent);
       },
     };
+  }
+
+  private giveBack(set: PooledSet): void {
+    set.busy = false;
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  /** Resolves when a set is given back or the pool stops; throws once `waitUntil` has passed. */
+  private setFreed(waitUntil: number): Promise<void> {
+    const left = waitUntil - Date.now();
+    const busy = this.sets.length + this.starting;
+    if (left <= 0) return Promise.reject(new Error(`no provider set came free in time: all ${busy} (at most ${this.maxSets}) were busy with other terraform commands`));
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== woken);
+        reject(new Error(`no provider set came free in time: all ${busy} (at most ${this.maxSets}) were busy with other terraform commands`));
+      }, left);
+      const woken = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.waiters.push(woken);
+    });
   }
 
   /** Stops every set; a set still starting stops once it has started. */
   stop(): void {
     this.stopped = true;
     for (const s of this.sets.splice(0)) void s.providers.stop();
+    this.wake();
   }
 
+  /** Starts a set for the caller: busy from the start, so no other command takes it first. */
   private async startNew(key: string, request: PoolRequest): Promise<PooledSet> {
     this.started += 1;
+    this.starting += 1;
+    let providers: SharedProviders;
     const driftFile = path.join(this.dir, `drift-pool-${this.started}.json`);
-    writeDrift(driftFile, []);
-    const providers = await this.startSet({ driftFile, accountId: request.accountId, nameMark: request.nameMark });
+    try {
+      writeDrift(driftFile, []);
+      providers = await this.startSet({ driftFile, accountId: request.accountId, nameMark: request.nameMark });
+    } finally {
+      this.starting -= 1;
+      // A set that did not start leaves room for a waiting command's.
+      this.wake();
+    }
     if (this.stopped) {
       void providers.stop();
       throw new Error('the offline Terraform harness was disposed while its providers started');
     }
-    const set: PooledSet = { key, providers, driftFile, busy: false };
+    const set: PooledSet = { key, providers, driftFile, busy: true };
     this.sets.push(set);
     return set;
   }

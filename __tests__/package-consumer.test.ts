@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { OUTPUT_NAMES } from '../lib/outputs';
-import { copyProject, PROJECT_ROOT, type ProjectCopy } from '../test-support/project-copy';
+import { copyProject, PROJECT_ROOT, startIn, type ProjectCopy } from '../test-support/project-copy';
 
 const NPM_TIMEOUT_IN_MS = 240000;
 
@@ -94,14 +94,15 @@ describe('npm pack', () => {
     expect(readFileSync(join(PROJECT_ROOT, 'CHANGELOG.md'), 'utf8')).toContain(`## [${manifest.version}]`);
   });
 
-  test('prepare (the build npm pack ran) also built the synth entry: the next synth reuses it', () => {
-    const result = copy.run(process.execPath, ['scripts/synth.js'], { env: { BLUEGREEN_SYNTH_VERBOSE: '1', ENVIRONMENTS: 'dev' } });
+  // The two runs below read the bundles prepare built and write only their own outputs: concurrently.
+  test.concurrent('prepare (the build npm pack ran) also built the synth entry: the next synth reuses it', async () => {
+    const result = await copy.start(process.execPath, ['scripts/synth.js'], { env: { BLUEGREEN_SYNTH_VERBOSE: '1', ENVIRONMENTS: 'dev' } });
     expect(result.status).toBe(0);
     expect(result.stderr).not.toMatch(/rebuilding the synth entry/);
   });
 
-  test("prepare also built the programs' entries: the first release after it starts precompiled, no rebuild", () => {
-    const result = copy.run(process.execPath, ['scripts/run.js', 'release', '--version'], { env: { BLUEGREEN_SYNTH_VERBOSE: '1' } });
+  test.concurrent("prepare also built the programs' entries: the first release after it starts precompiled, no rebuild", async () => {
+    const result = await copy.start(process.execPath, ['scripts/run.js', 'release', '--version'], { env: { BLUEGREEN_SYNTH_VERBOSE: '1' } });
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(`release ${manifest.version}\n`);
     expect(result.stderr).not.toMatch(/rebuilding the release entry/);
@@ -127,13 +128,15 @@ describe('a plain JavaScript cdktf app that installs the tarball', () => {
     before = fileStates(packageDir);
   }, NPM_TIMEOUT_IN_MS + 10000);
 
-  test("README's example (plain JavaScript): one environment with two services synthesizes to one platform and two blue/green services", () => {
+  // The example's synth, the type check and the commands each write only their own files: run
+  // concurrently; what they must not write (node_modules) is checked after them all.
+  test.concurrent("README's example (plain JavaScript): one environment with two services synthesizes to one platform and two blue/green services", async () => {
     const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Use as a library'));
     const example = /```js\n([\s\S]*?)```/.exec(section)?.[1];
     expect(example).toContain(`require('${manifest.name}')`);
     writeFileSync(join(app, 'main.js'), example!);
-    const result = spawnSync(process.execPath, ['main.js'], { cwd: app, encoding: 'utf8', timeout: 60000, env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+    const result = await startIn(app, process.execPath, ['main.js'], { ...process.env, CHECKPOINT_DISABLE: '1' }, 60000);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const stacks = readdirSync(join(app, 'cdktf.out', 'stacks'));
@@ -158,15 +161,7 @@ describe('a plain JavaScript cdktf app that installs the tarball', () => {
     }
   }, 60000);
 
-  test('needs no esbuild or tsx, and writes nothing into node_modules', () => {
-    for (const tool of ['esbuild', 'tsx']) {
-      const probe = spawnSync(process.execPath, ['-e', `require.resolve(${JSON.stringify(tool)}, { paths: [${JSON.stringify(packageDir)}] })`], { encoding: 'utf8' });
-      expect(probe.status).not.toBe(0);
-    }
-    expect(fileStates(packageDir)).toEqual(before);
-  });
-
-  test("the declarations type-check a TypeScript consumer, and reject a wrong prop", () => {
+  test.concurrent("the declarations type-check a TypeScript consumer, and reject a wrong prop", async () => {
     writeFileSync(
       join(app, 'check.ts'),
       [
@@ -182,20 +177,27 @@ describe('a plain JavaScript cdktf app that installs the tarball', () => {
       ].join('\n'),
     );
     const tsc = join(PROJECT_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const result = spawnSync(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', 'check.ts'], {
-      cwd: app,
-      encoding: 'utf8',
-      timeout: 60000,
-    });
+    const args = [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', 'check.ts'];
+    const result = await startIn(app, process.execPath, args, process.env, 60000);
     expect(`${result.stdout}${result.stderr}`).toBe('');
     expect(result.status).toBe(0);
   }, 60000);
 
-  test('the commands it installs run', () => {
-    for (const bin of Object.keys(manifest.bin)) {
-      const result = spawnSync(join(app, 'node_modules', '.bin', bin), ['--help'], { encoding: 'utf8', timeout: 30000 });
-      expect({ bin, status: result.status, stderr: result.stderr }).toEqual({ bin, status: 0, stderr: '' });
-      expect(result.stdout).toMatch(/--help/);
+  test.concurrent('the commands it installs run', async () => {
+    const bins = Object.keys(manifest.bin);
+    const results = await Promise.all(bins.map((bin) => startIn(app, join(app, 'node_modules', '.bin', bin), ['--help'], process.env, 30000)));
+    bins.forEach((bin, i) => {
+      expect({ bin, status: results[i]!.status, stderr: results[i]!.stderr }).toEqual({ bin, status: 0, stderr: '' });
+      expect(results[i]!.stdout).toMatch(/--help/);
+    });
+  });
+
+  // After the concurrent tests above (jest runs a block's concurrent tests as one group, first).
+  test('needs no esbuild or tsx, and writes nothing into node_modules', () => {
+    for (const tool of ['esbuild', 'tsx']) {
+      const probe = spawnSync(process.execPath, ['-e', `require.resolve(${JSON.stringify(tool)}, { paths: [${JSON.stringify(packageDir)}] })`], { encoding: 'utf8' });
+      expect(probe.status).not.toBe(0);
     }
+    expect(fileStates(packageDir)).toEqual(before);
   });
 });

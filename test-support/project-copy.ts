@@ -92,8 +92,8 @@ function projectAt(root: string): ProjectCopy {
   };
 }
 
-/** See {@link ProjectCopy.start}. */
-function startIn(cwd: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutInMs: number): Promise<Finished> {
+/** Runs a command in `cwd` without blocking (see {@link ProjectCopy.start}). */
+export function startIn(cwd: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutInMs: number): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], { cwd, env, timeout: timeoutInMs });
     let stdout = '';

@@ -28,7 +28,9 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
     stacksDir = path.join(outdir, 'stacks');
     tf = createOfflineTerraform({ configs: listStacks(stacksDir).map((s) => readStackConfig(path.join(stacksDir, s))) });
   }, 90000);
-  afterAll(() => {
+  afterAll(async () => {
+    // No command of a plan or apply made once for several tests may still run when the home goes.
+    await Promise.allSettled([...plans.values(), ...applies.values()]);
     tf?.dispose();
     if (outdir) rmSync(outdir, { recursive: true, force: true });
   });
@@ -61,145 +63,147 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
     return applies.get(stack)!;
   }
 
-  test('every example environment synthesizes a stack and passes terraform validate', async () => {
+  /** bluegreen-dev applied from empty, with its configuration. */
+  async function devApplied(): Promise<{ config: TerraformJson; applied: string; state: unknown }> {
+    const { ws: applied, state } = await appliedFromEmpty(DEV_STACK);
+    return { config: readStackConfig(path.join(stacksDir, DEV_STACK)), applied, state };
+  }
+
+  /** A work dir of `variant`, initialized first, then given the applied state of `stack`. */
+  async function withAppliedState(variant: TerraformJson | string, name: string, stack = DEV_STACK): Promise<string> {
+    // Lambda zips and other assets are referenced by relative path: the variant needs them too.
+    const ws = tf.workspace(variant, name, typeof variant === 'string' ? variant : path.join(stacksDir, stack));
+    await tf.init(ws);
+    const { ws: applied } = await appliedFromEmpty(stack);
+    copyFileSync(path.join(applied, 'terraform.tfstate'), path.join(ws, 'terraform.tfstate'));
+    return ws;
+  }
+
+  // The tests run concurrently: each plans in a work dir of its own (Terraform locks a work dir's
+  // state), the stacks are planned and applied from empty once for all of them.
+  test.concurrent('every example environment plans from empty state: everything created, nothing else', async () => {
+    const stacks = listStacks(stacksDir);
+    const failures = await Promise.all(
+      stacks.map(async (stack) => {
+        const { plan } = await planFromEmpty(stack);
+        const actions = new Set(Object.values(changed(plan.json)).map((a) => a.join()));
+        return plan.code !== 2 || [...actions].some((a) => a !== 'create') ? [`${stack}: exit ${plan.code}, actions ${[...actions].join(' ')}`] : [];
+      }),
+    );
+    expect(failures.flat()).toEqual([]);
+  }, 120000);
+
+  test.concurrent('bluegreen-prod, a new canary shape: creates the new traffic config before deleting the old one and moves the deployment group to it in place', async () => {
+    const variantOut = mkdtempSync(path.join(os.tmpdir(), 'tf-prod-canary-'));
+    try {
+      const canary20 = { ...prod, deployment: { ...prod.deployment, trafficRouting: { type: 'canary' as const, percentage: 20, intervalInMinutes: 5 } } };
+      synthesize([canary20], { outdir: variantOut, warn: () => undefined, variables: {} });
+      const ws = await withAppliedState(path.join(variantOut, 'stacks', 'bluegreen-prod'), 'prod-canary-20', 'bluegreen-prod');
+      const plan = await tf.plan(ws);
+      const changes = changed(plan.json);
+      const config = Object.keys(changes).filter((a) => a.startsWith('aws_codedeploy_deployment_config.'));
+      const group = Object.keys(changes).filter((a) => a.startsWith('aws_codedeploy_deployment_group.'));
+      expect(config).toHaveLength(1);
+      // create before delete: CodeDeploy refuses to delete a configuration its group still uses.
+      expect(changes[config[0]!]).toEqual(['create', 'delete']);
+      expect(group.map((a) => changes[a])).toEqual([['update']]);
+      expect(plan.code).toBe(2);
+    } finally {
+      rmSync(variantOut, { recursive: true, force: true });
+    }
+  }, 180000);
+
+  test.concurrent(`${DEV_STACK} after an apply, a new image (issue 11 §5): the second apply replaces the task definition with skip_destroy on the old revision, so the provider only forgets it`, async () => {
+    const image = 'public.ecr.aws/nginx/nginx:1.27';
+    const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
+    expect(JSON.stringify(dev.service!.image)).not.toContain(image);
+    const out = mkdtempSync(path.join(os.tmpdir(), 'tf-image-'));
+    try {
+      synthesize([{ ...dev, service: { ...dev.service!, image: { external: image } } }], { outdir: out, warn: () => undefined, variables: {} });
+      const second = await withAppliedState(path.join(out, 'stacks', DEV_STACK), 'image-2');
+      const { state } = await devApplied();
+      const revision = (s: unknown) => stateResources(s).find((r) => r.address.startsWith('aws_ecs_task_definition.'))!;
+      const before = revision(state);
+      expect(before.values.skip_destroy).toBe(true);
+
+      const plan = await tf.plan(second);
+      const change = plan.json.resource_changes!.find((r) => r.address === before.address)!;
+      // Terraform plans a replacement (a revision cannot change), but the revision it deletes has
+      // skip_destroy: the AWS provider's delete then only removes it from the state and leaves it
+      // registered (ACTIVE) for blue and for a manual rollback.
+      expect([...change.change.actions].sort()).toEqual(['create', 'delete']);
+      expect(change.change.before).toMatchObject({ arn: before.values.arn, skip_destroy: true });
+      // The running service is left to CodeDeploy; only the revision and the AppSpec change.
+      expect(Object.keys(changed(plan.json)).map((a) => a.split('.')[0]).sort()).toEqual(['aws_ecs_task_definition', 'aws_s3_object']);
+
+      const after = revision(await tf.apply(second));
+      // (The stand-in numbers every revision 1; AWS would register bluegreen-dev:2 beside :1.)
+      expect(JSON.parse(String(after.values.container_definitions))[0].image).toBe(image);
+      expect(after.values.skip_destroy).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 180000);
+
+  test.concurrent(`${DEV_STACK} after an apply: plan -detailed-exitcode right after apply exits 0`, async () => {
+    // In a copy of the applied work dir (state, lock file, providers): no command runs in the work dir
+    // the tests copy.
+    const { applied } = await devApplied();
+    const plan = await tf.plan(tf.copyWorkspace(applied, 'applied-again'));
+    expect(changed(plan.json)).toEqual({});
+    expect(plan.code).toBe(0);
+  }, 120000);
+
+  test.concurrent(`${DEV_STACK} after an apply: CodeDeploy release drift (new revision, green target group, swapped weighted listeners) plans no changes`, async () => {
+    const { applied, state } = await devApplied();
+    const drift = codeDeployReleaseDrift(state);
+    expect(drift.filter((d) => d.type === 'aws_lb_listener').length).toBeGreaterThanOrEqual(2);
+    const plan = await tf.plan(tf.copyWorkspace(applied, 'released'), { drift });
+    expect(changed(plan.json)).toEqual({});
+    expect(plan.code).toBe(0);
+  }, 120000);
+
+  test.concurrent(`${DEV_STACK} after an apply: without the stack's ignore_changes the same drift plans updates to the service and the listeners`, async () => {
+    const ws = await withAppliedState(withoutIgnoreChanges(readStackConfig(path.join(stacksDir, DEV_STACK))), 'no-ignore');
+    const { state } = await devApplied();
+    const drift = codeDeployReleaseDrift(state);
+    const plan = await tf.plan(ws, { drift });
+    const drifted = new Set(drift.map((d) => String(d.match.arn)));
+    const expected = Object.fromEntries(
+      stateResources(state)
+        .filter((r) => drifted.has(String(r.values.arn)))
+        .map((r) => [r.address, ['update']]),
+    );
+    expect(Object.keys(expected)).toHaveLength(drift.length);
+    expect(changed(plan.json)).toEqual(expected);
+    expect(plan.code).toBe(2);
+  }, 120000);
+
+  test.concurrent(`${DEV_STACK} after an apply: a new ECS service name plans the service as a replacement in the plan JSON`, async () => {
+    const renamed = JSON.parse(JSON.stringify(readStackConfig(path.join(stacksDir, DEV_STACK)))) as { resource: Record<string, Record<string, { name: string }>> };
+    const services = Object.entries(renamed.resource.aws_ecs_service ?? {});
+    expect(services).toHaveLength(1);
+    const [serviceName, service] = services[0]!;
+    service.name = `${service.name}-renamed`;
+    const ws = await withAppliedState(renamed as unknown as TerraformJson, 'renamed');
+    const plan = await tf.plan(ws);
+    const change = plan.json.resource_changes!.find((r) => r.address === `aws_ecs_service.${serviceName}`)!;
+    expect([...change.change.actions].sort()).toEqual(['create', 'delete']);
+    expect(change.change.replace_paths).toContainEqual(['name']);
+  }, 120000);
+
+  test.concurrent('every example environment synthesizes a stack and passes terraform validate', async () => {
     const stacks = listStacks(stacksDir);
     expect(stacks).toHaveLength(ENVIRONMENTS.length);
     expect(stacks).toContain(DEV_STACK);
-    const failures: string[] = [];
-    for (const stack of stacks) {
-      const ws = tf.workspace(path.join(stacksDir, stack), stack);
-      await tf.mustRun(ws, ['init', '-input=false', '-no-color', '-backend=false']);
-      const r = await tf.run(ws, ['validate', '-no-color']);
-      if (r.code !== 0) failures.push(`${stack}: ${r.stderr}${r.stdout}`);
-    }
-    expect(failures).toEqual([]);
-  }, 60000);
-
-  test('every example environment plans from empty state: everything created, nothing else', async () => {
-    const failures: string[] = [];
-    for (const stack of listStacks(stacksDir)) {
-      const { plan } = await planFromEmpty(stack);
-      const actions = new Set(Object.values(changed(plan.json)).map((a) => a.join()));
-      if (plan.code !== 2 || [...actions].some((a) => a !== 'create')) failures.push(`${stack}: exit ${plan.code}, actions ${[...actions].join(' ')}`);
-    }
-    expect(failures).toEqual([]);
+    const failures = await Promise.all(
+      stacks.map(async (stack) => {
+        const ws = tf.workspace(path.join(stacksDir, stack), `${stack}-validate`);
+        await tf.mustRun(ws, ['init', '-input=false', '-no-color', '-backend=false']);
+        const r = await tf.run(ws, ['validate', '-no-color']);
+        return r.code !== 0 ? [`${stack}: ${r.stderr}${r.stdout}`] : [];
+      }),
+    );
+    expect(failures.flat()).toEqual([]);
   }, 120000);
-
-  describe(`${DEV_STACK} after an apply with the stand-in provider`, () => {
-    let config: TerraformJson;
-    let applied: string;
-    let state: unknown;
-
-    beforeAll(async () => {
-      config = readStackConfig(path.join(stacksDir, DEV_STACK));
-      ({ ws: applied, state } = await appliedFromEmpty(DEV_STACK));
-    }, 90000);
-
-    async function withAppliedState(variant: TerraformJson | string, name: string): Promise<string> {
-      // Lambda zips and other assets are referenced by relative path: the variant needs them too.
-      const ws = tf.workspace(variant, name, typeof variant === 'string' ? variant : path.join(stacksDir, DEV_STACK));
-      copyFileSync(path.join(applied, 'terraform.tfstate'), path.join(ws, 'terraform.tfstate'));
-      await tf.init(ws);
-      return ws;
-    }
-
-    test('plan -detailed-exitcode right after apply exits 0', async () => {
-      const plan = await tf.plan(applied);
-      expect(changed(plan.json)).toEqual({});
-      expect(plan.code).toBe(0);
-    }, 60000);
-
-    test('CodeDeploy release drift (new revision, green target group, swapped weighted listeners) plans no changes', async () => {
-      const drift = codeDeployReleaseDrift(state);
-      expect(drift.filter((d) => d.type === 'aws_lb_listener').length).toBeGreaterThanOrEqual(2);
-      const plan = await tf.plan(applied, { drift });
-      expect(changed(plan.json)).toEqual({});
-      expect(plan.code).toBe(0);
-    }, 60000);
-
-    test("without the stack's ignore_changes the same drift plans updates to the service and the listeners", async () => {
-      const drift = codeDeployReleaseDrift(state);
-      const ws = await withAppliedState(withoutIgnoreChanges(config), 'no-ignore');
-      const plan = await tf.plan(ws, { drift });
-      const drifted = new Set(drift.map((d) => String(d.match.arn)));
-      const expected = Object.fromEntries(
-        stateResources(state)
-          .filter((r) => drifted.has(String(r.values.arn)))
-          .map((r) => [r.address, ['update']]),
-      );
-      expect(Object.keys(expected)).toHaveLength(drift.length);
-      expect(changed(plan.json)).toEqual(expected);
-      expect(plan.code).toBe(2);
-    }, 60000);
-
-    test('a new ECS service name plans the service as a replacement in the plan JSON', async () => {
-      const renamed = JSON.parse(JSON.stringify(config)) as { resource: Record<string, Record<string, { name: string }>> };
-      const services = Object.entries(renamed.resource.aws_ecs_service ?? {});
-      expect(services).toHaveLength(1);
-      const [serviceName, service] = services[0]!;
-      service.name = `${service.name}-renamed`;
-      const ws = await withAppliedState(renamed as unknown as TerraformJson, 'renamed');
-      const plan = await tf.plan(ws);
-      const change = plan.json.resource_changes!.find((r) => r.address === `aws_ecs_service.${serviceName}`)!;
-      expect([...change.change.actions].sort()).toEqual(['create', 'delete']);
-      expect(change.change.replace_paths).toContainEqual(['name']);
-    }, 60000);
-
-    test('a new image (issue 11 §5): the second apply replaces the task definition with skip_destroy on the old revision, so the provider only forgets it', async () => {
-      const image = 'public.ecr.aws/nginx/nginx:1.27';
-      const dev = ENVIRONMENTS.find((e) => e.name === 'dev')!;
-      expect(JSON.stringify(dev.service!.image)).not.toContain(image);
-      const out = mkdtempSync(path.join(os.tmpdir(), 'tf-image-'));
-      try {
-        synthesize([{ ...dev, service: { ...dev.service!, image: { external: image } } }], { outdir: out, warn: () => undefined, variables: {} });
-        const revision = (s: unknown) => stateResources(s).find((r) => r.address.startsWith('aws_ecs_task_definition.'))!;
-        const before = revision(state);
-        expect(before.values.skip_destroy).toBe(true);
-
-        const second = await withAppliedState(path.join(out, 'stacks', DEV_STACK), 'image-2');
-        const plan = await tf.plan(second);
-        const change = plan.json.resource_changes!.find((r) => r.address === before.address)!;
-        // Terraform plans a replacement (a revision cannot change), but the revision it deletes has
-        // skip_destroy: the AWS provider's delete then only removes it from the state and leaves it
-        // registered (ACTIVE) for blue and for a manual rollback.
-        expect([...change.change.actions].sort()).toEqual(['create', 'delete']);
-        expect(change.change.before).toMatchObject({ arn: before.values.arn, skip_destroy: true });
-        // The running service is left to CodeDeploy; only the revision and the AppSpec change.
-        expect(Object.keys(changed(plan.json)).map((a) => a.split('.')[0]).sort()).toEqual(['aws_ecs_task_definition', 'aws_s3_object']);
-
-        const after = revision(await tf.apply(second));
-        // (The stand-in numbers every revision 1; AWS would register bluegreen-dev:2 beside :1.)
-        expect(JSON.parse(String(after.values.container_definitions))[0].image).toBe(image);
-        expect(after.values.skip_destroy).toBe(true);
-      } finally {
-        rmSync(out, { recursive: true, force: true });
-      }
-    }, 120000);
-  });
-  describe('bluegreen-prod: a new canary shape', () => {
-    test('creates the new traffic config before deleting the old one and moves the deployment group to it in place', async () => {
-      const { ws: applied } = await appliedFromEmpty('bluegreen-prod');
-
-      const variantOut = mkdtempSync(path.join(os.tmpdir(), 'tf-prod-canary-'));
-      try {
-        const canary20 = { ...prod, deployment: { ...prod.deployment, trafficRouting: { type: 'canary' as const, percentage: 20, intervalInMinutes: 5 } } };
-        synthesize([canary20], { outdir: variantOut, warn: () => undefined, variables: {} });
-        const ws = tf.workspace(path.join(variantOut, 'stacks', 'bluegreen-prod'), 'prod-canary-20');
-        copyFileSync(path.join(applied, 'terraform.tfstate'), path.join(ws, 'terraform.tfstate'));
-        await tf.init(ws);
-        const plan = await tf.plan(ws);
-        const changes = changed(plan.json);
-        const config = Object.keys(changes).filter((a) => a.startsWith('aws_codedeploy_deployment_config.'));
-        const group = Object.keys(changes).filter((a) => a.startsWith('aws_codedeploy_deployment_group.'));
-        expect(config).toHaveLength(1);
-        // create before delete: CodeDeploy refuses to delete a configuration its group still uses.
-        expect(changes[config[0]!]).toEqual(['create', 'delete']);
-        expect(group.map((a) => changes[a])).toEqual([['update']]);
-        expect(plan.code).toBe(2);
-      } finally {
-        rmSync(variantOut, { recursive: true, force: true });
-      }
-    }, 120000);
-  });
 });
-

@@ -161,7 +161,10 @@ describe("the library build's entries, built together (buildSynthEntries)", () =
     expect(results.map((r) => r.sameBytes)).toEqual([true, true, true]);
     for (const r of results) expect(r.together).toEqual(r.alone);
     const launch = (e: (typeof ENTRIES)[number]) => fixture.run(process.execPath, e.launch, { env: { BLUEGREEN_SYNTH_VERBOSE: '1' } });
-    for (const e of ENTRIES) expect([e.entry, launch(e).status, launch(e).stderr]).toEqual([e.entry, 0, '']);
+    for (const e of ENTRIES) {
+      const result = launch(e);
+      expect([e.entry, result.status, result.stderr]).toEqual([e.entry, 0, '']);
+    }
     fixture.replace('release/flags.ts', "'Starts", "'EDITED. Starts");
     expect(ENTRIES.map((e) => launch(e).stderr.match(e.rebuilt)?.[1])).toEqual([undefined, 'release/flags.ts changed', undefined]);
   }, 30000);

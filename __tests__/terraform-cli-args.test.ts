@@ -3,7 +3,6 @@
  * the shared shell (scripts/cli.ts), so --help/--version exit 0, bad input exits 2 naming every
  * problem, and a missing terraform is one line and exit 1, not a stack trace.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,6 +13,7 @@ import { declaredStacks, selectStacks } from '../scripts/offline-stacks';
 import { defaultPlanFile, main as planOfflineMain, readDrift } from '../scripts/plan-offline';
 import { main as validateMain } from '../scripts/validate';
 import { npmScriptCommand } from '../test-support/npm-script';
+import { runProcess, type ProcessRun } from '../test-support/run-process';
 
 const ROOT = path.join(__dirname, '..');
 const STACKS = declaredStacks().map((d) => d.stack);
@@ -33,32 +33,49 @@ function fakeIo(argv: string[]): { io: ProgramIo; out: () => string; err: () => 
 /** npm scripts of the programs that have one; list-stacks has none (the workflows run scripts/run.js list-stacks). */
 const NPM_SCRIPTS: Readonly<Record<string, string>> = { 'validate.ts': 'validate', 'plan-offline.ts': 'plan:offline' };
 
-/** Runs a program exactly as its npm script does (precompiled, by scripts/run.js). */
-function runScript(file: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+/** Runs a program exactly as its npm script does (precompiled, by scripts/run.js), without blocking: the runs overlap. */
+function runScript(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ProcessRun> {
   const script = NPM_SCRIPTS[file];
   const { command, args: programArgs } = script ? npmScriptCommand(script) : { command: process.execPath, args: [path.join(ROOT, 'scripts', 'run.js'), file.replace(/\.ts$/, '')] };
-  return spawnSync(command, [...programArgs, ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 60000 });
+  return runProcess(command, [...programArgs, ...args], { cwd: ROOT, env, timeoutMs: 60000 });
 }
 
-describe.each([
+// The runs of the programs as processes, all at once (each prints and writes nothing shared).
+const PROGRAMS: [string, string[]][] = [
   ['validate.ts', ['--stack', '--skip-synth']],
   ['plan-offline.ts', ['--out', '--state', '--drift', '--skip-synth']],
   ['list-stacks.ts', ['--format', '--environment']],
   ['apply-offline.ts', ['--out', '--fresh', '--skip-synth']],
-])('scripts/%s', (file, flags) => {
-  test('--help prints every flag and the exit codes, exit 0', () => {
-    const r = runScript(file, ['--help']);
-    expect(r.status).toBe(0);
-    for (const flag of flags) expect(r.stdout).toContain(flag);
-    expect(r.stdout).toMatch(/Exit codes:[\s\S]*\b70\b/);
-  }, 30000);
+];
 
-  test('--version prints the package version, exit 0', () => {
-    const r = runScript(file, ['--version']);
-    expect(r.status).toBe(0);
-    expect(r.stdout.trim()).toMatch(/ \d+\.\d+\.\d+$/);
-  }, 30000);
-});
+test.concurrent.each(PROGRAMS)('scripts/%s --help prints every flag and the exit codes, exit 0', async (file, flags) => {
+  const r = await runScript(file, ['--help']);
+  expect(r.status).toBe(0);
+  for (const flag of flags) expect(r.stdout).toContain(flag);
+  expect(r.stdout).toMatch(/Exit codes:[\s\S]*\b70\b/);
+}, 30000);
+
+test.concurrent.each(PROGRAMS)('scripts/%s --version prints the package version, exit 0', async (file) => {
+  const r = await runScript(file, ['--version']);
+  expect(r.status).toBe(0);
+  expect(r.stdout.trim()).toMatch(/ \d+\.\d+\.\d+$/);
+}, 30000);
+
+test.concurrent('without terraform on PATH, validate says what to install in one line and exits 1', async () => {
+  const outdir = mkdtempSync(path.join(os.tmpdir(), 'no-terraform-'));
+  try {
+    for (const stack of STACKS) {
+      mkdirSync(path.join(outdir, 'stacks', stack), { recursive: true });
+      writeFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), '{}');
+    }
+    const r = await runScript('validate.ts', ['--skip-synth'], { PATH: path.dirname(process.execPath), HOME: os.tmpdir(), CDKTF_OUTDIR: outdir });
+    expect(r.stdout + r.stderr).toMatch(/^error: cannot run "terraform" \(ENOENT\): install Terraform 1\.x/m);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.status).toBe(1);
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}, 30000);
 
 describe('npm run validate arguments', () => {
   test('an unknown stack is a usage error naming it and the stacks of the app (all of them at once)', async () => {
@@ -129,24 +146,6 @@ describe('npm run apply:offline arguments', () => {
     expect(t.err()).toContain('"nope" is not a stack of the app');
     expect(t.err()).toMatch(/--out takes one stack; received \d+/);
   });
-});
-
-describe('without terraform on PATH', () => {
-  test('validate says what to install in one line and exits 1', () => {
-    const outdir = mkdtempSync(path.join(os.tmpdir(), 'no-terraform-'));
-    try {
-      for (const stack of STACKS) {
-        mkdirSync(path.join(outdir, 'stacks', stack), { recursive: true });
-        writeFileSync(path.join(outdir, 'stacks', stack, 'cdk.tf.json'), '{}');
-      }
-      const r = runScript('validate.ts', ['--skip-synth'], { PATH: path.dirname(process.execPath), HOME: os.tmpdir(), CDKTF_OUTDIR: outdir });
-      expect(r.stdout + r.stderr).toMatch(/^error: cannot run "terraform" \(ENOENT\): install Terraform 1\.x/m);
-      expect(r.stderr).not.toMatch(/\n\s+at /);
-      expect(r.status).toBe(1);
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
-  }, 30000);
 });
 
 describe('the stacks the app declares', () => {

@@ -2,7 +2,6 @@
  * main.ts: environment selection, synthesis of every example stack, and clean failure (message, exit
  * code 1, nothing written) on invalid configuration.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { dev, ENVIRONMENTS, prod } from '../stacks/environments';
 import { EnvironmentConfigError } from '../config/validation';
 import { scanStaleStacks } from '../stacks/stale-stacks';
 import { npmScriptCommand } from '../test-support/npm-script';
+import { runProcess } from '../test-support/run-process';
 
 const stackOf = (e: { name: string; project?: string }) => `${e.project ?? 'bluegreen'}-${e.name}`;
 const NAMES = ENVIRONMENTS.map((e) => e.name);
@@ -100,12 +100,12 @@ describe('synthesize', () => {
 const SYNTH = npmScriptCommand('synth');
 
 describe('npm run synth (main.ts as a process)', () => {
-  const run = (env: Record<string, string>) =>
-    spawnSync(SYNTH.command, SYNTH.args, { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60000 });
+  // The four runs at once: each has a CDKTF_OUTDIR of its own.
+  const run = (env: Record<string, string>) => runProcess(SYNTH.command, SYNTH.args, { cwd: root, env: { ...process.env, ...env }, timeoutMs: 60000 });
 
-  test('synthesizes the selected stack and warns about the public test port', () => {
+  test.concurrent('synthesizes the selected stack and warns about the public test port', async () => {
     const outdir = join(scratch, 'cli');
-    const result = run({ ENVIRONMENTS: 'dev', CDKTF_OUTDIR: outdir });
+    const result = await run({ ENVIRONMENTS: 'dev', CDKTF_OUTDIR: outdir });
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/^warning: bluegreen-dev: testListener\.allowPublicAccess is true/);
     expect(existsSync(join(outdir, 'stacks', 'bluegreen-dev', 'cdk.tf.json'))).toBe(true);
@@ -113,9 +113,9 @@ describe('npm run synth (main.ts as a process)', () => {
     expect(result.stdout).toBe(`synthesized bluegreen-dev → ${outdir}/stacks/<stack>/cdk.tf.json\n`);
   });
 
-  test('prints a configuration error without a stack trace, exits 1 and writes nothing', () => {
+  test.concurrent('prints a configuration error without a stack trace, exits 1 and writes nothing', async () => {
     const outdir = join(scratch, 'cli-invalid');
-    const result = run({ ENVIRONMENTS: UNDECLARED, CDKTF_OUTDIR: outdir });
+    const result = await run({ ENVIRONMENTS: UNDECLARED, CDKTF_OUTDIR: outdir });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       `error: Invalid ENVIRONMENTS variable (1 problem):\n  - ENVIRONMENTS names "${UNDECLARED}", but the environments are ${NAMES.map((n) => `"${n}"`).join(', ')}; got "${UNDECLARED}"\n`,
@@ -123,15 +123,27 @@ describe('npm run synth (main.ts as a process)', () => {
     expect(existsSync(outdir)).toBe(false);
   });
 
-  test('refuses an ENVIRONMENTS value that names no environment (exit 1, nothing written)', () => {
+  test.concurrent('refuses an ENVIRONMENTS value that names no environment (exit 1, nothing written)', async () => {
     const outdir = join(scratch, 'cli-empty-selection');
-    const result = run({ ENVIRONMENTS: ', ,', CDKTF_OUTDIR: outdir });
+    const result = await run({ ENVIRONMENTS: ', ,', CDKTF_OUTDIR: outdir });
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
       `error: Invalid ENVIRONMENTS variable (1 problem):\n  - ENVIRONMENTS must name at least one environment (comma-separated: ${NAMES.map((n) => `"${n}"`).join(', ')}), or be unset for all, got ", ,"\n`,
     );
     expect(existsSync(outdir)).toBe(false);
+  });
+
+  test.concurrent('a stale stack directory: npm run synth removes the directory of an environment no longer declared, and keeps declared ones it did not select', async () => {
+    const outdir = join(scratch, 'stale');
+    const stacksDir = join(outdir, 'stacks');
+    ourStackDir(stacksDir, `bluegreen-${UNDECLARED}`);
+    // Declared but not selected by ENVIRONMENTS: a stack of an earlier synth stays.
+    for (const stack of STACKS.filter((s) => s !== 'bluegreen-dev')) ourStackDir(stacksDir, stack);
+    const result = await runProcess(SYNTH.command, SYNTH.args, { cwd: root, env: { ...process.env, ENVIRONMENTS: 'dev', CDKTF_OUTDIR: outdir }, timeoutMs: 60000 });
+    expect(result.status).toBe(0);
+    expect(readdirSync(stacksDir).sort()).toEqual([...STACKS].sort());
+    expect(result.stderr).toContain(`info: removed ${join(stacksDir, `bluegreen-${UNDECLARED}`)}: no environment declares stack bluegreen-${UNDECLARED} any more\n`);
   });
 });
 
@@ -159,18 +171,6 @@ describe('stale stack directories (an environment removed from stacks/environmen
       remove: ['bluegreen-gone'],
       kept: [{ name: 'bluegreen-kept', reason: 'it holds Terraform state (terraform.tfstate); move or delete it yourself' }],
     });
-  });
-
-  test('npm run synth removes the directory of an environment no longer declared, and keeps declared ones it did not select', () => {
-    const outdir = join(scratch, 'stale');
-    const stacksDir = join(outdir, 'stacks');
-    ourStackDir(stacksDir, `bluegreen-${UNDECLARED}`);
-    // Declared but not selected by ENVIRONMENTS: a stack of an earlier synth stays.
-    for (const stack of STACKS.filter((s) => s !== 'bluegreen-dev')) ourStackDir(stacksDir, stack);
-    const result = spawnSync(SYNTH.command, SYNTH.args, { cwd: root, env: { ...process.env, ENVIRONMENTS: 'dev', CDKTF_OUTDIR: outdir }, encoding: 'utf8', timeout: 60000 });
-    expect(result.status).toBe(0);
-    expect(readdirSync(stacksDir).sort()).toEqual([...STACKS].sort());
-    expect(result.stderr).toContain(`info: removed ${join(stacksDir, `bluegreen-${UNDECLARED}`)}: no environment declares stack bluegreen-${UNDECLARED} any more\n`);
   });
 });
 

@@ -3,7 +3,6 @@
  * every environment's state to S3 at synth, validated like the rest of the configuration. Also the
  * synthesized `bluegreen-dev` stack (main.ts run as `npm run synth` runs it) with the variables set.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { bucketNameProblem, resolveStateBackend, STATE_BACKEND_ENV, stateBackend
 import { EnvironmentConfigError } from '../config/validation';
 import { dev, prod } from '../stacks/environments';
 import { npmScriptCommand } from '../test-support/npm-script';
+import { runProcess } from '../test-support/run-process';
 
 const root = join(__dirname, '..');
 const S3_PROD = { backend: 's3', bucket: 'team-state', key: 'apps/prod.tfstate', region: 'eu-west-1', dynamodbTable: 'locks' } as const;
@@ -160,17 +160,13 @@ describe('npm run synth (main.ts as a process) with the state variables', () => 
   // Only what the synth needs: the test must not depend on state variables of the caller's shell.
   // Exactly what `npm run synth` runs (package.json): main.ts, precompiled.
   const synth = npmScriptCommand('synth');
+  // The four runs at once (runProcess): each has a CDKTF_OUTDIR of its own.
   const run = (extra: Record<string, string>) =>
-    spawnSync(synth.command, synth.args, {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...extra },
-      encoding: 'utf8',
-      timeout: 60000,
-    });
+    runProcess(synth.command, synth.args, { cwd: root, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), ...extra }, timeoutMs: 60000 });
 
-  test('bluegreen-dev gets an s3 backend in the given bucket, key and region, and says so', () => {
+  test.concurrent('bluegreen-dev gets an s3 backend in the given bucket, key and region, and says so', async () => {
     const outdir = join(scratch, 'dev');
-    const result = run({ ENVIRONMENTS: 'dev', CDKTF_OUTDIR: outdir, BLUEGREEN_STATE_BUCKET: 'ci-state', BLUEGREEN_STATE_REGION: 'eu-west-1' });
+    const result = await run({ ENVIRONMENTS: 'dev', CDKTF_OUTDIR: outdir, BLUEGREEN_STATE_BUCKET: 'ci-state', BLUEGREEN_STATE_REGION: 'eu-west-1' });
     expect(result.status).toBe(0);
     const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'bluegreen-dev', 'cdk.tf.json'), 'utf8'));
     expect(json.terraform.backend).toEqual({
@@ -181,27 +177,27 @@ describe('npm run synth (main.ts as a process) with the state variables', () => 
     );
   }, 60000);
 
-  test('without the variables bluegreen-dev keeps its local state and prints no notice', () => {
+  test.concurrent('without the variables bluegreen-dev keeps its local state and prints no notice', async () => {
     const outdir = join(scratch, 'local');
-    const result = run({ ENVIRONMENTS: 'dev', CDKTF_OUTDIR: outdir, BLUEGREEN_STATE_BUCKET: '' });
+    const result = await run({ ENVIRONMENTS: 'dev', CDKTF_OUTDIR: outdir, BLUEGREEN_STATE_BUCKET: '' });
     expect(result.status).toBe(0);
     const json = JSON.parse(readFileSync(join(outdir, 'stacks', 'bluegreen-dev', 'cdk.tf.json'), 'utf8'));
     expect(Object.keys(json.terraform.backend)).toEqual(['local']);
     expect(result.stderr).not.toContain('info:');
   }, 60000);
 
-  test("every environment's state goes to the one bucket, each in its own region by default", () => {
+  test.concurrent("every environment's state goes to the one bucket, each in its own region by default", async () => {
     const outdir = join(scratch, 'all');
-    const result = run({ CDKTF_OUTDIR: outdir, BLUEGREEN_STATE_BUCKET: 'ci-state' });
+    const result = await run({ CDKTF_OUTDIR: outdir, BLUEGREEN_STATE_BUCKET: 'ci-state' });
     expect(result.status).toBe(0);
     const backend = (stack: string) => JSON.parse(readFileSync(join(outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')).terraform.backend.s3;
     expect(backend('bluegreen-dev')).toMatchObject({ bucket: 'ci-state', key: 'bluegreen/dev.tfstate', region: dev.region });
     expect(backend('bluegreen-prod')).toMatchObject({ bucket: 'ci-state', key: 'bluegreen/prod.tfstate', region: prod.region, use_lockfile: true });
   }, 60000);
 
-  test('an invalid bucket: the message, exit 1, no stack trace, nothing written', () => {
+  test.concurrent('an invalid bucket: the message, exit 1, no stack trace, nothing written', async () => {
     const outdir = join(scratch, 'invalid');
-    const result = run({ ENVIRONMENTS: 'dev', CDKTF_OUTDIR: outdir, BLUEGREEN_STATE_BUCKET: 'Not_A_Bucket' });
+    const result = await run({ ENVIRONMENTS: 'dev', CDKTF_OUTDIR: outdir, BLUEGREEN_STATE_BUCKET: 'Not_A_Bucket' });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       'error: Invalid configuration of environment "dev" (1 problem):\n  - BLUEGREEN_STATE_BUCKET must be an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens), got "Not_A_Bucket"\n',

@@ -42,6 +42,8 @@ describeWithTool('plan report over real plans of the example stacks (offline Ter
     synthesize(ENVIRONMENTS, { outdir, warn: () => undefined });
     for (const stack of ['bluegreen-dev', 'bluegreen-prod']) configs[stack] = readStackConfig(path.join(outdir, 'stacks', stack));
     tf = createOfflineTerraform({ configs: Object.values(configs) });
+    // The first command's provider processes start while the first init runs.
+    tf.pool.warm();
   }, 90000);
   afterAll(() => {
     tf?.dispose();

@@ -32,6 +32,8 @@ describeWithTool('release inputs from the outputs of the applied bluegreen-dev s
     synthesize(ENVIRONMENTS.filter((e) => `bluegreen-${e.name}` === STACK), { outdir: dir, warn: () => undefined });
     const stackDir = join(dir, 'stacks', STACK);
     tf = createOfflineTerraform({ configs: [readStackConfig(stackDir)] });
+    // The first command's provider processes start while the first init runs.
+    tf.pool.warm();
     const ws = tf.workspace(stackDir, 'release');
     await tf.init(ws);
     const state = await tf.apply(ws);

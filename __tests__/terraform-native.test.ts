@@ -66,6 +66,8 @@ describeWithTool('ECS-native services under real Terraform, offline', 'terraform
     tf = createOfflineTerraform({
       configs: [stackDir('examples', 'bluegreen-prod'), ...['codedeploy', 'switch', 'switch-wrong', 'native'].map((v) => stackDir(v, 'bluegreen-dev'))].map((d) => readStackConfig(d)),
     });
+    // The first command's provider processes start while the first init runs.
+    tf.pool.warm();
     prodApplied = settledLater(applyProd());
     devSwitch = settledLater(switchDev());
   }, 120000);

@@ -74,6 +74,8 @@ describeWithTool('real terraform, offline, on a small blue/green fixture stack',
 
   beforeAll(() => {
     tf = createOfflineTerraform({ configs: [base] });
+    // The first command's provider processes start while the first init runs.
+    tf.pool.warm();
     fixtureApplied = (async () => {
       const applied = tf.workspace(FIXTURE_DIR, 'applied');
       await tf.init(applied);

@@ -133,6 +133,19 @@ describe('the provider pool', () => {
       await expect(capped.acquire({ waitInMs: 50 })).rejects.toThrow(/no provider set came free in time: all 2 \(at most 2\) were busy/);
     });
 
+    test('a warmed set is started once, before any command, and lent to the first command instead of starting another', async () => {
+      capped.warm();
+      capped.warm();
+      expect(started).toHaveLength(1);
+      const [first, second] = await Promise.all([capped.acquire(), capped.acquire()]);
+      expect(first.reattach).toBe('capped-1');
+      expect(second.reattach).toBe('capped-2');
+      first.release();
+      second.release();
+      capped.warm();
+      expect(capped.setsStarted).toBe(2);
+    });
+
     test('a waiting command is refused once the pool stops', async () => {
       await Promise.all([capped.acquire(), capped.acquire()]);
       const waiting = capped.acquire();

@@ -27,6 +27,8 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
     synthesize(ENVIRONMENTS, { outdir, warn: () => undefined });
     stacksDir = path.join(outdir, 'stacks');
     tf = createOfflineTerraform({ configs: listStacks(stacksDir).map((s) => readStackConfig(path.join(stacksDir, s))) });
+    // The first command's provider processes start while the first init runs.
+    tf.pool.warm();
   }, 90000);
   afterAll(async () => {
     // No command of a plan or apply made once for several tests may still run when the home goes.

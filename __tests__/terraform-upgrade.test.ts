@@ -89,6 +89,8 @@ describeWithTool('upgrade from the single-service release: no destroy, no replac
     synthesize(UPGRADED.map(environmentOf), { outdir: path.join(outdir, 'examples'), warn: () => undefined, variables: {} });
     const configs = [...UPGRADED.map(fixture), ...UPGRADED.flatMap((s) => ['single', 'examples'].map((d) => readStackConfig(path.join(outdir, d, 'stacks', s))))];
     tf = createOfflineTerraform({ configs });
+    // The first command's provider processes start while the first init runs.
+    tf.pool.warm();
   }, 120000);
   afterAll(() => {
     tf?.dispose();

@@ -54,6 +54,11 @@ interface PooledSet {
   busy: boolean;
 }
 
+/** What fixes a set when it starts: the fake account and the name mark. */
+function keyOf(request: PoolRequest): string {
+  return JSON.stringify([request.accountId ?? '', request.nameMark ?? '']);
+}
+
 /** Writes `drift` to `file` through a temporary name: the provider may read the file at any moment. */
 function writeDrift(file: string, drift: readonly DriftPatch[]): void {
   writeFileSync(`${file}.tmp`, JSON.stringify(drift));
@@ -69,6 +74,8 @@ export class ProviderPool {
   private stopped = false;
   /** Commands waiting for a set to come free, woken on every release (and on stop). */
   private waiters: (() => void)[] = [];
+  /** Keys of sets started by {@link warm} that have not started yet: a command of that key waits for it. */
+  private readonly warming = new Set<string>();
 
   /**
    * @param dir where the sets' drift files live (the harness's private home)
@@ -94,7 +101,7 @@ export class ProviderPool {
    * no set came free within `waitInMs`
    */
   async acquire(request: PoolRequest = {}): Promise<PoolLease> {
-    const key = JSON.stringify([request.accountId ?? '', request.nameMark ?? '']);
+    const key = keyOf(request);
     const waitUntil = Date.now() + (request.waitInMs ?? 120000);
     let set: PooledSet | undefined;
     while (!set) {
@@ -102,6 +109,10 @@ export class ProviderPool {
       this.dropExited();
       set = this.sets.find((s) => !s.busy && s.key === key);
       if (set) break;
+      if (this.warming.has(key)) {
+        await this.setFreed(waitUntil);
+        continue;
+      }
       if (this.sets.length + this.starting < this.maxSets) {
         set = await this.startNew(key, request);
         break;
@@ -131,6 +142,27 @@ export class ProviderPool {
         this.giveBack(lent);
       },
     };
+  }
+
+  /**
+   * Starts a set of the request's key in the background, unless one runs or there is no room: the
+   * first command then finds it started (a set starts in about the time `terraform init` takes, which
+   * needs none). A set that fails to start is forgotten; the next command starts one and says why.
+   */
+  warm(request: PoolRequest = {}): void {
+    const key = keyOf(request);
+    if (this.stopped || this.warming.has(key) || this.sets.some((s) => s.key === key) || this.sets.length + this.starting >= this.maxSets) return;
+    this.warming.add(key);
+    this.startNew(key, request).then(
+      (set) => {
+        this.warming.delete(key);
+        this.giveBack(set);
+      },
+      () => {
+        this.warming.delete(key);
+        this.wake();
+      },
+    );
   }
 
   private giveBack(set: PooledSet): void {

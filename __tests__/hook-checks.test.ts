@@ -81,7 +81,27 @@ describe('runChecks', () => {
     const w = fakeWorld({ '/h': [{ hangs: true }] });
     const [outcome] = await runChecks(config(['/h'], { timeoutInMs: 3000 }), { deadline: 4000 }, w.deps);
     expect(w.requests.map((r) => r.timeoutInMs)).toEqual([3000, 750]);
-    expect(outcome).toMatchObject({ attempts: 2, consecutivePasses: 0, lastFailure: 'timed out after 750 ms waiting for the response' });
+    // The reported failure is the attempt that had the check's whole timeout, not the one the budget cut.
+    expect(outcome).toMatchObject({ attempts: 2, consecutivePasses: 0, lastFailure: 'timed out after 3000 ms waiting for the response' });
+    expect(w.attempts.map((a) => a.error)).toEqual(['timed out after 3000 ms waiting for the response', 'timed out after 750 ms waiting for the response']);
+  });
+
+  test('a last attempt the budget cut short does not hide the failure before it (a redirect, a wrong status)', async () => {
+    // A 301 at 0 ms, then the backoff; the second attempt starts with 240 ms of budget left and hangs.
+    const w = fakeWorld({ '/h': [{ status: 301 }, { hangs: true }] });
+    const [outcome] = await runChecks(config(['/h'], { timeoutInMs: 2000 }), { deadline: 500 }, w.deps);
+    expect(w.requests.map((r) => r.timeoutInMs)).toEqual([500, 240]);
+    expect(outcome).toMatchObject({ attempts: 2, consecutivePasses: 0, lastFailure: 'status 301 (expected 200); redirect not followed' });
+  });
+
+  test('an attempt the budget cut short is reported when it is the only failure, and a full-timeout one always', async () => {
+    const onlyCut = fakeWorld({ '/h': [{ hangs: true }] });
+    const [cut] = await runChecks(config(['/h'], { timeoutInMs: 2000 }), { deadline: 300 }, onlyCut.deps);
+    expect(cut).toMatchObject({ attempts: 1, lastFailure: 'timed out after 300 ms waiting for the response' });
+    // A later failure that had its whole timeout replaces an earlier one, as any failure does.
+    const full = fakeWorld({ '/h': [{ status: 301 }, { hangs: true }] });
+    const [outcome] = await runChecks(config(['/h'], { timeoutInMs: 200 }), { deadline: 5000 }, full.deps);
+    expect(outcome!.lastFailure).toBe('timed out after 200 ms waiting for the response');
   });
 
   test('makes no attempt when the deadline has already passed', async () => {

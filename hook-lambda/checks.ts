@@ -60,7 +60,8 @@ async function observe(check: ResolvedCheck, timeoutInMs: number, httpGet: HttpG
     const res = await httpGet({ url: check.url, headers: check.headers, timeoutInMs });
     return { status: res.status, body: res.body, ...(res.location !== undefined ? { location: res.location } : {}) };
   } catch (err) {
-    return { error: err instanceof HttpGetError ? err.message : `request failed: ${(err as Error)?.message ?? String(err)}` };
+    if (err instanceof HttpGetError) return { error: err.message, ...(err.code === 'TIMEOUT' ? { timedOut: true } : {}) };
+    return { error: `request failed: ${(err as Error)?.message ?? String(err)}` };
   }
 }
 
@@ -80,7 +81,8 @@ async function runOneCheck(
     if (left < policy.minAttemptTimeInMs) break;
     attempts += 1;
     const started = deps.now();
-    const observed = await observe(check, Math.min(check.timeoutInMs, left), deps.httpGet);
+    const timeoutInMs = Math.min(check.timeoutInMs, left);
+    const observed = await observe(check, timeoutInMs, deps.httpGet);
     const latencyMs = deps.now() - started;
     const verdict = evaluateResponse(check, observed);
     if (verdict.pass) {
@@ -89,7 +91,11 @@ async function runOneCheck(
     } else {
       consecutivePasses = 0;
       failuresInRow += 1;
-      lastFailure = verdict.reason;
+      // An attempt the check budget cut short (its timeout was what was left of the budget, below the
+      // check's own) says only that the budget ran out: a failure before it says more about green
+      // (a 301, a wrong body), so that one stays the reported reason. The attempt is still logged.
+      const cutByBudget = observed.timedOut === true && timeoutInMs < check.timeoutInMs;
+      if (!(cutByBudget && lastFailure !== undefined)) lastFailure = verdict.reason;
     }
     deps.onAttempt({
       event: 'hook.attempt',

@@ -76,6 +76,8 @@ export interface ObservedResponse {
   readonly location?: string;
   /** Why no response was received: timeout, refused, DNS, TLS, reset... */
   readonly error?: string;
+  /** The request ran out of time (its timeout, not another network error). */
+  readonly timedOut?: boolean;
 }
 
 /** Whether one attempt passed, and why not. */

@@ -18,6 +18,8 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   maxWorkers: Math.min(8, Math.max(2, 2 * cores)),
+  // Longest files first, also on a fresh clone with no recorded durations (files marked @long-running).
+  testSequencer: '<rootDir>/test-support/test-sequencer.js',
   // A bound, not a speed check (speed is proven by npm run bench): synthesizing stacks, starting local
   // servers and running the AWS CLI (3.5 s per start at load 20) take seconds each, and a worker gets
   // half a core. At 30 s, tests of five or six AWS CLI runs timed out on the loaded build machine.

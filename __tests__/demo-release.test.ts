@@ -7,6 +7,8 @@
  *
  * Each demo has a CDKTF_OUTDIR of its own and they run concurrently: most of a demo's time is waiting
  * (on terraform, the release's polls, the hook's check budget).
+ *
+ * @long-running (started first on a fresh clone: test-support/test-sequencer.js)
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import * as os from 'node:os';

@@ -6,6 +6,8 @@
  * Offline: the app's peer dependencies (an existing cdktf app has them) and the package's own
  * dependencies are `file:` links to this checkout's node_modules, so npm needs no registry; the
  * package itself is installed from the tarball like any other.
+ *
+ * @long-running (started first on a fresh clone: test-support/test-sequencer.js)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';

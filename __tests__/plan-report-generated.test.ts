@@ -2,6 +2,8 @@
  * The reporter over real plan JSON of our own stacks: synthesized, then planned by real Terraform with
  * the offline stand-in provider (tools/offline-terraform), including the drift CodeDeploy leaves after
  * a release. Hand-written fixtures prove each rule; these prove the rules fit what our stacks produce.
+ *
+ * @long-running (started first on a fresh clone: test-support/test-sequencer.js)
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';

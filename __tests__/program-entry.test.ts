@@ -7,6 +7,8 @@
  * shared file sees its edit, runs started together right after an edit build it once, a dead build
  * lock, a source that does not compile, source maps under tsx. The synth's own cases:
  * synth-entry*.test.ts.
+ *
+ * @long-running (started first on a fresh clone: test-support/test-sequencer.js)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -4,6 +4,8 @@
  * behind a fault endpoint (test-support/fault-servers.ts) that makes `GetDeployment` never answer,
  * answer after the deadline, or send its headers and stall the body; a port that refuses connections;
  * an endpoint that never answers anything.
+ *
+ * @long-running (started first on a fresh clone: test-support/test-sequencer.js)
  */
 import { CodeDeployClient, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { CALL_TIME_LIMITS } from '../release/aws-calls';

@@ -5,6 +5,8 @@
  * change, builds started together and build errors: synth-entry-cases.test.ts, on a small project
  * with the same machinery (a rebuild there costs milliseconds, here a bundle of cdktf and the
  * provider classes).
+ *
+ * @long-running (started first on a fresh clone: test-support/test-sequencer.js)
  */
 import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

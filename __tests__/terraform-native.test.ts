@@ -2,6 +2,8 @@
  * ECS-native services under real Terraform (offline stand-in provider): the drift an ECS-native
  * deployment leaves plans no change, and does once the stack's ignore_changes are removed; and a
  * CodeDeploy service switched to ECS in place (the migration apply), then cleaned up (the next apply).
+ *
+ * @long-running (started first on a fresh clone: test-support/test-sequencer.js)
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';

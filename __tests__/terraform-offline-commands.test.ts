@@ -2,6 +2,8 @@
  * `npm run validate` and `npm run plan:offline` end to end (real entry points, real synth, real
  * terraform against the stand-in provider), each in its own CDKTF_OUTDIR; and the provider bundle's
  * content-hash cache.
+ *
+ * @long-running (started first on a fresh clone: test-support/test-sequencer.js)
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,3 +1,10 @@
+/**
+ * The offline Terraform harness (tools/offline-terraform): the environment terraform runs with, and
+ * real terraform on a small blue/green fixture stack (validate, apply, plan, CodeDeploy's release
+ * drift, a replacement), the provider started by Terraform itself (AutoMTLS) and from the pool.
+ *
+ * @long-running (started first on a fresh clone: test-support/test-sequencer.js)
+ */
 import { copyFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describeWithTool } from '../test-support/require-tool';

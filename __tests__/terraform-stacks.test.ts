@@ -1,3 +1,9 @@
+/**
+ * Real Terraform (offline stand-in provider) on the synthesized example environments: validate, plan from
+ * empty, apply, CodeDeploy's drift after a release, a new image.
+ *
+ * @long-running (started first on a fresh clone: test-support/test-sequencer.js)
+ */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -4,6 +4,8 @@
  * workspace, by real Terraform with the offline stand-in provider. Nothing may be destroyed; the only
  * replacements are the two documented ones (see REPLACED_ON_UPGRADE); what the security controls add
  * (docs/security.md) is created beside the existing resources.
+ *
+ * @long-running (started first on a fresh clone: test-support/test-sequencer.js)
  */
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';

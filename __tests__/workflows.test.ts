@@ -3,6 +3,8 @@
  * @action-validator/core, plus the properties that matter here (least privilege, no stored AWS keys,
  * pinned actions, the sticky comment, the hazard gate, release concurrency). Shell steps and the
  * comment script are executed for real with stand-ins for the runner.
+ *
+ * @long-running (started first on a fresh clone: test-support/test-sequencer.js)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, copyFileSync, chmodSync } from 'node:fs';

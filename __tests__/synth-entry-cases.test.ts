@@ -96,6 +96,18 @@ describe('the synth entry of a small project', () => {
     expect(readdirSync(join(fixture.cacheDir, current.bundle.split('/')[0]!)).sort()).toEqual(['main.js', expect.stringMatching(/^main\.js\.v\d+.*\.v8cache$/)]);
   });
 
+  test('runs under other V8 flags keep a code cache of their own: neither rejects and rewrites the other\'s (npm run synth and cdktf synth alternating)', () => {
+    const flagged = () => fixture.run(process.execPath, ['scripts/synth.js'], { env: { NODE_OPTIONS: '--max-semi-space-size=2' } });
+    expect([synth().status, flagged().status]).toEqual([0, 0]);
+    const manifest = readdirSync(fixture.cacheDir).find((n) => n.startsWith('manifest-'))!;
+    const bundleDir = join(fixture.cacheDir, synthEntry.readManifest(join(fixture.cacheDir, manifest))!.bundle.split('/')[0]!);
+    const caches = () => Object.fromEntries(readdirSync(bundleDir).filter((n) => n.endsWith('.v8cache')).map((n) => [n, statSync(join(bundleDir, n)).mtimeMs]));
+    const before = caches();
+    expect(Object.keys(before)).toHaveLength(2);
+    expect([synth().status, flagged().status, synth().status]).toEqual([0, 0, 0]);
+    expect(caches()).toEqual(before);
+  });
+
   test('an archive asset works in the bundle (cdktf zips by running its own file; archiver loads on first use)', () => {
     fixture.write(
       'archive-entry.ts',

@@ -6,7 +6,7 @@
  * synth-entry.test.ts checks end to end that the real main.ts is wired to it (an edit is picked up),
  * program-entry.test.ts the same for the programs (scripts/run.js).
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { entryFixture, type ProjectCopy } from '../test-support/project-copy';
@@ -187,6 +187,61 @@ describe("the library build's entries, built together (buildSynthEntries)", () =
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^could not compile scripts\/release\.ts for the release:\n {2}release\/flags\.ts:\d+:\d+: /);
   }, 30000);
+});
+
+describe('a cache directory outside the project (the per-user fallback in the temp directory)', () => {
+  let fixture: ProjectCopy;
+  let tmp: string;
+  const uid = process.getuid?.() ?? -1;
+  const fallback = () => join(tmp, `bluegreen-synth-${uid}`);
+  // The project's cache cannot be made (its path runs through a file: even root cannot), so the runs
+  // fall back to <TMPDIR>/bluegreen-synth-<uid>; TMPDIR is this test's own, outside the project.
+  const run = (launcher: readonly string[]) =>
+    fixture.run(process.execPath, [...launcher], { env: { TMPDIR: tmp, BLUEGREEN_SYNTH_CACHE_DIR: join(fixture.root, 'package.json', 'cache') } });
+  const release = () => run(['scripts/run.js', 'release', '--help']);
+
+  beforeAll(() => {
+    fixture = entryFixture('synth-entry-fallback-');
+    tmp = mkdtempSync(join(tmpdir(), 'synth-entry-tmpdir-'));
+  });
+  afterAll(() => {
+    fixture?.remove();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('is made for this user alone, and used', () => {
+    const result = release();
+    expect([result.status, result.stderr]).toEqual([0, '']);
+    expect(result.stdout).toContain('Starts a blue/green deployment.');
+    expect((lstatSync(fallback()).mode & 0o777).toString(8)).toBe('700');
+  });
+
+  test('one that others could have written (their bundle, a manifest that matches) is refused, naming it and BLUEGREEN_SYNTH_CACHE_DIR; nothing of it runs', () => {
+    // What another local user would plant: a manifest matching the sources, naming a bundle of theirs.
+    const manifestFile = synthEntry.manifestPath(fallback(), fixture.root, 'scripts/release.ts');
+    const manifest = synthEntry.readManifest(manifestFile)!;
+    writeFileSync(join(fallback(), manifest.bundle), "process.stdout.write('PLANTED CODE RAN\\n');\n");
+    expect(release().stdout).toBe('PLANTED CODE RAN\n'); // the plant is one the check would accept
+    const refused = (problem: string) => `refusing the cache directory ${fallback()}: ${problem}; set BLUEGREEN_SYNTH_CACHE_DIR to a directory of your own\n`;
+    chmodSync(fallback(), 0o777);
+    const program = release();
+    expect([program.status, program.stdout, program.stderr]).toEqual([70, '', `release: internal error: ${refused('it is writable by group or others (mode 0777)')}`]);
+    const synth = run(['scripts/synth.js']);
+    expect([synth.status, synth.stdout, synth.stderr]).toEqual([1, '', `error: ${refused('it is writable by group or others (mode 0777)')}`]);
+    chmodSync(fallback(), 0o700);
+    // Another owner: only root can make one here (chown); as any other user the mode case above is the proof.
+    if (uid === 0) {
+      chownSync(fallback(), 12345, 12345);
+      const owned = release();
+      expect([owned.status, owned.stderr]).toEqual([70, `release: internal error: ${refused('it belongs to uid 12345, not to this user (uid 0)')}`]);
+      chownSync(fallback(), 0, 0);
+    }
+    // A symbolic link (it could be repointed) to a directory of this user's.
+    renameSync(fallback(), `${fallback()}-real`);
+    symlinkSync(`${fallback()}-real`, fallback());
+    const linked = release();
+    expect([linked.status, linked.stderr]).toEqual([70, `release: internal error: ${refused('it is a symbolic link')}`]);
+  });
 });
 
 describe('staleReason', () => {

@@ -123,21 +123,61 @@ function resolveOptions(options) {
   };
 }
 
+/** @param {string} dir @param {string} root */
+function insideProject(dir, root) {
+  const rel = path.relative(root, path.resolve(dir));
+  return !path.isAbsolute(rel) && rel.split(path.sep)[0] !== '..';
+}
+
+/**
+ * Why a cache directory outside the project may not be trusted, or undefined when it may: whoever can
+ * write into it chooses the code the next run executes (a bundle with a manifest that matches), so it
+ * must be a real directory (lstat: a symbolic link could be repointed) of this user that no one else
+ * can write to. A directory in the project is as trusted as the sources the bundle is made of.
+ * @param {string} dir @param {string} root
+ */
+function untrustedCacheDir(dir, root) {
+  const uid = process.getuid?.();
+  if (uid === undefined || insideProject(dir, root)) return undefined; // Windows: no owner and mode bits
+  const stat = fs.lstatSync(dir);
+  if (stat.isSymbolicLink()) return 'it is a symbolic link';
+  if (!stat.isDirectory()) return 'it is not a directory';
+  if (stat.uid !== uid) return `it belongs to uid ${stat.uid}, not to this user (uid ${uid})`;
+  if ((stat.mode & 0o022) !== 0) return `it is writable by group or others (mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')})`;
+  return undefined;
+}
+
+/**
+ * Creates the cache directory if needed (only its owner may enter one outside the project) and
+ * refuses one that is not safe to run code from (see {@link untrustedCacheDir}).
+ * @param {string} dir @param {string} root
+ */
+function makeCacheDir(dir, root) {
+  fs.mkdirSync(dir, { recursive: true, ...(insideProject(dir, root) ? {} : { mode: 0o700 }) });
+  const problem = untrustedCacheDir(dir, root);
+  if (problem) throw new SynthEntryBuildError(`refusing the cache directory ${dir}: ${problem}; set ${CACHE_DIR_ENV} to a directory of your own`);
+}
+
+/** The per-user cache directory in the system temp directory, for a project that cannot be written. */
+const fallbackCacheDir = () => path.join(os.tmpdir(), `bluegreen-synth-${process.getuid?.() ?? 'user'}`);
+
 /**
  * The cache directory, created if needed; a read-only project falls back to a per-user directory in
- * the system temp directory rather than failing the synth.
- * @param {string} preferred
+ * the system temp directory rather than failing the synth. Throws {@link SynthEntryBuildError} for a
+ * directory that may not be trusted.
+ * @param {string} preferred @param {string} root
  */
-function writableCacheDir(preferred) {
+function writableCacheDir(preferred, root) {
   try {
-    fs.mkdirSync(preferred, { recursive: true });
+    makeCacheDir(preferred, root);
     fs.accessSync(preferred, fs.constants.W_OK);
     return preferred;
-  } catch {
-    const fallback = path.join(os.tmpdir(), `bluegreen-synth-${process.getuid?.() ?? 'user'}`);
-    fs.mkdirSync(fallback, { recursive: true });
-    return fallback;
+  } catch (err) {
+    if (err instanceof SynthEntryBuildError) throw err;
   }
+  const fallback = fallbackCacheDir();
+  makeCacheDir(fallback, root);
+  return fallback;
 }
 
 /**
@@ -484,7 +524,7 @@ function reachableInputs(metafile, entryInput) {
  */
 async function buildSynthEntry(options = {}) {
   const { root, entry, purpose, transpiled } = resolveOptions(options);
-  const cacheDir = writableCacheDir(resolveOptions(options).cacheDir);
+  const cacheDir = writableCacheDir(resolveOptions(options).cacheDir, root);
   const esbuild = /** @type {typeof import('esbuild')} */ (require(require.resolve('esbuild', { paths: [root] })));
   /** @type {Record<string, string>} */
   const sources = {};
@@ -513,7 +553,7 @@ async function buildSynthEntry(options = {}) {
  */
 async function buildSynthEntries(options, entries) {
   const { root, transpiled } = resolveOptions(options);
-  const cacheDir = writableCacheDir(resolveOptions(options).cacheDir);
+  const cacheDir = writableCacheDir(resolveOptions(options).cacheDir, root);
   const separately = () => Promise.all(entries.map((e) => buildSynthEntry({ ...options, cacheDir, ...e })));
   if (new Set(entries.map((e) => bundleFileName(e.entry))).size !== entries.length) return separately();
   const esbuild = /** @type {typeof import('esbuild')} */ (require(require.resolve('esbuild', { paths: [root] })));
@@ -570,7 +610,7 @@ function pruneCache(cacheDir) {
  */
 async function prepareSynthEntry(options = {}) {
   const { root, entry } = resolveOptions(options);
-  const cacheDir = writableCacheDir(resolveOptions(options).cacheDir);
+  const cacheDir = writableCacheDir(resolveOptions(options).cacheDir, root);
   const manifestFile = manifestPath(cacheDir, root, entry);
   const check = () => {
     const manifest = readManifest(manifestFile);

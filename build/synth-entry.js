@@ -25,7 +25,7 @@
  * (parallel test workers) never see half a bundle; the bundle holds exactly the bytes that were
  * hashed (the plugin reads and hashes each file itself before transforming it). Runs that find the
  * same entry stale at once build it once: one takes the entry's build lock, the others wait for it
- * (bounded) and use its bundle.
+ * (bounded) and use its bundle (the cache directory and the lock: build/synth-cache.js).
  *
  * Each project module is transformed to CommonJS on its own (as tsx does) and keeps its own
  * `__dirname`/`__filename` pointing at its source, so code that finds files relative to itself
@@ -37,18 +37,15 @@
 const { createHash, randomBytes } = require('node:crypto');
 const fs = require('node:fs');
 const Module = require('node:module');
-const os = require('node:os');
 const path = require('node:path');
 const vm = require('node:vm');
+const { buildLock, CACHE_DIR_ENV, SynthEntryBuildError, writableCacheDir } = require('./synth-cache.js');
 
 /** The project root: the directory holding main.ts and scripts/. */
 const PROJECT_ROOT = path.join(__dirname, '..');
 
 /** Default cache directory: inside node_modules, so it is never committed and `npm ci` clears it. */
 const DEFAULT_CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'bluegreen-synth');
-
-/** Environment variable naming another cache directory (tests; read-only checkouts). */
-const CACHE_DIR_ENV = 'BLUEGREEN_SYNTH_CACHE_DIR';
 
 /** Environment variable that makes a launcher say whether it rebuilt its entry, and why, on stderr. */
 const VERBOSE_ENV = 'BLUEGREEN_SYNTH_VERBOSE';
@@ -95,15 +92,6 @@ const RESOLVABLE = /\.(?:[cm]?[jt]sx?|json)$/;
  * @property {Map<string, TranspiledModule>} [transpiled] modules already transformed (the library build's), by absolute path; reused when their sha256 matches
  */
 
-/** Thrown when the entry cannot be built (a syntax error, a missing import). */
-class SynthEntryBuildError extends Error {
-  /** @param {string} message */
-  constructor(message) {
-    super(message);
-    this.name = 'SynthEntryBuildError';
-  }
-}
-
 /** @param {Buffer | string} data */
 const sha256 = (data) => createHash('sha256').update(data).digest('hex');
 
@@ -121,63 +109,6 @@ function resolveOptions(options) {
     cacheDir: options.cacheDir ?? process.env[CACHE_DIR_ENV] ?? (options.root ? path.join(root, 'node_modules', '.cache', 'bluegreen-synth') : DEFAULT_CACHE_DIR),
     transpiled: options.transpiled,
   };
-}
-
-/** @param {string} dir @param {string} root */
-function insideProject(dir, root) {
-  const rel = path.relative(root, path.resolve(dir));
-  return !path.isAbsolute(rel) && rel.split(path.sep)[0] !== '..';
-}
-
-/**
- * Why a cache directory outside the project may not be trusted, or undefined when it may: whoever can
- * write into it chooses the code the next run executes (a bundle with a manifest that matches), so it
- * must be a real directory (lstat: a symbolic link could be repointed) of this user that no one else
- * can write to. A directory in the project is as trusted as the sources the bundle is made of.
- * @param {string} dir @param {string} root
- */
-function untrustedCacheDir(dir, root) {
-  const uid = process.getuid?.();
-  if (uid === undefined || insideProject(dir, root)) return undefined; // Windows: no owner and mode bits
-  const stat = fs.lstatSync(dir);
-  if (stat.isSymbolicLink()) return 'it is a symbolic link';
-  if (!stat.isDirectory()) return 'it is not a directory';
-  if (stat.uid !== uid) return `it belongs to uid ${stat.uid}, not to this user (uid ${uid})`;
-  if ((stat.mode & 0o022) !== 0) return `it is writable by group or others (mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')})`;
-  return undefined;
-}
-
-/**
- * Creates the cache directory if needed (only its owner may enter one outside the project) and
- * refuses one that is not safe to run code from (see {@link untrustedCacheDir}).
- * @param {string} dir @param {string} root
- */
-function makeCacheDir(dir, root) {
-  fs.mkdirSync(dir, { recursive: true, ...(insideProject(dir, root) ? {} : { mode: 0o700 }) });
-  const problem = untrustedCacheDir(dir, root);
-  if (problem) throw new SynthEntryBuildError(`refusing the cache directory ${dir}: ${problem}; set ${CACHE_DIR_ENV} to a directory of your own`);
-}
-
-/** The per-user cache directory in the system temp directory, for a project that cannot be written. */
-const fallbackCacheDir = () => path.join(os.tmpdir(), `bluegreen-synth-${process.getuid?.() ?? 'user'}`);
-
-/**
- * The cache directory, created if needed; a read-only project falls back to a per-user directory in
- * the system temp directory rather than failing the synth. Throws {@link SynthEntryBuildError} for a
- * directory that may not be trusted.
- * @param {string} preferred @param {string} root
- */
-function writableCacheDir(preferred, root) {
-  try {
-    makeCacheDir(preferred, root);
-    fs.accessSync(preferred, fs.constants.W_OK);
-    return preferred;
-  } catch (err) {
-    if (err instanceof SynthEntryBuildError) throw err;
-  }
-  const fallback = fallbackCacheDir();
-  makeCacheDir(fallback, root);
-  return fallback;
 }
 
 /**
@@ -628,64 +559,6 @@ async function prepareSynthEntry(options = {}) {
     return await buildSynthEntry({ ...options, cacheDir });
   } finally {
     release();
-  }
-}
-
-/** How long a run waits for another's build of the same entry before building it itself. */
-const BUILD_LOCK_WAIT_IN_MS = 60_000;
-
-/** A lock this old is abandoned whatever its holder (a build takes seconds). */
-const BUILD_LOCK_STALE_IN_MS = 120_000;
-
-/**
- * Whether a build lock's holder is gone: its process no longer exists (a build interrupted by
- * Ctrl-C or killed), or the lock is older than {@link BUILD_LOCK_STALE_IN_MS}.
- * @param {string} lock
- */
-function lockAbandoned(lock) {
-  try {
-    const { mtimeMs } = fs.statSync(lock);
-    const pid = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
-    if (Number.isInteger(pid) && pid > 0) {
-      try {
-        process.kill(pid, 0);
-      } catch (err) {
-        if (/** @type {NodeJS.ErrnoException} */ (err).code === 'ESRCH') return true;
-      }
-    }
-    return Date.now() - mtimeMs > BUILD_LOCK_STALE_IN_MS;
-  } catch {
-    // Released meanwhile, or its holder has not written its pid yet.
-    return false;
-  }
-}
-
-/**
- * Takes the build lock of one entry (a directory: mkdir is atomic; the holder's pid inside), waiting
- * while a live run holds it, at most {@link BUILD_LOCK_WAIT_IN_MS}; then builds without it
- * (publishing by rename keeps even two builds at once safe, they only cost twice). Resolves with
- * the function that releases it.
- * @param {string} lock
- * @returns {Promise<() => void>}
- */
-async function buildLock(lock) {
-  const deadline = Date.now() + BUILD_LOCK_WAIT_IN_MS;
-  for (;;) {
-    try {
-      fs.mkdirSync(lock);
-    } catch (err) {
-      if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'EEXIST') return () => undefined;
-      if (lockAbandoned(lock)) fs.rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() >= deadline) return () => undefined;
-      else await new Promise((resolve) => setTimeout(resolve, 50));
-      continue;
-    }
-    try {
-      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
-    } catch {
-      // Without its pid the lock is taken over when it gets old.
-    }
-    return () => fs.rmSync(lock, { recursive: true, force: true });
   }
 }
 

@@ -5,7 +5,7 @@
  * share a cache entry or a build output.
  *
  * And a small project for the precompiled entries' machinery ({@link entryFixture}): this project's
- * launchers and build/synth-entry.js, byte for byte, with a few source files of its own, so a test
+ * launchers and build/synth-entry.js (with build/synth-cache.js), byte for byte, with a few source files of its own, so a test
  * of when an entry is rebuilt pays milliseconds per rebuild instead of bundling cdktf, the provider
  * classes and the AWS SDK each time.
  */
@@ -106,7 +106,7 @@ export function startIn(cwd: string, command: string, args: readonly string[], e
 }
 
 /** The machinery the fixture takes from this project unchanged: what its tests are about. */
-const MACHINERY = ['build/synth-entry.js', 'scripts/run.js', 'scripts/synth.js'];
+const MACHINERY = ['build/synth-cache.js', 'build/synth-entry.js', 'scripts/run.js', 'scripts/synth.js'];
 
 /**
  * The fixture's own sources: a synth entry (main.ts) importing two levels deep, and two programs

@@ -5,13 +5,15 @@
  * its next run. The launcher's other cases run on a small project with the same run.js and
  * build/synth-entry.js (entryFixture), where a rebuild costs milliseconds: every program importing a
  * shared file sees its edit, runs started together right after an edit build it once, a dead build
- * lock, a source that does not compile, source maps under tsx. The synth's own cases:
+ * lock, a source that does not compile, the sources run with source maps (BLUEGREEN_SOURCE_MAPS=1)
+ * from any directory, a SIGINT to the launcher reaching the program in both modes. The synth's own cases:
  * synth-entry*.test.ts.
  *
  * @long-running (started first on a fresh clone: test-support/test-sequencer.js)
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyProject, entryFixture, PROJECT_ROOT, type ProjectCopy } from '../test-support/project-copy';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -142,13 +144,55 @@ describe('a program of a small project with the same launcher', () => {
     expect(fixed.stderr).not.toMatch(rebuilt('release'));
   }, 60000);
 
-  test('BLUEGREEN_SOURCE_MAPS=1 runs the sources under tsx: no bundle, the exit code passed on', () => {
+  test('BLUEGREEN_SOURCE_MAPS=1 runs the sources: no bundle, the exit code passed on', () => {
     copy.replace('release/flags.ts', 'EDITED AFTER A DEAD BUILD.', 'EDITED UNDER TSX.');
     const help = run('release', ['--help'], { BLUEGREEN_SOURCE_MAPS: '1' });
     expect(help.stderr).not.toMatch(rebuilt('release'));
     expect(help.stdout).toContain('EDITED UNDER TSX.');
     expect(help.status).toBe(0);
     expect(run('release', ['--bogus'], { BLUEGREEN_SOURCE_MAPS: '1' }).status).toBe(2);
+  }, 60000);
+
+  test('BLUEGREEN_SOURCE_MAPS=1 from another directory: the programs and the synth run, and a stack trace points into the .ts file and line', () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'program-entry-cwd-'));
+    try {
+      const fromThere = (script: string, args: readonly string[]) =>
+        copy.run(process.execPath, [join(copy.root, script), ...args], { cwd: elsewhere, env: { BLUEGREEN_SOURCE_MAPS: '1', NO_COLOR: '1' } });
+      const help = fromThere('scripts/run.js', ['release', '--help']);
+      expect([help.status, help.stderr]).toEqual([0, '']);
+      expect(help.stdout).toContain('Starts a blue/green deployment.');
+      expect(fromThere('scripts/synth.js', [])).toMatchObject({ status: 0, stdout: 'synth bluegreen-dev\n', stderr: '' });
+      // The throw is on line 6 of validate.ts; the transform drops the interface above it.
+      const thrown = fromThere('scripts/run.js', ['validate']);
+      expect(thrown.status).toBe(1);
+      expect(thrown.stderr).toContain('Error: check fixture failed');
+      // A frame, with its column (the message's header names the file and line only).
+      expect(thrown.stderr).toContain(`${join(copy.root, 'scripts', 'validate.ts')}:6:`);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  }, 60000);
+
+  test.each([
+    ['precompiled', {}],
+    ['BLUEGREEN_SOURCE_MAPS=1', { BLUEGREEN_SOURCE_MAPS: '1' }],
+  ])('%s: the launcher is the program (its own main module): a SIGINT sent to its pid reaches the program, exit 130', async (_mode, env) => {
+    const child = spawn(process.execPath, ['scripts/run.js', 'demo'], { cwd: copy.root, env: { ...copy.env, ...env }, timeout: 60000 });
+    let stdout = '';
+    const closed = new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)));
+    // Bounded: the program prints `ready` at once, or ends within 30 s without it.
+    const ready = await new Promise<string | undefined>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        const pid = /^ready (\d+)$/m.exec(stdout)?.[1];
+        if (pid !== undefined) resolve(pid);
+      });
+      void closed.then(() => resolve(undefined));
+    });
+    expect(ready).toBe(String(child.pid));
+    child.kill('SIGINT');
+    expect(await closed).toBe(130);
+    expect(stdout).toContain(`interrupted ${child.pid}`);
   }, 60000);
 
   test('an unknown program is exit 2 naming the programs', () => {

@@ -34,7 +34,7 @@ beforeAll(async () => {
   // A process warning of several lines in the middle of the display: the kind of the AWS SDK's
   // 8-line NodeVersionSupportWarning, emitted on every Node version so the test means the same everywhere.
   warningPreload = join(dir, 'warn.cjs');
-  // (Main thread only: under BLUEGREEN_SOURCE_MAPS=1 the release runs under tsx, whose loader thread runs preloads too.)
+  // (Main thread only: under `node --import tsx` tsx's loader thread runs preloads too.)
   writeFileSync(
     warningPreload,
     "if (require('node:worker_threads').isMainThread) setTimeout(() => process.emitWarning('first line of a test warning\\nsecond line\\nthird line', 'TestWarning'), 1500).unref();\n",

@@ -8,16 +8,17 @@
  * output, exit codes and signals as `node --import tsx scripts/<program>.ts`, in one process, without
  * tsx's loader thread or compiling TypeScript at every start.
  *
- * `BLUEGREEN_SOURCE_MAPS=1` runs the program under tsx with source maps instead, for stack traces
- * that point into the TypeScript sources (then two processes: this one waits, ignoring the
- * terminal's Ctrl-C, which reaches the program itself; a SIGTERM sent to this one is passed on).
+ * `BLUEGREEN_SOURCE_MAPS=1` runs the program from its TypeScript sources instead, with source maps, for
+ * stack traces that point into them: tsx's CommonJS hooks, resolved from the project root whatever the
+ * current directory, registered in this process, which then loads the entry as its main module. Still
+ * one process, so signals (a `kill -INT` of this pid), exit codes and the terminal are the program's own.
  * `BLUEGREEN_SYNTH_VERBOSE=1` says on stderr when and why the program's bundle is rebuilt.
  *
  * Programs not listed in {@link PROGRAMS} run only under tsx: `bench` (it imports its modules by
  * computed path) and `generate-plan-fixtures` (a maintainer's tool).
  */
 'use strict';
-const { spawn } = require('node:child_process');
+const Module = require('node:module');
 const path = require('node:path');
 const { prepareSynthEntry, runSynthEntry, SynthEntryBuildError, VERBOSE_ENV } = require('../build/synth-entry.js');
 
@@ -36,22 +37,27 @@ const EXIT_USAGE = 2;
 const programEntry = (name) => `scripts/${name}.ts`;
 
 /**
- * Runs the entry under tsx, with source maps (see the file comment); exits as the program did.
+ * Runs the entry from its sources in this process, with source maps (see the file comment), as the
+ * main module: `require.main === module` holds in it, as under `node --import tsx <entry>`.
  * @param {string} entry @param {readonly string[]} args
  */
-function runUnderTsx(entry, args) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry), ...args], { stdio: 'inherit' });
-  const ignore = () => undefined;
-  /** @param {NodeJS.Signals} signal */
-  const pass = (signal) => child.kill(signal);
-  process.on('SIGINT', ignore);
-  process.on('SIGTERM', pass);
-  child.on('exit', (code, signal) => {
-    process.off('SIGINT', ignore);
-    process.off('SIGTERM', pass);
-    if (signal) process.kill(process.pid, signal);
-    else process.exit(code ?? 1);
-  });
+function runFromSources(entry, args) {
+  const file = path.join(ROOT, entry);
+  const tsx = /** @type {typeof import('tsx/cjs/api')} */ (require(require.resolve('tsx/cjs/api', { paths: [ROOT] })));
+  // tsx reads the tsconfig at registration, from the current directory unless told: the project's, as
+  // the precompiled entry uses, and not left in the environment the program's children inherit.
+  const tsconfigEnv = process.env.TSX_TSCONFIG_PATH;
+  process.env.TSX_TSCONFIG_PATH = tsconfigEnv ?? path.join(ROOT, 'tsconfig.json');
+  try {
+    tsx.register();
+  } finally {
+    if (tsconfigEnv === undefined) delete process.env.TSX_TSCONFIG_PATH;
+  }
+  process.setSourceMapsEnabled(true);
+  process.argv = [process.argv[0] ?? process.execPath, file, ...args];
+  // What `node <file>` does with its main module (Module.runMain would hand a .ts entry to the ESM
+  // loader whenever NODE_OPTIONS has an --import).
+  /** @type {{ _load: (request: string, parent: null, isMain: boolean) => unknown }} */ (/** @type {unknown} */ (Module))._load(file, null, true);
 }
 
 /**
@@ -61,7 +67,7 @@ function runUnderTsx(entry, args) {
  *   `name` says what is rebuilt in verbose mode and what it is for in a build error
  */
 function launch({ entry, name, args, onBuildError }) {
-  if (process.env.BLUEGREEN_SOURCE_MAPS === '1') return runUnderTsx(entry, args);
+  if (process.env.BLUEGREEN_SOURCE_MAPS === '1') return runFromSources(entry, args);
   const verbose = process.env[VERBOSE_ENV] === '1';
   prepareSynthEntry({ entry, purpose: name, onRebuild: (reason) => verbose && process.stderr.write(`${name}: rebuilding the ${name} entry: ${reason}\n`) }).then(
     (file) => {

@@ -10,8 +10,8 @@
  * capped at 2 MiB per semi-space (16 by default) keeps the synth's peak memory about 10 MiB lower for
  * the same CPU time (measured: 91 against 103 MiB, 0.43 against 0.44 s of CPU, both examples).
  *
- * `BLUEGREEN_SOURCE_MAPS=1` runs main.ts under tsx with source maps instead, for stack traces that
- * point into the TypeScript sources. `BLUEGREEN_SYNTH_VERBOSE=1` says on stderr when and why the entry
+ * `BLUEGREEN_SOURCE_MAPS=1` runs main.ts from its TypeScript sources instead (tsx's hooks in this
+ * process, see scripts/run.js), with source maps, for stack traces that point into them. `BLUEGREEN_SYNTH_VERBOSE=1` says on stderr when and why the entry
  * is rebuilt.
  */
 'use strict';

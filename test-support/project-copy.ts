@@ -34,12 +34,20 @@ export interface ProjectCopy {
   write(path: string, content: string): void;
   /** Replaces `from` by `to` in a file; throws when `from` is not there (the test's assumption broke). */
   replace(path: string, from: string, to: string): void;
-  /** Runs a command in the copy. */
-  run(command: string, args: readonly string[], options?: { env?: NodeJS.ProcessEnv; timeoutInMs?: number }): SpawnSyncReturns<string>;
-  /** Runs a command in the copy without blocking, so several can run at once; killed at the timeout. */
-  start(command: string, args: readonly string[], options?: { env?: NodeJS.ProcessEnv; timeoutInMs?: number }): Promise<Finished>;
+  /** Runs a command in the copy (or in `cwd`). */
+  run(command: string, args: readonly string[], options?: RunOptions): SpawnSyncReturns<string>;
+  /** Runs a command in the copy (or in `cwd`) without blocking, so several can run at once; killed at the timeout. */
+  start(command: string, args: readonly string[], options?: RunOptions): Promise<Finished>;
   /** Removes the copy (never the linked node_modules). */
   remove(): void;
+}
+
+/** Options of {@link ProjectCopy.run} and {@link ProjectCopy.start}: `env` is added to the copy's. */
+export interface RunOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly timeoutInMs?: number;
+  /** Working directory, when not the copy's root. */
+  readonly cwd?: string;
 }
 
 /** How a command started with {@link ProjectCopy.start} ended. */
@@ -86,8 +94,8 @@ function projectAt(root: string): ProjectCopy {
       writeFileSync(join(root, path), text.replace(from, to));
     },
     run: (command, args, options = {}) =>
-      spawnSync(command, [...args], { cwd: root, env: { ...env, ...options.env }, encoding: 'utf8', timeout: options.timeoutInMs ?? 120000 }),
-    start: (command, args, options = {}) => startIn(root, command, args, { ...env, ...options.env }, options.timeoutInMs ?? 120000),
+      spawnSync(command, [...args], { cwd: options.cwd ?? root, env: { ...env, ...options.env }, encoding: 'utf8', timeout: options.timeoutInMs ?? 120000 }),
+    start: (command, args, options = {}) => startIn(options.cwd ?? root, command, args, { ...env, ...options.env }, options.timeoutInMs ?? 120000),
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
 }
@@ -109,9 +117,10 @@ export function startIn(cwd: string, command: string, args: readonly string[], e
 const MACHINERY = ['build/synth-cache.js', 'build/synth-entry.js', 'scripts/run.js', 'scripts/synth.js'];
 
 /**
- * The fixture's own sources: a synth entry (main.ts) importing two levels deep, and two programs
- * (release, hook-check) sharing scripts/cli.ts, shaped as this project's are; TypeScript syntax, so
- * the transform matters.
+ * The fixture's own sources: a synth entry (main.ts) importing two levels deep, two programs
+ * (release, hook-check) sharing scripts/cli.ts, shaped as this project's are, one (demo) that waits for
+ * a SIGINT and one (validate) that throws below lines the transform drops; TypeScript syntax, so the
+ * transform matters.
  */
 export const FIXTURE_SOURCES: Readonly<Record<string, string>> = {
   'package.json': '{ "name": "entry-fixture", "version": "1.0.0", "private": true }\n',
@@ -134,6 +143,25 @@ export const FIXTURE_SOURCES: Readonly<Record<string, string>> = {
   'release/flags.ts': "export const SUMMARY = 'Starts a blue/green deployment.';\n",
   'scripts/release.ts': "import { SUMMARY } from '../release/flags';\nimport { shell } from './cli';\nshell('release', SUMMARY, process.argv.slice(2));\n",
   'scripts/hook-check.ts': "import { shell } from './cli';\nshell('hook-check', 'Checks a hook.', process.argv.slice(2));\n",
+  'scripts/demo.ts': [
+    "process.on('SIGINT', () => {",
+    '  process.stdout.write(`interrupted ${process.pid}\\n`);',
+    '  process.exit(130);',
+    '});',
+    "if (require.main === module) process.stdout.write(`ready ${process.pid}\\n`);",
+    '// Bounded: a SIGINT that never comes ends the program with exit 0, so a test fails instead of hanging.',
+    "setTimeout(() => process.stdout.write('no SIGINT\\n'), 30000);",
+    '',
+  ].join('\n'),
+  'scripts/validate.ts': [
+    'interface Check {',
+    '  readonly name: string;',
+    '  readonly ok: boolean;',
+    '}',
+    "const check: Check = { name: 'fixture', ok: false };",
+    'if (!check.ok) throw new Error(`check ${check.name} failed`);',
+    '',
+  ].join('\n'),
 };
 
 /** A new {@link FIXTURE_SOURCES} project with this project's entry machinery (see the file comment). */

@@ -5,14 +5,14 @@
  * its next run. The launcher's other cases run on a small project with the same run.js and
  * build/synth-entry.js (entryFixture), where a rebuild costs milliseconds: every program importing a
  * shared file sees its edit, runs started together right after an edit build it once, a dead build
- * lock, a source that does not compile, the sources run with source maps (BLUEGREEN_SOURCE_MAPS=1)
+ * lock, a lock without a pid, a source that does not compile, the sources run with source maps (BLUEGREEN_SOURCE_MAPS=1)
  * from any directory, a SIGINT to the launcher reaching the program in both modes. The synth's own cases:
  * synth-entry*.test.ts.
  *
  * @long-running (started first on a fresh clone: test-support/test-sequencer.js)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyProject, entryFixture, PROJECT_ROOT, type ProjectCopy } from '../test-support/project-copy';
@@ -131,6 +131,20 @@ describe('a program of a small project with the same launcher', () => {
     expect(existsSync(lock)).toBe(false);
   }, 60000);
 
+  test('a build lock its holder left without a pid (killed between taking it and writing it) is taken over once a few seconds old, and verbose says so', () => {
+    copy.replace('release/flags.ts', 'EDITED AFTER A DEAD BUILD.', 'EDITED AFTER A PID-LESS LOCK.');
+    const lock = `${synthEntry.manifestPath(copy.cacheDir, copy.root, 'scripts/release.ts')}.lock`;
+    mkdirSync(lock);
+    const tenSecondsAgo = new Date(Date.now() - 10_000);
+    utimesSync(lock, tenSecondsAgo, tenSecondsAgo);
+    // Bounded well under the 60 s a lock with a live holder is waited for.
+    const result = copy.run(process.execPath, ['scripts/run.js', 'release', '--help'], { env: { BLUEGREEN_SYNTH_VERBOSE: '1' }, timeoutInMs: 20000 });
+    expect(result.stderr).toMatch(/^release: taking over the build lock .*\.lock: no pid in it after \d+ s \(its holder stopped before writing one\)$/m);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('EDITED AFTER A PID-LESS LOCK.');
+    expect(existsSync(lock)).toBe(false);
+  }, 60000);
+
   test('a syntax error is exit 70 with the file and line, no stack trace; undone, the last good bundle runs again', () => {
     const original = copy.read('release/flags.ts');
     copy.write('release/flags.ts', `${original}\nexport const = ;\n`);
@@ -145,7 +159,7 @@ describe('a program of a small project with the same launcher', () => {
   }, 60000);
 
   test('BLUEGREEN_SOURCE_MAPS=1 runs the sources: no bundle, the exit code passed on', () => {
-    copy.replace('release/flags.ts', 'EDITED AFTER A DEAD BUILD.', 'EDITED UNDER TSX.');
+    copy.replace('release/flags.ts', 'EDITED AFTER A PID-LESS LOCK.', 'EDITED UNDER TSX.');
     const help = run('release', ['--help'], { BLUEGREEN_SOURCE_MAPS: '1' });
     expect(help.stderr).not.toMatch(rebuilt('release'));
     expect(help.stdout).toContain('EDITED UNDER TSX.');

@@ -7,6 +7,7 @@
  * program-entry.test.ts the same for the programs (scripts/run.js).
  */
 import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { entryFixture, type ProjectCopy } from '../test-support/project-copy';
@@ -169,9 +170,12 @@ describe("the library build's entries, built together (buildSynthEntries)", () =
       }))));
     }`);
     expect(compared.stderr).toBe('');
-    const results = JSON.parse(compared.stdout) as Array<{ sameBytes: boolean; together: unknown; alone: unknown }>;
+    type Manifest = { bundleStat: [number, number] };
+    const results = JSON.parse(compared.stdout) as Array<{ sameBytes: boolean; together: Manifest; alone: Manifest }>;
     expect(results.map((r) => r.sameBytes)).toEqual([true, true, true]);
-    for (const r of results) expect(r.together).toEqual(r.alone);
+    // The same but for the bundle's mtime (each cache wrote its own file).
+    const sized = (m: Manifest) => ({ ...m, bundleStat: m.bundleStat[0] });
+    for (const r of results) expect(sized(r.together)).toEqual(sized(r.alone));
     const launch = (e: (typeof ENTRIES)[number]) => fixture.run(process.execPath, e.launch, { env: { BLUEGREEN_SYNTH_VERBOSE: '1' } });
     for (const e of ENTRIES) {
       const result = launch(e);
@@ -221,6 +225,8 @@ describe('a cache directory outside the project (the per-user fallback in the te
     const manifestFile = synthEntry.manifestPath(fallback(), fixture.root, 'scripts/release.ts');
     const manifest = synthEntry.readManifest(manifestFile)!;
     writeFileSync(join(fallback(), manifest.bundle), "process.stdout.write('PLANTED CODE RAN\\n');\n");
+    const { size, mtimeMs } = statSync(join(fallback(), manifest.bundle));
+    writeFileSync(manifestFile, JSON.stringify({ ...manifest, bundleStat: [size, mtimeMs] }));
     expect(release().stdout).toBe('PLANTED CODE RAN\n'); // the plant is one the check would accept
     const refused = (problem: string) => `refusing the cache directory ${fallback()}: ${problem}; set BLUEGREEN_SYNTH_CACHE_DIR to a directory of your own\n`;
     chmodSync(fallback(), 0o777);
@@ -244,6 +250,73 @@ describe('a cache directory outside the project (the per-user fallback in the te
   });
 });
 
+describe('a damaged or unwritable cache, and a program that exits at once', () => {
+  let fixture: ProjectCopy;
+  const release = (env: NodeJS.ProcessEnv = { BLUEGREEN_SYNTH_VERBOSE: '1' }) => fixture.run(process.execPath, ['scripts/run.js', 'release', '--help'], { env });
+  const REBUILT = /^release: rebuilding the release entry: (.*)$/m;
+  const manifestFile = () => synthEntry.manifestPath(fixture.cacheDir, fixture.root, 'scripts/release.ts');
+
+  beforeAll(() => {
+    fixture = entryFixture('synth-entry-damage-');
+  });
+  afterAll(() => fixture?.remove());
+
+  test('a truncated bundle is rebuilt (its size and mtime are in the manifest), then reused', () => {
+    expect(release().status).toBe(0);
+    const bundle = join(fixture.cacheDir, synthEntry.readManifest(manifestFile())!.bundle);
+    writeFileSync(bundle, readFileSync(bundle).subarray(0, Math.floor(statSync(bundle).size / 2)));
+    const again = release();
+    expect([again.status, again.stderr.match(REBUILT)?.[1]]).toEqual([0, 'the bundle changed since it was built']);
+    expect(again.stdout).toContain('Starts a blue/green deployment.');
+    const third = release();
+    expect([third.status, third.stderr]).toEqual([0, '']);
+  });
+
+  test('a bundle that does not load although its manifest matches is the clean internal error: exit 70, one line', () => {
+    const manifest = synthEntry.readManifest(manifestFile())!;
+    const bundle = join(fixture.cacheDir, manifest.bundle);
+    writeFileSync(bundle, 'this is not (JavaScript\n');
+    const { size, mtimeMs } = statSync(bundle);
+    writeFileSync(manifestFile(), JSON.stringify({ ...manifest, bundleStat: [size, mtimeMs] }));
+    const result = release({});
+    expect(result.status).toBe(70);
+    expect(result.stderr).toMatch(/^release: internal error: could not load the bundle \S+release\.js \(remove it to have it rebuilt\): SyntaxError: [^\n]+\n$/);
+    rmSync(bundle);
+    expect(release().status).toBe(0);
+  });
+
+  test('a program that exits during the bundle\'s first synchronous run (--version, list-stacks) still saves its V8 code cache', () => {
+    fixture.write('scripts/list-stacks.ts', "process.stdout.write('bluegreen-dev\\n');\nprocess.exit(0);\n");
+    const result = fixture.run(process.execPath, ['scripts/run.js', 'list-stacks']);
+    expect([result.status, result.stdout, result.stderr]).toEqual([0, 'bluegreen-dev\n', '']);
+    const bundle = synthEntry.readManifest(synthEntry.manifestPath(fixture.cacheDir, fixture.root, 'scripts/list-stacks.ts'))!.bundle;
+    expect(readdirSync(join(fixture.cacheDir, bundle.split('/')[0]!)).sort()).toEqual(['list-stacks.js', expect.stringMatching(/^list-stacks\.js\.v\d+.*\.v8cache$/)]);
+  });
+
+  test('no cache can be written (TMPDIR=/, the project read-only): a fresh bundle runs as it is; a rebuild is one line naming BLUEGREEN_SYNTH_CACHE_DIR', () => {
+    // Read-only for the runs: as root (who may write anywhere) they run as nobody (uid 65534).
+    const user = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const cache = join(fixture.root, 'read-only-cache');
+    const env = { ...fixture.env, TMPDIR: '/', BLUEGREEN_SYNTH_CACHE_DIR: cache };
+    const run = () => spawnSync(process.execPath, ['scripts/run.js', 'release', '--help'], { cwd: fixture.root, env, encoding: 'utf8', timeout: 30000, ...user });
+    expect(fixture.run(process.execPath, ['scripts/run.js', 'release', '--help'], { env: { BLUEGREEN_SYNTH_CACHE_DIR: cache } }).status).toBe(0);
+    const dirs = [cache, ...readdirSync(cache, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(cache, d.name))];
+    chmodSync(fixture.root, 0o755);
+    for (const dir of dirs) chmodSync(dir, 0o555);
+    try {
+      const fresh = run();
+      expect([fresh.status, fresh.stderr]).toEqual([0, '']);
+      expect(fresh.stdout).toContain('Starts a blue/green deployment.');
+      fixture.replace('release/flags.ts', "'Starts", "'EDITED. Starts");
+      const stale = run();
+      expect(stale.status).toBe(70);
+      expect(stale.stderr).toMatch(/^release: internal error: no cache directory to build in: neither \S+read-only-cache nor \/bluegreen-synth-\d+ can be written \(E[A-Z]+\); set BLUEGREEN_SYNTH_CACHE_DIR to a writable directory\n$/);
+    } finally {
+      for (const dir of dirs) chmodSync(dir, 0o755);
+    }
+  });
+});
+
 describe('staleReason', () => {
   let dir: string;
   const manifest = () => {
@@ -255,6 +328,7 @@ describe('staleReason', () => {
       packages: { 'node_modules/pkg/index.js': [stat.size, stat.mtimeMs] as [number, number] },
       directories: { '': '' },
       bundle: 'b/synth.js',
+      bundleStat: [0, statSync(join(dir, 'cache', 'b', 'synth.js')).mtimeMs] as [number, number],
     };
   };
 
@@ -281,10 +355,13 @@ describe('staleReason', () => {
     expect(synthEntry.staleReason(fresh(), dir, join(dir, 'cache'))).toBeUndefined();
   });
 
-  test('no manifest, another format, a missing bundle', () => {
+  test('no manifest, another format, a missing or changed bundle', () => {
     expect(synthEntry.staleReason(undefined, dir, join(dir, 'cache'))).toBe('nothing has been built yet');
     expect(synthEntry.staleReason({ ...fresh(), format: -1 }, dir, join(dir, 'cache'))).toBe('the build format changed');
     expect(synthEntry.staleReason({ ...fresh(), bundle: 'gone/synth.js' }, dir, join(dir, 'cache'))).toBe('the bundle is missing');
+    const m = fresh();
+    writeFileSync(join(dir, 'cache', 'b', 'synth.js'), 'damaged');
+    expect(synthEntry.staleReason(m, dir, join(dir, 'cache'))).toBe('the bundle changed since it was built');
   });
 
   test('a package file of another size or modification time (an install) is a change', () => {

@@ -47,6 +47,9 @@ function untrustedCacheDir(dir, root) {
   return undefined;
 }
 
+/** @param {string} dir @param {string} problem */
+const refusal = (dir, problem) => new SynthEntryBuildError(`refusing the cache directory ${dir}: ${problem}; set ${CACHE_DIR_ENV} to a directory of your own`);
+
 /**
  * Creates the cache directory if needed (only its owner may enter one outside the project) and
  * refuses one that is not safe to run code from (see {@link untrustedCacheDir}).
@@ -55,7 +58,7 @@ function untrustedCacheDir(dir, root) {
 function makeCacheDir(dir, root) {
   fs.mkdirSync(dir, { recursive: true, ...(insideProject(dir, root) ? {} : { mode: 0o700 }) });
   const problem = untrustedCacheDir(dir, root);
-  if (problem) throw new SynthEntryBuildError(`refusing the cache directory ${dir}: ${problem}; set ${CACHE_DIR_ENV} to a directory of your own`);
+  if (problem) throw refusal(dir, problem);
 }
 
 /** The per-user cache directory in the system temp directory, for a project that cannot be written. */
@@ -76,8 +79,15 @@ function writableCacheDir(preferred, root) {
     if (err instanceof SynthEntryBuildError) throw err;
   }
   const fallback = fallbackCacheDir();
-  makeCacheDir(fallback, root);
-  return fallback;
+  try {
+    makeCacheDir(fallback, root);
+    fs.accessSync(fallback, fs.constants.W_OK);
+    return fallback;
+  } catch (err) {
+    if (err instanceof SynthEntryBuildError) throw err;
+    const code = /** @type {NodeJS.ErrnoException} */ (err).code ?? String(err);
+    throw new SynthEntryBuildError(`no cache directory to build in: neither ${preferred} nor ${fallback} can be written (${code}); set ${CACHE_DIR_ENV} to a writable directory`);
+  }
 }
 
 /** How long a run waits for another's build of the same entry before building it itself. */
@@ -86,27 +96,36 @@ const BUILD_LOCK_WAIT_IN_MS = 60_000;
 /** A lock this old is abandoned whatever its holder (a build takes seconds). */
 const BUILD_LOCK_STALE_IN_MS = 120_000;
 
+/** A lock without its holder's pid this old is abandoned: the holder writes it right after taking it. */
+const BUILD_LOCK_NO_PID_IN_MS = 5_000;
+
 /**
  * Whether a build lock's holder is gone: its process no longer exists (a build interrupted by
- * Ctrl-C or killed), or the lock is older than {@link BUILD_LOCK_STALE_IN_MS}.
- * @param {string} lock
+ * Ctrl-C or killed), it never wrote its pid (killed between taking the lock and writing it) and the
+ * lock is older than {@link BUILD_LOCK_NO_PID_IN_MS}, or the lock is older than
+ * {@link BUILD_LOCK_STALE_IN_MS}. `onNote` is told why it is taken over.
+ * @param {string} lock @param {(message: string) => void} [onNote]
  */
-function lockAbandoned(lock) {
+function lockAbandoned(lock, onNote) {
+  let age;
+  let pid;
   try {
-    const { mtimeMs } = fs.statSync(lock);
-    const pid = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
-    if (Number.isInteger(pid) && pid > 0) {
-      try {
-        process.kill(pid, 0);
-      } catch (err) {
-        if (/** @type {NodeJS.ErrnoException} */ (err).code === 'ESRCH') return true;
-      }
-    }
-    return Date.now() - mtimeMs > BUILD_LOCK_STALE_IN_MS;
-  } catch {
-    // Released meanwhile, or its holder has not written its pid yet.
-    return false;
+    age = Date.now() - fs.statSync(lock).mtimeMs;
+    pid = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+  } catch (err) {
+    // Released meanwhile, or no pid (yet) in it.
+    if (age === undefined || /** @type {NodeJS.ErrnoException} */ (err).code !== 'ENOENT') return false;
   }
+  const gone = (/** @type {string} */ why) => (onNote?.(`taking over the build lock ${lock}: ${why}`), true);
+  if (!Number.isInteger(pid) || Number(pid) <= 0) {
+    return age > BUILD_LOCK_NO_PID_IN_MS ? gone(`no pid in it after ${Math.round(age / 1000)} s (its holder stopped before writing one)`) : false;
+  }
+  try {
+    process.kill(Number(pid), 0);
+  } catch (err) {
+    if (/** @type {NodeJS.ErrnoException} */ (err).code === 'ESRCH') return gone(`its holder (pid ${pid}) is gone`);
+  }
+  return age > BUILD_LOCK_STALE_IN_MS ? gone(`held for ${Math.round(age / 1000)} s`) : false;
 }
 
 /**
@@ -114,17 +133,17 @@ function lockAbandoned(lock) {
  * while a live run holds it, at most {@link BUILD_LOCK_WAIT_IN_MS}; then builds without it
  * (publishing by rename keeps even two builds at once safe, they only cost twice). Resolves with
  * the function that releases it.
- * @param {string} lock
+ * @param {string} lock @param {(message: string) => void} [onNote]
  * @returns {Promise<() => void>}
  */
-async function buildLock(lock) {
+async function buildLock(lock, onNote) {
   const deadline = Date.now() + BUILD_LOCK_WAIT_IN_MS;
   for (;;) {
     try {
       fs.mkdirSync(lock);
     } catch (err) {
       if (/** @type {NodeJS.ErrnoException} */ (err).code !== 'EEXIST') return () => undefined;
-      if (lockAbandoned(lock)) fs.rmSync(lock, { recursive: true, force: true });
+      if (lockAbandoned(lock, onNote)) fs.rmSync(lock, { recursive: true, force: true });
       else if (Date.now() >= deadline) return () => undefined;
       else await new Promise((resolve) => setTimeout(resolve, 50));
       continue;
@@ -132,10 +151,10 @@ async function buildLock(lock) {
     try {
       fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
     } catch {
-      // Without its pid the lock is taken over when it gets old.
+      // Without its pid the lock is taken over after BUILD_LOCK_NO_PID_IN_MS.
     }
     return () => fs.rmSync(lock, { recursive: true, force: true });
   }
 }
 
-module.exports = { CACHE_DIR_ENV, SynthEntryBuildError, buildLock, writableCacheDir };
+module.exports = { CACHE_DIR_ENV, SynthEntryBuildError, buildLock, refusal, untrustedCacheDir, writableCacheDir };

@@ -39,7 +39,7 @@ const fs = require('node:fs');
 const Module = require('node:module');
 const path = require('node:path');
 const vm = require('node:vm');
-const { buildLock, CACHE_DIR_ENV, SynthEntryBuildError, writableCacheDir } = require('./synth-cache.js');
+const { buildLock, CACHE_DIR_ENV, refusal, SynthEntryBuildError, untrustedCacheDir, writableCacheDir } = require('./synth-cache.js');
 
 /** The project root: the directory holding main.ts and scripts/. */
 const PROJECT_ROOT = path.join(__dirname, '..');
@@ -51,7 +51,7 @@ const DEFAULT_CACHE_DIR = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'blu
 const VERBOSE_ENV = 'BLUEGREEN_SYNTH_VERBOSE';
 
 /** Bump when the bundle's layout or build options change in a way the manifest would not see. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 /** Node versions the bundle must run on (Node 20 here, nodejs22.x in CI images). */
 const TARGET = 'node20';
@@ -75,6 +75,7 @@ const RESOLVABLE = /\.(?:[cm]?[jt]sx?|json)$/;
  * @property {Record<string, [number, number]>} packages size in bytes and mtime in ms of each package file read
  * @property {Record<string, string>} directories sha256 of the sorted resolvable names of each project directory read
  * @property {string} bundle the bundle, relative to the cache directory
+ * @property {[number, number]} bundleStat size in bytes and mtime in ms of the bundle as published (a damaged one is rebuilt)
  */
 
 /**
@@ -156,7 +157,15 @@ function readManifest(file) {
 function staleReason(manifest, root, cacheDir) {
   if (!manifest) return 'nothing has been built yet';
   if (manifest.format !== FORMAT) return 'the build format changed';
-  if (!fs.existsSync(path.join(cacheDir, manifest.bundle))) return 'the bundle is missing';
+  let bundle;
+  try {
+    bundle = fs.statSync(path.join(cacheDir, manifest.bundle));
+  } catch {
+    return 'the bundle is missing';
+  }
+  // A truncated or edited bundle would fail at every run: its size and mtime catch that. Not a hash:
+  // measured, sha256 of release's 2.5 MB bundle costs 3.0 ms, about as much as this whole check (3.7).
+  if (bundle.size !== manifest.bundleStat?.[0] || bundle.mtimeMs !== manifest.bundleStat?.[1]) return 'the bundle changed since it was built';
   for (const [rel, hash] of Object.entries(manifest.sources)) {
     let data;
     try {
@@ -359,28 +368,35 @@ function inputFingerprints(inputs, root, sources) {
 const bundleFileName = (entry) => `${path.basename(entry).replace(/\.[cm]?[jt]sx?$/, '')}.js`;
 
 /**
- * Publishes the bundle under its content hash (`<cacheDir>/<hash>/<file>`) through a scratch folder
- * renamed into place, so a reader never sees half a file; returns the folder name.
+ * Publishes the bundle under its content hash (`<cacheDir>/<hash>/<file>`) by renaming a file
+ * written beside it, so a reader never sees half a file; returns the folder name. A published file
+ * with other bytes (damaged) is replaced, with its V8 code cache; one with the same bytes is kept as
+ * it is (its mtime is in other manifests).
  * @param {string} cacheDir
  * @param {string} code
  * @param {string} file the bundle's file name
  */
 function publishBundle(cacheDir, code, file) {
-  const scratch = path.join(cacheDir, `tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   const name = sha256(`${file}\0${code}`).slice(0, 16);
   const published = path.join(cacheDir, name);
+  const target = path.join(published, file);
+  let current;
   try {
-    fs.mkdirSync(scratch, { recursive: true });
-    fs.writeFileSync(path.join(scratch, file), code);
-    if (!fs.existsSync(path.join(published, file))) {
-      try {
-        fs.renameSync(scratch, published);
-      } catch {
-        // Another build published the same bytes first (same content hash).
-      }
-    }
+    current = fs.readFileSync(target, 'utf8');
+  } catch {
+    current = undefined;
+  }
+  if (current === code) return name;
+  fs.mkdirSync(published, { recursive: true });
+  const tmp = path.join(published, `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    fs.writeFileSync(tmp, code);
+    fs.renameSync(tmp, target);
   } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
+    fs.rmSync(tmp, { force: true });
+  }
+  if (current !== undefined) {
+    for (const f of fs.readdirSync(published)) if (f.startsWith(`${file}.`) && f.endsWith('.v8cache')) fs.rmSync(path.join(published, f), { force: true });
   }
   return name;
 }
@@ -423,8 +439,9 @@ function recordEntry({ root, cacheDir, entry, text, inputs, sources }) {
   }
   const { packages, directories } = inputFingerprints(inputs, root, own);
   const name = publishBundle(cacheDir, withRootLocator(text, path.relative(cacheDir, root)), file);
+  const { size, mtimeMs } = fs.statSync(path.join(cacheDir, name, file));
   /** @type {SynthManifest} */
-  const manifest = { format: FORMAT, entry, sources: own, packages, directories, bundle: posix(path.join(name, file)) };
+  const manifest = { format: FORMAT, entry, sources: own, packages, directories, bundle: posix(path.join(name, file)), bundleStat: [size, mtimeMs] };
   const target = manifestPath(cacheDir, root, entry);
   const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(manifest));
@@ -534,14 +551,30 @@ function pruneCache(cacheDir) {
 }
 
 /**
+ * The bundle an up-to-date manifest in `cacheDir` names, or undefined. Only reads: a fresh bundle in
+ * a read-only cache (built by `npm ci` in a checkout the runs cannot write) is used as it is.
+ * @param {string} cacheDir @param {string} root @param {string} entry
+ */
+function freshBundle(cacheDir, root, entry) {
+  const manifest = readManifest(manifestPath(cacheDir, root, entry));
+  if (!manifest || staleReason(manifest, root, cacheDir) !== undefined) return undefined;
+  const problem = untrustedCacheDir(cacheDir, root);
+  if (problem) throw refusal(cacheDir, problem);
+  return path.join(cacheDir, manifest.bundle);
+}
+
+/**
  * The path of an up-to-date bundle of the entry: the cached one when its manifest matches the sources,
- * otherwise a new build. `onRebuild` is told why a build was needed.
- * @param {SynthEntryOptions & { onRebuild?: (reason: string) => void }} [options]
+ * otherwise a new build. `onRebuild` is told why a build was needed, `onNote` what else a verbose
+ * launcher says (a build lock taken over).
+ * @param {SynthEntryOptions & { onRebuild?: (reason: string) => void, onNote?: (message: string) => void }} [options]
  * @returns {Promise<string>}
  */
 async function prepareSynthEntry(options = {}) {
-  const { root, entry } = resolveOptions(options);
-  const cacheDir = writableCacheDir(resolveOptions(options).cacheDir, root);
+  const { root, entry, cacheDir: preferred } = resolveOptions(options);
+  const cached = freshBundle(preferred, root, entry);
+  if (cached) return cached;
+  const cacheDir = writableCacheDir(preferred, root);
   const manifestFile = manifestPath(cacheDir, root, entry);
   const check = () => {
     const manifest = readManifest(manifestFile);
@@ -551,7 +584,7 @@ async function prepareSynthEntry(options = {}) {
   if (reason === undefined && manifest) return path.join(cacheDir, manifest.bundle);
   // Runs started together after an edit (parallel test workers) build once: the others wait for
   // that build and then find the manifest up to date.
-  const release = await buildLock(`${manifestFile}.lock`);
+  const release = await buildLock(`${manifestFile}.lock`, options.onNote);
   try {
     ({ manifest, reason } = check());
     if (reason === undefined && manifest) return path.join(cacheDir, manifest.bundle);
@@ -575,14 +608,15 @@ function v8FlagsTag() {
 }
 
 /**
- * Runs a bundle as the program's main module (its `require.main === module` guard is true), with
- * V8's code cache: the first run saves the compiled code beside the bundle, later runs skip most
- * parsing and compiling. A cache V8 rejects (another Node version) is replaced.
+ * Loads a bundle to run as the program's main module (its `require.main === module` guard is true),
+ * with V8's code cache: the first run saves the compiled code beside the bundle, later runs skip most
+ * parsing and compiling. A cache V8 rejects (another Node version) is replaced. Resolves with the
+ * function that runs it; a bundle that cannot be read or compiled is a {@link SynthEntryBuildError}.
  * @param {string} file the bundle
  * @param {string} [root] where its external packages (esbuild) are resolved from
+ * @returns {() => void}
  */
-function runSynthEntry(file, root = PROJECT_ROOT) {
-  const source = fs.readFileSync(file, 'utf8');
+function loadSynthEntry(file, root = PROJECT_ROOT) {
   const cachePath = `${file}.${process.version}-${process.arch}${v8FlagsTag()}.v8cache`;
   /** @type {Buffer | undefined} */
   let cachedData;
@@ -591,27 +625,63 @@ function runSynthEntry(file, root = PROJECT_ROOT) {
   } catch {
     cachedData = undefined;
   }
-  const script = new vm.Script(Module.wrap(source), {
-    filename: file,
-    cachedData,
-    // @ts-ignore: Node ≥ 20.12 has the constant; older 20.x simply cannot use import() inside.
-    importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
-  const wrapper = script.runInThisContext();
-  const mod = new Module(file, undefined);
-  mod.filename = file;
-  const req = Module.createRequire(path.join(root, 'package.json'));
-  req.main = mod;
-  wrapper.call(mod.exports, mod.exports, req, mod, file, path.dirname(file));
-  if (cachedData === undefined || script.cachedDataRejected) {
+  let script;
+  let wrapper;
+  try {
+    script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), {
+      filename: file,
+      cachedData,
+      // @ts-ignore: Node ≥ 20.12 has the constant; older 20.x simply cannot use import() inside.
+      importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    });
+    wrapper = script.runInThisContext();
+  } catch (err) {
+    throw new SynthEntryBuildError(`could not load the bundle ${file} (remove it to have it rebuilt): ${String(err)}`);
+  }
+  const compiled = script;
+  const save = () => {
     try {
       const tmp = `${cachePath}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, script.createCachedData());
+      fs.writeFileSync(tmp, compiled.createCachedData());
       fs.renameSync(tmp, cachePath);
     } catch {
       // A read-only cache only costs the next run its compile time.
     }
-  }
+  };
+  // A run that exits in the bundle's synchronous code (--help, a usage error) saves it on its way out.
+  const atExit = () => (compiled.cachedDataRejected || !fs.existsSync(cachePath)) && save();
+  return () => {
+    const needed = cachedData === undefined || compiled.cachedDataRejected === true;
+    if (needed) process.once('exit', atExit);
+    const mod = new Module(file, undefined);
+    mod.filename = file;
+    const req = Module.createRequire(path.join(root, 'package.json'));
+    req.main = mod;
+    wrapper.call(mod.exports, mod.exports, req, mod, file, path.dirname(file));
+    if (!needed) return;
+    process.off('exit', atExit);
+    save();
+  };
+}
+
+/**
+ * Runs a bundle as the program's main module (see {@link loadSynthEntry}).
+ * @param {string} file the bundle
+ * @param {string} [root] where its external packages (esbuild) are resolved from
+ */
+function runSynthEntry(file, root = PROJECT_ROOT) {
+  loadSynthEntry(file, root)();
+}
+
+/**
+ * What a launcher prints when its entry cannot be prepared or loaded: the message of a
+ * {@link SynthEntryBuildError}; of anything else one line, its stack only when `verbose`.
+ * @param {unknown} err @param {boolean} verbose
+ */
+function describeFailure(err, verbose) {
+  if (err instanceof SynthEntryBuildError) return err.message;
+  if (!(err instanceof Error)) return String(err);
+  return verbose ? String(err.stack) : `${String(err)} (${VERBOSE_ENV}=1 shows where)`;
 }
 
 module.exports = {
@@ -623,6 +693,8 @@ module.exports = {
   VERBOSE_ENV,
   buildSynthEntries,
   buildSynthEntry,
+  describeFailure,
+  loadSynthEntry,
   manifestPath,
   prepareSynthEntry,
   readManifest,

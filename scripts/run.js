@@ -20,7 +20,7 @@
 'use strict';
 const Module = require('node:module');
 const path = require('node:path');
-const { prepareSynthEntry, runSynthEntry, SynthEntryBuildError, VERBOSE_ENV } = require('../build/synth-entry.js');
+const { describeFailure, loadSynthEntry, prepareSynthEntry, VERBOSE_ENV } = require('../build/synth-entry.js');
 
 const ROOT = path.join(__dirname, '..');
 
@@ -69,13 +69,15 @@ function runFromSources(entry, args) {
 function launch({ entry, name, args, onBuildError }) {
   if (process.env.BLUEGREEN_SOURCE_MAPS === '1') return runFromSources(entry, args);
   const verbose = process.env[VERBOSE_ENV] === '1';
-  prepareSynthEntry({ entry, purpose: name, onRebuild: (reason) => verbose && process.stderr.write(`${name}: rebuilding the ${name} entry: ${reason}\n`) }).then(
-    (file) => {
+  /** @param {string} message */
+  const note = (message) => verbose && process.stderr.write(`${name}: ${message}\n`);
+  prepareSynthEntry({ entry, purpose: name, onRebuild: (reason) => note(`rebuilding the ${name} entry: ${reason}`), onNote: note }).then(loadSynthEntry).then(
+    (start) => {
       // What the program reads, as under `node --import tsx <entry> …`.
       process.argv = [process.argv[0] ?? process.execPath, path.join(ROOT, entry), ...args];
-      runSynthEntry(file);
+      start();
     },
-    (err) => onBuildError(err instanceof SynthEntryBuildError ? err.message : err instanceof Error ? String(err.stack) : String(err)),
+    (err) => onBuildError(describeFailure(err, verbose)),
   );
 }
 

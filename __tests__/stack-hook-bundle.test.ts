@@ -2,7 +2,7 @@
  * hook-build/bundle.ts as the stack uses it: a clear error without the handler, a content-hash
  * cache that skips esbuild when nothing changed, and a reproducible zip.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
@@ -114,6 +114,28 @@ describe('bundleHookCached', () => {
     const bundle = bundleHookCached({ cacheDir: join(dir, 'not-a-directory', 'cache'), entry });
     expect(bundle.directory.startsWith(join(tmpdir(), 'bluegreen-hook-bundle-'))).toBe(true);
     expect(readFileSync(bundle.file, 'utf8')).toContain('toUpperCase');
+  });
+
+  test('refuses a cache directory outside the project that another user could write code into (others may write, a symbolic link, another owner)', () => {
+    const dir = mkdtempSync(join(scratch, 'untrusted-'));
+    const entry = writeEntry(dir, 'u');
+    const open = join(dir, 'open');
+    mkdirSync(open);
+    chmodSync(open, 0o777);
+    expect(() => bundleHookCached({ cacheDir: open, entry })).toThrow(new HookBundleError(`refusing the hook bundle cache directory ${open}: it is writable by group or others (mode 0777); give the cache a directory of your own (bundleHookCached's cacheDir) or make node_modules/.cache writable`));
+    const own = join(dir, 'own');
+    mkdirSync(own, { mode: 0o700 });
+    const link = join(dir, 'link');
+    symlinkSync(own, link);
+    expect(() => bundleHookCached({ cacheDir: link, entry })).toThrow(/: it is a symbolic link;/);
+    if (process.getuid?.() === 0) {
+      chownSync(own, 12345, 12345);
+      expect(() => bundleHookCached({ cacheDir: own, entry })).toThrow(/: it belongs to uid 12345, not to this user \(uid 0\);/);
+      chownSync(own, 0, 0);
+    }
+    // The same directory, once only its owner may write to it, is used.
+    chmodSync(open, 0o700);
+    expect(readFileSync(bundleHookCached({ cacheDir: open, entry }).file, 'utf8')).toContain('toUpperCase');
   });
 
   test('keeps only index.js in the bundle directory', () => {

@@ -11,6 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { makeCacheDir } from './cache-dir';
 import { createZip } from './zip';
 
 /** Result of bundling the hook. */
@@ -133,18 +134,24 @@ function build(entry: string, outfile: string, minify: boolean): Record<string, 
 
 /**
  * The cache directory, created if needed; a read-only project (some CI containers) falls back to a
- * per-user directory in the system temp directory rather than failing the synth.
+ * per-user directory in the system temp directory rather than failing the synth. Throws
+ * {@link HookBundleError} for a directory that may not be trusted (see cache-dir.ts): another local
+ * user must not be able to choose the code the stack deploys.
  */
 function writableCacheDir(preferred: string): string {
+  const trusted = (dir: string): string => {
+    const problem = makeCacheDir(dir, PROJECT_ROOT);
+    if (problem) throw new HookBundleError(`refusing the hook bundle cache directory ${dir}: ${problem}; give the cache a directory of your own (bundleHookCached's cacheDir) or make node_modules/.cache writable`);
+    return dir;
+  };
   try {
-    mkdirSync(preferred, { recursive: true });
+    trusted(preferred);
     accessSync(preferred, constants.W_OK);
     return preferred;
-  } catch {
-    const fallback = join(tmpdir(), `bluegreen-hook-bundle-${process.getuid?.() ?? 'user'}`);
-    mkdirSync(fallback, { recursive: true });
-    return fallback;
+  } catch (err) {
+    if (err instanceof HookBundleError) throw err;
   }
+  return trusted(join(tmpdir(), `bluegreen-hook-bundle-${process.getuid?.() ?? 'user'}`));
 }
 
 const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');

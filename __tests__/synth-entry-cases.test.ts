@@ -10,22 +10,10 @@ import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, r
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { entryFixture, type ProjectCopy } from '../test-support/project-copy';
+import { entryFixture, REBUILD, tree, type ProjectCopy } from '../test-support/project-copy';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const synthEntry = require('../build/synth-entry.js') as typeof import('../build/synth-entry.js');
 
-const REBUILD = /^synth: rebuilding the synth entry: (.*)$/m;
-
-/** Every file under `dir`, by relative path, with its content. */
-function tree(dir: string, prefix = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) Object.assign(out, tree(dir, rel));
-    else out[rel] = readFileSync(join(dir, rel), 'latin1');
-  }
-  return out;
-}
 
 describe('the synth entry of a small project', () => {
   let fixture: ProjectCopy;

@@ -8,22 +8,10 @@
  *
  * @long-running (started first on a fresh clone: test-support/test-sequencer.js)
  */
-import { mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyProject, PROJECT_ROOT, type ProjectCopy } from '../test-support/project-copy';
+import { copyProject, PROJECT_ROOT, REBUILD, tree, type ProjectCopy } from '../test-support/project-copy';
 
-const REBUILD = /^synth: rebuilding the synth entry: (.*)$/m;
-
-/** Every file under `dir`, by relative path, with its content. */
-function tree(dir: string, prefix = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) Object.assign(out, tree(dir, rel));
-    else out[rel] = readFileSync(join(dir, rel), 'latin1');
-  }
-  return out;
-}
 
 describe('npm run synth', () => {
   test('runs the precompiled entry, and so do cdktf synth, validate and plan:offline (cdktf.json app)', () => {

@@ -18,17 +18,7 @@ import { codeDeployReleaseDrift, withoutIgnoreChanges } from '../tools/offline-t
 import { ecsNativeReleaseDrift } from '../tools/offline-terraform/ecs-drift';
 import type { DriftPatch } from '../tools/offline-terraform/behaviour';
 import { createOfflineTerraform, readStackConfig, type OfflineTerraform, type PlanJson, type TerraformJson } from '../tools/offline-terraform/harness';
-
-/** Addresses by planned actions (`create`, `update`, `create,delete` …), no-ops and reads left out. */
-function changes(plan: PlanJson): Record<string, string[]> {
-  const byAction: Record<string, string[]> = {};
-  for (const r of plan.resource_changes ?? []) {
-    const action = [...r.change.actions].sort().join(',');
-    if (action === 'no-op' || action === 'read') continue;
-    (byAction[action] ??= []).push(r.address);
-  }
-  return byAction;
-}
+import { changes } from '../test-support/plan-changes';
 
 /** `promise`, whose rejection is reported to whoever awaits it, not as unhandled meanwhile. */
 function settledLater<T>(promise: Promise<T>): Promise<T> {

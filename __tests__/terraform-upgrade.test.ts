@@ -14,21 +14,11 @@ import { synthesize } from '../main';
 import type { EnvironmentConfig } from '../config/environment';
 import { ENVIRONMENTS } from '../stacks/environments';
 import { describeWithTool } from '../test-support/require-tool';
-import { createOfflineTerraform, readStackConfig, type OfflineTerraform, type PlanJson, type TerraformJson } from '../tools/offline-terraform/harness';
+import { createOfflineTerraform, readStackConfig, type OfflineTerraform, type TerraformJson } from '../tools/offline-terraform/harness';
+import { changes } from '../test-support/plan-changes';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'upgrade');
 const UPGRADED = ['bluegreen-dev', 'bluegreen-prod'];
-
-/** Addresses by planned actions (`create`, `update`, `delete`, `create,delete` …), no-ops and reads left out. */
-function changes(plan: PlanJson): Record<string, string[]> {
-  const byAction: Record<string, string[]> = {};
-  for (const r of plan.resource_changes ?? []) {
-    const action = [...r.change.actions].sort().join(',');
-    if (action === 'no-op' || action === 'read') continue;
-    (byAction[action] ??= []).push(r.address);
-  }
-  return byAction;
-}
 
 /**
  * Types an upgrade may update in place: the hook function (its code changed since the fixtures were

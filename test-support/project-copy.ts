@@ -10,12 +10,26 @@
  * classes and the AWS SDK each time.
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 
 /** The project this checkout holds. */
 export const PROJECT_ROOT = join(__dirname, '..');
+
+/** The line `npm run synth` prints under BLUEGREEN_SYNTH_VERBOSE=1 when it rebuilds the entry; group 1 is why. */
+export const REBUILD = /^synth: rebuilding the synth entry: (.*)$/m;
+
+/** Every file under `dir`, by relative path, with its content (latin1: bytes kept as they are). */
+export function tree(dir: string, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) Object.assign(out, tree(dir, rel));
+    else out[rel] = readFileSync(join(dir, rel), 'latin1');
+  }
+  return out;
+}
 
 /** Top-level entries never copied: installs, outputs, caches, VCS data, and the tests themselves. */
 const NOT_COPIED = new Set(['node_modules', 'dist', 'cdktf.out', '.git', '.tmp', 'coverage', '__tests__', '.jest-results.json', '.terraform']);

@@ -261,8 +261,15 @@ function bruteForcePublic(cidrs: readonly string[]): bigint {
     const cidr = parseCidr(range.cidr);
     marked.fill(0, Number(cidr.first >> 8n), Number(cidr.last >> 8n) + 1);
   }
+  // Counts the marked blocks run by run: the native indexOf scans 16 Mi cells where a JS loop over each
+  // cell took most of this file's CPU time (0.66 s for 8 lists).
   let blocks = 0;
-  for (let i = 0; i < marked.length; i++) blocks += marked[i]!;
+  for (let start = marked.indexOf(1); start !== -1; start = marked.indexOf(1, start)) {
+    const end = marked.indexOf(0, start);
+    const stop = end === -1 ? marked.length : end;
+    blocks += stop - start;
+    start = stop;
+  }
   return BigInt(blocks) * 256n;
 }
 

@@ -223,20 +223,27 @@ describe.each(FILES)('%s', (file) => {
     const workflow = load(file);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'workflow-shell-'));
     try {
-      // Every probe at once: each has its own script and writes nothing in the shared cwd.
-      const probes = Object.entries(workflow.jobs).flatMap(([id, job]) =>
-        (job.steps ?? [])
-          .filter((x) => x.run !== undefined)
-          .flatMap((s) =>
-            ['false | cat\necho survived', 'echo "$SURELY_UNSET_VARIABLE"\necho survived', 'false\necho survived'].map(async (probe) => {
-              const result = await runStepAsync({ ...s, run: probe }, dir, {}, SHELLS.get(s));
-              return [`${id}: ${s.name ?? s.run}`, probe, result.status !== 0, result.stdout.includes('survived')];
-            }),
-          ),
-      );
-      const results = await Promise.all(probes);
+      const PROBES = ['false | cat\necho survived', 'echo "$SURELY_UNSET_VARIABLE"\necho survived', 'false\necho survived'];
+      const steps = Object.entries(workflow.jobs).flatMap(([id, job]) => (job.steps ?? []).filter((x) => x.run !== undefined).map((s) => [`${id}: ${s.name ?? s.run}`, s] as const));
+      // A probe replaces the step's script and runs in the same cwd and environment, so its outcome depends
+      // only on the step's shell command: each distinct command is probed once (at once: each probe has its
+      // own script and writes nothing in the shared cwd) and its outcome is reported for every step using it.
+      const outcomes = new Map<string, Promise<[boolean, boolean][]>>();
+      for (const [, s] of steps) {
+        const template = SHELLS.get(s)!;
+        if (!outcomes.has(template)) {
+          outcomes.set(
+            template,
+            Promise.all(PROBES.map(async (probe) => {
+              const result = await runStepAsync({ ...s, run: probe }, dir, {}, template);
+              return [result.status !== 0, result.stdout.includes('survived')] as [boolean, boolean];
+            })),
+          );
+        }
+      }
+      const results = await Promise.all(steps.map(async ([where, s]) => (await outcomes.get(SHELLS.get(s)!)!).map(([failed, survived], i) => [where, PROBES[i], failed, survived])));
       expect(results.length).toBeGreaterThan(0);
-      expect(results).toEqual(results.map(([where, probe]) => [where, probe, true, false]));
+      expect(results.flat()).toEqual(results.flat().map(([where, probe]) => [where, probe, true, false]));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -18,7 +18,7 @@ import { codeDeployReleaseDrift, withoutIgnoreChanges } from '../tools/offline-t
 import { ecsNativeReleaseDrift } from '../tools/offline-terraform/ecs-drift';
 import type { DriftPatch } from '../tools/offline-terraform/behaviour';
 import { createOfflineTerraform, readStackConfig, type OfflineTerraform, type PlanJson, type TerraformJson } from '../tools/offline-terraform/harness';
-import { changes } from '../test-support/plan-changes';
+import { changes, changesOf } from '../test-support/plan-changes';
 
 /** `promise`, whose rejection is reported to whoever awaits it, not as unhandled meanwhile. */
 function settledLater<T>(promise: Promise<T>): Promise<T> {
@@ -42,10 +42,11 @@ describeWithTool('ECS-native services under real Terraform, offline', 'terraform
   /**
    * The two chains of terraform commands every test waits on, started as soon as their stack is
    * synthesized (each in work dirs of its own): bluegreen-prod applied; bluegreen-dev applied as
-   * CodeDeploy, released, and planned with the switch to ECS.
+   * CodeDeploy, released (`released`: the drift of the release), and planned with the switch to ECS
+   * (saved in `switched` as `switchPlanFile`).
    */
   let prodApplied: Promise<{ applied: string; state: unknown }>;
-  let devSwitch: Promise<{ codedeploy: string; switched: string; switchPlan: PlanJson }>;
+  let devSwitch: Promise<{ codedeploy: string; released: DriftPatch[]; switched: string; switchPlan: PlanJson; switchPlanFile: string }>;
 
   beforeAll(() => {
     outdir = mkdtempSync(path.join(os.tmpdir(), 'tf-native-'));
@@ -77,15 +78,17 @@ describeWithTool('ECS-native services under real Terraform, offline', 'terraform
     return ws;
   }
 
+  /** bluegreen-prod without the ignore_changes of its services and rules, initialized once (tests plan in copies). */
+  let prodWithoutIgnore: Promise<string> | undefined;
+  function prodWithoutIgnoreCopy(name: string): Promise<string> {
+    prodWithoutIgnore ??= initialized(withoutIgnoreChanges(readStackConfig(stackDir('examples', 'bluegreen-prod')), ['aws_ecs_service', 'aws_lb_listener_rule']), 'prod-no-ignore', stackDir('examples', 'bluegreen-prod'));
+    return prodWithoutIgnore.then((ws) => tf.copyWorkspace(ws, name));
+  }
+
   /** `ws` given the state of `from` (the same stack, applied). */
   function withStateOf(from: string, ws: string): string {
     copyFileSync(path.join(from, 'terraform.tfstate'), path.join(ws, 'terraform.tfstate'));
     return ws;
-  }
-
-  /** Writes a drift into the state (what the next refresh would read anyway). */
-  async function persist(ws: string, drift: readonly DriftPatch[]): Promise<void> {
-    await tf.mustRun(ws, ['apply', '-refresh-only', '-auto-approve', '-input=false', '-no-color'], { drift });
   }
 
   async function applyProd(): Promise<{ applied: string; state: unknown }> {
@@ -93,15 +96,16 @@ describeWithTool('ECS-native services under real Terraform, offline', 'terraform
     return { applied, state: await tf.apply(applied) };
   }
 
-  async function switchDev(): Promise<{ codedeploy: string; switched: string; switchPlan: PlanJson }> {
+  async function switchDev(): Promise<{ codedeploy: string; released: DriftPatch[]; switched: string; switchPlan: PlanJson; switchPlanFile: string }> {
     const [codedeploy, switched] = await Promise.all([
       initialized(stackDir('codedeploy', 'bluegreen-dev'), 'dev-codedeploy', stackDir('codedeploy', 'bluegreen-dev')),
       initialized(stackDir('switch', 'bluegreen-dev'), 'dev-switch', stackDir('switch', 'bluegreen-dev')),
     ]);
-    const state = await tf.apply(codedeploy);
-    // A CodeDeploy release left production on green.
-    await persist(codedeploy, codeDeployReleaseDrift(state));
-    return { codedeploy, switched, switchPlan: (await tf.plan(withStateOf(codedeploy, switched))).json };
+    // A CodeDeploy release left production on green: the plan's refresh reads it, and the saved plan
+    // keeps that refreshed state as the one it applies to.
+    const released = codeDeployReleaseDrift(await tf.apply(codedeploy));
+    const plan = await tf.plan(withStateOf(codedeploy, switched), { drift: released });
+    return { codedeploy, released, switched, switchPlan: plan.json, switchPlanFile: plan.planFile };
   }
 
   /** bluegreen-prod after an apply (reports is ECS-native, behind the shared HTTPS listener), in a work dir of the test's own. */
@@ -114,8 +118,8 @@ describeWithTool('ECS-native services under real Terraform, offline', 'terraform
     const { ws, state } = await prodCopy(`prod-native-${releases}`);
     const drift = ecsNativeReleaseDrift(state, releases);
     expect(drift.map((d) => d.type).sort()).toEqual(['aws_ecs_service', 'aws_lb_listener_rule', 'aws_lb_listener_rule']);
-    const plan = await tf.plan(ws, { drift });
-    expect(changes(plan.json)).toEqual({});
+    const plan = await tf.plan(ws, { drift, show: 'changes' });
+    expect(changesOf(plan)).toEqual({});
     expect(plan.code).toBe(0);
   }, 120000);
 
@@ -125,8 +129,7 @@ describeWithTool('ECS-native services under real Terraform, offline', 'terraform
     [1, ['aws_ecs_service', 'aws_lb_listener_rule.reports_Routing_ProductionRule']],
     [2, ['aws_ecs_service', 'aws_lb_listener_rule.reports_Routing_TestRule']],
   ])("bluegreen-prod: without the stack's ignore_changes the drift of %i deployment(s) plans updates to %j", async (releases, updated) => {
-    const config = withoutIgnoreChanges(readStackConfig(stackDir('examples', 'bluegreen-prod')), ['aws_ecs_service', 'aws_lb_listener_rule']);
-    const ws = await initialized(config, `prod-no-ignore-${releases}`, stackDir('examples', 'bluegreen-prod'));
+    const ws = await prodWithoutIgnoreCopy(`prod-no-ignore-${releases}`);
     const { applied, state } = await prodApplied;
     const drift = ecsNativeReleaseDrift(state, releases);
     const plan = await tf.plan(withStateOf(applied, ws), { drift });
@@ -142,8 +145,9 @@ describeWithTool('ECS-native services under real Terraform, offline', 'terraform
 
   test.concurrent('bluegreen-prod: a CodeDeploy release of web (whose listeners carry reports’ rules) still plans no changes', async () => {
     const { ws, state } = await prodCopy('prod-codedeploy-release');
-    const plan = await tf.plan(ws, { drift: codeDeployReleaseDrift(state) });
-    expect(changes(plan.json)).toEqual({});
+    const plan = await tf.plan(ws, { drift: codeDeployReleaseDrift(state), show: 'changes' });
+    expect(changesOf(plan)).toEqual({});
+    expect(plan.code).toBe(0);
   }, 120000);
 
   test.concurrent('bluegreen-dev migration to ECS: the switch apply updates the service in place, creates the rules and roles, destroys and replaces nothing', async () => {
@@ -176,8 +180,8 @@ describeWithTool('ECS-native services under real Terraform, offline', 'terraform
 
   test.concurrent('bluegreen-dev migration to ECS: naming the idle target group as the production one shows in the plan, and the plan reporter says production would move', async () => {
     const wrong = await initialized(stackDir('switch-wrong', 'bluegreen-dev'), 'dev-switch-wrong', stackDir('switch-wrong', 'bluegreen-dev'));
-    const { codedeploy, switchPlan } = await devSwitch;
-    const plan = (await tf.plan(withStateOf(codedeploy, wrong))).json;
+    const { codedeploy, released, switchPlan } = await devSwitch;
+    const plan = (await tf.plan(withStateOf(codedeploy, wrong), { drift: released })).json;
     const [finding] = findHazards(validatePlan(plan)).filter((f) => f.id === 'deployment-controller-switch');
     expect(finding!.message).toMatch(/moves the service's target group from \S+dev-green\S* \(where CodeDeploy left production\) to \S+dev-blue\S*: the production rule would send every request to a target group without tasks/);
     // The right one does not say so.
@@ -186,11 +190,11 @@ describeWithTool('ECS-native services under real Terraform, offline', 'terraform
 
   test.concurrent('bluegreen-dev migration to ECS: after the first native release, the next apply (migration removed) deletes the CodeDeploy group and AppSpec only', async () => {
     const cleanup = await initialized(stackDir('native', 'bluegreen-dev'), 'dev-native', stackDir('native', 'bluegreen-dev'));
-    // The switch applied as planned: only this test changes its work dir after the plan.
-    const { switched } = await devSwitch;
-    const state = await tf.apply(switched);
-    await persist(switched, ecsNativeReleaseDrift(state));
-    const planned = changes((await tf.plan(withStateOf(switched, cleanup))).json);
+    // The switch applied as planned (the saved plan): only this test changes its work dir after the plan.
+    const { switched, switchPlanFile } = await devSwitch;
+    const state = await tf.apply(switched, { planFile: switchPlanFile });
+    // Then the first native release, read by the cleanup plan's refresh.
+    const planned = changes((await tf.plan(withStateOf(switched, cleanup), { drift: ecsNativeReleaseDrift(state) })).json);
     expect(Object.keys(planned).sort()).toEqual(['delete', 'update']);
     expect(typesOf(planned.delete)).toEqual(['aws_codedeploy_deployment_group', 'aws_s3_object']);
     // The hook loses its CodeDeploy permission, CodeDeploy's role the service's resources; the service

@@ -12,7 +12,7 @@ import { ENVIRONMENTS, prod } from '../stacks/environments';
 import { describeWithTool } from '../test-support/require-tool';
 import { codeDeployReleaseDrift, stateResources, withoutIgnoreChanges } from '../tools/offline-terraform/codedeploy-drift';
 import { createOfflineTerraform, readStackConfig } from '../tools/offline-terraform/harness';
-import type { OfflineTerraform, PlanJson, TerraformJson } from '../tools/offline-terraform/harness';
+import type { OfflineTerraform, PlanJson, PlanResult, TerraformJson } from '../tools/offline-terraform/harness';
 import { listStacks } from '../tools/offline-terraform/stacks';
 
 const DEV_STACK = 'bluegreen-dev';
@@ -38,14 +38,14 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
   }, 90000);
   afterAll(async () => {
     // No command of a plan or apply made once for several tests may still run when the home goes.
-    await Promise.allSettled([...plans.values(), ...applies.values()]);
+    await Promise.allSettled([...plans.values(), ...applies.values(), devState]);
     tf?.dispose();
     if (outdir) rmSync(outdir, { recursive: true, force: true });
   });
 
-  type Plan = Awaited<ReturnType<OfflineTerraform['plan']>>;
+  type Plan = PlanResult & { readonly json: PlanJson };
   const plans = new Map<string, Promise<{ ws: string; plan: Plan }>>();
-  const applies = new Map<string, Promise<{ ws: string; state: unknown }>>();
+  const applies = new Map<string, Promise<string>>();
   /** The plan of `stack` from empty state, made once for every test that reads it (its work dir keeps the plan file). */
   function planFromEmpty(stack: string): Promise<{ ws: string; plan: Plan }> {
     if (!plans.has(stack)) {
@@ -60,21 +60,28 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
     }
     return plans.get(stack)!;
   }
-  /** `stack` applied from empty state, once: its plan from empty, applied as saved (no second plan). */
-  function appliedFromEmpty(stack: string): Promise<{ ws: string; state: unknown }> {
+  /**
+   * The work dir of `stack` applied from empty state, once: its plan from empty, applied as saved (no
+   * second plan). Its state is read (show -json) only where a test reads it: {@link devApplied}.
+   */
+  function appliedFromEmpty(stack: string): Promise<string> {
     if (!applies.has(stack)) {
       applies.set(
         stack,
-        planFromEmpty(stack).then(async ({ ws, plan }) => ({ ws, state: await tf.apply(ws, { planFile: plan.planFile }) })),
+        planFromEmpty(stack).then(async ({ ws, plan }) => {
+          await tf.mustRun(ws, ['apply', '-auto-approve', '-input=false', '-no-color', plan.planFile]);
+          return ws;
+        }),
       );
     }
     return applies.get(stack)!;
   }
 
-  /** bluegreen-dev applied from empty, with its configuration. */
-  async function devApplied(): Promise<{ config: TerraformJson; applied: string; state: unknown }> {
-    const { ws: applied, state } = await appliedFromEmpty(DEV_STACK);
-    return { config: readStackConfig(path.join(stacksDir, DEV_STACK)), applied, state };
+  let devState: Promise<unknown> | undefined;
+  /** bluegreen-dev applied from empty, and its state (`terraform show -json`, read once). */
+  async function devApplied(): Promise<{ applied: string; state: unknown }> {
+    devState ??= appliedFromEmpty(DEV_STACK).then(async (ws) => JSON.parse((await tf.mustRun(ws, ['show', '-json'])).stdout) as unknown);
+    return { applied: await appliedFromEmpty(DEV_STACK), state: await devState };
   }
 
   /** A work dir of `variant`, initialized first, then given the applied state of `stack`. */
@@ -82,7 +89,7 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
     // Lambda zips and other assets are referenced by relative path: the variant needs them too.
     const ws = tf.workspace(variant, name, typeof variant === 'string' ? variant : path.join(stacksDir, stack));
     await tf.init(ws);
-    const { ws: applied } = await appliedFromEmpty(stack);
+    const applied = await appliedFromEmpty(stack);
     copyFileSync(path.join(applied, 'terraform.tfstate'), path.join(ws, 'terraform.tfstate'));
     return ws;
   }
@@ -144,7 +151,8 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
       // The running service is left to CodeDeploy; only the revision and the AppSpec change.
       expect(Object.keys(changed(plan.json)).map((a) => a.split('.')[0]).sort()).toEqual(['aws_ecs_task_definition', 'aws_s3_object']);
 
-      const after = revision(await tf.apply(second));
+      // The plan just read, applied as saved.
+      const after = revision(await tf.apply(second, { planFile: plan.planFile }));
       // (The stand-in numbers every revision 1; AWS would register bluegreen-dev:2 beside :1.)
       expect(JSON.parse(String(after.values.container_definitions))[0].image).toBe(image);
       expect(after.values.skip_destroy).toBe(true);
@@ -157,8 +165,8 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
     // In a copy of the applied work dir (state, lock file, providers): no command runs in the work dir
     // the tests copy.
     const { applied } = await devApplied();
-    const plan = await tf.plan(tf.copyWorkspace(applied, 'applied-again'));
-    expect(changed(plan.json)).toEqual({});
+    const plan = await tf.plan(tf.copyWorkspace(applied, 'applied-again'), { show: 'changes' });
+    expect(plan.json ? changed(plan.json) : {}).toEqual({});
     expect(plan.code).toBe(0);
   }, 120000);
 
@@ -166,8 +174,8 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
     const { applied, state } = await devApplied();
     const drift = codeDeployReleaseDrift(state);
     expect(drift.filter((d) => d.type === 'aws_lb_listener').length).toBeGreaterThanOrEqual(2);
-    const plan = await tf.plan(tf.copyWorkspace(applied, 'released'), { drift });
-    expect(changed(plan.json)).toEqual({});
+    const plan = await tf.plan(tf.copyWorkspace(applied, 'released'), { drift, show: 'changes' });
+    expect(plan.json ? changed(plan.json) : {}).toEqual({});
     expect(plan.code).toBe(0);
   }, 120000);
 

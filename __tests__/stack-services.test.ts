@@ -23,8 +23,12 @@ function synth(environment: EnvironmentConfig): Json {
 }
 const values = (json: Json, type: string): Json[] => Object.values(resourcesOf(json, type));
 
-describe('an environment of services only', () => {
-  const env = manyServicesEnvironment(3, { environment: { loadBalancer: { certificateArn: CERT }, testListener: { allowedCidrs: ['203.0.113.0/24', '2001:db8::/64'] } } });
+// One synth per environment: the ten-service environment (HTTPS, test CIDRs) serves every test of the
+// shared platform and of scale; one environment has both a dedicated load balancer and an auto-released
+// service, each a per-service setting the other service does not share.
+describe('an environment of ten services only', () => {
+  const SERVICES = Array.from({ length: 10 }, (_, i) => `s${String(i + 1).padStart(2, '0')}`);
+  const env = manyServicesEnvironment(10, { environment: { loadBalancer: { certificateArn: CERT }, testListener: { allowedCidrs: ['203.0.113.0/24', '2001:db8::/64'] } } });
   let json: Json;
   beforeAll(() => {
     json = synth(env);
@@ -43,27 +47,28 @@ describe('an environment of services only', () => {
       ]),
     );
     expect(counts).toEqual({
-      aws_ecs_service: 3,
-      aws_ecs_task_definition: 3,
-      aws_lb_target_group: 6,
-      aws_codedeploy_deployment_group: 3,
-      aws_lambda_function: 3,
-      aws_cloudwatch_metric_alarm: 12,
-      aws_s3_object: 3,
-      aws_cloudwatch_log_group: 6,
+      aws_ecs_service: 10,
+      aws_ecs_task_definition: 10,
+      aws_lb_target_group: 20,
+      aws_codedeploy_deployment_group: 10,
+      aws_lambda_function: 10,
+      aws_cloudwatch_metric_alarm: 40,
+      aws_s3_object: 10,
+      aws_cloudwatch_log_group: 20,
     });
-    // Two listeners per service and the HTTPS redirect, all on the one load balancer.
-    expect(values(json, 'aws_lb_listener').map((l) => l.port).sort((a, b) => a - b)).toEqual([80, 443, 8080, 8081, 8082, 8443, 8444]);
+    // Two listeners per service (production 443, then 8443 up; test 8080 up) and the HTTPS redirect, all on the one load balancer.
+    const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+    expect(values(json, 'aws_lb_listener').map((l) => l.port).sort((a, b) => a - b)).toEqual([80, 443, ...range(8080, 10), ...range(8443, 9)]);
   });
 
   test('keeps the platform at the stack-level addresses and each service under its name', () => {
     expect(Object.keys(resourcesOf(json, 'aws_lb'))).toEqual([expect.stringMatching(/^LoadBalancer_[0-9A-F]{8}$/)]);
-    expect(Object.keys(resourcesOf(json, 'aws_ecs_service')).sort()).toEqual([/^s01_Service_/, /^s02_Service_/, /^s03_Service_/].map((r) => expect.stringMatching(r)));
+    expect(Object.keys(resourcesOf(json, 'aws_ecs_service')).sort()).toEqual(SERVICES.map((name) => expect.stringMatching(new RegExp(`^${name}_Service_`))));
   });
 
   test('deploys one hook archive for every hook, each allowed to report on its own deployment group only', () => {
     expect(new Set(values(json, 'aws_lambda_function').map((f) => f.filename)).size).toBe(1);
-    for (const name of ['s01', 's02', 's03']) {
+    for (const name of SERVICES) {
       const policy = JSON.parse(resourceAt(json, 'aws_iam_role_policy', `${name}/Hook/RolePolicy`).policy);
       expect(policy.Statement[0].Resource).toMatch(new RegExp(`:deploymentgroup:bluegreen-many/bluegreen-many-${name}$`));
     }
@@ -87,22 +92,35 @@ describe('an environment of services only', () => {
   test('declares only the services output, one entry per service with every output name', () => {
     expect(Object.keys(json.output)).toEqual([SERVICES_OUTPUT]);
     const services = json.output[SERVICES_OUTPUT].value;
-    expect(Object.keys(services)).toEqual(['s01', 's02', 's03']);
+    expect(Object.keys(services)).toEqual(SERVICES);
     for (const name of Object.keys(services)) expect(Object.keys(services[name]).sort()).toEqual(Object.values(OUTPUT_NAMES).sort());
     expect(services.s02[OUTPUT_NAMES.productionUrl]).toBe(`https://${refAt(json, 'aws_lb', 'LoadBalancer', 'dns_name')}:8443`);
   });
+
+  test('ten services synthesize with 2 listeners, 2 target groups and one hook each', () => {
+    // The HTTPS redirect is the one listener of the platform.
+    expect(values(json, 'aws_lb_listener')).toHaveLength(2 * 10 + 1);
+    expect(values(json, 'aws_lb_target_group')).toHaveLength(20);
+    expect(values(json, 'aws_lambda_function')).toHaveLength(10);
+    expect(Object.keys(json.output[SERVICES_OUTPUT].value)).toHaveLength(10);
+  });
 });
+
+/** api (shared load balancer) asks for auto-release; admin (dedicated load balancer) does not. Synthesized once, when first used. */
+let perService: Json | undefined;
+const perServiceJson = (): Json =>
+  (perService ??= synth({
+    name: 'ded',
+    region: 'eu-west-1',
+    network: { mode: 'new', natGatewayCount: 1 },
+    loadBalancer: { certificateArn: CERT },
+    services: { api: { image: { external: 'nginx' }, autoRelease: true }, admin: { image: { external: 'nginx' }, routing: { loadBalancer: 'dedicated' } } },
+  }));
 
 describe('a service with a dedicated load balancer', () => {
   let json: Json;
   beforeAll(() => {
-    json = synth({
-      name: 'ded',
-      region: 'eu-west-1',
-      network: { mode: 'new', natGatewayCount: 1 },
-      loadBalancer: { certificateArn: CERT },
-      services: { api: { image: { external: 'nginx' } }, admin: { image: { external: 'nginx' }, routing: { loadBalancer: 'dedicated' } } },
-    });
+    json = perServiceJson();
   });
 
   test('gets a load balancer and security group of its own, with its own HTTPS redirect', () => {
@@ -126,18 +144,13 @@ describe('a service with a dedicated load balancer', () => {
 
 describe('auto-release per service', () => {
   test('one null_resource per service that asks for it, one null provider, each with its own release environment', () => {
-    const json = synth({
-      name: 'auto',
-      region: 'eu-west-1',
-      network: { mode: 'new', natGatewayCount: 1 },
-      services: { api: { image: { external: 'nginx' }, autoRelease: true }, web: { image: { external: 'nginx' } } },
-    });
+    const json = perServiceJson();
     expect(json.provider.null).toEqual([{}]);
     const [release] = values(json, 'null_resource');
     expect(values(json, 'null_resource')).toHaveLength(1);
     expect(release!.provisioner[0]['local-exec'].environment).toEqual(
       autoReleaseEnvironment({
-        stackName: 'bluegreen-auto',
+        stackName: 'bluegreen-ded',
         region: 'eu-west-1',
         applicationName: refAt(json, 'aws_codedeploy_app', 'Deployment/Application', 'name'),
         deploymentGroupName: refAt(json, 'aws_codedeploy_deployment_group', 'api/Deployment/DeploymentGroup', 'deployment_group_name'),
@@ -172,15 +185,5 @@ describe('the constructs in an app of your own', () => {
     expect(() => new BlueGreenService(stack, 'x', { platform, service: 'payments' })).toThrow('environment "lib" has no service "payments"; its services are "api", "web"');
     new BlueGreenService(stack, 'api', { platform, service: 'api' });
     expect(() => new BlueGreenService(stack, 'api-again', { platform, service: 'api' })).toThrow('service "api" of environment "lib" is built twice; build each service once');
-  });
-});
-
-describe('ten services', () => {
-  test('synthesize with 2 listeners, 2 target groups and one hook each, and validate', () => {
-    const json = synth(manyServicesEnvironment(10));
-    expect(values(json, 'aws_lb_listener')).toHaveLength(20);
-    expect(values(json, 'aws_lb_target_group')).toHaveLength(20);
-    expect(values(json, 'aws_lambda_function')).toHaveLength(10);
-    expect(Object.keys(json.output[SERVICES_OUTPUT].value)).toHaveLength(10);
   });
 });

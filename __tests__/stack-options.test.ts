@@ -26,6 +26,30 @@ const all = resourcesOf;
 const only = onlyResource;
 const ref = refToOnly;
 
+/** Synthesizes once, when a test first asks. */
+function once(environment: EnvironmentConfig): () => Json {
+  let json: Json | undefined;
+  return () => (json ??= synth(environment));
+}
+
+// Options that touch different resources share a synth: each test reads only what its option sets, and the
+// option's alternative (s3 against local state, a custom against a predefined config, extra alarms against
+// none) is in the other environment.
+const s3StateCustomDeployment = once({
+  ...base,
+  state: { backend: 's3', bucket: 'my-state', dynamodbTable: 'tf-locks' },
+  deployment: { trafficRouting: { type: 'linear', percentage: 20, intervalInMinutes: 2 }, manualApprovalWaitInMinutes: 30 },
+  alarms: { additionalAlarmNames: ['p99-latency', 'error-budget'] },
+});
+const localStatePredefinedNoAlarmsLongNames = once({
+  ...base,
+  project: 'payments-platform-europe',
+  name: 'staging-blue-green',
+  state: { backend: 'local', path: 'state/opt.tfstate' },
+  deployment: { trafficRouting: { type: 'predefined', name: 'CodeDeployDefault.ECSCanary10Percent5Minutes' } },
+  alarms: { enabled: false },
+});
+
 describe('autoRelease', () => {
   let json: Json;
   beforeAll(() => {
@@ -87,12 +111,12 @@ describe('autoRelease', () => {
 
 describe('state backends', () => {
   test('locks S3 state with a DynamoDB table when one is named, instead of the lock file', () => {
-    const json = synth({ ...base, state: { backend: 's3', bucket: 'my-state', dynamodbTable: 'tf-locks' } });
+    const json = s3StateCustomDeployment();
     expect(json.terraform.backend).toEqual({ s3: { bucket: 'my-state', key: 'bluegreen-opt/terraform.tfstate', region: 'eu-central-1', encrypt: true, dynamodb_table: 'tf-locks' } });
   });
 
   test('uses the configured local state path', () => {
-    expect(synth({ ...base, state: { backend: 'local', path: 'state/opt.tfstate' } }).terraform.backend).toEqual({ local: { path: 'state/opt.tfstate' } });
+    expect(localStatePredefinedNoAlarmsLongNames().terraform.backend).toEqual({ local: { path: 'state/opt.tfstate' } });
   });
 });
 
@@ -130,18 +154,18 @@ describe('an existing VPC', () => {
 
 describe('traffic shifting and approval', () => {
   test('creates a custom linear config', () => {
-    const json = synth({ ...base, deployment: { trafficRouting: { type: 'linear', percentage: 20, intervalInMinutes: 2 } } });
+    const json = s3StateCustomDeployment();
     expect(only(json, 'aws_codedeploy_deployment_config').traffic_routing_config).toEqual({ type: 'TimeBasedLinear', time_based_linear: { percentage: 20, interval: 2 } });
   });
 
   test('uses a predefined canary config without creating one', () => {
-    const json = synth({ ...base, deployment: { trafficRouting: { type: 'predefined', name: 'CodeDeployDefault.ECSCanary10Percent5Minutes' } } });
+    const json = localStatePredefinedNoAlarmsLongNames();
     expect(all(json, 'aws_codedeploy_deployment_config')).toEqual({});
     expect(only(json, 'aws_codedeploy_deployment_group').deployment_config_name).toBe('CodeDeployDefault.ECSCanary10Percent5Minutes');
   });
 
   test('waits for a manual approval when manualApprovalWaitInMinutes is set', () => {
-    const json = synth({ ...base, deployment: { manualApprovalWaitInMinutes: 30 } });
+    const json = s3StateCustomDeployment();
     expect(only(json, 'aws_codedeploy_deployment_group').blue_green_deployment_config.deployment_ready_option).toEqual({
       action_on_timeout: 'STOP_DEPLOYMENT',
       wait_time_in_minutes: 30,
@@ -151,7 +175,7 @@ describe('traffic shifting and approval', () => {
 
 describe('alarms', () => {
   test('wires additional existing alarms after the generated ones', () => {
-    const json = synth({ ...base, alarms: { additionalAlarmNames: ['p99-latency', 'error-budget'] } });
+    const json = s3StateCustomDeployment();
     const alarms = json.resource.aws_cloudwatch_metric_alarm as Record<string, { alarm_name: string }>;
     // Generated alarms are references to their resources; resolve them to the names they carry.
     const wired = (only(json, 'aws_codedeploy_deployment_group').alarm_configuration.alarms as string[]).map((name) => {
@@ -169,7 +193,7 @@ describe('alarms', () => {
   });
 
   test('without any alarm, rolls back on failure only and has no alarm configuration', () => {
-    const json = synth({ ...base, alarms: { enabled: false } });
+    const json = localStatePredefinedNoAlarmsLongNames();
     const group = only(json, 'aws_codedeploy_deployment_group');
     expect(group.alarm_configuration).toBeUndefined();
     expect(group.auto_rollback_configuration).toEqual({ enabled: true, events: ['DEPLOYMENT_FAILURE'] });
@@ -179,7 +203,7 @@ describe('alarms', () => {
 
 describe('names', () => {
   test('derives load balancer and target group names of at most 32 characters from long names', () => {
-    const json = synth({ ...base, project: 'payments-platform-europe', name: 'staging-blue-green' });
+    const json = localStatePredefinedNoAlarmsLongNames();
     const names = [only(json, 'aws_lb').name, ...Object.values(all(json, 'aws_lb_target_group')).map((g) => g.name)];
     for (const name of names) expect(name.length).toBeLessThanOrEqual(32);
     expect(new Set(names).size).toBe(3);

@@ -7,8 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FIRST_LINE, LAST_LINE_START } from '../demo/run';
-import { scenario, SCENARIO_NAMES } from '../demo/scenarios';
+import { FIRST_LINE, LAST_LINE_START, scenario, SCENARIO_NAMES } from '../demo/scenarios';
 import { main } from '../scripts/demo';
 import { runDemo, withoutTimestamps } from './demo-process';
 

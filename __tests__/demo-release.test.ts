@@ -13,8 +13,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FIRST_LINE, LAST_LINE_START } from '../demo/run';
-import { scenario } from '../demo/scenarios';
+import { FIRST_LINE, LAST_LINE_START, scenario } from '../demo/scenarios';
 import { concurrentTestWithTool } from '../test-support/require-tool';
 import { declaredStacks } from '../scripts/offline-stacks';
 import { runDemo, withoutTimestamps } from './demo-process';

@@ -2,10 +2,10 @@
  * The demo's pure parts: what it reads from a synthesized stack (deployment group, hook, placeholder
  * outputs) and how each scenario is set up (which config, which alarm, how fast a minute runs).
  */
-import { deploymentConfigOverride, DEMO_CANARY_CONFIG, minuteInMs, alarmToTrigger, scenario, SCENARIOS, shiftMinutes, shiftsGradually } from '../demo/scenarios';
+import { deploymentConfigOverride, DEMO_CANARY_CONFIG, FIRST_LINE, LAST_LINE_START, minuteInMs, alarmToTrigger, scenario, SCENARIOS, shiftMinutes, shiftsGradually } from '../demo/scenarios';
 import { demoGroup, demoHook, placeholderFor, placeholderOutputs, resolveReferences, type DemoGroup, type StackJson } from '../demo/stack';
 import { greenBody, targets } from '../demo/world';
-import { chooseService, commandLines, exitMeaning, FIRST_LINE, LAST_LINE_START, releaseArgs, releaseEnvironment } from '../demo/run';
+import { chooseService, commandLines, exitMeaning, releaseArgs, releaseEnvironment } from '../demo/run';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { flagTable } from '../scripts/cli';

@@ -16,7 +16,7 @@ import { UsageError } from '../scripts/cli';
 import { readStackConfig } from '../tools/offline-terraform/harness';
 import { applyOffline, OFFLINE_ACCOUNT_ID } from '../scripts/apply-offline';
 import { outDir, PROJECT_ROOT, stacksDir, synthesizeStacks, type DeclaredStack } from '../scripts/offline-stacks';
-import { alarmToTrigger, deploymentConfigOverride, minuteInMs, scenario, shiftMinutes, type Scenario, type ScenarioName } from './scenarios';
+import { alarmToTrigger, deploymentConfigOverride, FIRST_LINE, LAST_LINE_START, minuteInMs, scenario, shiftMinutes, type Scenario, type ScenarioName } from './scenarios';
 import { demoGroup, demoHook, placeholderOutputs, stackRegion, type StackJson } from './stack';
 import { startWorld, type World } from './world';
 
@@ -31,10 +31,6 @@ export interface DemoInput {
   /** Real ms per CodeDeploy minute. @default - chosen so the shift and waits take about 6 s */
   readonly minuteInMs?: number;
 }
-
-/** The demo's first line and the start of its last: said plainly, whatever happens in between. */
-export const FIRST_LINE = 'LOCAL SIMULATION: this demo runs on this machine only and touches no AWS account.';
-export const LAST_LINE_START = 'End of the local simulation: nothing touched AWS';
 
 /** How long the hook may keep checking an unhealthy green before it reports Failed (the stack gives minutes). */
 const HOOK_BUDGET_IN_SECONDS = 6;

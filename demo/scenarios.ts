@@ -5,6 +5,13 @@
 import { EXIT_CODES } from '../release/exit-codes';
 import type { DemoGroup } from './stack';
 
+/**
+ * The demo's first line and the start of its last: said plainly, whatever happens in between. Here, not
+ * in run.ts, so a test can check them without loading the whole demo.
+ */
+export const FIRST_LINE = 'LOCAL SIMULATION: this demo runs on this machine only and touches no AWS account.';
+export const LAST_LINE_START = 'End of the local simulation: nothing touched AWS';
+
 /** A scenario's name (the value of `--scenario`). */
 export type ScenarioName = 'success' | 'hook-fails' | 'alarm' | 'interrupt' | 'active';
 

@@ -4,7 +4,9 @@
  */
 import { deploymentConfigOverride, DEMO_CANARY_CONFIG, FIRST_LINE, LAST_LINE_START, minuteInMs, alarmToTrigger, scenario, SCENARIOS, shiftMinutes, shiftsGradually } from '../demo/scenarios';
 import { demoGroup, demoHook, placeholderFor, placeholderOutputs, resolveReferences, type DemoGroup, type StackJson } from '../demo/stack';
-import { greenBody, targets } from '../demo/world';
+import { greenBody, readZip, targets } from '../demo/world';
+import { zipSync } from 'fflate';
+import { createZip } from '../hook-build/zip';
 import { chooseService, commandLines, exitMeaning, releaseArgs, releaseEnvironment } from '../demo/run';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -216,6 +218,23 @@ describe('scenarios', () => {
   test("the release's environment keeps none of the user's AWS settings", () => {
     const env = releaseEnvironment({ PATH: 'p', AWS_PROFILE: 'prod', AWS_ACCESS_KEY_ID: 'AKIAREAL', GITHUB_STEP_SUMMARY: 's', TERM: 'xterm' }, { AWS_ACCESS_KEY_ID: 'OFFLINEDEMO', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
     expect(env).toEqual({ PATH: 'p', TERM: 'xterm', AWS_ACCESS_KEY_ID: 'OFFLINEDEMO', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+  });
+});
+
+describe('the hook zip, as the demo reads it', () => {
+  test('the archive the synth writes, and stored and deflated entries of any ZIP writer, read back byte for byte (directories left out)', () => {
+    const code = Buffer.from('exports.handler = async () => ({ status: "Succeeded" });\n'.repeat(200));
+    expect(readZip(createZip([{ name: 'index.js', data: code }]))).toEqual(new Map([['index.js', code]]));
+    const other = Buffer.from(zipSync({ 'index.js': [code, { level: 9 }], 'lib/': new Uint8Array(0), 'lib/notes.txt': [Buffer.from('stored'), { level: 0 }] }));
+    expect(readZip(other)).toEqual(new Map([['index.js', code], ['lib/notes.txt', Buffer.from('stored')]]));
+  });
+
+  test('what is not a readable archive is an error naming it', () => {
+    expect(() => readZip(Buffer.from('not a zip'), 'hook.zip')).toThrow('hook.zip is not a ZIP archive (no end of central directory)');
+    const zip = createZip([{ name: 'index.js', data: Buffer.from('x'.repeat(100)) }]);
+    const eocd = zip.lastIndexOf(Buffer.from('PK\x05\x06', 'latin1'));
+    zip.writeUInt32LE(0, eocd + 16);
+    expect(() => readZip(zip, 'hook.zip')).toThrow('hook.zip: broken central directory at byte 0');
   });
 });
 

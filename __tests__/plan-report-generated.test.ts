@@ -139,24 +139,36 @@ describeWithTool('plan report over real plans of the example stacks (offline Ter
     expect(owned.find((f) => f.address.startsWith('aws_ecs_service'))?.message).toContain('task_definition and load_balancer');
   }, 90000);
 
+  /**
+   * bluegreen-dev with its ECS service and its service log group renamed, planned once for the two
+   * tests below: each reads only the findings of the resource it renamed, and neither edit changes
+   * the other resource's plan.
+   */
+  let renamedReport: Promise<Report> | undefined;
+  function renamedServiceAndLogGroup(): Promise<Report> {
+    renamedReport ??= report(
+      edited(configs['bluegreen-dev'], (r) => {
+        const [, service] = only(r.aws_ecs_service, 'aws_ecs_service');
+        service.name = 'renamed-service';
+        const group = Object.entries(r.aws_cloudwatch_log_group ?? {}).find(([, g]) => String(g.name).startsWith('/ecs/'));
+        if (!group) throw new Error('no /ecs/ log group in bluegreen-dev');
+        group[1].name = '/ecs/renamed';
+      }),
+      'renamed',
+      { state: devStatePath() },
+    );
+    return renamedReport;
+  }
+
   test.concurrent('bluegreen-dev after an apply: renaming the ECS service is a blocking replacement naming the attribute', async () => {
-    const renamed = edited(configs['bluegreen-dev'], (r) => {
-      const [, service] = only(r.aws_ecs_service, 'aws_ecs_service');
-      service.name = 'renamed-service';
-    });
-    const result = await report(renamed, 'rename', { state: devStatePath() });
+    const result = await renamedServiceAndLogGroup();
     const replaced = result.findings.filter((f) => f.id === 'bluegreen-resource-replaced');
     expect(lines(replaced)).toEqual([expect.stringMatching(/^blocking bluegreen-resource-replaced aws_ecs_service\./)]);
     expect(replaced[0].message).toContain('forced by a change to name');
   }, 90000);
 
   test.concurrent('bluegreen-dev after an apply: renaming the service log group is a warning (log history lost), not blocking', async () => {
-    const renamed = edited(configs['bluegreen-dev'], (r) => {
-      const group = Object.entries(r.aws_cloudwatch_log_group ?? {}).find(([, g]) => String(g.name).startsWith('/ecs/'));
-      if (!group) throw new Error('no /ecs/ log group in bluegreen-dev');
-      group[1].name = '/ecs/renamed';
-    });
-    const result = await report(renamed, 'log-group', { state: devStatePath() });
+    const result = await renamedServiceAndLogGroup();
     expect(lines(result.findings.filter((f) => f.address.startsWith('aws_cloudwatch_log_group.')))).toEqual([
       expect.stringMatching(/^warning data-resource-deleted aws_cloudwatch_log_group\./),
     ]);

@@ -100,17 +100,28 @@ describe('synthesize', () => {
 const SYNTH = npmScriptCommand('synth');
 
 describe('npm run synth (main.ts as a process)', () => {
-  // The four runs at once: each has a CDKTF_OUTDIR of its own.
+  // The runs at once: each has a CDKTF_OUTDIR of its own.
   const run = (env: Record<string, string>) => runProcess(SYNTH.command, SYNTH.args, { cwd: root, env: { ...process.env, ...env }, timeoutMs: 60000 });
 
-  test.concurrent('synthesizes the selected stack and warns about the public test port', async () => {
+  // One run proves both the selection and the stale-directory cleanup (same command, ENVIRONMENTS=dev): the
+  // declared stacks it did not select are there from an earlier synth, so "nothing else written" is that
+  // they are left byte for byte as they were, with nothing added.
+  test.concurrent('synthesizes the selected stack only and warns about the public test port; removes the directory of an environment no longer declared, and keeps declared ones it did not select', async () => {
     const outdir = join(scratch, 'cli');
+    const stacksDir = join(outdir, 'stacks');
+    ourStackDir(stacksDir, `bluegreen-${UNDECLARED}`);
+    // Declared but not selected by ENVIRONMENTS: a stack of an earlier synth stays.
+    const others = STACKS.filter((s) => s !== 'bluegreen-dev');
+    for (const stack of others) ourStackDir(stacksDir, stack);
+    const earlier = others.map((stack) => [stack, readdirSync(join(stacksDir, stack)), readFileSync(join(stacksDir, stack, 'cdk.tf.json'), 'utf8')]);
     const result = await run({ ENVIRONMENTS: 'dev', CDKTF_OUTDIR: outdir });
     expect(result.status).toBe(0);
     expect(result.stderr).toMatch(/^warning: bluegreen-dev: testListener\.allowPublicAccess is true/);
-    expect(existsSync(join(outdir, 'stacks', 'bluegreen-dev', 'cdk.tf.json'))).toBe(true);
-    for (const other of STACKS.filter((s) => s !== 'bluegreen-dev')) expect(existsSync(join(outdir, 'stacks', other))).toBe(false);
+    expect(existsSync(join(stacksDir, 'bluegreen-dev', 'cdk.tf.json'))).toBe(true);
+    expect(others.map((stack) => [stack, readdirSync(join(stacksDir, stack)), readFileSync(join(stacksDir, stack, 'cdk.tf.json'), 'utf8')])).toEqual(earlier);
     expect(result.stdout).toBe(`synthesized bluegreen-dev → ${outdir}/stacks/<stack>/cdk.tf.json\n`);
+    expect(readdirSync(stacksDir).sort()).toEqual([...STACKS].sort());
+    expect(result.stderr).toContain(`info: removed ${join(stacksDir, `bluegreen-${UNDECLARED}`)}: no environment declares stack bluegreen-${UNDECLARED} any more\n`);
   });
 
   test.concurrent('prints a configuration error without a stack trace, exits 1 and writes nothing', async () => {
@@ -132,18 +143,6 @@ describe('npm run synth (main.ts as a process)', () => {
       `error: Invalid ENVIRONMENTS variable (1 problem):\n  - ENVIRONMENTS must name at least one environment (comma-separated: ${NAMES.map((n) => `"${n}"`).join(', ')}), or be unset for all, got ", ,"\n`,
     );
     expect(existsSync(outdir)).toBe(false);
-  });
-
-  test.concurrent('a stale stack directory: npm run synth removes the directory of an environment no longer declared, and keeps declared ones it did not select', async () => {
-    const outdir = join(scratch, 'stale');
-    const stacksDir = join(outdir, 'stacks');
-    ourStackDir(stacksDir, `bluegreen-${UNDECLARED}`);
-    // Declared but not selected by ENVIRONMENTS: a stack of an earlier synth stays.
-    for (const stack of STACKS.filter((s) => s !== 'bluegreen-dev')) ourStackDir(stacksDir, stack);
-    const result = await runProcess(SYNTH.command, SYNTH.args, { cwd: root, env: { ...process.env, ENVIRONMENTS: 'dev', CDKTF_OUTDIR: outdir }, timeoutMs: 60000 });
-    expect(result.status).toBe(0);
-    expect(readdirSync(stacksDir).sort()).toEqual([...STACKS].sort());
-    expect(result.stderr).toContain(`info: removed ${join(stacksDir, `bluegreen-${UNDECLARED}`)}: no environment declares stack bluegreen-${UNDECLARED} any more\n`);
   });
 });
 

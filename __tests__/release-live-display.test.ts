@@ -4,7 +4,7 @@
  * every second, a process warning in the middle, Ctrl-C) the screen must hold the permanent lines
  * and ONE status block, nothing else.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CodeDeployStandIn, startCodeDeployStandIn } from '../test-support/codedeploy';
@@ -26,19 +26,12 @@ let standIn: CodeDeployStandIn;
 /** A slower stand-in (1 minute = 1 s), so a canary interval lasts long enough to count down. */
 let slowStandIn: CodeDeployStandIn;
 let dir: string;
-let warningPreload: string;
+/** A process warning of several lines in the middle of the display (see the file). */
+const WARNING_PRELOAD = join(REPO_ROOT, 'test-support', 'multi-line-warning.cjs');
 const runs: PtyRun[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'live-display-'));
-  // A process warning of several lines in the middle of the display: the kind of the AWS SDK's
-  // 8-line NodeVersionSupportWarning, emitted on every Node version so the test means the same everywhere.
-  warningPreload = join(dir, 'warn.cjs');
-  // (Main thread only: under `node --import tsx` tsx's loader thread runs preloads too.)
-  writeFileSync(
-    warningPreload,
-    "if (require('node:worker_threads').isMainThread) setTimeout(() => process.emitWarning('first line of a test warning\\nsecond line\\nthird line', 'TestWarning'), 1500).unref();\n",
-  );
   standIn = await startCodeDeployStandIn({
     msPerMinute: 100,
     eventDurationInMs: 150,
@@ -68,7 +61,7 @@ afterAll(async () => {
 
 function startInPty(group: string, endpoint = standIn.endpoint, extra: readonly string[] = []): PtyRun {
   const args = [
-    '--require', warningPreload,
+    '--require', WARNING_PRELOAD,
     // Then exactly what `npm run release` runs.
     ...npmScriptCommand('release').args,
     '--application', 'app', '--deployment-group', group, '--region', 'us-east-1',

@@ -9,12 +9,11 @@
  *
  * @long-running (started first on a fresh clone: test-support/test-sequencer.js)
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { OUTPUT_NAMES } from '../lib/outputs';
-import { copyProject, PROJECT_ROOT, startIn, type ProjectCopy } from '../test-support/project-copy';
+import { copyProject, PROJECT_ROOT, startIn, type Finished, type ProjectCopy } from '../test-support/project-copy';
 
 const NPM_TIMEOUT_IN_MS = 240000;
 
@@ -24,6 +23,9 @@ let tarball: string;
 let files: string[];
 let manifest: { name: string; version: string; private?: boolean; exports: Record<string, unknown>; bin: Record<string, string>; files: string[]; dependencies: Record<string, string>; peerDependencies: Record<string, string> };
 let packOutput: string;
+/** The consumer app's directory and its `npm install` of the tarball, started as soon as the tarball exists. */
+let app: string;
+let installing: Promise<Finished | Error>;
 
 /** Every file under `dir` with its size and modification time, to see that nothing was written. */
 function fileStates(dir: string): Record<string, string> {
@@ -42,18 +44,33 @@ function fileStates(dir: string): Record<string, string> {
   return out;
 }
 
-beforeAll(() => {
+/** Installs the tarball into a new plain JavaScript app beside it (see the file comment). */
+function installTarball(): Promise<Finished | Error> {
+  app = join(work, 'app');
+  mkdirSync(app);
+  // The app already has the peer dependencies (as a cdktf app does); the package's own dependencies
+  // resolve to the same versions the lockfile pinned here.
+  const linked = [...Object.keys(manifest.peerDependencies), ...Object.keys(manifest.dependencies), '@types/node'];
+  const dependencies = Object.fromEntries(linked.map((name) => [name, `file:${join(PROJECT_ROOT, 'node_modules', name)}`]));
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', version: '1.0.0', private: true, dependencies }, null, 2));
+  // Settled either way: it is awaited only by the consumer's tests, after the pack's own have run.
+  return startIn(app, 'npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], process.env, NPM_TIMEOUT_IN_MS).catch((err: Error) => err);
+}
+
+beforeAll(async () => {
   copy = copyProject('package-');
   work = mkdtempSync(join(tmpdir(), 'package-consumer-'));
-  const pack = copy.run('npm', ['pack', '--json', '--pack-destination', work, '--no-audit', '--no-fund'], { timeoutInMs: NPM_TIMEOUT_IN_MS });
+  const pack = await copy.start('npm', ['pack', '--json', '--pack-destination', work, '--no-audit', '--no-fund'], { timeoutInMs: NPM_TIMEOUT_IN_MS });
   packOutput = `${pack.stdout}\n${pack.stderr}`;
   if (pack.status !== 0) throw new Error(`npm pack failed (exit ${pack.status}):\n${packOutput}`);
   const start = pack.stdout.indexOf('[');
   const [info] = JSON.parse(pack.stdout.slice(start)) as Array<{ filename: string; files: Array<{ path: string }> }>;
   tarball = join(work, info!.filename);
   files = info!.files.map((f) => f.path).sort();
-  const listed = spawnSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' });
+  const listed = await startIn(work, 'tar', ['-xzOf', tarball, 'package/package.json'], process.env, 30000);
   manifest = JSON.parse(listed.stdout);
+  // The install reads only the tarball: it runs while the pack's tests run the copy's synth and release.
+  installing = installTarball();
 }, NPM_TIMEOUT_IN_MS + 10000);
 
 afterAll(() => {
@@ -112,19 +129,12 @@ describe('npm pack', () => {
 });
 
 describe('a plain JavaScript cdktf app that installs the tarball', () => {
-  let app: string;
   let packageDir: string;
   let before: Record<string, string>;
 
-  beforeAll(() => {
-    app = join(work, 'app');
-    mkdirSync(app);
-    // The app already has the peer dependencies (as a cdktf app does); the package's own dependencies
-    // resolve to the same versions the lockfile pinned here.
-    const linked = [...Object.keys(manifest.peerDependencies), ...Object.keys(manifest.dependencies), '@types/node'];
-    const dependencies = Object.fromEntries(linked.map((name) => [name, `file:${join(PROJECT_ROOT, 'node_modules', name)}`]));
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', version: '1.0.0', private: true, dependencies }, null, 2));
-    const install = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], { cwd: app, encoding: 'utf8', timeout: NPM_TIMEOUT_IN_MS });
+  beforeAll(async () => {
+    const install = await installing;
+    if (install instanceof Error) throw install;
     if (install.status !== 0) throw new Error(`npm install of the tarball failed (exit ${install.status}):\n${install.stdout}${install.stderr}`);
     packageDir = join(app, 'node_modules', manifest.name);
     before = fileStates(packageDir);
@@ -195,11 +205,11 @@ describe('a plain JavaScript cdktf app that installs the tarball', () => {
   });
 
   // After the concurrent tests above (jest runs a block's concurrent tests as one group, first).
-  test('needs no esbuild or tsx, and writes nothing into node_modules', () => {
-    for (const tool of ['esbuild', 'tsx']) {
-      const probe = spawnSync(process.execPath, ['-e', `require.resolve(${JSON.stringify(tool)}, { paths: [${JSON.stringify(packageDir)}] })`], { encoding: 'utf8' });
-      expect(probe.status).not.toBe(0);
-    }
+  test('needs no esbuild or tsx, and writes nothing into node_modules', async () => {
+    // One node for both tools: it prints each one that resolves from the package.
+    const script = `for (const tool of ['esbuild', 'tsx']) { try { require.resolve(tool, { paths: [${JSON.stringify(packageDir)}] }); console.log(tool); } catch {} }`;
+    const probe = await startIn(app, process.execPath, ['-e', script], process.env, 30000);
+    expect([probe.status, probe.stdout, probe.stderr]).toEqual([0, '', '']);
     expect(fileStates(packageDir)).toEqual(before);
   });
 });

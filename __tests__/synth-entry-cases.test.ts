@@ -3,14 +3,15 @@
  * project with this project's launchers and build/synth-entry.js byte for byte (entryFixture): when an
  * entry is rebuilt, builds started together, a source that does not compile, the cache's
  * housekeeping, and the freshness rule (staleReason) on its own. Rebuilds cost milliseconds here;
- * synth-entry.test.ts checks end to end that the real main.ts is wired to it (an edit is picked up),
+ * synth-entry.test.ts checks end to end that the real main.ts is wired to it (an edit is picked up;
+ * that edit adds an archive asset, which needs cdktf in the bundle: a build not repeated here),
  * program-entry.test.ts the same for the programs (scripts/run.js).
  */
 import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { entryFixture, REBUILD, tree, type ProjectCopy } from '../test-support/project-copy';
+import { entryFixture, REBUILD, type ProjectCopy } from '../test-support/project-copy';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const synthEntry = require('../build/synth-entry.js') as typeof import('../build/synth-entry.js');
 
@@ -96,33 +97,6 @@ describe('the synth entry of a small project', () => {
     expect([synth().status, flagged().status, synth().status]).toEqual([0, 0, 0]);
     expect(caches()).toEqual(before);
   });
-
-  test('an archive asset works in the bundle (cdktf zips by running its own file; archiver loads on first use)', () => {
-    fixture.write(
-      'archive-entry.ts',
-      [
-        "import { App, AssetType, TerraformAsset, TerraformStack } from 'cdktf';",
-        "const app = new App({ outdir: process.env.CDKTF_OUTDIR });",
-        "new TerraformAsset(new TerraformStack(app, 'archive'), 'Dir', { path: __dirname + '/stacks', type: AssetType.ARCHIVE });",
-        'app.synth();',
-        '',
-      ].join('\n'),
-    );
-    const outdir = join(fixture.root, 'out-archive');
-    const script = [
-      "const e = require('./build/synth-entry.js');",
-      "e.buildSynthEntry({ entry: 'archive-entry.ts', cacheDir: process.env.BLUEGREEN_SYNTH_CACHE_DIR }).then((file) => {",
-      "  if (!require('node:fs').readFileSync(file, 'utf8').includes('archiverModule ??= ')) throw new Error('archiver is not lazy');",
-      '  e.runSynthEntry(file);',
-      '});',
-    ].join('\n');
-    const result = fixture.run(process.execPath, ['-e', script], { env: { CDKTF_OUTDIR: outdir, BLUEGREEN_SYNTH_CACHE_DIR: join(fixture.root, 'archive-cache') }, timeoutInMs: 50000 });
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
-    const zips = Object.keys(tree(join(outdir, 'stacks', 'archive'))).filter((f) => f.endsWith('.zip'));
-    expect(zips).toHaveLength(1);
-    expect(readFileSync(join(outdir, 'stacks', 'archive', zips[0]!)).readUInt32LE(0)).toBe(0x04034b50);
-  }, 60000);
 });
 
 describe("the library build's entries, built together (buildSynthEntries)", () => {

@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { applyResource, planResource, providerSettings, readDataSource, readResource, renderPolicyDocument } from '../tools/offline-terraform/behaviour';
 import { conformBlock, decodeMsgpack, encodeMsgpack, UNKNOWN } from '../tools/offline-terraform/cty';
 import type { SchemaBlock, Value } from '../tools/offline-terraform/cty';
-import { decodeRequest, encodePlanResponse } from '../tools/offline-terraform/messages';
+import { decodeRequest, encodeGetProviderSchemaResponse, encodePlanResponse } from '../tools/offline-terraform/messages';
+import { createHandlers, schemaFileLoader } from '../tools/offline-terraform/provider-handlers';
+import type { ProviderSchemas } from '../tools/offline-terraform/schema';
 import { ProtoReader, ProtoWriter } from '../tools/offline-terraform/wire';
 
 const targetGroup: SchemaBlock = {
@@ -117,5 +122,26 @@ describe('stand-in provider behaviour', () => {
     expect(readDataSource('aws_caller_identity', schema, { account_id: null, id: null }, settings)).toEqual({ account_id: '123456789012', id: '123456789012' });
     const region: SchemaBlock = { attributes: { region: { type: 'string', optional: true, computed: true } }, blocks: {} };
     expect(readDataSource('aws_region', region, { region: null }, settings)).toEqual({ region: 'eu-west-1' });
+  });
+});
+
+describe('the provider\'s answers', () => {
+  test('GetProviderSchema answers the schema file as it is now: the same bytes while it is unchanged, the new schemas once it is rewritten', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'provider-schema-'));
+    try {
+      const file = path.join(dir, 'schema-aws.json');
+      const before: ProviderSchemas = { provider: { attributes: {}, blocks: {} }, resources: { aws_lb_target_group: targetGroup }, dataSources: {} };
+      // What a harness's serve() writes once a synth has told it more types (a shared provider already runs).
+      const after: ProviderSchemas = { ...before, resources: { ...before.resources, aws_lb_target_group_attachment: targetGroup } };
+      writeFileSync(file, JSON.stringify(before));
+      const handlers = createHandlers(schemaFileLoader(file));
+      const first = handlers.GetProviderSchema!(Buffer.alloc(0));
+      expect(first).toEqual(encodeGetProviderSchemaResponse(before));
+      expect(handlers.GetProviderSchema!(Buffer.alloc(0))).toEqual(first);
+      writeFileSync(file, JSON.stringify(after));
+      expect(handlers.GetProviderSchema!(Buffer.alloc(0))).toEqual(encodeGetProviderSchemaResponse(after));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -50,9 +50,17 @@ export function createHandlers(source: ProviderSchemas | (() => ProviderSchemas)
     return s;
   };
   const noDiags: Diagnostic[] = [];
+  // Terraform asks for the whole schema on every command (and phase); a shared provider serves many
+  // commands, and encoding it again each time was about a fifth of such a process's CPU. Encoded
+  // again only when the loader has read a new file.
+  let schemaResponse: { readonly schemas: ProviderSchemas; readonly bytes: Buffer } | undefined;
   return {
     GetMetadata: () => msg.encodeGetMetadataResponse(Object.keys(load().resources), Object.keys(load().dataSources)),
-    GetProviderSchema: () => msg.encodeGetProviderSchemaResponse(load()),
+    GetProviderSchema: () => {
+      const schemas = load();
+      if (schemaResponse?.schemas !== schemas) schemaResponse = { schemas, bytes: msg.encodeGetProviderSchemaResponse(schemas) };
+      return schemaResponse.bytes;
+    },
     ValidateProviderConfig: () => msg.encodeDiagnosticsOnly(2, noDiags),
     ValidateResourceConfig: () => msg.encodeDiagnosticsOnly(1, noDiags),
     ValidateDataResourceConfig: () => msg.encodeDiagnosticsOnly(1, noDiags),

@@ -95,14 +95,17 @@ describe('a program of a small project with the same launcher', () => {
   });
   afterAll(() => copy?.remove());
 
-  test('an edit to a file every program imports (scripts/cli.ts) is in the next run of each', () => {
-    for (const program of ['hook-check', 'release']) expect(run(program, []).status).toBe(0);
+  test('an edit to a file every program imports (scripts/cli.ts) is in the next run of each', async () => {
+    // Each program has its own bundle, manifest and build lock: the two run together.
+    const both = (args: readonly string[]) =>
+      Promise.all(['hook-check', 'release'].map((program) => copy.start(process.execPath, ['scripts/run.js', program, ...args], { env: { BLUEGREEN_SYNTH_VERBOSE: '1', NO_COLOR: '1' } })));
+    expect((await both([])).map((r) => r.status)).toEqual([0, 0]);
     copy.replace('scripts/cli.ts', "'Show this help and exit 0.'", "'Show this help (edited) and exit 0.'");
-    for (const program of ['hook-check', 'release']) {
-      const result = run(program, ['--help']);
-      expect([program, result.stderr.match(rebuilt(program))?.[1]]).toEqual([program, 'scripts/cli.ts changed']);
-      expect(result.stdout).toContain('Show this help (edited) and exit 0.');
-    }
+    const results = await both(['--help']);
+    ['hook-check', 'release'].forEach((program, i) => {
+      expect([program, results[i]!.stderr.match(rebuilt(program))?.[1]]).toEqual([program, 'scripts/cli.ts changed']);
+      expect(results[i]!.stdout).toContain('Show this help (edited) and exit 0.');
+    });
   }, 60000);
 
   test('runs started together right after an edit build it once and all run the edited program; nothing half-made is left', async () => {
@@ -121,7 +124,7 @@ describe('a program of a small project with the same launcher', () => {
   test('a build lock left by a run that died (Ctrl-C during a rebuild) is taken over at once', () => {
     copy.replace('release/flags.ts', 'EDITED AGAIN.', 'EDITED AFTER A DEAD BUILD.');
     const lock = `${synthEntry.manifestPath(copy.cacheDir, copy.root, 'scripts/release.ts')}.lock`;
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const dead = spawnSync(process.execPath, ['--version']).pid;
     mkdirSync(lock);
     writeFileSync(join(lock, 'pid'), String(dead));
     const result = run('release', ['--help']);
@@ -158,26 +161,25 @@ describe('a program of a small project with the same launcher', () => {
     expect(fixed.stderr).not.toMatch(rebuilt('release'));
   }, 60000);
 
-  test('BLUEGREEN_SOURCE_MAPS=1 runs the sources: no bundle, the exit code passed on', () => {
+  test('BLUEGREEN_SOURCE_MAPS=1 runs the sources, from any directory: no bundle, the exit codes passed on; the programs and the synth run, and a stack trace points into the .ts file and line', async () => {
     copy.replace('release/flags.ts', 'EDITED AFTER A PID-LESS LOCK.', 'EDITED UNDER TSX.');
-    const help = run('release', ['--help'], { BLUEGREEN_SOURCE_MAPS: '1' });
-    expect(help.stderr).not.toMatch(rebuilt('release'));
-    expect(help.stdout).toContain('EDITED UNDER TSX.');
-    expect(help.status).toBe(0);
-    expect(run('release', ['--bogus'], { BLUEGREEN_SOURCE_MAPS: '1' }).status).toBe(2);
-  }, 60000);
-
-  test('BLUEGREEN_SOURCE_MAPS=1 from another directory: the programs and the synth run, and a stack trace points into the .ts file and line', () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'program-entry-cwd-'));
     try {
+      // Verbose: a run that used the bundle (stale since the edit) would rebuild it and say so.
       const fromThere = (script: string, args: readonly string[]) =>
-        copy.run(process.execPath, [join(copy.root, script), ...args], { cwd: elsewhere, env: { BLUEGREEN_SOURCE_MAPS: '1', NO_COLOR: '1' } });
-      const help = fromThere('scripts/run.js', ['release', '--help']);
+        copy.start(process.execPath, [join(copy.root, script), ...args], { cwd: elsewhere, env: { BLUEGREEN_SOURCE_MAPS: '1', BLUEGREEN_SYNTH_VERBOSE: '1', NO_COLOR: '1' } });
+      // Nothing is built or written under the flag: the four run together.
+      const [help, usage, synth, thrown] = await Promise.all([
+        fromThere('scripts/run.js', ['release', '--help']),
+        fromThere('scripts/run.js', ['release', '--bogus']),
+        fromThere('scripts/synth.js', []),
+        fromThere('scripts/run.js', ['validate']),
+      ]);
       expect([help.status, help.stderr]).toEqual([0, '']);
-      expect(help.stdout).toContain('Starts a blue/green deployment.');
-      expect(fromThere('scripts/synth.js', [])).toMatchObject({ status: 0, stdout: 'synth bluegreen-dev\n', stderr: '' });
+      expect(help.stdout).toContain('EDITED UNDER TSX. Starts a blue/green deployment.');
+      expect([usage.status, usage.stderr]).toEqual([2, 'release: unknown flag --bogus\n']);
+      expect(synth).toMatchObject({ status: 0, stdout: 'synth bluegreen-dev\n', stderr: '' });
       // The throw is on line 6 of validate.ts; the transform drops the interface above it.
-      const thrown = fromThere('scripts/run.js', ['validate']);
       expect(thrown.status).toBe(1);
       expect(thrown.stderr).toContain('Error: check fixture failed');
       // A frame, with its column (the message's header names the file and line only).
@@ -187,7 +189,8 @@ describe('a program of a small project with the same launcher', () => {
     }
   }, 60000);
 
-  test.each([
+  // These three read nothing the tests above edit: they run as one concurrent group.
+  test.concurrent.each([
     ['precompiled', {}],
     ['BLUEGREEN_SOURCE_MAPS=1', { BLUEGREEN_SOURCE_MAPS: '1' }],
   ])('%s: the launcher is the program (its own main module): a SIGINT sent to its pid reaches the program, exit 130', async (_mode, env) => {
@@ -209,8 +212,8 @@ describe('a program of a small project with the same launcher', () => {
     expect(stdout).toContain(`interrupted ${child.pid}`);
   }, 60000);
 
-  test('an unknown program is exit 2 naming the programs', () => {
-    const result = run('relase', []);
+  test.concurrent('an unknown program is exit 2 naming the programs', async () => {
+    const result = await copy.start(process.execPath, ['scripts/run.js', 'relase'], { env: { NO_COLOR: '1' } });
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(`run: unknown program "relase"; usage: node scripts/run.js <program> [args…], programs: ${runner.PROGRAMS.join(', ')}\n`);
   });

@@ -99,20 +99,27 @@ export type SynthOutcome<T> = { readonly ok: true; readonly started: T; readonly
 
 /**
  * Synthesizes `stacks` (unless `skipSynth`) while `start` runs (e.g. starting provider processes), then
- * checks that each stack was written. `start`'s result is returned even when the synth fails, for
- * the caller to clean up; a failed `start` rejects.
+ * checks that each stack was written; with `skipSynth`, a stack missing already fails before `start`
+ * runs. Once `start` has run, its result is returned even when the synth fails, for the caller to
+ * clean up; a failed `start` rejects.
  */
 export async function synthesizeWhile<T>(stacks: readonly DeclaredStack[], skipSynth: boolean, start: () => Promise<T>, options: SynthOptions = {}): Promise<SynthOutcome<T>> {
+  // Without a synth, a missing stack is known at once: no provider processes are started for nothing.
+  const missingBefore = skipSynth ? missingStacks(stacks, skipSynth, options) : undefined;
+  if (missingBefore) return missingBefore;
   const [started, code] = await Promise.all([start(), skipSynth ? Promise.resolve(0) : synthesizeStacks(stacks, options)]);
   if (code !== 0) return { ok: false, problems: [`the synth failed (exit ${code}); nothing was run`] };
+  return missingStacks(stacks, skipSynth, options) ?? { ok: true, started, dir: stacksDir(options.env) };
+}
+
+/** The outcome naming the stacks that are not in the stacks directory; undefined when every one is. */
+function missingStacks(stacks: readonly DeclaredStack[], skipSynth: boolean, options: SynthOptions): { readonly ok: false; readonly problems: readonly string[] } | undefined {
   const dir = stacksDir(options.env);
   const present = new Set(listStacks(dir));
   const missing = stacks.filter((s) => !present.has(s.stack));
-  if (missing.length > 0) {
-    const where = path.relative(process.cwd(), dir) || '.';
-    return { ok: false, problems: missing.map((m) => `${m.stack} is not synthesized in ${where}${skipSynth ? ' (run npm run synth, or drop --skip-synth)' : ''}`) };
-  }
-  return { ok: true, started, dir };
+  if (missing.length === 0) return undefined;
+  const where = path.relative(process.cwd(), dir) || '.';
+  return { ok: false, problems: missing.map((m) => `${m.stack} is not synthesized in ${where}${skipSynth ? ' (run npm run synth, or drop --skip-synth)' : ''}`) };
 }
 
 /**

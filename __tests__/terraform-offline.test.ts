@@ -11,6 +11,7 @@ import { describeWithTool } from '../test-support/require-tool';
 import { codeDeployReleaseDrift, stateResources, withoutIgnoreChanges } from '../tools/offline-terraform/codedeploy-drift';
 import { createOfflineTerraform, offlineTerraformEnv, readStackConfig } from '../tools/offline-terraform/harness';
 import type { OfflineTerraform, PlanJson, ProviderMode, RunOptions, TerraformJson } from '../tools/offline-terraform/harness';
+import { providersNeeded, providersOf } from '../tools/offline-terraform/schema';
 
 const FIXTURE_DIR = path.join(__dirname, 'fixtures', 'terraform', 'bluegreen-mini');
 
@@ -55,6 +56,30 @@ describe('the environment terraform runs with', () => {
       GOGC: '400',
     });
     expect(offlineTerraformEnv({ GOGC: '100' }, 'home').GOGC).toBe('100');
+  });
+});
+
+describe('the providers a set of provider processes runs', () => {
+  test('those the configurations need: of their resource and data types, named by a provider block or required_providers', () => {
+    expect(providersOf({ resource: { aws_lb: {} }, data: { aws_region: {} } })).toEqual(['aws']);
+    expect(providersOf({ resource: { null_resource: {} } })).toEqual(['null']);
+    expect(providersOf({ provider: { null: [{}] } })).toEqual(['null']);
+    expect(providersOf({ terraform: { required_providers: { null: { source: 'null' } } } })).toEqual(['null']);
+    expect(providersOf({ output: { x: { value: 1 } } })).toEqual([]);
+    expect(providersNeeded([{ resource: { aws_lb: {} } }, { resource: { null_resource: {} } }])).toEqual(['aws', 'null']);
+    // A program starts its set while it synthesizes, before it has any configuration: every provider.
+    expect(providersNeeded([])).toEqual(['aws', 'null']);
+  });
+
+  test('a harness of configurations without null resources (like our stacks) starts no null provider, and refuses one that needs it later', async () => {
+    const tf = createOfflineTerraform({ configs: [{ resource: { aws_lb: { alb: {} } } }] });
+    try {
+      const providers = await tf.startProviders();
+      expect(Object.keys(JSON.parse(providers.reattach) as object)).toEqual(['registry.terraform.io/hashicorp/aws']);
+      expect(() => tf.serve([readStackConfig(FIXTURE_DIR)])).toThrow(/needs a provider that the provider processes already started do not run/);
+    } finally {
+      tf.dispose();
+    }
   });
 });
 

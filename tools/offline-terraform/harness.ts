@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildProviderSchemas, defaultCacheDir, PROVIDER_PACKAGES, typesUsed } from './schema';
+import { buildProviderSchemas, defaultCacheDir, PROVIDER_PACKAGES, providersNeeded, providersOf, typesUsed } from './schema';
 import type { ProviderName } from './schema';
 import { ACCOUNT_ID_ENV, DRIFT_FILE_ENV, NAME_MARK_ENV } from './behaviour';
 import type { DriftPatch } from './behaviour';
@@ -187,6 +187,7 @@ export class OfflineTerraform {
   readonly env: NodeJS.ProcessEnv;
   private readonly types = { resources: new Set<string>(), dataSources: new Set<string>() };
   private readonly configs: TerraformJson[] = [];
+  private setProviders?: readonly ProviderName[]; // fixed when the first set starts
   private readonly shared = new Set<SharedProviders>();
   /** Provider sets lent to commands in the 'pool' mode. */
   readonly pool: ProviderPool;
@@ -209,9 +210,11 @@ export class OfflineTerraform {
 
   /**
    * Adds configurations: the provider then serves the types they use too, and the mirror offers the
-   * provider versions they pin. Safe while shared providers run (they read the schemas again).
+   * provider versions they pin. Safe while shared providers run (they read the schemas again); throws
+   * for one needing a provider the sets started so far do not run (see startSet).
    */
   serve(configs: readonly TerraformJson[]): void {
+    if (this.setProviders && configs.flatMap(providersOf).some((p) => !this.setProviders!.includes(p))) throw new Error('a configuration needs a provider that the provider processes already started do not run: give createOfflineTerraform every configuration');
     for (const c of configs) {
       this.configs.push(c);
       const used = typesUsed(c);
@@ -253,10 +256,9 @@ export class OfflineTerraform {
   }
 
   private startSet(options: { readonly driftFile?: string; readonly accountId?: string; readonly nameMark?: string }): Promise<SharedProviders> {
-    for (const p of PROVIDERS) {
-      if (!existsSync(schemaFile(this.home, p))) this.serve([]);
-    }
-    return startSharedProviders({ home: this.home, bundle: this.providerJs, providers: PROVIDERS, ...options });
+    if (PROVIDERS.some((p) => !existsSync(schemaFile(this.home, p)))) this.serve([]);
+    this.setProviders ??= providersNeeded(this.configs); // no process for a provider no configuration uses (our stacks use no null provider)
+    return startSharedProviders({ home: this.home, bundle: this.providerJs, providers: this.setProviders, ...options });
   }
 
   /**

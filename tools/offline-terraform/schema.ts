@@ -362,6 +362,20 @@ export function typesUsed(config: { resource?: Record<string, unknown>; data?: R
   return { resources: Object.keys(config.resource ?? {}).sort(), dataSources: Object.keys(config.data ?? {}).sort() };
 }
 
+/** The providers Terraform needs for `config`: those of its resource and data types, and those its provider blocks or required_providers name. */
+export function providersOf(config: { readonly [key: string]: unknown }): ProviderName[] {
+  const { resources, dataSources } = typesUsed(config as { resource?: Record<string, unknown>; data?: Record<string, unknown> });
+  const terraform = config.terraform as { required_providers?: object } | undefined;
+  const named = [...Object.keys((config.provider as object | undefined) ?? {}), ...Object.keys(terraform?.required_providers ?? {})];
+  return (Object.keys(PROVIDER_PACKAGES) as ProviderName[]).filter((p) => named.includes(p) || [...resources, ...dataSources].some((t) => providerOfType(t) === p));
+}
+
+/** The providers some of `configs` needs; every one while they need none (none given yet: a program starts its providers while it synthesizes). */
+export function providersNeeded(configs: readonly Parameters<typeof providersOf>[0][]): ProviderName[] {
+  const needed = new Set(configs.flatMap(providersOf));
+  return (Object.keys(PROVIDER_PACKAGES) as ProviderName[]).filter((p) => needed.size === 0 || needed.has(p));
+}
+
 /** The schemas one provider needs to serve the given types. */
 export function buildProviderSchemas(
   provider: ProviderName,

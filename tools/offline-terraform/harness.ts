@@ -21,6 +21,9 @@ import { cliConfig, makeCertificate, mirrorVersions, terraformPlatform } from '.
 import { providerBundle } from './provider-bundle';
 import { ProviderPool, type PoolLease } from './provider-pool';
 import { schemaFile, startSharedProviders, type SharedProviders } from './shared-providers';
+import { offlineTerraformEnv } from './terraform-env';
+
+export { offlineTerraformEnv } from './terraform-env';
 
 /** The parts of a Terraform JSON configuration the harness looks at. */
 export interface TerraformJson {
@@ -150,36 +153,6 @@ export interface PlanOptions extends RunOptions {
 }
 
 const PROVIDERS = Object.keys(PROVIDER_PACKAGES) as ProviderName[];
-
-/** Terraform variables of the caller that are kept: logging only. */
-const KEPT_TF_VARIABLES = new Set(['TF_LOG', 'TF_LOG_CORE', 'TF_LOG_PROVIDER', 'TF_LOG_PATH']);
-
-/**
- * The environment the stand-in's terraform commands run with: the caller's, minus every `TF_*`
- * variable but logging and the stand-in's own settings (drift, account, name mark: a command's are
- * given through {@link RunOptions}), plus the private CLI config and GOGC=400 unless set. A caller's `TF_CLI_ARGS_plan=-refresh=false`
- * would hide the drift the tests play, `TF_DATA_DIR` would put every work dir's `.terraform` in one
- * (possibly the user's own) place, `TF_REATTACH_PROVIDERS` would send terraform to another provider.
- */
-export function offlineTerraformEnv(inherited: NodeJS.ProcessEnv, home: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(inherited)) {
-    if (key.startsWith('TF_') && !KEPT_TF_VARIABLES.has(key)) continue;
-    if (key === DRIFT_FILE_ENV || key === ACCOUNT_ID_ENV || key === NAME_MARK_ENV) continue;
-    env[key] = value;
-  }
-  return {
-    ...env,
-    TF_CLI_CONFIG_FILE: path.join(home, 'terraform.rc'),
-    CHECKPOINT_DISABLE: '1',
-    TF_IN_AUTOMATION: '1',
-    TF_INPUT: '0',
-    TF_PLUGIN_CACHE_DIR: '',
-    // Go's collector runs less often: a fifth less CPU per plan of our stacks for about 60 MB more
-    // memory (measured on bluegreen-prod). The caller's own GOGC wins.
-    GOGC: env.GOGC || '400',
-  };
-}
 
 /** A private Terraform environment wired to the stand-in provider. Call {@link dispose} when done. */
 export class OfflineTerraform {

@@ -18,7 +18,7 @@ import { codeDeployReleaseDrift, withoutIgnoreChanges } from '../tools/offline-t
 import { ecsNativeReleaseDrift } from '../tools/offline-terraform/ecs-drift';
 import type { DriftPatch } from '../tools/offline-terraform/behaviour';
 import { createOfflineTerraform, readStackConfig, type OfflineTerraform, type PlanJson, type TerraformJson } from '../tools/offline-terraform/harness';
-import { changes, changesOf } from '../test-support/plan-changes';
+import { changes } from '../test-support/plan-changes';
 
 /** `promise`, whose rejection is reported to whoever awaits it, not as unhandled meanwhile. */
 function settledLater<T>(promise: Promise<T>): Promise<T> {
@@ -118,8 +118,8 @@ describeWithTool('ECS-native services under real Terraform, offline', 'terraform
     const { ws, state } = await prodCopy(`prod-native-${releases}`);
     const drift = ecsNativeReleaseDrift(state, releases);
     expect(drift.map((d) => d.type).sort()).toEqual(['aws_ecs_service', 'aws_lb_listener_rule', 'aws_lb_listener_rule']);
-    const plan = await tf.plan(ws, { drift, show: 'changes' });
-    expect(changesOf(plan)).toEqual({});
+    const plan = await tf.plan(ws, { drift, read: 'changes' });
+    expect(plan.changes).toEqual({});
     expect(plan.code).toBe(0);
   }, 120000);
 
@@ -145,8 +145,8 @@ describeWithTool('ECS-native services under real Terraform, offline', 'terraform
 
   test.concurrent('bluegreen-prod: a CodeDeploy release of web (whose listeners carry reports’ rules) still plans no changes', async () => {
     const { ws, state } = await prodCopy('prod-codedeploy-release');
-    const plan = await tf.plan(ws, { drift: codeDeployReleaseDrift(state), show: 'changes' });
-    expect(changesOf(plan)).toEqual({});
+    const plan = await tf.plan(ws, { drift: codeDeployReleaseDrift(state), read: 'changes' });
+    expect(plan.changes).toEqual({});
     expect(plan.code).toBe(0);
   }, 120000);
 
@@ -194,7 +194,7 @@ describeWithTool('ECS-native services under real Terraform, offline', 'terraform
     const { switched, switchPlanFile } = await devSwitch;
     const state = await tf.apply(switched, { planFile: switchPlanFile });
     // Then the first native release, read by the cleanup plan's refresh.
-    const planned = changes((await tf.plan(withStateOf(switched, cleanup), { drift: ecsNativeReleaseDrift(state) })).json);
+    const { changes: planned } = await tf.plan(withStateOf(switched, cleanup), { drift: ecsNativeReleaseDrift(state), read: 'changes' });
     expect(Object.keys(planned).sort()).toEqual(['delete', 'update']);
     expect(typesOf(planned.delete)).toEqual(['aws_codedeploy_deployment_group', 'aws_s3_object']);
     // The hook loses its CodeDeploy permission, CodeDeploy's role the service's resources; the service

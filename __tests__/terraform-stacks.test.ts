@@ -11,8 +11,9 @@ import { synthesize } from '../main';
 import { ENVIRONMENTS, prod } from '../stacks/environments';
 import { describeWithTool } from '../test-support/require-tool';
 import { codeDeployReleaseDrift, stateResources, withoutIgnoreChanges } from '../tools/offline-terraform/codedeploy-drift';
-import { createOfflineTerraform, readStackConfig } from '../tools/offline-terraform/harness';
-import type { OfflineTerraform, PlanJson, PlanResult, TerraformJson } from '../tools/offline-terraform/harness';
+import { createOfflineTerraform, plannedChanges, readStackConfig } from '../tools/offline-terraform/harness';
+import { diagnosticsText } from '../tools/offline-terraform/plan-stream';
+import type { OfflineTerraform, PlanChanges, PlanJson, PlanResult, TerraformJson } from '../tools/offline-terraform/harness';
 import { listStacks } from '../tools/offline-terraform/stacks';
 
 const DEV_STACK = 'bluegreen-dev';
@@ -22,6 +23,50 @@ function changed(plan: PlanJson): Record<string, readonly string[]> {
     (plan.resource_changes ?? []).filter((r) => !['no-op', 'read'].includes(r.change.actions.join())).map((r) => [r.address, r.change.actions]),
   );
 }
+
+test("plannedChanges reads a plan's changes from terraform plan -json as show -json lists them", () => {
+  const line = (type: string, addr: string, action: string) => JSON.stringify({ '@level': 'info', '@message': `${addr}: ${action}`, change: { resource: { addr, resource_type: addr.split('.')[0] }, action }, type });
+  const stream = [
+    JSON.stringify({ '@level': 'info', '@message': 'Terraform 1.11.4', terraform: '1.11.4', type: 'version', ui: '1.2' }),
+    line('resource_drift', 'aws_ecs_service.drifted', 'update'),
+    line('planned_change', 'aws_s3_object.b', 'update'),
+    line('planned_change', 'aws_ecs_service.s', 'replace'),
+    line('planned_change', 'aws_s3_object.a', 'update'),
+    line('planned_change', 'aws_lb.new', 'create'),
+    line('planned_change', 'aws_lb.old', 'delete'),
+    line('planned_change', 'data.aws_region.r', 'read'),
+    line('planned_change', 'aws_lb.moved', 'move'),
+    line('planned_change', 'aws_lb.imported', 'import'),
+    line('planned_change', 'aws_ecs_task_definition.t', 'remove'),
+    line('planned_change', 'aws_lb.odd', 'frobnicate'),
+    JSON.stringify({ '@level': 'info', '@message': 'Plan: 2 to add, 2 to change, 2 to destroy.', changes: { add: 2 }, type: 'change_summary' }),
+    '',
+  ].join('\n');
+  expect(plannedChanges(stream)).toEqual({
+    update: ['aws_s3_object.a', 'aws_s3_object.b'],
+    'create,delete': ['aws_ecs_service.s'],
+    create: ['aws_lb.new'],
+    delete: ['aws_lb.old'],
+    forget: ['aws_ecs_task_definition.t'],
+    frobnicate: ['aws_lb.odd'],
+  });
+  expect(plannedChanges(line('change_summary', 'x.y', 'create'))).toEqual({});
+});
+
+test('a failed terraform plan -json is reported by its diagnostics, as the human-readable output words them', () => {
+  const diagnostic = { severity: 'error', summary: 'Reference to undeclared resource', detail: 'A managed resource "aws_lb" "gone" has not been declared in the root module.', range: { filename: 'cdk.tf.json', start: { line: 274, column: 16 } } };
+  const stream = [
+    JSON.stringify({ '@level': 'info', '@message': 'Terraform 1.11.4', type: 'version' }),
+    JSON.stringify({ '@level': 'error', '@message': 'Error: Reference to undeclared resource', diagnostic, type: 'diagnostic' }),
+    JSON.stringify({ '@level': 'warn', '@message': 'Warning: Deprecated', diagnostic: { severity: 'warning', summary: 'Deprecated' }, type: 'diagnostic' }),
+    'panic: not JSON',
+  ].join('\n');
+  expect(diagnosticsText(stream).split('\n')).toEqual([
+    'Error: Reference to undeclared resource: A managed resource "aws_lb" "gone" has not been declared in the root module. (cdk.tf.json:274)',
+    'Warning: Deprecated',
+    'panic: not JSON',
+  ]);
+});
 
 describeWithTool('real terraform, offline, on the synthesized example environments', 'terraform', () => {
   let outdir: string;
@@ -43,7 +88,7 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
     if (outdir) rmSync(outdir, { recursive: true, force: true });
   });
 
-  type Plan = PlanResult & { readonly json: PlanJson };
+  type Plan = PlanResult & { readonly changes: PlanChanges };
   const plans = new Map<string, Promise<{ ws: string; plan: Plan }>>();
   const applies = new Map<string, Promise<string>>();
   /** The plan of `stack` from empty state, made once for every test that reads it (its work dir keeps the plan file). */
@@ -54,7 +99,7 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
         (async () => {
           const ws = tf.workspace(path.join(stacksDir, stack), stack);
           await tf.init(ws);
-          return { ws, plan: await tf.plan(ws) };
+          return { ws, plan: await tf.plan(ws, { read: 'changes' }) };
         })(),
       );
     }
@@ -101,8 +146,8 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
     const failures = await Promise.all(
       stacks.map(async (stack) => {
         const { plan } = await planFromEmpty(stack);
-        const actions = new Set(Object.values(changed(plan.json)).map((a) => a.join()));
-        return plan.code !== 2 || [...actions].some((a) => a !== 'create') ? [`${stack}: exit ${plan.code}, actions ${[...actions].join(' ')}`] : [];
+        const actions = Object.keys(plan.changes);
+        return plan.code !== 2 || actions.some((a) => a !== 'create') ? [`${stack}: exit ${plan.code}, actions ${actions.join(' ')}`] : [];
       }),
     );
     expect(failures.flat()).toEqual([]);
@@ -165,8 +210,8 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
     // In a copy of the applied work dir (state, lock file, providers): no command runs in the work dir
     // the tests copy.
     const { applied } = await devApplied();
-    const plan = await tf.plan(tf.copyWorkspace(applied, 'applied-again'), { show: 'changes' });
-    expect(plan.json ? changed(plan.json) : {}).toEqual({});
+    const plan = await tf.plan(tf.copyWorkspace(applied, 'applied-again'), { read: 'changes' });
+    expect(plan.changes).toEqual({});
     expect(plan.code).toBe(0);
   }, 120000);
 
@@ -174,8 +219,8 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
     const { applied, state } = await devApplied();
     const drift = codeDeployReleaseDrift(state);
     expect(drift.filter((d) => d.type === 'aws_lb_listener').length).toBeGreaterThanOrEqual(2);
-    const plan = await tf.plan(tf.copyWorkspace(applied, 'released'), { drift, show: 'changes' });
-    expect(plan.json ? changed(plan.json) : {}).toEqual({});
+    const plan = await tf.plan(tf.copyWorkspace(applied, 'released'), { drift, read: 'changes' });
+    expect(plan.changes).toEqual({});
     expect(plan.code).toBe(0);
   }, 120000);
 
@@ -183,15 +228,14 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
     const ws = await withAppliedState(withoutIgnoreChanges(readStackConfig(path.join(stacksDir, DEV_STACK))), 'no-ignore');
     const { state } = await devApplied();
     const drift = codeDeployReleaseDrift(state);
-    const plan = await tf.plan(ws, { drift });
+    const plan = await tf.plan(ws, { drift, read: 'changes' });
     const drifted = new Set(drift.map((d) => String(d.match.arn)));
-    const expected = Object.fromEntries(
-      stateResources(state)
-        .filter((r) => drifted.has(String(r.values.arn)))
-        .map((r) => [r.address, ['update']]),
-    );
-    expect(Object.keys(expected)).toHaveLength(drift.length);
-    expect(changed(plan.json)).toEqual(expected);
+    const expected = stateResources(state)
+      .filter((r) => drifted.has(String(r.values.arn)))
+      .map((r) => r.address)
+      .sort();
+    expect(expected).toHaveLength(drift.length);
+    expect(plan.changes).toEqual({ update: expected });
     expect(plan.code).toBe(2);
   }, 120000);
 

@@ -15,7 +15,6 @@ import type { EnvironmentConfig } from '../config/environment';
 import { ENVIRONMENTS } from '../stacks/environments';
 import { describeWithTool } from '../test-support/require-tool';
 import { createOfflineTerraform, readStackConfig, type OfflineTerraform, type TerraformJson } from '../tools/offline-terraform/harness';
-import { changes } from '../test-support/plan-changes';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'upgrade');
 const UPGRADED = ['bluegreen-dev', 'bluegreen-prod'];
@@ -113,7 +112,7 @@ describeWithTool('upgrade from the single-service release: no destroy, no replac
     // The new configuration in a copy of the applied workspace: same state, same addresses to compare.
     copyFileSync(state, path.join(next, 'terraform.tfstate'));
     await tf.init(next);
-    return changes((await tf.plan(next)).json);
+    return (await tf.plan(next, { read: 'changes' })).changes;
   }
 
   // The three upgrades run at once: each plans in a work dir of its own (the previous release's

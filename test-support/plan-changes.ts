@@ -1,5 +1,5 @@
 /** Reading a `terraform show -json` plan in the offline-Terraform tests. */
-import type { PlanJson, PlanResult } from '../tools/offline-terraform/harness';
+import type { PlanJson } from '../tools/offline-terraform/harness';
 
 /**
  * Addresses by planned actions (`create`, `update`, `delete`, `create,delete` …, each sorted and
@@ -13,9 +13,4 @@ export function changes(plan: PlanJson): Record<string, string[]> {
     (byAction[action] ??= []).push(r.address);
   }
   return byAction;
-}
-
-/** {@link changes} of a plan made with `show: 'changes'`: none when Terraform exited 0 (then no JSON was made). */
-export function changesOf(plan: PlanResult): Record<string, string[]> {
-  return plan.json ? changes(plan.json) : {};
 }

@@ -22,8 +22,10 @@ import { providerBundle } from './provider-bundle';
 import { ProviderPool, type PoolLease } from './provider-pool';
 import { schemaFile, startSharedProviders, type SharedProviders } from './shared-providers';
 import { offlineTerraformEnv } from './terraform-env';
+import { diagnosticsText, plannedChanges, type PlanChanges } from './plan-stream';
 
 export { offlineTerraformEnv } from './terraform-env';
+export { plannedChanges, type PlanChanges } from './plan-stream';
 
 /** The parts of a Terraform JSON configuration the harness looks at. */
 export interface TerraformJson {
@@ -101,11 +103,15 @@ export interface PlanJson {
   readonly [key: string]: unknown;
 }
 
-/** What {@link OfflineTerraform.plan} returns: `json` is absent only with `show: 'changes'` and exit 0. */
+/** What {@link OfflineTerraform.plan} returns: `json` with `read: 'json'`, `changes` with `read: 'changes'`. */
 export interface PlanResult {
+  /** Exit code of `terraform plan -detailed-exitcode`: 0 no changes, 2 changes. */
   readonly code: number;
+  /** What the plan printed: human-readable, or with `read: 'changes'` Terraform's machine-readable lines. */
   readonly output: string;
   readonly json?: PlanJson;
+  readonly changes?: PlanChanges;
+  /** The saved plan, in the work dir (for {@link OfflineTerraform.apply}). */
   readonly planFile: string;
 }
 
@@ -146,10 +152,13 @@ export interface RunOptions {
 /** Options of {@link OfflineTerraform.plan}. */
 export interface PlanOptions extends RunOptions {
   /**
-   * When to run `terraform show -json` of the plan: `'always'`, or only for a plan with changes.
-   * @default 'always'
+   * What the caller reads of the plan: `'json'`, the whole plan as `terraform show -json` gives it;
+   * `'changes'`, only which resources change how, from the `planned_change` lines of `terraform plan
+   * -json` (Terraform's machine-readable output): no show (~0.15 CPU-s on bluegreen-prod), and no
+   * human-readable rendering of the plan.
+   * @default 'json'
    */
-  readonly show?: 'always' | 'changes';
+  readonly read?: 'json' | 'changes';
 }
 
 const PROVIDERS = Object.keys(PROVIDER_PACKAGES) as ProviderName[];
@@ -336,7 +345,9 @@ export class OfflineTerraform {
   async mustRun(cwd: string, args: readonly string[], options: RunOptions = {}, okCodes: readonly number[] = [0]): Promise<TerraformResult> {
     const result = await this.run(cwd, args, options);
     if (!okCodes.includes(result.code)) {
-      throw new Error(`terraform ${args.join(' ')} exited ${result.code} in ${cwd}:\n${result.stderr}\n${result.stdout}`.trim());
+      // A command's -json output (not show's) is a stream of messages: its diagnostics say what failed.
+      const output = args.includes('-json') && args[0] !== 'show' ? diagnosticsText(result.stdout) : result.stdout;
+      throw new Error(`terraform ${args.join(' ')} exited ${result.code} in ${cwd}:\n${result.stderr}\n${output}`.trim());
     }
     return result;
   }
@@ -357,21 +368,21 @@ export class OfflineTerraform {
   }
 
   /**
-   * `terraform plan -detailed-exitcode` (0 no changes, 2 changes), then the plan as JSON
-   * (`terraform show -json`) and the plan file's name in `cwd` (for {@link apply}). Throws when
-   * planning fails. With `show: 'changes'` the JSON is made only for a plan that changes something
-   * (exit 2), and `json` is undefined for one that exits 0.
+   * `terraform plan -detailed-exitcode` (0 no changes, 2 changes), saved in `cwd` (`planFile`, for
+   * {@link apply}), then what `options.read` asks for: the plan as JSON (`terraform show -json`), or
+   * its changes. Throws when planning fails.
    */
-  plan(cwd: string, options?: PlanOptions & { readonly show?: 'always' }): Promise<PlanResult & { readonly json: PlanJson }>;
-  plan(cwd: string, options: PlanOptions): Promise<PlanResult>;
+  plan(cwd: string, options: PlanOptions & { readonly read: 'changes' }): Promise<PlanResult & { readonly changes: PlanChanges }>;
+  // Last: what ReturnType<OfflineTerraform['plan']> gives callers that name the type.
+  plan(cwd: string, options?: PlanOptions & { readonly read?: 'json' }): Promise<PlanResult & { readonly json: PlanJson }>;
   async plan(cwd: string, options: PlanOptions = {}): Promise<PlanResult> {
-    const { show = 'always', ...run } = options;
+    const { read = 'json', ...run } = options;
     const planFile = `tfplan-${Date.now()}-${Math.random().toString(16).slice(2, 8)}`;
-    const result = await this.mustRun(cwd, ['plan', '-detailed-exitcode', '-input=false', '-no-color', `-out=${planFile}`], run, [0, 2]);
-    // -detailed-exitcode 0 is Terraform's own "no changes": a show would only confirm it (~0.15 CPU-s on bluegreen-prod).
-    if (show === 'changes' && result.code === 0) return { code: 0, output: result.stdout, planFile };
-    const json = JSON.parse((await this.mustRun(cwd, ['show', '-json', planFile], showOptions(run))).stdout) as PlanJson;
-    return { code: result.code, output: result.stdout, json, planFile };
+    const json = read === 'changes' ? ['-json'] : [];
+    const result = await this.mustRun(cwd, ['plan', ...json, '-detailed-exitcode', '-input=false', '-no-color', `-out=${planFile}`], run, [0, 2]);
+    if (read === 'changes') return { code: result.code, output: result.stdout, changes: plannedChanges(result.stdout), planFile };
+    const plan = JSON.parse((await this.mustRun(cwd, ['show', '-json', planFile], showOptions(run))).stdout) as PlanJson;
+    return { code: result.code, output: result.stdout, json: plan, planFile };
   }
 
   /** Stops the pool's and the caller's shared providers, and removes the temporary home and every work dir in it. */

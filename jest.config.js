@@ -24,4 +24,6 @@ module.exports = {
   // servers and running the AWS CLI (3.5 s per start at load 20) take seconds each, and a worker gets
   // half a core. At 30 s, tests of five or six AWS CLI runs timed out on the loaded build machine.
   testTimeout: 60000,
+  // Creation stacks (cdktf's trace of every token) left empty, errors' traces as jest formats them.
+  setupFiles: ['<rootDir>/test-support/jest-setup.ts'],
 };

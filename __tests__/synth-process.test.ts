@@ -17,7 +17,10 @@ describe('applySynthSpeedSettings', () => {
   let original: typeof Error.prepareStackTrace;
   beforeEach(() => {
     spy = jest.spyOn(process, 'setSourceMapsEnabled').mockImplementation(() => undefined);
+    // From jest's own formatter: test-support/jest-setup.ts has applied the settings to every test
+    // file, which would hide a call that no longer applies them.
     original = Error.prepareStackTrace;
+    delete (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
   });
   afterEach(() => {
     spy.mockRestore();
@@ -30,7 +33,7 @@ describe('applySynthSpeedSettings', () => {
       load();
     });
     expect(spy).not.toHaveBeenCalled();
-    expect(Error.prepareStackTrace).toBe(original);
+    expect(Error.prepareStackTrace).toBeUndefined();
   });
 
   test('turns source maps off and leaves creation stacks (traces captured on plain objects) empty', () => {
@@ -90,7 +93,7 @@ describe('applySynthSpeedSettings', () => {
     expect(KEEP_SOURCE_MAPS_ENV).toBe('BLUEGREEN_SOURCE_MAPS');
     expect(applySynthSpeedSettings({ BLUEGREEN_SOURCE_MAPS: '1' })).toEqual({ sourceMapsOff: false, creationStacksOff: false });
     expect(spy).not.toHaveBeenCalled();
-    expect(Error.prepareStackTrace).toBe(original);
+    expect(Error.prepareStackTrace).toBeUndefined();
   });
 
   test('synthesize() applies them, whoever calls it, and writes what it writes without them', () => {
@@ -111,6 +114,51 @@ describe('applySynthSpeedSettings', () => {
       if (previous === undefined) delete process.env.BLUEGREEN_SOURCE_MAPS;
       else process.env.BLUEGREEN_SOURCE_MAPS = previous;
       rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('test-support/jest-setup.ts (jest setupFiles): the settings in every test file', () => {
+  test('creation stacks are empty', () => {
+    const captured = { stack: 'not formatted' };
+    Error.captureStackTrace(captured);
+    expect(captured.stack).toBe('');
+  });
+
+  test("an error's trace is the one jest's formatter gives, at the TypeScript line of the throw", () => {
+    const setup = Error.prepareStackTrace;
+    const traces = [true, false].map((withSetup) => {
+      if (!withSetup) delete (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
+      try {
+        return new Error('here').stack!; // the line looked up below
+      } finally {
+        Error.prepareStackTrace = setup;
+      }
+    });
+    expect(traces[0]).toBe(traces[1]);
+    const line = readFileSync(__filename, 'utf8').split('\n').findIndex((l) => l.includes('// the line looked up below')) + 1;
+    expect(traces[0]!.split('\n')[1]).toContain(`${__filename}:${line}:`);
+  });
+
+  test('BLUEGREEN_SOURCE_MAPS=1 keeps creation stacks there too', () => {
+    const setup = Error.prepareStackTrace;
+    const previous = process.env.BLUEGREEN_SOURCE_MAPS;
+    const captureAfterSetup = (value: string | undefined): string => {
+      delete (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
+      if (value === undefined) delete process.env.BLUEGREEN_SOURCE_MAPS;
+      else process.env.BLUEGREEN_SOURCE_MAPS = value;
+      jest.isolateModules(() => require('../test-support/jest-setup'));
+      const captured = { stack: '' };
+      Error.captureStackTrace(captured);
+      return captured.stack;
+    };
+    try {
+      expect(captureAfterSetup('1')).toContain('captureAfterSetup');
+      expect(captureAfterSetup(undefined)).toBe('');
+    } finally {
+      Error.prepareStackTrace = setup;
+      if (previous === undefined) delete process.env.BLUEGREEN_SOURCE_MAPS;
+      else process.env.BLUEGREEN_SOURCE_MAPS = previous;
     }
   });
 });

@@ -114,7 +114,7 @@ async function withStandIn(stepInMs: number, hang: boolean, body: (server: AwsJs
   }
 }
 
-const FAST = ['--poll-min-interval-in-ms', '20', '--poll-max-interval-in-ms', '100'];
+const FAST = ['--poll-min-interval-in-ms', '100', '--poll-max-interval-in-ms', '300'];
 
 // Every test runs its own process (and, against an endpoint, its own server and files): they run
 // concurrently.

@@ -308,7 +308,7 @@ describe('CodeDeploy stand-in over HTTP with the real SDK client', () => {
   test.concurrent('hook runtime (the hook module in a warm child process with its own environment): the child reports through its own CodeDeploy client, found via AWS_ENDPOINT_URL_CODEDEPLOY', async () => {
     const standIn = await startCodeDeployStandIn({ msPerMinute: 20, eventDurationInMs: 10, groups: [{ applicationName: APP, deploymentGroupName: GROUP }] });
     const runtime = await startHookRuntime({
-      modulePath: join(__dirname, '..', 'test-support', 'codedeploy', 'fixtures', 'reporting-hook.ts'),
+      modulePath: join(__dirname, '..', 'test-support', 'codedeploy', 'fixtures', 'reporting-hook.js'),
       env: { AWS_ENDPOINT_URL_CODEDEPLOY: standIn.endpoint, FIXTURE_HOOK_STATUS: 'Failed' },
     });
     try {

@@ -5,7 +5,6 @@
  */
 import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { HookEvent, HookInvoker } from './state-machine';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const hookRuntime = require('./hook-runtime.js') as typeof import('./hook-runtime.js');
@@ -23,7 +22,7 @@ export function inProcessHookInvoker(handler: LambdaHandler, timeoutInMs = 30_00
 
 /** Options of {@link startHookRuntime}. */
 export interface HookRuntimeOptions {
-  /** Module exporting `handler` (the hook's `index.ts`, or its esbuild bundle). */
+  /** JavaScript module exporting `handler`: the hook's esbuild bundle, or a test's fixture. */
   readonly modulePath: string;
   /** The function's environment (merged over a clean base: PATH, dummy AWS credentials, region). */
   readonly env: Readonly<Record<string, string>>;
@@ -46,10 +45,9 @@ export interface HookRuntime {
 export async function startHookRuntime(options: HookRuntimeOptions): Promise<HookRuntime> {
   const logs: string[] = [];
   const timeoutInMs = options.timeoutInMs ?? 30_000;
-  // Node alone for a JavaScript hook (the bundle); tsx only for a TypeScript one (its start is most of a runtime's).
-  const typeScript = /\.[cm]?tsx?$/.test(options.modulePath);
+  if (!/\.c?js$/.test(options.modulePath)) throw new Error(`the hook runtime loads JavaScript (a bundle, a .js fixture), not ${options.modulePath}`);
   const child: ChildProcess = fork(join(__dirname, 'hook-runtime.js'), [], {
-    execArgv: typeScript ? ['--import', pathToFileURL(require.resolve('tsx')).href] : [],
+    execArgv: [],
     env: {
       PATH: process.env.PATH ?? '',
       AWS_ACCESS_KEY_ID: 'x',

@@ -4,9 +4,8 @@
  * function's environment, it loads the hook module once and runs each invocation it receives over
  * IPC with a Lambda-like context. Stdout/stderr are the function's logs.
  *
- * Plain JavaScript so that the child needs no TypeScript loader for the hook's JavaScript bundle (the
- * e2e tests' case): tsx's start-up is most of a runtime's start. A TypeScript hook module (a test
- * fixture) is loaded with tsx (hook-invokers.ts passes it then).
+ * Plain JavaScript, and so is every hook module it loads (the hook's esbuild bundle, a test's fixture):
+ * the child needs no TypeScript loader, whose start-up would be most of a runtime's.
  */
 'use strict';
 const { createHash, randomUUID } = require('node:crypto');
@@ -100,8 +99,7 @@ function lambdaContext(functionName, timeoutInMs) {
 async function main() {
   const modulePath = process.env.STANDIN_HOOK_MODULE;
   if (!modulePath) throw new Error('STANDIN_HOOK_MODULE is not set');
-  // A TypeScript module (a test fixture) is loaded through tsx's require hook; the bundle, with a code cache.
-  const mod = /\.[cm]?tsx?$/.test(modulePath) ? /** @type {{ handler?: (event: unknown, context: unknown) => Promise<unknown> }} */ (require(modulePath)) : loadHookModule(modulePath);
+  const mod = loadHookModule(modulePath);
   if (typeof mod.handler !== 'function') throw new Error(`${modulePath} does not export handler`);
   const handler = mod.handler;
   process.on('message', (/** @type {InvokeMessage} */ msg) => {

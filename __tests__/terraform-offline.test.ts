@@ -54,8 +54,10 @@ describe('the environment terraform runs with', () => {
       TF_INPUT: '0',
       TF_PLUGIN_CACHE_DIR: '',
       GOGC: '400',
+      GOMAXPROCS: '1',
     });
     expect(offlineTerraformEnv({ GOGC: '100' }, 'home').GOGC).toBe('100');
+    expect(offlineTerraformEnv({ GOMAXPROCS: '2' }, 'home').GOMAXPROCS).toBe('2');
   });
 });
 

@@ -83,7 +83,7 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
   }, 90000);
   afterAll(async () => {
     // No command of a plan or apply made once for several tests may still run when the home goes.
-    await Promise.allSettled([...plans.values(), ...applies.values(), devState]);
+    await Promise.allSettled([...plans.values(), ...applies.values()]);
     tf?.dispose();
     if (outdir) rmSync(outdir, { recursive: true, force: true });
   });
@@ -105,10 +105,7 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
     }
     return plans.get(stack)!;
   }
-  /**
-   * The work dir of `stack` applied from empty state, once: its plan from empty, applied as saved (no
-   * second plan). Its state is read (show -json) only where a test reads it: {@link devApplied}.
-   */
+  /** The work dir of `stack` applied from empty state, once: its plan from empty, applied as saved (no second plan). */
   function appliedFromEmpty(stack: string): Promise<string> {
     if (!applies.has(stack)) {
       applies.set(
@@ -122,11 +119,10 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
     return applies.get(stack)!;
   }
 
-  let devState: Promise<unknown> | undefined;
-  /** bluegreen-dev applied from empty, and its state (`terraform show -json`, read once). */
+  /** bluegreen-dev applied from empty, and its state (as `terraform show -json` gives it). */
   async function devApplied(): Promise<{ applied: string; state: unknown }> {
-    devState ??= appliedFromEmpty(DEV_STACK).then(async (ws) => JSON.parse((await tf.mustRun(ws, ['show', '-json'])).stdout) as unknown);
-    return { applied: await appliedFromEmpty(DEV_STACK), state: await devState };
+    const applied = await appliedFromEmpty(DEV_STACK);
+    return { applied, state: tf.state(applied) };
   }
 
   /** A work dir of `variant`, initialized first, then given the applied state of `stack`. */
@@ -205,6 +201,16 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
       rmSync(out, { recursive: true, force: true });
     }
   }, 180000);
+
+  test.concurrent(`${DEV_STACK} after an apply: the harness reads the state file as terraform show -json gives the state`, async () => {
+    const { applied, state } = await devApplied();
+    type Shown = { values: { outputs: unknown; root_module: { resources: Record<string, unknown>[] } } };
+    const shown = JSON.parse((await tf.mustRun(applied, ['show', '-json'])).stdout) as Shown;
+    const read = ({ address, mode, type, name, index, provider_name, schema_version, values }: Record<string, unknown>) => ({ address, mode, type, name, index, provider_name, schema_version, values });
+    expect(shown.values.root_module.resources.length).toBeGreaterThan(40);
+    expect(stateResources(state).map((r) => read(r as unknown as Record<string, unknown>))).toEqual(shown.values.root_module.resources.map(read));
+    expect((state as Shown).values.outputs).toEqual(shown.values.outputs);
+  }, 120000);
 
   test.concurrent(`${DEV_STACK} after an apply: plan -detailed-exitcode right after apply exits 0`, async () => {
     // In a copy of the applied work dir (state, lock file, providers): no command runs in the work dir

@@ -23,6 +23,7 @@ import { ProviderPool, type PoolLease } from './provider-pool';
 import { schemaFile, startSharedProviders, type SharedProviders } from './shared-providers';
 import { offlineTerraformEnv } from './terraform-env';
 import { diagnosticsText, plannedChanges, type PlanChanges } from './plan-stream';
+import { readStateJson } from './state-file';
 
 export { offlineTerraformEnv } from './terraform-env';
 export { plannedChanges, type PlanChanges } from './plan-stream';
@@ -358,13 +359,22 @@ export class OfflineTerraform {
   }
 
   /**
-   * `terraform apply -auto-approve`, then the resulting state as `terraform show -json` gives it.
-   * With `planFile` (a plan {@link plan} saved in `cwd`) it applies that plan instead of planning again.
+   * `terraform apply -auto-approve`, then the resulting state as `terraform show -json` gives it
+   * ({@link state}). With `planFile` (a plan {@link plan} saved in `cwd`) it applies that plan
+   * instead of planning again.
    */
   async apply(cwd: string, options: RunOptions & { readonly planFile?: string } = {}): Promise<unknown> {
     const { planFile, ...run } = options;
     await this.mustRun(cwd, ['apply', '-auto-approve', '-input=false', '-no-color', ...(planFile ? [planFile] : [])], run);
-    return JSON.parse((await this.mustRun(cwd, ['show', '-json'], showOptions(run))).stdout) as unknown;
+    return this.state(cwd);
+  }
+
+  /**
+   * The state of `cwd` in the shape of `terraform show -json` (outputs, and resources with their
+   * values), read from the terraform.tfstate Terraform wrote: no terraform process (state-file.ts).
+   */
+  state(cwd: string): unknown {
+    return readStateJson(cwd);
   }
 
   /**

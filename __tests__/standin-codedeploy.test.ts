@@ -90,6 +90,12 @@ interface StandInSetup {
   readonly startDelayInMs?: number;
   /** What the fake hook reports. @default 'Succeeded' */
   readonly hookStatus?: 'Succeeded' | 'Failed' | 'none';
+  /**
+   * @default 60, CodeDeploy's: 2.4 s at 40 ms a minute. The hook's report is an HTTP round trip to the
+   * stand-in from the same loaded jest worker; at 5 minutes (200 ms) it once came too late and the
+   * event timed out (the success test then waited 30 s for a deployment that had failed).
+   */
+  readonly hookTimeoutInMinutes?: number;
 }
 
 /** A test's own stand-in and client, and its shorthands. */
@@ -109,7 +115,7 @@ async function startStandIn(setup: StandInSetup): Promise<StandInUnderTest> {
     msPerMinute: setup.msPerMinute ?? 40,
     eventDurationInMs: 10,
     startDelayInMs: setup.startDelayInMs ?? 100,
-    hookTimeoutInMinutes: 5,
+    hookTimeoutInMinutes: setup.hookTimeoutInMinutes ?? 60,
     groups: (setup.groups ?? [{}]).map((g, i) => ({ applicationName: APP, deploymentGroupName: i === 0 ? GROUP : `${GROUP}-${i}`, ...g })),
     hookInvoker: inProcessHookInvoker(reportingHook(() => client!, () => setup.hookStatus ?? 'Succeeded')),
   });
@@ -368,7 +374,7 @@ describe('CodeDeploy stand-in over HTTP with the real SDK client', () => {
     ).rejects.toMatchObject({ name: 'LifecycleEventAlreadyCompletedException' });
   });
 
-  standInTest('a hook that never reports times out after the hook timeout and fails the event with ScriptTimedOut', { groups: [{ autoRollbackConfiguration: { enabled: false, events: [] } }], msPerMinute: 20, hookStatus: 'none' }, async ({ standIn, client, create, status }) => {
+  standInTest('a hook that never reports times out after the hook timeout and fails the event with ScriptTimedOut', { groups: [{ autoRollbackConfiguration: { enabled: false, events: [] } }], msPerMinute: 20, hookStatus: 'none', hookTimeoutInMinutes: 5 }, async ({ standIn, client, create, status }) => {
     const id = await create();
     await standIn.waitUntil(() => status(id) === 'Failed', 'failure', 5000);
     const snapshot = standIn.deployment(id)!;

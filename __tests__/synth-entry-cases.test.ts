@@ -98,6 +98,19 @@ describe('the synth entry of a small project', () => {
     expect([synth().status, flagged().status]).toEqual([0, 0]);
     expect(caches()).toEqual(before);
   });
+
+  test("a rebuild's esbuild runs with the build's GOGC; the program run after it does not inherit it", () => {
+    // esbuild runs the binary ESBUILD_BINARY_PATH names: one that notes its GOGC, then is esbuild.
+    const esbuildBinary = require.resolve(`@esbuild/${process.platform}-${process.arch}/bin/esbuild`);
+    const noted = join(fixture.root, 'esbuild-gogc');
+    const wrapper = join(fixture.root, 'esbuild-noting-gogc');
+    writeFileSync(wrapper, `#!/bin/sh\nprintf '%s' "GOGC=$GOGC" > '${noted}'\nexec '${esbuildBinary}' "$@"\n`, { mode: 0o755 });
+    // A new program (scripts/run.js knows list-stacks) that prints what it inherited.
+    fixture.write('scripts/list-stacks.ts', 'process.stdout.write(`GOGC=${process.env.GOGC}\\n`);\n');
+    const result = fixture.run(process.execPath, ['scripts/run.js', 'list-stacks'], { env: { BLUEGREEN_SYNTH_VERBOSE: '1', GOGC: undefined, ESBUILD_BINARY_PATH: wrapper } });
+    expect([result.status, result.stdout, result.stderr]).toEqual([0, 'GOGC=undefined\n', 'list-stacks: rebuilding the list-stacks entry: nothing has been built yet\n']);
+    expect(readFileSync(noted, 'utf8')).toBe(`GOGC=${synthEntry.BUILD_GOGC}`);
+  });
 });
 
 describe("the library build's entries, built together (buildSynthEntries)", () => {

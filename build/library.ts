@@ -23,7 +23,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { archiveHookBundle, bundleHook } from '../hook-build/bundle';
 import { PREBUILT_HOOK_DIR_NAME } from '../hook-build/prebuilt';
 import { PROGRAMS, programEntry } from '../scripts/run';
-import { buildSynthEntries, PROJECT_ROOT, SynthEntryBuildError, transpileModule, type TranspiledModule } from './synth-entry';
+import { BUILD_GOGC, buildSynthEntries, PROJECT_ROOT, SynthEntryBuildError, transpileModule, withBuildGc, type TranspiledModule } from './synth-entry';
 
 /** The package entry (package.json `exports["."]`). */
 export const PACKAGE_ENTRY = 'index.ts';
@@ -62,7 +62,8 @@ const sha256 = (data: string | Buffer): string => createHash('sha256').update(da
 
 /** Project files (absolute paths) the entries import, following relative imports only. */
 async function projectModules(esbuild: typeof import('esbuild'), root: string, entries: readonly string[]): Promise<string[]> {
-  const result = await esbuild.build({
+  // The build's first esbuild call: it starts the service (see withBuildGc).
+  const result = await withBuildGc(() => esbuild.build({
     entryPoints: entries.map((e) => join(root, e)),
     absWorkingDir: root,
     bundle: true,
@@ -72,7 +73,7 @@ async function projectModules(esbuild: typeof import('esbuild'), root: string, e
     metafile: true,
     outdir: join(root, '.build-graph'),
     logLevel: 'silent',
-  });
+  }));
   return Object.keys(result.metafile.inputs)
     .filter((input) => !/^\(?[a-z-]+\)?:/.test(input))
     .map((input) => resolve(root, input))
@@ -81,7 +82,9 @@ async function projectModules(esbuild: typeof import('esbuild'), root: string, e
 
 function declarations(root: string, outDir: string): void {
   const tsc = join(dirname(require.resolve('typescript/package.json', { paths: [root] })), 'bin', 'tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', outDir], { cwd: root, encoding: 'utf8' });
+  // tsc 7 is a Go program too: the build's GOGC (measured: 1.28 → 1.14 CPU-s), unless the environment sets one.
+  const env = { GOGC: BUILD_GOGC, ...process.env };
+  const result = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', outDir], { cwd: root, encoding: 'utf8', env });
   if (result.status !== 0) throw new Error(`tsc could not emit the declarations:\n${result.stdout}${result.stderr}`);
 }
 

@@ -90,7 +90,7 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
 
   type Plan = PlanResult & { readonly changes: PlanChanges };
   const plans = new Map<string, Promise<{ ws: string; plan: Plan }>>();
-  const applies = new Map<string, Promise<string>>();
+  const applies = new Map<string, Promise<{ ws: string; state: unknown }>>();
   /** The plan of `stack` from empty state, made once for every test that reads it (its work dir keeps the plan file). */
   function planFromEmpty(stack: string): Promise<{ ws: string; plan: Plan }> {
     if (!plans.has(stack)) {
@@ -105,24 +105,21 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
     }
     return plans.get(stack)!;
   }
-  /** The work dir of `stack` applied from empty state, once: its plan from empty, applied as saved (no second plan). */
-  function appliedFromEmpty(stack: string): Promise<string> {
+  /** `stack` applied from empty state, once: its plan from empty, applied as saved (no second plan). */
+  function appliedFromEmpty(stack: string): Promise<{ ws: string; state: unknown }> {
     if (!applies.has(stack)) {
       applies.set(
         stack,
-        planFromEmpty(stack).then(async ({ ws, plan }) => {
-          await tf.mustRun(ws, ['apply', '-auto-approve', '-input=false', '-no-color', plan.planFile]);
-          return ws;
-        }),
+        planFromEmpty(stack).then(async ({ ws, plan }) => ({ ws, state: await tf.apply(ws, { planFile: plan.planFile }) })),
       );
     }
     return applies.get(stack)!;
   }
 
-  /** bluegreen-dev applied from empty, and its state (as `terraform show -json` gives it). */
+  /** bluegreen-dev applied from empty. */
   async function devApplied(): Promise<{ applied: string; state: unknown }> {
-    const applied = await appliedFromEmpty(DEV_STACK);
-    return { applied, state: tf.state(applied) };
+    const { ws: applied, state } = await appliedFromEmpty(DEV_STACK);
+    return { applied, state };
   }
 
   /** A work dir of `variant`, initialized first, then given the applied state of `stack`. */
@@ -130,7 +127,7 @@ describeWithTool('real terraform, offline, on the synthesized example environmen
     // Lambda zips and other assets are referenced by relative path: the variant needs them too.
     const ws = tf.workspace(variant, name, typeof variant === 'string' ? variant : path.join(stacksDir, stack));
     await tf.init(ws);
-    const applied = await appliedFromEmpty(stack);
+    const { ws: applied } = await appliedFromEmpty(stack);
     copyFileSync(path.join(applied, 'terraform.tfstate'), path.join(ws, 'terraform.tfstate'));
     return ws;
   }

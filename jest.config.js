@@ -26,4 +26,6 @@ module.exports = {
   testTimeout: 60000,
   // Creation stacks (cdktf's trace of every token) left empty, errors' traces as jest formats them.
   setupFiles: ['<rootDir>/test-support/jest-setup.ts'],
+  // jest's runtime with a V8 code cache for the modules each test file compiles again.
+  runtime: '<rootDir>/test-support/code-cache-runtime.js',
 };

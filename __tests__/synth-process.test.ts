@@ -119,10 +119,11 @@ describe('applySynthSpeedSettings', () => {
 });
 
 describe('test-support/jest-setup.ts (jest setupFiles): the settings in every test file', () => {
-  test('creation stacks are empty', () => {
+  test('creation stacks are empty (kept when the run has BLUEGREEN_SOURCE_MAPS=1)', () => {
     const captured = { stack: 'not formatted' };
     Error.captureStackTrace(captured);
-    expect(captured.stack).toBe('');
+    if (process.env.BLUEGREEN_SOURCE_MAPS === '1') expect(captured.stack).toContain('synth-process.test.ts');
+    else expect(captured.stack).toBe('');
   });
 
   test("an error's trace is the one jest's formatter gives, at the TypeScript line of the throw", () => {

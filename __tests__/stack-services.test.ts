@@ -117,6 +117,25 @@ const perServiceJson = (): Json =>
     services: { api: { image: { external: 'nginx' }, autoRelease: true }, admin: { image: { external: 'nginx' }, routing: { loadBalancer: 'dedicated' } } },
   }));
 
+// The ten-service environment above is HTTPS; without a certificate the listeners' wiring differs (no
+// redirect, production on 80 then 8000 up), so three services over HTTP keep it covered.
+describe('an environment of services over HTTP', () => {
+  test('gives each service an HTTP production listener (80, then 8000 up) and a test listener (8080 up), with no redirect', () => {
+    const json = synth(manyServicesEnvironment(3));
+    const listeners = Object.entries(resourcesOf(json, 'aws_lb_listener')).map(([id, l]) => [id.replace(/_[0-9A-F]{8}$/, ''), l.port, l.protocol, l.default_action[0].type]);
+    expect(listeners.sort((a, b) => a[1] - b[1])).toEqual([
+      ['s01_LoadBalancer_ProductionListener', 80, 'HTTP', 'forward'],
+      ['s02_LoadBalancer_ProductionListener', 8000, 'HTTP', 'forward'],
+      ['s03_LoadBalancer_ProductionListener', 8001, 'HTTP', 'forward'],
+      ['s01_LoadBalancer_TestListener', 8080, 'HTTP', 'forward'],
+      ['s02_LoadBalancer_TestListener', 8081, 'HTTP', 'forward'],
+      ['s03_LoadBalancer_TestListener', 8082, 'HTTP', 'forward'],
+    ]);
+    expect(values(json, 'aws_lb_target_group')).toHaveLength(6);
+    expect(json.output[SERVICES_OUTPUT].value.s02[OUTPUT_NAMES.productionUrl]).toBe(`http://${refAt(json, 'aws_lb', 'LoadBalancer', 'dns_name')}:8000`);
+  });
+});
+
 describe('a service with a dedicated load balancer', () => {
   let json: Json;
   beforeAll(() => {

@@ -1,8 +1,10 @@
 /**
  * test-support/v8-code-cache.js, the code cache of jest's runtime (test-support/code-cache-runtime.js):
  * a compilation gets the cache of an earlier one of the same text, from memory or from disk; another
- * text never gets it; a damaged cache is a normal compilation and is replaced; line numbers stay.
+ * text or other parameters never get it; a damaged or rejected cache is a normal compilation and is
+ * replaced; line numbers stay.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,17 +62,46 @@ test('another text under the same file name (of the same length) does not get it
   expect(readdirSync(scratch)).toHaveLength(2);
 });
 
-test('a damaged cache file is a normal compilation, and is replaced', () => {
+/** The file's bytes: the sha1 of the data, then the data (as v8-code-cache.js writes them). */
+const withDigest = (data: Buffer): Buffer => Buffer.concat([createHash('sha1').update(data).digest(), data]);
+
+test('a cache file whose data V8 rejects is a normal compilation, and is replaced', () => {
   compileIn(new CodeCache(scratch));
   const [name] = readdirSync(scratch);
-  writeFileSync(join(scratch, name!), Buffer.alloc(4096, 7));
+  const foreign = withDigest(Buffer.alloc(4096, 7));
+  writeFileSync(join(scratch, name!), foreign);
   const cache = new CodeCache(scratch);
   expect(compileIn(cache)).toContain(`${FILE}:3:7`);
   expect(cache.counts).toEqual({ used: 0, produced: 1, rejected: 1 });
-  expect(readFileSync(join(scratch, name!)).equals(Buffer.alloc(4096, 7))).toBe(false);
+  expect(readFileSync(join(scratch, name!)).equals(foreign)).toBe(false);
   const next = new CodeCache(scratch);
   compileIn(next);
   expect(next.counts).toEqual({ used: 1, produced: 0, rejected: 0 });
+});
+
+// V8's release builds check a cache's header, not its payload: a damaged byte past the header would be
+// used as it is. The file's digest catches it first.
+test('a cache file damaged past its header (a torn write, bit rot) is never handed to V8, and is replaced', () => {
+  compileIn(new CodeCache(scratch));
+  const [name] = readdirSync(scratch);
+  const bytes = readFileSync(join(scratch, name!));
+  bytes[bytes.length - 1] ^= 0xff;
+  writeFileSync(join(scratch, name!), bytes);
+  const cache = new CodeCache(scratch);
+  expect(compileIn(cache)).toContain(`${FILE}:3:7`);
+  expect(cache.counts).toEqual({ used: 0, produced: 1, rejected: 0 });
+  const next = new CodeCache(scratch);
+  compileIn(next);
+  expect(next.counts).toEqual({ used: 1, produced: 0, rejected: 0 });
+});
+
+test('the same text compiled with other parameters does not get its cache', () => {
+  const cache = new CodeCache(scratch);
+  compileIn(cache);
+  const fn = cache.compile(FILE, SOURCE, () => vm.compileFunction(SOURCE, ['exports', 'require'], { filename: FILE }));
+  expect(typeof fn).toBe('function');
+  expect(cache.counts).toEqual({ used: 0, produced: 2, rejected: 0 });
+  expect(readdirSync(scratch)).toHaveLength(2);
 });
 
 test('a cache directory that cannot be made is no cache, not an error', () => {

@@ -10,7 +10,8 @@
  * it). jest still makes the call itself, so errors, stack traces and line numbers are jest's.
  *
  * It wraps jest-runtime 30's `this.executor.compile` (an internal: jest-runtime is a pinned
- * devDependency for it); where that is missing it is jest's runtime unchanged.
+ * devDependency for it); where that is missing, or under `jest --no-cache`, it is jest's runtime
+ * unchanged.
  */
 'use strict';
 const { join } = require('node:path');
@@ -26,7 +27,7 @@ class CodeCacheRuntime extends Runtime {
     super(...args);
     const executor = /** @type {{ compile?: (source: string, filename: string) => unknown } | undefined} */ (/** @type {any} */ (this).executor);
     const compile = executor?.compile;
-    if (!executor || typeof compile !== 'function') return;
+    if (!executor || typeof compile !== 'function' || args[0].cache === false) return;
     const codeCache = (cache ??= new CodeCache(join(args[0].cacheDirectory, 'v8-code-cache')));
     executor.compile = (source, filename) => codeCache.compile(filename, source, () => compile.call(executor, source, filename));
   }

@@ -4,36 +4,64 @@
  *
  * A compilation made inside {@link CodeCache.compile} gets the code cache of an earlier compilation of
  * the same text: from this cache's memory, else from a file in its directory named by a hash of the
- * file name and the text (so an edited or re-transformed module never meets a stale cache). Only the
- * cache is added to the caller's options: the text, parameters, file name and realm are the caller's,
- * so stack traces and line numbers are the same. A cache V8 rejects (another Node, other V8 flags, a
- * damaged file) means a normal compilation, then a new cache; one that cannot be read or written
- * means no cache.
+ * file name, the function's parameters and the text (so an edited or re-transformed module never meets
+ * a stale cache). Only the cache is added to the caller's options: the text, parameters, file name and
+ * realm are the caller's, so stack traces and line numbers are the same.
+ *
+ * A file holds the sha1 of its data, then the data: release builds of V8 check only a cache's header
+ * (version, flags, source length), not its payload, so a torn or damaged file is caught here and
+ * compiled normally, as is a cache V8 rejects (another Node, other V8 flags); either is then replaced.
+ * A cache that cannot be read or written means no cache.
  */
 'use strict';
-const { createHash } = require('node:crypto');
+const { createHash, randomBytes } = require('node:crypto');
 const { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const vm = require('node:vm');
+const { threadId } = require('node:worker_threads');
 
-/** @typedef {{ source: string, data?: Buffer, file: string }} Entry */
+/** @typedef {{ source: string, params: string, data?: Buffer, file: string }} Entry */
 /** @typedef {{ used: number, produced: number, rejected: number }} Counts */
 
-/** The entry of the compilation being made inside `CodeCache.compile`, and its cache's counts. */
-let /** @type {{ entry: Entry, counts: Counts } | undefined} */ current;
+/** The compilation being made inside `CodeCache.compile`: its file name and text, and the cache. */
+let /** @type {{ filename: string, source: string, cache: CodeCache } | undefined} */ current;
+
+const DIGEST_BYTES = 20;
+
+/** @param {Buffer} data */
+const digest = (data) => createHash('sha1').update(data).digest();
+
+/**
+ * The cache data of a file written by {@link save}, or undefined when it is missing, too short or
+ * its data does not match its digest.
+ * @param {string} file
+ * @returns {Buffer | undefined}
+ */
+function load(file) {
+  let bytes;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  if (bytes.length <= DIGEST_BYTES) return undefined;
+  const data = bytes.subarray(DIGEST_BYTES);
+  return digest(data).equals(bytes.subarray(0, DIGEST_BYTES)) ? data : undefined;
+}
 
 const compileFunction = vm.compileFunction;
 
 /**
- * Written to a temporary name first, so a reader never meets a half-written cache.
+ * Written to a name of this writer's own first (process, thread, random), then renamed, so a reader
+ * never meets a half-written cache and two writers never write one file.
  * @param {string} file
  * @param {Buffer} data
  */
 function save(file, data) {
-  const temporary = `${file}.${process.pid}`;
+  const temporary = `${file}.${process.pid}.${threadId}.${randomBytes(4).toString('hex')}`;
   try {
     mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(temporary, data);
+    writeFileSync(temporary, Buffer.concat([digest(data), data]));
   } catch {
     return;
   }
@@ -49,8 +77,10 @@ function save(file, data) {
  * @type {typeof vm.compileFunction}
  */
 function compileFunctionWithCache(code, params, options) {
-  const { entry, counts } = current ?? {};
-  if (!entry || !counts || code !== entry.source) return compileFunction(code, params, options);
+  if (!current || code !== current.source) return compileFunction(code, params, options);
+  const { cache } = current;
+  const { counts } = cache;
+  const entry = cache.entryFor(current.filename, (params ?? []).join(','), code);
   if (entry.data) {
     const fn = compileFunction(code, params, { ...options, cachedData: entry.data });
     if (!fn.cachedDataRejected) {
@@ -88,7 +118,7 @@ class CodeCache {
    * @returns {T}
    */
   compile(filename, source, compile) {
-    current = { entry: this.entryFor(filename, source), counts: this.counts };
+    current = { filename, source, cache: this };
     try {
       return compile();
     } finally {
@@ -98,20 +128,15 @@ class CodeCache {
 
   /**
    * @param {string} filename
+   * @param {string} params the compiled function's parameter names, comma-separated
    * @param {string} source
    * @returns {Entry}
    */
-  entryFor(filename, source) {
+  entryFor(filename, params, source) {
     const known = this.memory.get(filename);
-    if (known && known.source === source) return known;
-    const file = join(this.directory, createHash('sha1').update(filename).update('\0').update(source).digest('hex'));
-    let data;
-    try {
-      data = readFileSync(file);
-    } catch {
-      data = undefined;
-    }
-    const entry = { source, data, file };
+    if (known && known.params === params && known.source === source) return known;
+    const file = join(this.directory, createHash('sha1').update(filename).update('\0').update(params).update('\0').update(source).digest('hex'));
+    const entry = { source, params, data: load(file), file };
     this.memory.set(filename, entry);
     return entry;
   }

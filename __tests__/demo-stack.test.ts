@@ -236,6 +236,31 @@ describe('the hook zip, as the demo reads it', () => {
     zip.writeUInt32LE(0, eocd + 16);
     expect(() => readZip(zip, 'hook.zip')).toThrow('hook.zip: broken central directory at byte 0');
   });
+
+  /** A one-entry archive of `data` (deflated by fflate) and the offset of its central directory entry. */
+  function oneEntry(data: Buffer): { zip: Buffer; central: number } {
+    const zip = Buffer.from(zipSync({ 'index.js': [data, { level: 9 }] }));
+    return { zip, central: zip.readUInt32LE(zip.lastIndexOf(Buffer.from('PK\x05\x06', 'latin1')) + 16) };
+  }
+
+  test('an entry whose local header is missing, or that runs past the end, is an error naming it', () => {
+    const moved = oneEntry(Buffer.from('x'.repeat(100)));
+    moved.zip.writeUInt32LE(7, moved.central + 42);
+    expect(() => readZip(moved.zip, 'hook.zip')).toThrow('hook.zip: index.js has no local header at byte 7');
+    const long = oneEntry(Buffer.from('x'.repeat(100)));
+    long.zip.writeUInt32LE(1_000_000, long.central + 20);
+    expect(() => readZip(long.zip, 'hook.zip')).toThrow(/^hook\.zip: index\.js runs past the end of the archive \(1000000 bytes from byte \d+\)$/);
+  });
+
+  test('inflating stops at the size the directory declares: an entry that holds more, or declares more than Lambda unzips, is refused', () => {
+    const data = Buffer.alloc(1_000_000, 'a');
+    const understated = oneEntry(data);
+    understated.zip.writeUInt32LE(1000, understated.central + 24);
+    expect(() => readZip(understated.zip, 'hook.zip')).toThrow('hook.zip: index.js unpacks to 1001 bytes, not the 1000 its directory says');
+    const huge = oneEntry(data);
+    huge.zip.writeUInt32LE(262_144_001, huge.central + 24);
+    expect(() => readZip(huge.zip, 'hook.zip')).toThrow("hook.zip: index.js unpacks to 262144001 bytes, more than Lambda's 262144000 unzipped");
+  });
 });
 
 describe('the docs say what the demo does', () => {

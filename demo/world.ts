@@ -79,10 +79,27 @@ export function greenBody(hook: DemoHook): string {
 }
 
 /**
+ * Largest unzipped size read: Lambda's limit for a function's deployment package, unzipped (250 MB,
+ * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+ */
+const MAX_UNZIPPED_BYTES = 262_144_000;
+
+/** `raw` inflated, at most `maxOutputLength` bytes of it (more is reported as that length, not held). */
+function inflateRaw(raw: Buffer, maxOutputLength: number, what: string): Buffer {
+  try {
+    return inflateRawSync(raw, { maxOutputLength });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return Buffer.alloc(maxOutputLength);
+    throw new Error(`${what} does not inflate: ${(err as Error).message}`);
+  }
+}
+
+/**
  * The files of a ZIP archive by name (directories left out). Only what Lambda archives use: stored or
  * deflated entries, no ZIP64. Node's zlib inflates: fflate's JavaScript inflate took ~45 ms of CPU for
  * the hook's 0.5 MB, in every demo.
- * @throws Error naming what is not a readable archive
+ * @throws Error naming what is not a readable archive: an entry without its local header, running past
+ *   the end, unpacking to more than Lambda's unzipped limit or to another size than its directory says
  */
 export function readZip(zip: Buffer, name = 'the archive'): Map<string, Buffer> {
   const end = zip.lastIndexOf(Buffer.from('PK\x05\x06', 'latin1'));
@@ -94,10 +111,14 @@ export function readZip(zip: Buffer, name = 'the archive'): Map<string, Buffer> 
     const [method, size, fullSize, nameLength] = [zip.readUInt16LE(at + 10), zip.readUInt32LE(at + 20), zip.readUInt32LE(at + 24), zip.readUInt16LE(at + 28)];
     const entry = zip.toString('utf8', at + 46, at + 46 + nameLength);
     const local = zip.readUInt32LE(at + 42);
+    if (local + 30 > zip.length || zip.readUInt32LE(local) !== 0x04034b50) throw new Error(`${name}: ${entry} has no local header at byte ${local}`);
     const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    if (start + size > zip.length) throw new Error(`${name}: ${entry} runs past the end of the archive (${size} bytes from byte ${start})`);
+    if (fullSize > MAX_UNZIPPED_BYTES) throw new Error(`${name}: ${entry} unpacks to ${fullSize} bytes, more than Lambda's ${MAX_UNZIPPED_BYTES} unzipped`);
     const raw = zip.subarray(start, start + size);
     if (method !== 0 && method !== 8) throw new Error(`${name}: ${entry} uses compression method ${method}; only stored (0) and deflate (8) are read`);
-    const data = method === 8 ? inflateRawSync(raw) : Buffer.from(raw);
+    // Inflating stops at the size the directory declares (+1 to see an entry that claims less than it holds).
+    const data = method === 8 ? inflateRaw(raw, fullSize + 1, `${name}: ${entry}`) : Buffer.from(raw);
     if (data.length !== fullSize) throw new Error(`${name}: ${entry} unpacks to ${data.length} bytes, not the ${fullSize} its directory says`);
     if (!entry.endsWith('/')) files.set(entry, data);
     at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);

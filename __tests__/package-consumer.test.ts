@@ -73,7 +73,10 @@ beforeAll(async () => {
   installing = installTarball();
 }, NPM_TIMEOUT_IN_MS + 10000);
 
-afterAll(() => {
+afterAll(async () => {
+  // The install runs in the background: its directory goes only once it has ended (a run filtered to
+  // the pack's tests never awaits it otherwise). Bounded by its own timeout.
+  await installing;
   copy?.remove();
   if (work) rmSync(work, { recursive: true, force: true });
 });

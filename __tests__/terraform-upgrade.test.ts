@@ -14,7 +14,8 @@ import { synthesize } from '../main';
 import type { EnvironmentConfig } from '../config/environment';
 import { ENVIRONMENTS } from '../stacks/environments';
 import { describeWithTool } from '../test-support/require-tool';
-import { createOfflineTerraform, readStackConfig, type OfflineTerraform, type TerraformJson } from '../tools/offline-terraform/harness';
+import { createOfflineTerraform, readStackConfig, type OfflineTerraform, type PlanJson, type TerraformJson } from '../tools/offline-terraform/harness';
+import { changes } from '../test-support/plan-changes';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'upgrade');
 const UPGRADED = ['bluegreen-dev', 'bluegreen-prod'];
@@ -105,27 +106,36 @@ describeWithTool('upgrade from the single-service release: no destroy, no replac
     return previousState.get(stack)!;
   }
 
-  /** Plans `synthDir`'s synth of `stack` against the applied state of the previous release's. */
-  async function upgradePlan(stack: string, synthDir: string): Promise<Record<string, string[]>> {
+  /**
+   * Plans `synthDir`'s synth of `stack` against the applied state of the previous release's: what
+   * changes, and (with `order`) the plan JSON, whose actions keep a replacement's order (`plan -json`
+   * only says "replace").
+   */
+  async function upgradePlan(stack: string, synthDir: string, order = false): Promise<{ planned: Record<string, string[]>; json?: PlanJson }> {
     const state = await previousRelease(stack);
     const next = tf.workspace(path.join(outdir, synthDir, 'stacks', stack), `${stack}-${synthDir}-next`);
     // The new configuration in a copy of the applied workspace: same state, same addresses to compare.
     copyFileSync(state, path.join(next, 'terraform.tfstate'));
     await tf.init(next);
-    return (await tf.plan(next, { read: 'changes' })).changes;
+    if (!order) return { planned: (await tf.plan(next, { read: 'changes' })).changes };
+    const { json } = await tf.plan(next);
+    return { planned: changes(json), json };
   }
 
   // The three upgrades run at once: each plans in a work dir of its own (the previous release's
   // state copied in), and the two previous releases are applied at once too, each in its own.
   test.concurrent.each(UPGRADED)('%s, still one service: nothing destroyed; only the documented replacements and the security controls created', async (stack) => {
-    const planned = await upgradePlan(stack, 'single');
+    const { planned, json } = await upgradePlan(stack, 'single', true);
     expect(unexpectedChanges(planned, () => false)).toEqual([]);
-    // The CodeDeploy role moves to AWSCodeDeployRoleForECSLimited in every environment.
-    expect(planned['create,delete']).toEqual(expect.arrayContaining([expect.stringMatching(REPLACED_ON_UPGRADE[0]!)]));
+    // The CodeDeploy role moves to AWSCodeDeployRoleForECSLimited in every environment, the new
+    // attachment created before the old one goes (create_before_destroy: docs/security.md), so the role
+    // is never without a policy while a deployment may run.
+    const attachments = json!.resource_changes!.filter((r) => REPLACED_ON_UPGRADE[0]!.test(r.address));
+    expect(attachments.map((r) => r.change.actions)).toEqual([['create', 'delete']]);
   }, 180000);
 
   test.concurrent('bluegreen-prod with api and reports added beside web: web untouched but in-place updates, the added services created, nothing destroyed', async () => {
-    const planned = await upgradePlan('bluegreen-prod', 'examples');
+    const { planned } = await upgradePlan('bluegreen-prod', 'examples');
     // Beside the security controls, every created resource belongs to an added service (construct paths
     // `api/…`, `reports/…`): the ECS-native reports puts its rules on web's listeners, which stay as they are.
     expect(unexpectedChanges(planned, (address) => /^[a-z0-9_]+\.(api|reports)_/.test(address))).toEqual([]);

@@ -6,7 +6,9 @@
 
 /**
  * Addresses by planned actions (`create`, `update`, `delete`, `create,delete` for a replacement …),
- * each list sorted; no-ops and reads left out: an empty object is a plan that changes nothing.
+ * each list sorted; no-ops and reads left out: an empty object is a plan that changes nothing. A
+ * replacement's order (create first with create_before_destroy, or delete first) is not in Terraform's
+ * `replace`: a test of the order reads the plan JSON's actions (`tf.plan(ws)`).
  */
 export type PlanChanges = Record<string, string[]>;
 

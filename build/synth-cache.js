@@ -71,23 +71,20 @@ const fallbackCacheDir = () => path.join(os.tmpdir(), `bluegreen-synth-${process
  * @param {string} preferred @param {string} root
  */
 function writableCacheDir(preferred, root) {
-  try {
-    makeCacheDir(preferred, root);
-    fs.accessSync(preferred, fs.constants.W_OK);
-    return preferred;
-  } catch (err) {
-    if (err instanceof SynthEntryBuildError) throw err;
-  }
   const fallback = fallbackCacheDir();
-  try {
-    makeCacheDir(fallback, root);
-    fs.accessSync(fallback, fs.constants.W_OK);
-    return fallback;
-  } catch (err) {
-    if (err instanceof SynthEntryBuildError) throw err;
-    const code = /** @type {NodeJS.ErrnoException} */ (err).code ?? String(err);
-    throw new SynthEntryBuildError(`no cache directory to build in: neither ${preferred} nor ${fallback} can be written (${code}); set ${CACHE_DIR_ENV} to a writable directory`);
+  let failure;
+  for (const dir of [preferred, fallback]) {
+    try {
+      makeCacheDir(dir, root);
+      fs.accessSync(dir, fs.constants.W_OK);
+      return dir;
+    } catch (err) {
+      if (err instanceof SynthEntryBuildError) throw err;
+      failure = err;
+    }
   }
+  const code = /** @type {NodeJS.ErrnoException} */ (failure).code ?? String(failure);
+  throw new SynthEntryBuildError(`no cache directory to build in: neither ${preferred} nor ${fallback} can be written (${code}); set ${CACHE_DIR_ENV} to a writable directory`);
 }
 
 /** How long a run waits for another's build of the same entry before building it itself. */

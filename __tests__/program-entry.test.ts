@@ -21,6 +21,12 @@ const runner = require('../scripts/run.js') as { PROGRAMS: readonly string[] };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const synthEntry = require('../build/synth-entry.js') as typeof import('../build/synth-entry.js');
 
+/** A program of `copy` started as its npm script does, saying when it rebuilds, without colour. */
+const PROGRAM_ENV = { BLUEGREEN_SYNTH_VERBOSE: '1', NO_COLOR: '1' };
+const runProgram = (copy: ProjectCopy, program: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) =>
+  copy.run(process.execPath, ['scripts/run.js', program, ...args], { env: { ...PROGRAM_ENV, ...env } });
+const startProgram = (copy: ProjectCopy, program: string, args: readonly string[]) => copy.start(process.execPath, ['scripts/run.js', program, ...args], { env: PROGRAM_ENV });
+
 /** The verbose launcher's line when it rebuilds `program`'s bundle; group 1 is why. */
 const rebuilt = (program: string) => new RegExp(`^${program}: rebuilding the ${program} entry: (.*)$`, 'm');
 
@@ -50,8 +56,7 @@ describe('the npm scripts', () => {
 
 describe('a program in a copy of the project', () => {
   let copy: ProjectCopy;
-  const run = (program: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) =>
-    copy.run(process.execPath, ['scripts/run.js', program, ...args], { env: { BLUEGREEN_SYNTH_VERBOSE: '1', NO_COLOR: '1', ...env } });
+  const run = (program: string, args: readonly string[], env?: NodeJS.ProcessEnv) => runProgram(copy, program, args, env);
   const SUMMARY = "'Starts a blue/green deployment from the stack";
 
   beforeAll(() => {
@@ -62,7 +67,7 @@ describe('a program in a copy of the project', () => {
   test('the first run builds the bundle and prints exactly what tsx prints; the next reuses it', async () => {
     // The two are independent (tsx reads no bundle): run together.
     const [first, viaTsx] = await Promise.all([
-      copy.start(process.execPath, ['scripts/run.js', 'release', '--help'], { env: { BLUEGREEN_SYNTH_VERBOSE: '1', NO_COLOR: '1' } }),
+      startProgram(copy, 'release', ['--help']),
       copy.start(process.execPath, ['--import', 'tsx', 'scripts/release.ts', '--help'], { env: { NO_COLOR: '1' } }),
     ]);
     expect(first.stderr.match(rebuilt('release'))?.[1]).toBe('nothing has been built yet');
@@ -85,8 +90,7 @@ describe('a program in a copy of the project', () => {
 
 describe('a program of a small project with the same launcher', () => {
   let copy: ProjectCopy;
-  const run = (program: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) =>
-    copy.run(process.execPath, ['scripts/run.js', program, ...args], { env: { BLUEGREEN_SYNTH_VERBOSE: '1', NO_COLOR: '1', ...env } });
+  const run = (program: string, args: readonly string[], env?: NodeJS.ProcessEnv) => runProgram(copy, program, args, env);
   const SUMMARY = "'Starts a blue/green deployment.";
 
   beforeAll(() => {
@@ -98,7 +102,7 @@ describe('a program of a small project with the same launcher', () => {
   test('an edit to a file every program imports (scripts/cli.ts) is in the next run of each', async () => {
     // Each program has its own bundle, manifest and build lock: the two run together.
     const both = (args: readonly string[]) =>
-      Promise.all(['hook-check', 'release'].map((program) => copy.start(process.execPath, ['scripts/run.js', program, ...args], { env: { BLUEGREEN_SYNTH_VERBOSE: '1', NO_COLOR: '1' } })));
+      Promise.all(['hook-check', 'release'].map((program) => startProgram(copy, program, args)));
     expect((await both([])).map((r) => r.status)).toEqual([0, 0]);
     copy.replace('scripts/cli.ts', "'Show this help and exit 0.'", "'Show this help (edited) and exit 0.'");
     const results = await both(['--help']);

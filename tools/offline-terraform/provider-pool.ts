@@ -178,11 +178,12 @@ export class ProviderPool {
   private setFreed(waitUntil: number): Promise<void> {
     const left = waitUntil - Date.now();
     const busy = this.sets.length + this.starting;
-    if (left <= 0) return Promise.reject(new Error(`no provider set came free in time: all ${busy} (at most ${this.maxSets}) were busy with other terraform commands`));
+    const tooLate = () => new Error(`no provider set came free in time: all ${busy} (at most ${this.maxSets}) were busy with other terraform commands`);
+    if (left <= 0) return Promise.reject(tooLate());
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== woken);
-        reject(new Error(`no provider set came free in time: all ${busy} (at most ${this.maxSets}) were busy with other terraform commands`));
+        reject(tooLate());
       }, left);
       const woken = () => {
         clearTimeout(timer);

@@ -495,8 +495,8 @@ function reachableInputs(metafile, entryInput) {
  * @returns {Promise<string>}
  */
 async function buildSynthEntry(options = {}) {
-  const { root, entry, purpose, transpiled } = resolveOptions(options);
-  const cacheDir = writableCacheDir(resolveOptions(options).cacheDir, root);
+  const { root, entry, purpose, transpiled, cacheDir: preferred } = resolveOptions(options);
+  const cacheDir = writableCacheDir(preferred, root);
   const esbuild = /** @type {typeof import('esbuild')} */ (require(require.resolve('esbuild', { paths: [root] })));
   /** @type {Record<string, string>} */
   const sources = {};
@@ -524,8 +524,8 @@ async function buildSynthEntry(options = {}) {
  * @returns {Promise<string[]>}
  */
 async function buildSynthEntries(options, entries) {
-  const { root, transpiled } = resolveOptions(options);
-  const cacheDir = writableCacheDir(resolveOptions(options).cacheDir, root);
+  const { root, transpiled, cacheDir: preferred } = resolveOptions(options);
+  const cacheDir = writableCacheDir(preferred, root);
   const separately = () => Promise.all(entries.map((e) => buildSynthEntry({ ...options, cacheDir, ...e })));
   if (new Set(entries.map((e) => bundleFileName(e.entry))).size !== entries.length) return separately();
   const esbuild = /** @type {typeof import('esbuild')} */ (require(require.resolve('esbuild', { paths: [root] })));
